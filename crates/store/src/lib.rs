@@ -1,0 +1,14 @@
+//! Persistence of NeuroFlow Studio over SQLite (local default) and Postgres (team), one API for both.
+
+mod db;
+mod error;
+mod repo;
+pub(crate) mod value;
+
+pub mod local;
+pub mod workflows;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+pub use repo::{ListQuery, Store};
+pub use value::SqlValue;

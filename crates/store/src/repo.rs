@@ -1,0 +1,350 @@
+//! The generic repository: typed create/get/list/update/tombstone for every entity on either
+//! backend, each write in one transaction with its outbox row (SQLite) and an HLC stamp.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use neuroflow_model::entities::{Column, Entity, LEADING_COLUMNS, TRAILING_COLUMNS};
+use neuroflow_model::hlc::HlcClock;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::db::{on_db, Db};
+use crate::value::{bind_all, decode_row, SqlValue};
+use crate::StoreError;
+
+/// Filters, search and paging for a list.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// Only rows of this organization.
+    pub organization_id: Option<Uuid>,
+    /// Column = value filters, AND-ed.
+    pub eq: Vec<(&'static str, SqlValue)>,
+    /// Case-insensitive substring search in one text column.
+    pub search: Option<(&'static str, String)>,
+    pub order_by: &'static str,
+    pub descending: bool,
+    pub limit: u32,
+    pub offset: u32,
+    pub include_deleted: bool,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        Self {
+            organization_id: None,
+            eq: Vec::new(),
+            search: None,
+            order_by: "updated_at",
+            descending: true,
+            limit: 100,
+            offset: 0,
+            include_deleted: false,
+        }
+    }
+}
+
+impl ListQuery {
+    pub fn in_org(organization_id: Uuid) -> Self {
+        Self { organization_id: Some(organization_id), ..Self::default() }
+    }
+}
+
+/// One row write, ready to run inside a transaction.
+#[derive(Debug, Clone)]
+pub(crate) struct WriteOp {
+    sql: String,
+    values: Vec<SqlValue>,
+    table: &'static str,
+    row_id: Uuid,
+    op: &'static str,
+    payload: Value,
+    hlc: String,
+    /// The write must touch exactly one row, or the row was not found.
+    must_touch_one: bool,
+}
+
+/// The application's handle on its database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+    clock: Arc<Mutex<HlcClock>>,
+}
+
+fn all_columns<E: Entity>() -> Vec<&'static Column> {
+    LEADING_COLUMNS.iter().chain(E::COLUMNS).chain(TRAILING_COLUMNS).collect()
+}
+
+fn known_column<E: Entity>(name: &str) -> Result<&'static Column, StoreError> {
+    all_columns::<E>()
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| StoreError::Invalid(format!("{} has no column {name}", E::TABLE)))
+}
+
+fn to_object<E: Entity>(entity: &E) -> Result<Map<String, Value>, StoreError> {
+    match serde_json::to_value(entity) {
+        Ok(Value::Object(obj)) => Ok(obj),
+        Ok(_) => Err(StoreError::Invalid(format!("a {} must serialize to an object", E::TABLE))),
+        Err(e) => Err(StoreError::Invalid(format!("cannot serialize a {}: {e}", E::TABLE))),
+    }
+}
+
+fn from_object<E: Entity>(obj: Map<String, Value>) -> Result<E, StoreError> {
+    serde_json::from_value(Value::Object(obj))
+        .map_err(|e| StoreError::Database(format!("a stored {} row does not match its type: {e}", E::TABLE)))
+}
+
+impl Store {
+    /// `device` distinguishes this replica's HLC stamps from other devices'.
+    pub fn new(db: Db, device: u64) -> Self {
+        Self { db, clock: Arc::new(Mutex::new(HlcClock::new(device))) }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// A fresh HLC stamp for a local edit.
+    pub fn stamp(&self) -> String {
+        let now = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
+        // A poisoned lock only means another thread panicked mid-tick; the clock is still valid.
+        let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
+        clock.tick(now).to_string()
+    }
+
+    // ------------------------------------------------------------ write ops
+
+    pub(crate) fn insert_op<E: Entity>(&self, entity: &E) -> Result<(WriteOp, E), StoreError> {
+        let mut obj = to_object(entity)?;
+        let now = Value::String(Utc::now().to_rfc3339());
+        let hlc = self.stamp();
+        obj.insert("createdAt".into(), now.clone());
+        obj.insert("updatedAt".into(), now);
+        obj.insert("deletedAt".into(), Value::Null);
+        obj.insert("hlc".into(), Value::String(hlc.clone()));
+        let cols = all_columns::<E>();
+        let values = cols.iter().map(|c| SqlValue::from_json(c, &obj)).collect::<Result<Vec<_>, _>>()?;
+        let names = cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+        let params = (1..=cols.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let stored: E = from_object(obj.clone())?;
+        Ok((
+            WriteOp {
+                sql: format!("INSERT INTO {} ({names}) VALUES ({params})", E::TABLE),
+                values,
+                table: E::TABLE,
+                row_id: entity.id(),
+                op: "upsert",
+                payload: Value::Object(obj),
+                hlc,
+                must_touch_one: true,
+            },
+            stored,
+        ))
+    }
+
+    pub(crate) fn update_op<E: Entity>(&self, entity: &E) -> Result<(WriteOp, E), StoreError> {
+        if E::APPEND_ONLY {
+            return Err(StoreError::Invalid(format!("{} are append-only", E::TABLE)));
+        }
+        let mut obj = to_object(entity)?;
+        let hlc = self.stamp();
+        obj.insert("updatedAt".into(), Value::String(Utc::now().to_rfc3339()));
+        obj.insert("hlc".into(), Value::String(hlc.clone()));
+        let mut values = Vec::new();
+        let mut sets = Vec::new();
+        for c in E::COLUMNS.iter().chain(TRAILING_COLUMNS.iter().filter(|c| c.name != "created_at")) {
+            values.push(SqlValue::from_json(c, &obj)?);
+            sets.push(format!("{} = ${}", c.name, values.len()));
+        }
+        values.push(SqlValue::from_json(&LEADING_COLUMNS[0], &obj)?);
+        let id_param = values.len();
+        values.push(SqlValue::from_json(&LEADING_COLUMNS[1], &obj)?);
+        let org_param = values.len();
+        let stored: E = from_object(obj.clone())?;
+        Ok((
+            WriteOp {
+                // The organization is part of the key: a row never moves between organizations.
+                sql: format!(
+                    "UPDATE {} SET {} WHERE id = ${id_param} AND organization_id IS NOT DISTINCT FROM ${org_param} AND deleted_at IS NULL",
+                    E::TABLE,
+                    sets.join(", ")
+                ),
+                values,
+                table: E::TABLE,
+                row_id: entity.id(),
+                op: "upsert",
+                payload: Value::Object(obj),
+                hlc,
+                must_touch_one: true,
+            },
+            stored,
+        ))
+    }
+
+    pub(crate) fn tombstone_op<E: Entity>(&self, organization_id: Option<Uuid>, id: Uuid, must_exist: bool) -> Result<WriteOp, StoreError> {
+        if E::APPEND_ONLY {
+            return Err(StoreError::Invalid(format!("{} are append-only", E::TABLE)));
+        }
+        let hlc = self.stamp();
+        let now = Utc::now();
+        Ok(WriteOp {
+            sql: format!(
+                "UPDATE {} SET deleted_at = $1, updated_at = $1, hlc = $2 WHERE id = $3 AND organization_id IS NOT DISTINCT FROM $4 AND deleted_at IS NULL",
+                E::TABLE
+            ),
+            values: vec![
+                SqlValue::Time(Some(now)),
+                SqlValue::Text(Some(hlc.clone())),
+                SqlValue::Uuid(Some(id)),
+                SqlValue::Uuid(organization_id),
+            ],
+            table: E::TABLE,
+            row_id: id,
+            op: "delete",
+            payload: serde_json::json!({ "id": id, "organizationId": organization_id, "deletedAt": now.to_rfc3339() }),
+            hlc,
+            must_touch_one: must_exist,
+        })
+    }
+
+    /// Runs writes in one transaction; on SQLite each also appends its outbox row there.
+    pub(crate) async fn apply(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+        let record_outbox = matches!(self.db, Db::Sqlite(_));
+        on_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            for op in ops {
+                let result = bind_all(sqlx::query(&op.sql), op.values).execute(&mut *tx).await?;
+                if op.must_touch_one && result.rows_affected() != 1 {
+                    return Err(StoreError::NotFound { what: entity_name(op.table), id: op.row_id.to_string() });
+                }
+                if record_outbox && result.rows_affected() > 0 {
+                    bind_all(
+                        sqlx::query("INSERT INTO outbox (mutation_id, table_name, row_id, op, payload, hlc, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+                        vec![
+                            SqlValue::Uuid(Some(neuroflow_model::new_id())),
+                            SqlValue::Text(Some(op.table.to_string())),
+                            SqlValue::Uuid(Some(op.row_id)),
+                            SqlValue::Text(Some(op.op.to_string())),
+                            SqlValue::Json(Some(op.payload)),
+                            SqlValue::Text(Some(op.hlc)),
+                            SqlValue::Time(Some(Utc::now())),
+                        ],
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    // ------------------------------------------------------------ typed API
+
+    /// Stores a new row; timestamps and the HLC stamp are set here. Returns the stored row.
+    pub async fn insert<E: Entity>(&self, entity: &E) -> Result<E, StoreError> {
+        let (op, stored) = self.insert_op(entity)?;
+        self.apply(vec![op]).await?;
+        Ok(stored)
+    }
+
+    /// Writes every field of an existing, live row of the same organization.
+    pub async fn update<E: Entity>(&self, entity: &E) -> Result<E, StoreError> {
+        let (op, stored) = self.update_op(entity)?;
+        self.apply(vec![op]).await?;
+        Ok(stored)
+    }
+
+    /// Tombstones a live row (sync keeps the tombstone; a purge removes it later).
+    pub async fn delete<E: Entity>(&self, organization_id: Option<Uuid>, id: Uuid) -> Result<(), StoreError> {
+        let op = self.tombstone_op::<E>(organization_id, id, true)?;
+        self.apply(vec![op]).await
+    }
+
+    /// A live row by id within an organization (`None` for system rows).
+    pub async fn get<E: Entity>(&self, organization_id: Option<Uuid>, id: Uuid) -> Result<E, StoreError> {
+        let query = ListQuery {
+            organization_id,
+            eq: vec![("id", SqlValue::Uuid(Some(id)))],
+            limit: 1,
+            ..ListQuery::default()
+        };
+        let mut sql_query = query;
+        if organization_id.is_none() {
+            sql_query.eq.push(("organization_id", SqlValue::Uuid(None)));
+        }
+        self.list::<E>(&sql_query)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound { what: entity_name(E::TABLE), id: id.to_string() })
+    }
+
+    /// Rows matching the query, ordered and paged.
+    pub async fn list<E: Entity>(&self, query: &ListQuery) -> Result<Vec<E>, StoreError> {
+        let cols = all_columns::<E>();
+        let mut clauses = Vec::new();
+        let mut values = Vec::new();
+        if let Some(org) = query.organization_id {
+            values.push(SqlValue::Uuid(Some(org)));
+            clauses.push(format!("organization_id = ${}", values.len()));
+        }
+        for (name, value) in &query.eq {
+            known_column::<E>(name)?;
+            if matches!(value, SqlValue::Uuid(None) | SqlValue::Text(None) | SqlValue::Time(None)) {
+                clauses.push(format!("{name} IS NULL"));
+            } else {
+                values.push(value.clone());
+                clauses.push(format!("{name} = ${}", values.len()));
+            }
+        }
+        if let Some((name, text)) = &query.search {
+            known_column::<E>(name)?;
+            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            values.push(SqlValue::Text(Some(format!("%{}%", escaped.to_lowercase()))));
+            clauses.push(format!("lower({name}) LIKE ${} ESCAPE '\\'", values.len()));
+        }
+        if !query.include_deleted {
+            clauses.push("deleted_at IS NULL".into());
+        }
+        let order = known_column::<E>(query.order_by)?.name;
+        let sql = format!(
+            "SELECT {} FROM {}{} ORDER BY {order} {dir}, id {dir} LIMIT {} OFFSET {}",
+            cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
+            E::TABLE,
+            if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) },
+            query.limit.min(100_000),
+            query.offset,
+            dir = if query.descending { "DESC" } else { "ASC" },
+        );
+        on_db!(&self.db, pool => {
+            let rows = bind_all(sqlx::query(&sql), values).fetch_all(pool).await?;
+            rows.iter().map(|row| from_object::<E>(decode_row(row, &cols)?)).collect()
+        })
+    }
+}
+
+fn entity_name(table: &str) -> &'static str {
+    match table {
+        "workflows" => "workflow",
+        "workflow_nodes" => "workflow node",
+        "workflow_edges" => "workflow edge",
+        "custom_agent_orders" => "order",
+        "order_milestones" => "milestone",
+        "build_logs" => "build log",
+        "agent_templates" => "agent template",
+        "template_reviews" => "review",
+        "tool_blueprints" => "blueprint",
+        "project_showcases" => "showcase",
+        "workflow_executions" => "workflow execution",
+        "workflow_templates" => "workflow template",
+        "ai_agents" => "agent",
+        "agent_executions" => "agent execution",
+        "agent_teams" => "team",
+        "team_members" => "team member",
+        "team_executions" => "team execution",
+        "integrations" => "integration",
+        _ => "row",
+    }
+}

@@ -1,0 +1,4 @@
+//! Tauri commands, grouped by domain; each is a short adapter over the crates.
+
+pub mod app;
+pub mod workflows;

@@ -1,0 +1,74 @@
+//! The one error shape that crosses IPC: `{code, message}`.
+
+use neuroflow_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidInput,
+    NotFound,
+    Conflict,
+    DatabaseUnavailable,
+    Database,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::Unavailable(_) => ErrorCode::DatabaseUnavailable,
+            StoreError::Invalid(_) => ErrorCode::InvalidInput,
+            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::Conflict(_) => ErrorCode::Conflict,
+            StoreError::Database(_) => ErrorCode::Database,
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+/// Parses an id sent by the UI, naming what it was meant to identify when it is malformed.
+pub fn parse_id(what: &str, raw: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(raw.trim()).map_err(|_| {
+        let shown: String = raw.chars().take(40).collect();
+        AppError::invalid(format!("'{shown}' is not a valid {what} id"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_map_to_codes() {
+        let e: AppError = StoreError::NotFound { what: "workflow", id: "x".into() }.into();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        assert_eq!(e.message, "workflow x was not found");
+        let json = serde_json::to_value(AppError::invalid("bad")).expect("json");
+        assert_eq!(json, serde_json::json!({"code": "invalid_input", "message": "bad"}));
+    }
+
+    #[test]
+    fn malformed_ids_are_invalid_input() {
+        let e = parse_id("workflow", "not-a-uuid").expect_err("invalid");
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(e.message.contains("not a valid workflow id"));
+    }
+}

@@ -1,0 +1,60 @@
+//! NeuroFlow Studio's desktop shell: registers the commands and opens the local database.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use tauri::Manager;
+use tauri_specta::{collect_commands, Builder};
+
+use crate::error::{AppError, ErrorCode};
+use crate::state::{open_local, AppState};
+
+/// The command surface, shared by the app and the bindings exporter.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app::app_info,
+            commands::app::node_kind_list,
+            commands::workflows::workflow_list,
+            commands::workflows::workflow_create,
+            commands::workflows::workflow_rename,
+            commands::workflows::workflow_delete,
+            commands::workflows::workflow_get,
+            commands::workflows::workflow_save_graph,
+        ])
+        .dangerously_cast_bigints_to_number()
+}
+
+/// Writes the TypeScript bindings the UI imports.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    specta_builder()
+        .export(
+            specta_typescript::Typescript::default(),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+pub fn run() {
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let session = match app.path().app_data_dir() {
+                Ok(dir) => tauri::async_runtime::block_on(open_local(dir.join("neuroflow.db"))),
+                Err(e) => Err(AppError::new(ErrorCode::DatabaseUnavailable, format!("cannot find the app data folder: {e}"))),
+            };
+            if let Err(e) = &session {
+                eprintln!("neuroflow: {}", e.message);
+            }
+            app.manage(AppState(session));
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("neuroflow: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}
