@@ -24,6 +24,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::workflows::workflow_save_graph,
         ])
         .dangerously_cast_bigints_to_number()
+        // One type per struct for both directions: the UI sends back exactly what it received.
+        .disable_serde_phases()
 }
 
 /// Writes the TypeScript bindings the UI imports.

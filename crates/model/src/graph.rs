@@ -11,7 +11,11 @@ use crate::validate::{self, ValidationError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Position {
+    // Typed as a plain TS `number`: specta renders f64 as `number | null` because JSON has no
+    // NaN, but check_workflow_graph refuses non-finite positions, so stored ones are finite.
+    #[specta(type = i32)]
     pub x: f64,
+    #[specta(type = i32)]
     pub y: f64,
 }
 
@@ -22,7 +26,6 @@ pub struct GraphNode {
     pub kind: String,
     pub label: String,
     pub position: Position,
-    #[serde(default)]
     pub config: Json,
 }
 
@@ -31,10 +34,8 @@ pub struct GraphNode {
 pub struct GraphEdge {
     pub id: Uuid,
     pub source: Uuid,
-    #[serde(default)]
     pub source_handle: Option<String>,
     pub target: Uuid,
-    #[serde(default)]
     pub target_handle: Option<String>,
 }
 

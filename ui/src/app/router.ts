@@ -1,0 +1,84 @@
+// Owns client-side routing: hash paths (#/workflows, #/workflows/<id>, #/agents, …) and the leave-page guard.
+import { useSyncExternalStore } from "react";
+
+export const PAGES = [
+  "workflows",
+  "agents",
+  "teams",
+  "integrations",
+  "executions",
+  "blueprints",
+  "orders",
+  "templates",
+  "showcases",
+] as const;
+export type PageId = (typeof PAGES)[number];
+export type Route = { page: PageId; workflowId: string | null; path: string };
+
+const DEFAULT_PATH = "/workflows";
+
+export function parsePath(path: string): Route | null {
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const page = PAGES.find((p) => p === parts[0]);
+  if (!page) return null;
+  if (page === "workflows" && parts.length === 2) return { page, workflowId: parts[1], path };
+  if (parts.length !== 1) return null;
+  return { page, workflowId: null, path };
+}
+
+export const workflowPath = (id: string) => `/workflows/${encodeURIComponent(id)}`;
+
+const hashPath = () => (typeof window === "undefined" ? DEFAULT_PATH : window.location.hash.replace(/^#/, "") || "/");
+const normalise = (path: string) => (parsePath(path) ? path : DEFAULT_PATH);
+
+let current = normalise(hashPath());
+const listeners = new Set<() => void>();
+/** When set, a navigation away is handed to it instead of happening (e.g. to ask about unsaved changes). */
+let blocker: ((to: string) => void) | null = null;
+
+function commit(path: string) {
+  if (path === current) return;
+  current = path;
+  listeners.forEach((l) => l());
+}
+
+if (typeof window !== "undefined") {
+  if (hashPath() !== current) window.history.replaceState(null, "", `#${current}`);
+  window.addEventListener("hashchange", () => {
+    const to = normalise(hashPath());
+    if (to === current) return;
+    if (blocker) {
+      window.history.replaceState(null, "", `#${current}`); // stay until the blocker decides
+      blocker(to);
+      return;
+    }
+    if (to !== hashPath()) window.history.replaceState(null, "", `#${to}`);
+    commit(to);
+  });
+}
+
+export function navigate(path: string, opts: { force?: boolean } = {}): void {
+  const to = normalise(path);
+  if (to === current) return;
+  if (blocker && !opts.force) {
+    blocker(to);
+    return;
+  }
+  window.history.pushState(null, "", `#${to}`);
+  commit(to);
+}
+
+export function setNavigationBlocker(fn: ((to: string) => void) | null): void {
+  blocker = fn;
+}
+
+export function useRoute(): Route {
+  const path = useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => current,
+  );
+  return parsePath(path) ?? { page: "workflows", workflowId: null, path: DEFAULT_PATH };
+}

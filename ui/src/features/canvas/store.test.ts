@@ -1,0 +1,215 @@
+// Tests the canvas graph edits and the zustand store (dirty flag, save round trip) against the in-memory backend.
+import { beforeEach, describe, expect, it } from "vitest";
+import { api, setBackend, type WorkflowDoc, type WorkflowGraph } from "../../ipc";
+import { createMemoryBackend, MEMORY_NODE_KINDS } from "../../ipc/memory";
+import { isUuidV7, uuidv7 } from "../../shared/uuidv7";
+import {
+  addNode,
+  canConnect,
+  connect,
+  deleteNodes,
+  emptyGraph,
+  fromDoc,
+  gridPosition,
+  moveNode,
+  nextFreePosition,
+  renameNode,
+  toGraph,
+  useCanvasStore,
+  type CanvasGraph,
+} from "./store";
+
+const kinds = Object.fromEntries(MEMORY_NODE_KINDS.map((k) => [k.kind, k]));
+
+function threeNodes(): CanvasGraph {
+  let g = emptyGraph();
+  g = addNode(g, { id: "a", kind: "trigger.manual", label: "Start", position: { x: 0, y: 0 } });
+  g = addNode(g, { id: "b", kind: "ai.agent", label: "Agent", position: { x: 300, y: 0 } });
+  g = addNode(g, { id: "c", kind: "output.result", label: "Out", position: { x: 600, y: 0 } });
+  return g;
+}
+
+const sampleGraph: WorkflowGraph = {
+  nodes: [
+    { id: uuidv7(), kind: "trigger.webhook", label: "Hook", position: { x: 80.5, y: -12.25 }, config: { path: "/in", n: [1, true, null] } },
+    { id: uuidv7(), kind: "ai.agent", label: "Agent ✨", position: { x: 360, y: 80 }, config: {} },
+    { id: uuidv7(), kind: "output.result", label: "Done", position: { x: 640, y: 80 }, config: null },
+  ],
+  edges: [],
+};
+sampleGraph.edges = [
+  { id: uuidv7(), source: sampleGraph.nodes[0].id, sourceHandle: null, target: sampleGraph.nodes[1].id, targetHandle: null },
+  { id: uuidv7(), source: sampleGraph.nodes[1].id, sourceHandle: "out", target: sampleGraph.nodes[2].id, targetHandle: "in" },
+];
+
+describe("graph edits", () => {
+  it("places nodes on the grid by node count", () => {
+    expect([0, 1, 3, 4, 9].map(gridPosition)).toEqual([
+      { x: 80, y: 80 },
+      { x: 360, y: 80 },
+      { x: 920, y: 80 },
+      { x: 80, y: 240 },
+      { x: 360, y: 400 },
+    ]);
+    let g = emptyGraph();
+    for (let i = 0; i < 6; i++) g = addNode(g, { id: `n${i}`, kind: "ai.agent", label: "x", position: nextFreePosition(g) });
+    expect(g.nodes.map((n) => n.position)).toEqual([0, 1, 2, 3, 4, 5].map(gridPosition));
+  });
+
+  it("skips a grid slot that a node already covers", () => {
+    let g = addNode(emptyGraph(), { id: "moved", kind: "ai.agent", label: "x", position: gridPosition(1) });
+    expect(nextFreePosition(g)).toEqual(gridPosition(2));
+    g = moveNode(g, "moved", { x: 2000, y: 2000 });
+    expect(nextFreePosition(g)).toEqual(gridPosition(1));
+  });
+
+  it("connects nodes and refuses self loops, duplicates and missing ends", () => {
+    const g = threeNodes();
+    const g1 = connect(g, { source: "a", target: "b" }, "e1");
+    expect(g1.edges).toEqual([{ id: "e1", source: "a", sourceHandle: null, target: "b", targetHandle: null }]);
+    expect(connect(g1, { source: "a", target: "b" }, "e2")).toBe(g1);
+    expect(connect(g1, { source: "a", target: "b", sourceHandle: null, targetHandle: null }, "e2")).toBe(g1);
+    expect(connect(g1, { source: "b", target: "b" }, "e3")).toBe(g1);
+    expect(connect(g1, { source: "a", target: "zzz" }, "e4")).toBe(g1);
+    expect(canConnect(g1, { source: "b", target: "b" })).toEqual({ ok: false, reason: expect.stringContaining("itself") });
+    // The other direction is a different edge.
+    expect(connect(g1, { source: "b", target: "a" }, "e5").edges).toHaveLength(2);
+  });
+
+  it("refuses connections into a node without input or out of one without output", () => {
+    const g = threeNodes();
+    expect(connect(g, { source: "b", target: "a" }, "x", kinds)).toBe(g);
+    expect(connect(g, { source: "c", target: "b" }, "x", kinds)).toBe(g);
+    expect(connect(g, { source: "b", target: "c" }, "x", kinds).edges).toHaveLength(1);
+  });
+
+  it("moves a node and leaves the graph untouched for a no-op move", () => {
+    const g = threeNodes();
+    const moved = moveNode(g, "b", { x: 10, y: 20 });
+    expect(moved.nodes[1].position).toEqual({ x: 10, y: 20 });
+    expect(g.nodes[1].position).toEqual({ x: 300, y: 0 });
+    expect(moveNode(moved, "b", { x: 10, y: 20 })).toBe(moved);
+  });
+
+  it("deletes nodes together with their edges", () => {
+    let g = threeNodes();
+    g = connect(g, { source: "a", target: "b" }, "e1");
+    g = connect(g, { source: "b", target: "c" }, "e2");
+    g = connect(g, { source: "a", target: "c" }, "e3");
+    const d = deleteNodes(g, ["b"]);
+    expect(d.nodes.map((n) => n.id)).toEqual(["a", "c"]);
+    expect(d.edges.map((e) => e.id)).toEqual(["e3"]);
+    expect(deleteNodes(d, ["nope"])).toBe(d);
+  });
+
+  it("renames with trimming and ignores empty labels", () => {
+    const g = threeNodes();
+    expect(renameNode(g, "a", "  Kick off ").nodes[0].data.label).toBe("Kick off");
+    expect(renameNode(g, "a", "   ")).toBe(g);
+    expect(renameNode(g, "a", "Start")).toBe(g);
+  });
+
+  it("round-trips a WorkflowGraph losslessly", () => {
+    const back = toGraph(fromDoc(sampleGraph));
+    expect(back).toEqual(sampleGraph);
+    expect(back.nodes[0].config).not.toBe(sampleGraph.nodes[0].config);
+  });
+});
+
+describe("canvas store", () => {
+  const doc = (): WorkflowDoc => ({
+    summary: {
+      id: uuidv7(),
+      name: "W",
+      description: "",
+      version: 1,
+      nodeCount: 3,
+      isActive: false,
+      updatedAt: new Date().toISOString(),
+    },
+    graph: structuredClone(sampleGraph),
+  });
+
+  beforeEach(() => {
+    useCanvasStore.getState().reset();
+    useCanvasStore.getState().setKinds(MEMORY_NODE_KINDS);
+  });
+
+  it("loads clean and gives back the same graph", () => {
+    const d = doc();
+    useCanvasStore.getState().load(d);
+    expect(useCanvasStore.getState().dirty).toBe(false);
+    expect(useCanvasStore.getState().toGraph()).toEqual(d.graph);
+  });
+
+  it("marks dirty on real edits only", () => {
+    const s = () => useCanvasStore.getState();
+    s().load(doc());
+    const [n0, n1, n2] = s().nodes.map((n) => n.id);
+
+    s().onNodesChange([{ type: "select", id: n0, selected: true }]);
+    s().onNodesChange([{ type: "dimensions", id: n0, dimensions: { width: 220, height: 64 } }]);
+    expect(s().dirty).toBe(false);
+    expect(s().nodes[0].selected).toBe(true);
+
+    expect(s().connect({ source: n0, target: n1 })).toBe(false); // duplicate of the loaded edge
+    expect(s().connect({ source: n0, target: n0 })).toBe(false);
+    s().renameNode(n0, "Hook");
+    expect(s().dirty).toBe(false);
+
+    s().onNodesChange([{ type: "position", id: n2, position: { x: 700, y: 90 }, dragging: true }]);
+    expect(s().dirty).toBe(true);
+    expect(s().nodes[2].position).toEqual({ x: 700, y: 90 });
+  });
+
+  it("adds nodes with UUIDv7 ids on the grid, with the kind's label", () => {
+    const s = () => useCanvasStore.getState();
+    const id = s().addNode("trigger.manual");
+    const id2 = s().addNode("http.request");
+    expect(isUuidV7(id) && isUuidV7(id2)).toBe(true);
+    expect(s().nodes.map((n) => [n.data.label, n.position])).toEqual([
+      ["Manual trigger", { x: 80, y: 80 }],
+      ["HTTP request", { x: 360, y: 80 }],
+    ]);
+    expect(s().connect({ source: id, target: id2 })).toBe(true);
+    expect(isUuidV7(s().edges[0].id)).toBe(true);
+    expect(s().dirty).toBe(true);
+  });
+
+  it("removing a node through React Flow changes also removes its edges", () => {
+    const s = () => useCanvasStore.getState();
+    s().load(doc());
+    const mid = s().nodes[1].id;
+    s().onNodesChange([{ type: "remove", id: mid }]);
+    expect(s().nodes).toHaveLength(2);
+    expect(s().edges).toHaveLength(0);
+    expect(s().dirty).toBe(true);
+  });
+
+  it("saves through the IPC and reopening shows the same nodes and edges", async () => {
+    setBackend(createMemoryBackend());
+    try {
+      const s = () => useCanvasStore.getState();
+      const created = await api.workflowCreate("Round trip");
+      s().load(await api.workflowGet(created.id));
+      const a = s().addNode("trigger.manual");
+      const b = s().addNode("ai.agent", { x: 512.5, y: 333 });
+      s().connect({ source: a, target: b });
+      s().renameNode(b, "Researcher");
+      const expected = s().toGraph();
+
+      const saved = await s().save();
+      expect(saved?.summary.version).toBe(2);
+      expect(s().dirty).toBe(false);
+      expect(s().summary?.version).toBe(2);
+
+      s().reset();
+      const reopened = await api.workflowGet(created.id);
+      s().load(reopened);
+      expect(s().toGraph()).toEqual(expected);
+      expect(reopened.summary.nodeCount).toBe(2);
+    } finally {
+      setBackend(null);
+    }
+  });
+});

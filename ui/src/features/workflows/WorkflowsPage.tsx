@@ -1,0 +1,303 @@
+// Owns the Workflows list page: search, create, inline rename, delete with confirmation, open on the canvas.
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { api, errorMessage, type WorkflowSummary } from "../../ipc";
+import { navigate, workflowPath } from "../../app/router";
+import { useConfirm } from "../../shared/ConfirmDialog";
+import { useDebouncedValue, useNow } from "../../shared/hooks";
+import { Icon } from "../../shared/icons";
+import { absoluteTime, relativeTime } from "../../shared/time";
+
+type ListState = { status: "loading" } | { status: "ready"; items: WorkflowSummary[] } | { status: "error"; message: string };
+
+export function WorkflowsPage() {
+  const [search, setSearch] = useState("");
+  const debounced = useDebouncedValue(search.trim(), 200);
+  const [list, setList] = useState<ListState>({ status: "loading" });
+  const [newName, setNewName] = useState("");
+  const [createError, setCreateError] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const [dialog, confirm] = useConfirm();
+  const nameInput = useRef<HTMLInputElement>(null);
+  const now = useNow();
+  const request = useRef(0);
+
+  const refresh = useCallback(async (query: string) => {
+    const ticket = ++request.current;
+    try {
+      const items = await api.workflowList(query === "" ? null : query);
+      if (ticket === request.current) setList({ status: "ready", items });
+    } catch (e) {
+      if (ticket === request.current) setList({ status: "error", message: errorMessage(e) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh(debounced);
+  }, [debounced, refresh]);
+
+  const create = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (creating) return;
+    setCreating(true);
+    setCreateError(null);
+    try {
+      const created = await api.workflowCreate(newName);
+      setNewName("");
+      setHighlight(created.id);
+      await refresh(debounced);
+    } catch (err) {
+      setCreateError(errorMessage(err));
+      nameInput.current?.focus();
+    } finally {
+      setCreating(false);
+    }
+  };
+
+  const remove = async (w: WorkflowSummary) => {
+    const ok = await confirm({
+      title: `Delete “${w.name}”?`,
+      message: "The workflow and its canvas will be removed from this workspace. This can't be undone from here.",
+      confirmLabel: "Delete workflow",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.workflowDelete(w.id);
+      await refresh(debounced);
+    } catch (err) {
+      setCreateError(`Couldn't delete “${w.name}”: ${errorMessage(err)}`);
+    }
+  };
+
+  const items = list.status === "ready" ? list.items : [];
+  const noWorkflowsAtAll = list.status === "ready" && items.length === 0 && debounced === "";
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">Workflows</h1>
+          <p className="page-subtitle">Chain triggers, AI agents, HTTP calls and integrations into automations.</p>
+        </div>
+      </header>
+
+      <div className="toolbar">
+        <label className="input-with-icon toolbar-search">
+          <Icon name="search" size={15} />
+          <input
+            className="input"
+            type="search"
+            placeholder="Search workflows"
+            aria-label="Search workflows"
+            data-testid="workflow-search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </label>
+        <form className="create-form" onSubmit={create}>
+          <input
+            ref={nameInput}
+            className={`input${createError ? " is-invalid" : ""}`}
+            placeholder="New workflow name"
+            aria-label="New workflow name"
+            data-testid="new-workflow-name"
+            value={newName}
+            onChange={(e) => {
+              setNewName(e.target.value);
+              if (createError) setCreateError(null);
+            }}
+          />
+          <button type="submit" className="btn btn-primary" data-testid="create-workflow" disabled={creating}>
+            <Icon name="plus" size={15} />
+            Create workflow
+          </button>
+        </form>
+      </div>
+      {createError && (
+        <div className="form-error" role="alert" data-testid="form-error">
+          <Icon name="alert" size={14} />
+          {createError}
+        </div>
+      )}
+
+      {list.status === "error" && (
+        <div className="form-error" role="alert" data-testid="form-error">
+          <Icon name="alert" size={14} />
+          Couldn't load workflows: {list.message}
+        </div>
+      )}
+
+      {list.status === "loading" && <div className="list-loading">Loading workflows…</div>}
+
+      {noWorkflowsAtAll && (
+        <div className="empty" data-testid="workflows-empty">
+          <div className="empty-icon">
+            <Icon name="workflow" size={22} />
+          </div>
+          <h2>No workflows yet</h2>
+          <p>A workflow starts from a trigger and runs AI agents, HTTP requests and integrations. Name your first one to get going.</p>
+          <button type="button" className="btn btn-primary" onClick={() => nameInput.current?.focus()}>
+            <Icon name="plus" size={15} />
+            Create your first workflow
+          </button>
+        </div>
+      )}
+
+      {list.status === "ready" && items.length === 0 && debounced !== "" && (
+        <div className="empty empty-compact">
+          <h2>No workflows match “{debounced}”</h2>
+          <p>Try another name, or clear the search.</p>
+          <button type="button" className="btn" onClick={() => setSearch("")}>
+            Clear search
+          </button>
+        </div>
+      )}
+
+      {items.length > 0 && (
+        <div className="table" role="table" aria-label="Workflows">
+          <div className="table-head" role="row">
+            <div role="columnheader">Name</div>
+            <div role="columnheader" className="num">Nodes</div>
+            <div role="columnheader" className="num">Version</div>
+            <div role="columnheader">Updated</div>
+            <div role="columnheader" className="sr-only">Actions</div>
+          </div>
+          {items.map((w) => (
+            <WorkflowRow
+              key={w.id}
+              workflow={w}
+              now={now}
+              highlighted={w.id === highlight}
+              onRenamed={() => void refresh(debounced)}
+              onDelete={() => void remove(w)}
+            />
+          ))}
+        </div>
+      )}
+      {dialog}
+    </div>
+  );
+}
+
+type RowProps = {
+  workflow: WorkflowSummary;
+  now: Date;
+  highlighted: boolean;
+  onRenamed: () => void;
+  onDelete: () => void;
+};
+
+function WorkflowRow({ workflow: w, now, highlighted, onRenamed, onDelete }: RowProps) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const open = () => navigate(workflowPath(w.id));
+
+  const cancel = () => {
+    setDraft(null);
+    setError(null);
+  };
+  const save = async () => {
+    if (draft === null || busy) return;
+    if (draft === w.name) return cancel();
+    setBusy(true);
+    try {
+      await api.workflowRename(w.id, draft);
+      cancel();
+      onRenamed();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      void save();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      cancel();
+    }
+  };
+
+  return (
+    <div
+      className={`table-row${highlighted ? " is-new" : ""}${draft !== null ? " is-editing" : ""}`}
+      role="row"
+      data-testid="workflow-row"
+      data-name={w.name}
+      data-id={w.id}
+      onClick={(e) => {
+        if (draft === null && !(e.target as HTMLElement).closest("button, input")) open();
+      }}
+    >
+      <div role="cell" className="cell-name">
+        <span className="row-icon">
+          <Icon name="workflow" size={15} />
+        </span>
+        {draft === null ? (
+          <button type="button" className="link-button" data-testid="workflow-open" onClick={open} title={`Open ${w.name}`}>
+            {w.name}
+          </button>
+        ) : (
+          <div className="rename">
+            <input
+              className={`input input-sm${error ? " is-invalid" : ""}`}
+              data-testid="workflow-rename-input"
+              aria-label={`New name for ${w.name}`}
+              value={draft}
+              autoFocus
+              disabled={busy}
+              onFocus={(e) => e.currentTarget.select()}
+              onChange={(e) => {
+                setDraft(e.target.value);
+                setError(null);
+              }}
+              onKeyDown={onKeyDown}
+              onBlur={() => draft === w.name && cancel()}
+            />
+            {error ? (
+              <div className="field-error" role="alert" data-testid="form-error">
+                {error}
+              </div>
+            ) : (
+              <span className="hint">Enter to save · Esc to cancel</span>
+            )}
+          </div>
+        )}
+      </div>
+      <div role="cell" className="num muted">{w.nodeCount}</div>
+      <div role="cell" className="num muted">v{w.version}</div>
+      <div role="cell" className="muted" title={absoluteTime(w.updatedAt)}>
+        {relativeTime(w.updatedAt, now)}
+      </div>
+      <div role="cell" className="row-actions">
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="workflow-rename"
+          aria-label={`Rename ${w.name}`}
+          title="Rename"
+          onClick={() => {
+            setDraft(w.name);
+            setError(null);
+          }}
+        >
+          <Icon name="pencil" size={15} />
+        </button>
+        <button
+          type="button"
+          className="icon-button icon-button-danger"
+          data-testid="workflow-delete"
+          aria-label={`Delete ${w.name}`}
+          title="Delete"
+          onClick={onDelete}
+        >
+          <Icon name="trash" size={15} />
+        </button>
+      </div>
+    </div>
+  );
+}

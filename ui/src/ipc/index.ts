@@ -1,0 +1,117 @@
+// Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
+import { commands } from "./bindings";
+import type { AppError, ErrorCode } from "./bindings";
+import type { Result, WorkflowGraph } from "./wire";
+import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
+
+export type {
+  AppError,
+  AppInfo,
+  ErrorCode,
+  GraphEdge,
+  GraphNode,
+  NodeKindInfo,
+  Position,
+  WorkflowDoc,
+  WorkflowSummary,
+} from "./bindings";
+export type { JsonValue, WorkflowGraph } from "./wire";
+export type { Backend } from "./memory";
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  "invalid_input",
+  "not_found",
+  "conflict",
+  "database_unavailable",
+  "database",
+  "internal",
+];
+
+/** A failed command, as `{code, message}` from the Rust side. */
+export class IpcError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "IpcError";
+    this.code = code;
+  }
+}
+
+export function isIpcError(e: unknown, code?: ErrorCode): e is IpcError {
+  return e instanceof IpcError && (code === undefined || e.code === code);
+}
+
+/** A message fit for the person using the app, whatever was thrown. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+function toIpcError(e: unknown): IpcError {
+  if (e instanceof IpcError) return e;
+  if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
+    const { code, message } = e as AppError;
+    const known = ERROR_CODES.includes(code);
+    return new IpcError(known ? code : "internal", String(message));
+  }
+  if (e instanceof Error) return new IpcError("internal", e.message);
+  return new IpcError("internal", typeof e === "string" ? e : JSON.stringify(e));
+}
+
+async function unwrap<T>(call: Promise<Result<T, AppError>>): Promise<T> {
+  let result: Result<T, AppError>;
+  try {
+    result = await call;
+  } catch (e) {
+    throw toIpcError(e);
+  }
+  if (result.status === "ok") return result.data;
+  throw toIpcError(result.error);
+}
+
+function inTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+/** In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?latency=300` shape the in-memory backend. */
+function memoryOptionsFromUrl(): MemoryOptions {
+  if (typeof window === "undefined") return {};
+  const q = new URLSearchParams(window.location.search);
+  const fail = q.get("fail");
+  const latency = Number(q.get("latency"));
+  return {
+    seed: q.get("seed") === "demo" ? "demo" : undefined,
+    failAppInfo: ERROR_CODES.find((c) => c === fail),
+    latencyMs: Number.isFinite(latency) && latency > 0 ? latency : undefined,
+  };
+}
+
+let backend: Backend | null = null;
+
+function current(): Backend {
+  backend ??= inTauri() ? commands : createMemoryBackend(memoryOptionsFromUrl());
+  return backend;
+}
+
+/** Replace the backend (tests); `null` goes back to auto-detection. */
+export function setBackend(next: Backend | null): void {
+  backend = next;
+}
+
+/** True when running outside the desktop shell, on the in-memory fake. */
+export function usingMemoryBackend(): boolean {
+  return current() !== commands;
+}
+
+export const api = {
+  appInfo: () => unwrap(current().appInfo()),
+  nodeKindList: () => unwrap(current().nodeKindList()),
+  workflowList: (search: string | null) => unwrap(current().workflowList(search)),
+  workflowCreate: (name: string) => unwrap(current().workflowCreate(name)),
+  workflowRename: (id: string, name: string) => unwrap(current().workflowRename(id, name)),
+  workflowDelete: (id: string) => unwrap(current().workflowDelete(id)),
+  workflowGet: (id: string) => unwrap(current().workflowGet(id)),
+  workflowSaveGraph: (id: string, graph: WorkflowGraph) => unwrap(current().workflowSaveGraph(id, graph)),
+};
+
+export { DEMO_WORKFLOW_ID } from "./memory";

@@ -1,0 +1,120 @@
+// Tests the in-memory backend against the IPC.md contract, through the same `api` the UI uses.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { api, IpcError, setBackend, type WorkflowGraph } from "./index";
+import { createMemoryBackend, DEMO_WORKFLOW_ID } from "./memory";
+import { uuidv7 } from "../shared/uuidv7";
+
+async function failure(p: Promise<unknown>): Promise<IpcError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(IpcError);
+    return e as IpcError;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("memory backend", () => {
+  beforeEach(() => setBackend(createMemoryBackend()));
+  afterEach(() => setBackend(null));
+
+  it("creates with a trimmed name, version 1 and a UUIDv7 id", async () => {
+    const w = await api.workflowCreate("  Onboarding  ");
+    expect(w).toMatchObject({ name: "Onboarding", version: 1, nodeCount: 0, description: "", isActive: false });
+    expect(w.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(Number.isNaN(Date.parse(w.updatedAt))).toBe(false);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["blank", "   \t "],
+    ["too long", "x".repeat(121)],
+    ["newline inside", "a\nb"],
+    ["NUL", "a\u0000b"],
+    ["C1 control", "a\u0085b"],
+  ])("rejects a %s name with invalid_input", async (_, name) => {
+    const e = await failure(api.workflowCreate(name));
+    expect(e.code).toBe("invalid_input");
+    expect(e.message.length).toBeGreaterThan(0);
+  });
+
+  it("accepts 120 characters, counted as characters not UTF-16 units", async () => {
+    await expect(api.workflowCreate("x".repeat(120))).resolves.toBeTruthy();
+    await expect(api.workflowCreate("🤖".repeat(120))).resolves.toBeTruthy();
+    expect((await failure(api.workflowCreate("🤖".repeat(121)))).code).toBe("invalid_input");
+  });
+
+  it("renames with the same validation and reports not_found", async () => {
+    const w = await api.workflowCreate("A");
+    expect((await api.workflowRename(w.id, " B ")).name).toBe("B");
+    expect((await failure(api.workflowRename(w.id, ""))).code).toBe("invalid_input");
+    expect((await failure(api.workflowRename(uuidv7(), "C"))).code).toBe("not_found");
+  });
+
+  it("lists newest first with case-insensitive search and hides deleted workflows", async () => {
+    const a = await api.workflowCreate("Alpha report");
+    await api.workflowCreate("Beta");
+    await api.workflowCreate("ALPHA digest");
+    expect((await api.workflowList(null)).map((w) => w.name)).toEqual(["ALPHA digest", "Beta", "Alpha report"]);
+    expect((await api.workflowList("alpha")).map((w) => w.name)).toEqual(["ALPHA digest", "Alpha report"]);
+    expect(await api.workflowDelete(a.id)).toBeNull();
+    expect((await api.workflowList("alpha")).map((w) => w.name)).toEqual(["ALPHA digest"]);
+    expect((await failure(api.workflowGet(a.id))).code).toBe("not_found");
+    expect((await failure(api.workflowDelete(a.id))).code).toBe("not_found");
+  });
+
+  it("saves a graph, bumps the version and refuses unknown kinds or bad ids", async () => {
+    const w = await api.workflowCreate("G");
+    const n1 = uuidv7();
+    const n2 = uuidv7();
+    const graph: WorkflowGraph = {
+      nodes: [
+        { id: n1, kind: "trigger.manual", label: "Go", position: { x: 1, y: 2 }, config: {} },
+        { id: n2, kind: "ai.agent", label: "Think", position: { x: 3, y: 4 }, config: { model: "x" } },
+      ],
+      edges: [{ id: uuidv7(), source: n1, sourceHandle: null, target: n2, targetHandle: null }],
+    };
+    const doc = await api.workflowSaveGraph(w.id, graph);
+    expect(doc.summary.version).toBe(2);
+    expect(doc.summary.nodeCount).toBe(2);
+    expect(doc.graph).toEqual(graph);
+    expect((await api.workflowGet(w.id)).graph).toEqual(graph);
+
+    const badKind = structuredClone(graph);
+    badKind.nodes[0].kind = "nope";
+    expect((await failure(api.workflowSaveGraph(w.id, badKind))).code).toBe("invalid_input");
+    const badId = structuredClone(graph);
+    badId.nodes[0].id = "not-a-uuid";
+    expect((await failure(api.workflowSaveGraph(w.id, badId))).code).toBe("invalid_input");
+    const selfLoop = structuredClone(graph);
+    selfLoop.edges[0].target = n1;
+    expect((await failure(api.workflowSaveGraph(w.id, selfLoop))).code).toBe("invalid_input");
+    expect((await api.workflowGet(w.id)).summary.version).toBe(2);
+  });
+
+  it("returns copies, not live references", async () => {
+    const w = await api.workflowCreate("Copy");
+    w.name = "mutated";
+    expect((await api.workflowList(null))[0].name).toBe("Copy");
+  });
+
+  it("can fail appInfo with database_unavailable and can seed a demo", async () => {
+    setBackend(createMemoryBackend({ failAppInfo: "database_unavailable", seed: "demo" }));
+    expect((await failure(api.appInfo())).code).toBe("database_unavailable");
+    const demo = await api.workflowGet(DEMO_WORKFLOW_ID);
+    expect(demo.graph.nodes.length).toBe(demo.summary.nodeCount);
+    expect(demo.graph.nodes.length).toBeGreaterThan(0);
+  });
+});
+
+describe("IpcError mapping", () => {
+  afterEach(() => setBackend(null));
+
+  it("turns a non-AppError rejection into an internal IpcError", async () => {
+    const base = createMemoryBackend();
+    setBackend({ ...base, appInfo: () => Promise.reject("command app_info not found") });
+    const e = await failure(api.appInfo());
+    expect(e.code).toBe("internal");
+    expect(e.message).toBe("command app_info not found");
+  });
+});

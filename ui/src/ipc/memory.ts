@@ -1,0 +1,284 @@
+// Owns the in-memory stand-in for the desktop backend: the IPC.md contract (incl. validation) for plain-browser runs and tests.
+import type {
+  AppError,
+  AppInfo,
+  ErrorCode,
+  GraphEdge,
+  GraphNode,
+  NodeKindInfo,
+  WorkflowDoc,
+  WorkflowSummary,
+  commands,
+} from "./bindings";
+import type { Result, WorkflowGraph } from "./wire";
+import { isUuidV7, uuidv7 } from "../shared/uuidv7";
+
+/** The shape every backend (generated Tauri bindings or this fake) has. */
+export type Backend = typeof commands;
+
+export type MemoryOptions = {
+  /** Pre-populate with demo workflows (fixed ids, see DEMO_WORKFLOW_ID). */
+  seed?: "demo";
+  /** Make appInfo fail with this code, e.g. to show the database error screen. */
+  failAppInfo?: ErrorCode;
+  /** Artificial delay per call, in milliseconds. */
+  latencyMs?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+};
+
+export const DEMO_WORKFLOW_ID = "01920000-0000-7000-8000-00000000d001";
+
+export const NAME_MAX_CHARS = 120;
+
+/** The node kinds the fake offers; the real list comes from the Rust engine. */
+export const MEMORY_NODE_KINDS: NodeKindInfo[] = [
+  kind("trigger.manual", "Manual trigger", "Triggers", "Starts the workflow when you press Run.", false, true),
+  kind("trigger.webhook", "Webhook", "Triggers", "Starts the workflow when an HTTP request arrives.", false, true),
+  kind("trigger.schedule", "Schedule", "Triggers", "Starts the workflow on a cron schedule.", false, true),
+  kind("ai.agent", "AI agent", "AI", "Runs an agent with its model, tools and memory on the input.", true, true),
+  kind("ai.llm_prompt", "LLM prompt", "AI", "Sends a templated prompt to a chat model.", true, true),
+  kind("ai.agent_team", "Agent team", "AI", "Hands the task to a team of agents and returns their result.", true, true),
+  kind("http.request", "HTTP request", "Actions", "Calls any HTTP API.", true, true),
+  kind("blueprint.call", "Blueprint", "Actions", "Runs a tool blueprint as a sub-graph.", true, true),
+  kind("data.transform", "Transform", "Data", "Reshapes the input with a jq expression.", true, true),
+  kind("data.set_fields", "Set fields", "Data", "Adds or overwrites fields on each item.", true, true),
+  kind("flow.condition", "Condition", "Flow", "Continues only when an expression is true.", true, true),
+  kind("flow.switch", "Switch", "Flow", "Routes each item by the value of an expression.", true, true),
+  kind("flow.loop", "Loop over items", "Flow", "Runs the following nodes once per item.", true, true),
+  kind("flow.merge", "Merge", "Flow", "Waits for several branches and joins their items.", true, true),
+  kind("flow.delay", "Delay", "Flow", "Waits for a fixed time before continuing.", true, true),
+  kind("integration.slack", "Slack message", "Integrations", "Posts a message to a Slack channel.", true, true),
+  kind("integration.gmail", "Gmail email", "Integrations", "Sends an email from a Gmail account.", true, true),
+  kind("integration.webhook", "Outgoing webhook", "Integrations", "Sends the item to a webhook URL.", true, true),
+  kind("output.result", "Output", "Output", "Returns the workflow's result.", true, false),
+];
+
+function kind(
+  k: string,
+  label: string,
+  category: string,
+  description: string,
+  hasInput: boolean,
+  hasOutput: boolean,
+): NodeKindInfo {
+  return { kind: k, label, category, description, hasInput, hasOutput };
+}
+
+class Fail extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Returns the trimmed name, or throws `invalid_input` as the contract says. */
+export function validateName(raw: string): string {
+  const name = raw.trim();
+  const chars = [...name];
+  if (chars.length === 0) throw new Fail("invalid_input", "Name must not be empty.");
+  if (chars.length > NAME_MAX_CHARS)
+    throw new Fail("invalid_input", `Name must be at most ${NAME_MAX_CHARS} characters (it has ${chars.length}).`);
+  // Rust's char::is_control: Unicode category Cc.
+  if (/\p{Cc}/u.test(name)) throw new Fail("invalid_input", "Name must not contain control characters.");
+  return name;
+}
+
+type Row = { summary: WorkflowSummary; graph: WorkflowGraph; deleted: boolean; seq: number };
+
+export function createMemoryBackend(options: MemoryOptions = {}): Backend {
+  const now = options.now ?? (() => new Date());
+  const kinds = new Map(MEMORY_NODE_KINDS.map((k) => [k.kind, k]));
+  const rows = new Map<string, Row>();
+  let seq = 0;
+
+  const info: AppInfo = {
+    organizationId: "01920000-0000-7000-8000-0000000000a1",
+    organizationName: "Local workspace",
+    userId: "01920000-0000-7000-8000-0000000000b1",
+    userEmail: "you@localhost",
+    databasePath: "(in-memory, browser preview)",
+  };
+
+  async function run<T>(f: () => T): Promise<Result<T, AppError>> {
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    try {
+      return { status: "ok", data: structuredClone(f()) };
+    } catch (e) {
+      if (e instanceof Fail) return { status: "error", error: { code: e.code, message: e.message } };
+      throw e;
+    }
+  }
+
+  function live(id: string): Row {
+    const row = rows.get(id);
+    if (!row || row.deleted) throw new Fail("not_found", `Workflow ${id} was not found.`);
+    return row;
+  }
+
+  function touch(row: Row) {
+    row.summary.updatedAt = now().toISOString();
+    row.seq = ++seq;
+  }
+
+  function create(name: string, id: string = uuidv7(now().getTime())): WorkflowSummary {
+    const summary: WorkflowSummary = {
+      id,
+      name: validateName(name),
+      description: "",
+      version: 1,
+      nodeCount: 0,
+      isActive: false,
+      updatedAt: now().toISOString(),
+    };
+    rows.set(id, { summary, graph: { nodes: [], edges: [] }, deleted: false, seq: ++seq });
+    return summary;
+  }
+
+  function validateGraph(graph: WorkflowGraph): WorkflowGraph {
+    const nodes = new Map<string, GraphNode>();
+    for (const n of graph.nodes) {
+      if (!isUuidV7(n.id)) throw new Fail("invalid_input", `Node id "${n.id}" is not a UUIDv7.`);
+      if (nodes.has(n.id)) throw new Fail("invalid_input", `Node id ${n.id} is used twice.`);
+      if (!kinds.has(n.kind)) throw new Fail("invalid_input", `Unknown node kind "${n.kind}".`);
+      if (!Number.isFinite(n.position.x) || !Number.isFinite(n.position.y))
+        throw new Fail("invalid_input", `Node ${n.id} has an invalid position.`);
+      nodes.set(n.id, n);
+    }
+    const edgeIds = new Set<string>();
+    const links = new Set<string>();
+    for (const e of graph.edges) {
+      if (!isUuidV7(e.id)) throw new Fail("invalid_input", `Edge id "${e.id}" is not a UUIDv7.`);
+      if (edgeIds.has(e.id)) throw new Fail("invalid_input", `Edge id ${e.id} is used twice.`);
+      edgeIds.add(e.id);
+      const source = nodes.get(e.source);
+      const target = nodes.get(e.target);
+      if (!source || !target) throw new Fail("invalid_input", `Edge ${e.id} points to a node that is not in the graph.`);
+      if (e.source === e.target) throw new Fail("invalid_input", `Edge ${e.id} connects a node to itself.`);
+      if (!kinds.get(source.kind)?.hasOutput) throw new Fail("invalid_input", `Node ${source.label} has no output.`);
+      if (!kinds.get(target.kind)?.hasInput) throw new Fail("invalid_input", `Node ${target.label} has no input.`);
+      const link = edgeKey(e);
+      if (links.has(link)) throw new Fail("invalid_input", `Edge ${e.id} duplicates another edge.`);
+      links.add(link);
+    }
+    return graph;
+  }
+
+  const backend: Backend = {
+    appInfo: () =>
+      run(() => {
+        if (options.failAppInfo)
+          throw new Fail(
+            options.failAppInfo,
+            options.failAppInfo === "database_unavailable"
+              ? "The database file is locked by another process: ~/.local/share/neuroflow/neuroflow.db"
+              : "The backend failed to start.",
+          );
+        return info;
+      }),
+    nodeKindList: () => run(() => MEMORY_NODE_KINDS),
+    workflowList: (search) =>
+      run(() => {
+        const needle = (search ?? "").trim().toLowerCase();
+        return [...rows.values()]
+          .filter((r) => !r.deleted && r.summary.name.toLowerCase().includes(needle))
+          .sort((a, b) => b.seq - a.seq)
+          .map((r) => r.summary);
+      }),
+    workflowCreate: (name) => run(() => create(name)),
+    workflowRename: (id, name) =>
+      run(() => {
+        const row = live(id);
+        row.summary.name = validateName(name);
+        touch(row);
+        return row.summary;
+      }),
+    workflowDelete: (id) =>
+      run(() => {
+        live(id).deleted = true;
+        return null;
+      }),
+    workflowGet: (id) =>
+      run((): WorkflowDoc => {
+        const row = live(id);
+        return { summary: row.summary, graph: row.graph };
+      }),
+    workflowSaveGraph: (id, graph) =>
+      run((): WorkflowDoc => {
+        const row = live(id);
+        row.graph = structuredClone(validateGraph(graph));
+        row.summary.version += 1;
+        row.summary.nodeCount = row.graph.nodes.length;
+        touch(row);
+        return { summary: row.summary, graph: row.graph };
+      }),
+  };
+
+  if (options.seed === "demo") seedDemo(create, rows);
+  return backend;
+}
+
+function edgeKey(e: GraphEdge): string {
+  return `${e.source}\u0000${e.sourceHandle ?? ""}\u0000${e.target}\u0000${e.targetHandle ?? ""}`;
+}
+
+function seedDemo(create: (name: string, id?: string) => WorkflowSummary, rows: Map<string, Row>) {
+  const id = (n: number) => `01920000-0000-7000-8000-${n.toString(16).padStart(12, "0")}`;
+  const lead = create("Lead enrichment", id(0xd003));
+  const digest = create("Daily news digest", id(0xd002));
+  const triage = create("Support ticket triage", DEMO_WORKFLOW_ID);
+  const node = (n: number, kind: string, label: string, x: number, y: number): GraphNode => ({
+    id: id(0x100 + n),
+    kind,
+    label,
+    position: { x, y },
+    config: {},
+  });
+  const edge = (n: number, s: number, t: number): GraphEdge => ({
+    id: id(0x200 + n),
+    source: id(0x100 + s),
+    sourceHandle: null,
+    target: id(0x100 + t),
+    targetHandle: null,
+  });
+  const put = (summary: WorkflowSummary, graph: WorkflowGraph, version: number, ageMinutes: number) => {
+    const row = rows.get(summary.id)!;
+    row.graph = graph;
+    row.summary.updatedAt = new Date(Date.parse(summary.updatedAt) - ageMinutes * 60_000).toISOString();
+    row.summary.version = version;
+    row.summary.nodeCount = graph.nodes.length;
+  };
+  put(
+    triage,
+    {
+      nodes: [
+        node(1, "trigger.webhook", "New ticket", 80, 200),
+        node(2, "ai.agent", "Classify ticket", 360, 200),
+        node(3, "flow.condition", "Is it urgent?", 640, 200),
+        node(4, "integration.slack", "Page on-call", 920, 100),
+        node(5, "ai.llm_prompt", "Draft reply", 920, 300),
+        node(6, "integration.gmail", "Send reply", 1200, 300),
+      ],
+      edges: [edge(1, 1, 2), edge(2, 2, 3), edge(3, 3, 4), edge(4, 3, 5), edge(5, 5, 6)],
+    },
+    7,
+    12,
+  );
+  put(
+    digest,
+    {
+      nodes: [
+        node(11, "trigger.schedule", "Every morning", 80, 80),
+        node(12, "http.request", "Fetch headlines", 360, 80),
+        node(13, "ai.llm_prompt", "Summarise", 640, 80),
+        node(14, "integration.slack", "Post to #news", 920, 80),
+      ],
+      edges: [edge(11, 11, 12), edge(12, 12, 13), edge(13, 13, 14)],
+    },
+    3,
+    185,
+  );
+  put(lead, { nodes: [], edges: [] }, 1, 2 * 24 * 60 + 30);
+}
