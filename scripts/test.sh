@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test layer, failing fast, on a fresh Debian 12 machine:
+#   formatting, lints, IPC bindings freshness, UI typecheck + unit tests,
+#   Rust tests (with a throwaway PostgreSQL for the store's contract/RLS
+#   tests), the desktop build, and the end-to-end tests of the real app.
+#
+#   ./scripts/test.sh
+#
+# Cargo builds go to $CARGO_TARGET_DIR (default ~/.cache/neuroflow-target),
+# outside the checkout, so reruns and fresh clones reuse them.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$NF_ROOT"
+
+BINDINGS=ui/src/ipc/bindings.ts
+
+# --locked whenever Cargo.lock is committed: CI builds exactly what was reviewed.
+CARGO_LOCKED=()
+if git ls-files --error-unmatch Cargo.lock >/dev/null 2>&1; then
+  CARGO_LOCKED=(--locked)
+fi
+
+in_ui() { (cd "$NF_ROOT/ui" && "$@"); }
+
+check_bindings() {
+  git rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+    die "not a git checkout: the bindings freshness check needs git"
+  cargo run -q "${CARGO_LOCKED[@]}" -p neuroflow-studio --bin export-bindings
+  if ! git ls-files --error-unmatch "$BINDINGS" >/dev/null 2>&1; then
+    die "$BINDINGS is not tracked by git: generate it (cargo run -p neuroflow-studio --bin export-bindings) and commit it"
+  fi
+  if ! git diff --exit-code --stat -- "$BINDINGS"; then
+    git diff -- "$BINDINGS" | sed -n "1,80p" >&2
+    die "bindings are stale: run \`cargo run -p neuroflow-studio --bin export-bindings\` and commit $BINDINGS"
+  fi
+}
+
+rust_tests() {
+  start_postgres
+  # Tests must not touch the real profile (app data dir, keyrings).
+  local xdg
+  xdg=$(mktemp -d /tmp/neuroflow-test-xdg.XXXXXX)
+  nf_on_exit "rm -rf '$xdg'"
+  XDG_DATA_HOME="$xdg/data" XDG_CONFIG_HOME="$xdg/config" XDG_CACHE_HOME="$xdg/cache" \
+    cargo test "${CARGO_LOCKED[@]}" --workspace
+  stop_postgres
+}
+
+step "system packages" install_system_deps
+step "rust toolchain" ensure_rust
+step "ui: npm ci" ui_install
+step "ui: build (ui/dist)" ui_build
+step "cargo fmt --check" cargo fmt --all --check
+step "cargo clippy" cargo clippy "${CARGO_LOCKED[@]}" --workspace --all-targets -- -D warnings
+step "ipc bindings are fresh" check_bindings
+step "ui: typecheck" in_ui npm run typecheck
+step "ui: unit tests" in_ui npm test
+step "rust tests (with postgres)" rust_tests
+step "build desktop app" cargo build "${CARGO_LOCKED[@]}" -p neuroflow-studio
+step "end-to-end tests" "$NF_ROOT/scripts/e2e.sh"
