@@ -19,8 +19,8 @@ ENUMS = {
 }
 # column: (name, type, nullable, default, extra) ; type in uuid text int real bool json time enum:Name ref:table
 T = []
-def table(name, org='req', parent=None, cols=(), uniques=(), indexes=(), checks=(), comment=''):
-    T.append(dict(name=name, org=org, parent=parent, cols=cols, uniques=uniques, indexes=indexes, checks=checks, comment=comment))
+def table(name, org='req', parent=None, cols=(), uniques=(), indexes=(), checks=(), comment='', extra_fks=()):
+    T.append(dict(name=name, org=org, parent=parent, cols=cols, uniques=uniques, indexes=indexes, checks=checks, comment=comment, extra_fks=extra_fks))
 
 table('custom_agent_orders', comment="A client's order for a custom AI agent", cols=[
  ('title','text',0,None),('description','text',0,"''"),('requirements','text',0,"''"),
@@ -88,16 +88,19 @@ table('ai_agents', cols=[
  ('is_active','bool',0,'TRUE'),('created_by','ref:users',0,None)],
  checks=['success_rate BETWEEN 0 AND 1'], indexes=['status','is_active','created_by'])
 table('agent_executions', parent=('agent_id','ai_agents'), cols=[
- ('agent_id','uuid',0,None),('workflow_execution_id','ref:workflow_executions',1,None),('task','text',0,"''"),('input','json',0,"'{}'"),('output','json',1,None),
+ ('agent_id','uuid',0,None),('workflow_execution_id','uuid',1,None),('task','text',0,"''"),('input','json',0,"'{}'"),('output','json',1,None),
  ('status','enum:ExecutionStatus',0,"'PENDING'"),('started_at','time',0,None),('finished_at','time',1,None),('duration_ms','int',1,None),
  ('tokens_used','int',0,'0'),('cost','real',0,'0'),('provider','text',0,"''"),('model','text',0,"''"),('error','text',1,None)],
+ extra_fks=[("FOREIGN KEY (workflow_execution_id, organization_id) REFERENCES workflow_executions(id, organization_id) ON DELETE SET NULL (workflow_execution_id)",
+             "FOREIGN KEY (workflow_execution_id) REFERENCES workflow_executions(id) ON DELETE SET NULL")],
  indexes=['agent_id','workflow_execution_id','status','started_at'])
 table('agent_teams', cols=[
  ('name','text',0,None),('description','text',0,"''"),('structure','enum:TeamStructure',0,None),('coordination_config','json',0,"'{}'"),
  ('success_rate','real',0,'0'),('total_executions','int',0,'0'),('is_active','bool',0,'TRUE'),('created_by','ref:users',0,None)],
  checks=['success_rate BETWEEN 0 AND 1'], indexes=['structure','created_by'])
 table('team_members', parent=('team_id','agent_teams'), cols=[
- ('team_id','uuid',0,None),('agent_id','ref:ai_agents',0,None),('role','enum:TeamRole',0,"'WORKER'"),('priority','int',0,'0')],
+ ('team_id','uuid',0,None),('agent_id','uuid',0,None),('role','enum:TeamRole',0,"'WORKER'"),('priority','int',0,'0')],
+ extra_fks=[("FOREIGN KEY (agent_id, organization_id) REFERENCES ai_agents(id, organization_id) ON DELETE CASCADE", None)],
  uniques=[('team_id','agent_id')], indexes=['team_id','agent_id'])
 table('team_executions', parent=('team_id','agent_teams'), cols=[
  ('team_id','uuid',0,None),('task','text',0,"''"),('coordination_pattern','enum:TeamStructure',0,None),('input','json',0,"'{}'"),('output','json',1,None),
@@ -128,7 +131,7 @@ def gen(pg):
     def tail(): return [s.format(t=tt) for s in sync_tail]
     # tenancy
     out.append(f"CREATE TABLE organizations (\n    id {idt} PRIMARY KEY,\n    name TEXT NOT NULL,\n    slug TEXT NOT NULL UNIQUE,\n    " + ",\n    ".join(tail()) + "\n);\n")
-    out.append(f"CREATE TABLE users (\n    id {idt} PRIMARY KEY,\n    email TEXT NOT NULL UNIQUE,\n    display_name TEXT NOT NULL DEFAULT '',\n    -- The Postgres LOGIN role of this user (team mode); NULL for local-only users.\n    pg_role TEXT UNIQUE,\n    " + ",\n    ".join(tail()) + "\n);\n")
+    out.append(f"CREATE TABLE users (\n    id {idt} PRIMARY KEY,\n    email TEXT NOT NULL UNIQUE CHECK (email = lower(email)),\n    display_name TEXT NOT NULL DEFAULT '',\n    -- The Postgres LOGIN role of this user (team mode); NULL for local-only users.\n    pg_role TEXT UNIQUE CHECK (pg_role IS NULL OR pg_role " + ("~ '^nf_[0-9a-f]{32}$'" if pg else "GLOB 'nf_[0-9a-f]*'") + f"),\n    " + ",\n    ".join(tail()) + "\n);\n")
     roles = ", ".join(f"'{v}'" for v in ENUMS['OrgRole'].split())
     out.append(f"CREATE TABLE organization_members (\n    id {idt} PRIMARY KEY,\n    organization_id {idt} NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,\n    user_id {idt} NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n    role TEXT NOT NULL CHECK (role IN ({roles})),\n    " + ",\n    ".join(tail()) + "\n);\n")
     out.append("CREATE UNIQUE INDEX organization_members_org_user ON organization_members (organization_id, user_id) WHERE deleted_at IS NULL;")
@@ -160,6 +163,9 @@ def gen(pg):
             pc, ptab = t['parent']
             # Composite key: a child always belongs to its parent's organization.
             lines.append(f"FOREIGN KEY ({pc}, organization_id) REFERENCES {ptab}(id, organization_id) ON DELETE CASCADE")
+        for pg_fk, sqlite_fk in t['extra_fks']:
+            # SQLite cannot SET NULL one column of a composite key; it keeps the plain reference.
+            lines.append(pg_fk if pg or sqlite_fk is None else sqlite_fk)
         for c in t['checks']:
             lines.append(f"CHECK ({c})")
         out.append(f"-- {t['comment']}" if t['comment'] else f"-- {t['name']}")

@@ -14,10 +14,10 @@ CREATE TABLE organizations (
 
 CREATE TABLE users (
     id UUID PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL UNIQUE CHECK (email = lower(email)),
     display_name TEXT NOT NULL DEFAULT '',
     -- The Postgres LOGIN role of this user (team mode); NULL for local-only users.
-    pg_role TEXT UNIQUE,
+    pg_role TEXT UNIQUE CHECK (pg_role IS NULL OR pg_role ~ '^nf_[0-9a-f]{32}$'),
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     deleted_at TIMESTAMPTZ,
@@ -460,7 +460,7 @@ CREATE TABLE agent_executions (
     id UUID PRIMARY KEY,
     organization_id UUID NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
     agent_id UUID NOT NULL,
-    workflow_execution_id UUID REFERENCES workflow_executions(id) ON DELETE SET NULL,
+    workflow_execution_id UUID,
     task TEXT NOT NULL DEFAULT '',
     input JSONB NOT NULL DEFAULT '{}',
     output JSONB,
@@ -478,7 +478,8 @@ CREATE TABLE agent_executions (
     deleted_at TIMESTAMPTZ,
     hlc TEXT NOT NULL DEFAULT '',
     row_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-    FOREIGN KEY (agent_id, organization_id) REFERENCES ai_agents(id, organization_id) ON DELETE CASCADE
+    FOREIGN KEY (agent_id, organization_id) REFERENCES ai_agents(id, organization_id) ON DELETE CASCADE,
+    FOREIGN KEY (workflow_execution_id, organization_id) REFERENCES workflow_executions(id, organization_id) ON DELETE SET NULL (workflow_execution_id)
 );
 CREATE UNIQUE INDEX agent_executions_id_org ON agent_executions (id, organization_id);
 CREATE INDEX agent_executions_org ON agent_executions (organization_id);
@@ -518,7 +519,7 @@ CREATE TABLE team_members (
     id UUID PRIMARY KEY,
     organization_id UUID NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
     team_id UUID NOT NULL,
-    agent_id UUID NOT NULL REFERENCES ai_agents(id) ON DELETE CASCADE,
+    agent_id UUID NOT NULL,
     role TEXT NOT NULL DEFAULT 'WORKER' CHECK (role IN ('LEADER', 'WORKER', 'COORDINATOR', 'SPECIALIST')),
     priority INTEGER NOT NULL DEFAULT 0,
     created_at TIMESTAMPTZ NOT NULL,
@@ -526,7 +527,8 @@ CREATE TABLE team_members (
     deleted_at TIMESTAMPTZ,
     hlc TEXT NOT NULL DEFAULT '',
     row_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-    FOREIGN KEY (team_id, organization_id) REFERENCES agent_teams(id, organization_id) ON DELETE CASCADE
+    FOREIGN KEY (team_id, organization_id) REFERENCES agent_teams(id, organization_id) ON DELETE CASCADE,
+    FOREIGN KEY (agent_id, organization_id) REFERENCES ai_agents(id, organization_id) ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX team_members_id_org ON team_members (id, organization_id);
 CREATE INDEX team_members_org ON team_members (organization_id);

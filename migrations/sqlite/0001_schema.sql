@@ -13,10 +13,10 @@ CREATE TABLE organizations (
 
 CREATE TABLE users (
     id BLOB PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL UNIQUE CHECK (email = lower(email)),
     display_name TEXT NOT NULL DEFAULT '',
     -- The Postgres LOGIN role of this user (team mode); NULL for local-only users.
-    pg_role TEXT UNIQUE,
+    pg_role TEXT UNIQUE CHECK (pg_role IS NULL OR pg_role GLOB 'nf_[0-9a-f]*'),
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     deleted_at TEXT,
@@ -427,7 +427,7 @@ CREATE TABLE agent_executions (
     id BLOB PRIMARY KEY,
     organization_id BLOB NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
     agent_id BLOB NOT NULL,
-    workflow_execution_id BLOB REFERENCES workflow_executions(id) ON DELETE SET NULL,
+    workflow_execution_id BLOB,
     task TEXT NOT NULL DEFAULT '',
     input TEXT NOT NULL DEFAULT '{}',
     output TEXT,
@@ -444,7 +444,8 @@ CREATE TABLE agent_executions (
     updated_at TEXT NOT NULL,
     deleted_at TEXT,
     hlc TEXT NOT NULL DEFAULT '',
-    FOREIGN KEY (agent_id, organization_id) REFERENCES ai_agents(id, organization_id) ON DELETE CASCADE
+    FOREIGN KEY (agent_id, organization_id) REFERENCES ai_agents(id, organization_id) ON DELETE CASCADE,
+    FOREIGN KEY (workflow_execution_id) REFERENCES workflow_executions(id) ON DELETE SET NULL
 );
 CREATE UNIQUE INDEX agent_executions_id_org ON agent_executions (id, organization_id);
 CREATE INDEX agent_executions_org ON agent_executions (organization_id);
@@ -481,14 +482,15 @@ CREATE TABLE team_members (
     id BLOB PRIMARY KEY,
     organization_id BLOB NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
     team_id BLOB NOT NULL,
-    agent_id BLOB NOT NULL REFERENCES ai_agents(id) ON DELETE CASCADE,
+    agent_id BLOB NOT NULL,
     role TEXT NOT NULL DEFAULT 'WORKER' CHECK (role IN ('LEADER', 'WORKER', 'COORDINATOR', 'SPECIALIST')),
     priority INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     deleted_at TEXT,
     hlc TEXT NOT NULL DEFAULT '',
-    FOREIGN KEY (team_id, organization_id) REFERENCES agent_teams(id, organization_id) ON DELETE CASCADE
+    FOREIGN KEY (team_id, organization_id) REFERENCES agent_teams(id, organization_id) ON DELETE CASCADE,
+    FOREIGN KEY (agent_id, organization_id) REFERENCES ai_agents(id, organization_id) ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX team_members_id_org ON team_members (id, organization_id);
 CREATE INDEX team_members_org ON team_members (organization_id);

@@ -23,7 +23,10 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -58,11 +61,18 @@ mod tests {
 
     #[test]
     fn store_errors_map_to_codes() {
-        let e: AppError = StoreError::NotFound { what: "workflow", id: "x".into() }.into();
+        let e: AppError = StoreError::NotFound {
+            what: "workflow",
+            id: "x".into(),
+        }
+        .into();
         assert_eq!(e.code, ErrorCode::NotFound);
         assert_eq!(e.message, "workflow x was not found");
         let json = serde_json::to_value(AppError::invalid("bad")).expect("json");
-        assert_eq!(json, serde_json::json!({"code": "invalid_input", "message": "bad"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "invalid_input", "message": "bad"})
+        );
     }
 
     #[test]

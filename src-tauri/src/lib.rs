@@ -31,10 +31,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
 /// Writes the TypeScript bindings the UI imports.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder()
-        .export(
-            specta_typescript::Typescript::default(),
-            path,
-        )
+        .export(specta_typescript::Typescript::default(), path)
         .map_err(|e| e.to_string())
 }
 
@@ -46,7 +43,10 @@ pub fn run() {
             builder.mount_events(app);
             let session = match app.path().app_data_dir() {
                 Ok(dir) => tauri::async_runtime::block_on(open_local(dir.join("neuroflow.db"))),
-                Err(e) => Err(AppError::new(ErrorCode::DatabaseUnavailable, format!("cannot find the app data folder: {e}"))),
+                Err(e) => Err(AppError::new(
+                    ErrorCode::DatabaseUnavailable,
+                    format!("cannot find the app data folder: {e}"),
+                )),
             };
             if let Err(e) = &session {
                 eprintln!("neuroflow: {}", e.message);

@@ -16,7 +16,10 @@ pub struct Session {
 
 impl Session {
     pub fn actor(&self) -> Actor {
-        Actor { organization_id: self.identity.organization_id, user_id: self.identity.user_id }
+        Actor {
+            organization_id: self.identity.organization_id,
+            user_id: self.identity.user_id,
+        }
     }
 }
 
@@ -33,7 +36,14 @@ impl AppState {
 pub async fn open_local(database_path: PathBuf) -> Result<Session, AppError> {
     let db = Db::open_sqlite(&database_path).await?;
     let identity = ensure_local_identity(&db).await.map_err(|e| {
-        AppError::new(ErrorCode::DatabaseUnavailable, format!("the local database could not be prepared: {e}"))
+        AppError::new(
+            ErrorCode::DatabaseUnavailable,
+            format!("the local database could not be prepared: {e}"),
+        )
     })?;
-    Ok(Session { store: Store::new(db, identity.device), identity, database_path })
+    Ok(Session {
+        store: Store::new(db, identity.device),
+        identity,
+        database_path,
+    })
 }

@@ -11,19 +11,27 @@ impl std::fmt::Display for UsageError {
 
 pub struct Args {
     rest: Vec<String>,
+    /// Options that take no value, so the word after them is not theirs.
+    flags: &'static [&'static str],
 }
 
 impl Args {
-    pub fn new(argv: Vec<String>) -> Self {
-        Self { rest: argv }
+    pub fn new(argv: Vec<String>, flags: &'static [&'static str]) -> Self {
+        Self { rest: argv, flags }
     }
 
-    /// The next argument that is not an option.
+    /// The next argument that is neither an option nor an option's value.
     pub fn positional(&mut self, what: &str) -> Result<String, UsageError> {
-        match self.rest.iter().position(|a| !a.starts_with("--")) {
-            Some(i) => Ok(self.rest.remove(i)),
-            None => Err(UsageError(format!("expected {what}"))),
+        let mut i = 0;
+        while i < self.rest.len() {
+            let arg = &self.rest[i];
+            if !arg.starts_with("--") {
+                return Ok(self.rest.remove(i));
+            }
+            let takes_value = !arg.contains('=') && !self.flags.contains(&arg.as_str());
+            i += if takes_value { 2 } else { 1 };
         }
+        Err(UsageError(format!("expected {what}")))
     }
 
     /// `--name value` or `--name=value`.
@@ -66,7 +74,10 @@ mod tests {
     use super::*;
 
     fn args(s: &str) -> Args {
-        Args::new(s.split_whitespace().map(String::from).collect())
+        Args::new(
+            s.split_whitespace().map(String::from).collect(),
+            &["--password-stdin"],
+        )
     }
 
     #[test]
@@ -82,7 +93,18 @@ mod tests {
     fn missing_values_and_leftovers_are_errors() {
         assert!(args("--email").required("--email").is_err());
         assert!(args("").required("--email").is_err());
-        assert_eq!(args("--org=acme").required("--org").ok().as_deref(), Some("acme"));
+        assert_eq!(
+            args("--org=acme").required("--org").ok().as_deref(),
+            Some("acme")
+        );
         assert!(args("--typo 1").finish().is_err());
+    }
+
+    #[test]
+    fn flags_do_not_swallow_the_next_word() {
+        let mut a = args("admin --password-stdin create-user");
+        assert_eq!(a.positional("cmd").ok().as_deref(), Some("admin"));
+        assert_eq!(a.positional("sub").ok().as_deref(), Some("create-user"));
+        assert!(a.flag("--password-stdin"));
     }
 }

@@ -33,7 +33,11 @@ fn main() -> ExitCode {
         println!("neuroflow {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("neuroflow: cannot start: {e}");
@@ -66,11 +70,17 @@ impl From<UsageError> for Failure {
 
 fn run_err(e: impl std::fmt::Display) -> Failure {
     // One line, whatever the source error looked like.
-    Failure::Run(e.to_string().lines().map(str::trim).collect::<Vec<_>>().join(" "))
+    Failure::Run(
+        e.to_string()
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
-    let mut args = Args::new(argv);
+    let mut args = Args::new(argv, &["--password-stdin"]);
     let group = args.positional("a command (db, admin)")?;
     let action = args.positional("a subcommand")?;
     match (group.as_str(), action.as_str()) {
@@ -89,7 +99,11 @@ async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
             let org = args.required("--org")?;
             let role: OrgRole = args.required("--role")?.parse().map_err(run_err)?;
             if !args.flag("--password-stdin") {
-                return Err(UsageError("--password-stdin is required: the password is never taken as an argument".into()).into());
+                return Err(UsageError(
+                    "--password-stdin is required: the password is never taken as an argument"
+                        .into(),
+                )
+                .into());
             }
             args.finish()?;
             let password = read_password()?;
@@ -97,10 +111,13 @@ async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
             let result = match &db {
                 Db::Postgres(pool) => {
                     db.migrate().await.map_err(run_err)?;
-                    pg_admin::create_user(pool, &email, &org, role, &password).await.map_err(run_err)
+                    pg_admin::create_user(pool, &email, &org, role, &password)
+                        .await
+                        .map_err(run_err)
                 }
                 Db::Sqlite(_) => Err(Failure::Run(
-                    "create-user makes a Postgres LOGIN role: give a Postgres --database-url".into(),
+                    "create-user makes a Postgres LOGIN role: give a Postgres --database-url"
+                        .into(),
                 )),
             };
             db.close().await;
@@ -124,7 +141,9 @@ fn read_password() -> Result<String, Failure> {
         .map_err(|e| Failure::Run(format!("cannot read the password from stdin: {e}")))?;
     let password = buf.trim_end_matches(['\n', '\r']).to_string();
     if password.chars().count() < 8 {
-        return Err(Failure::Run("the password must be at least 8 characters".into()));
+        return Err(Failure::Run(
+            "the password must be at least 8 characters".into(),
+        ));
     }
     Ok(password)
 }

@@ -12,7 +12,12 @@ fn neuroflow(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("spawn neuroflow");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     } else {
         drop(child.stdin.take());
     }
@@ -24,7 +29,8 @@ fn text(b: &[u8]) -> String {
 }
 
 fn temp_db() -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}", uuid::Uuid::now_v7().simple()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).expect("dir");
     dir.join("neuroflow.db")
 }
@@ -43,7 +49,12 @@ fn migrate_creates_a_sqlite_database_and_is_repeatable() {
 
 #[test]
 fn usage_errors_are_one_line_and_exit_2() {
-    for args in [vec!["db"], vec!["db", "migrate"], vec!["frobnicate", "now"], vec!["db", "migrate", "--database-url", "x.db", "--extra"]] {
+    for args in [
+        vec!["db"],
+        vec!["db", "migrate"],
+        vec!["frobnicate", "now"],
+        vec!["db", "migrate", "--database-url", "x.db", "--extra"],
+    ] {
         let out = neuroflow(&args, None);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = text(&out.stderr);
@@ -56,12 +67,25 @@ fn usage_errors_are_one_line_and_exit_2() {
 fn create_user_rejects_bad_input_in_one_line() {
     let db = temp_db();
     let url = db.to_string_lossy().to_string();
-    let base = ["admin", "create-user", "--database-url", &url, "--email", "ada@example.com", "--org", "acme"];
+    let base = [
+        "admin",
+        "create-user",
+        "--database-url",
+        &url,
+        "--email",
+        "ada@example.com",
+        "--org",
+        "acme",
+    ];
     let mut bad_role = base.to_vec();
     bad_role.extend(["--role", "KING", "--password-stdin"]);
     let out = neuroflow(&bad_role, Some("correct horse battery"));
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("'KING' is not a valid OrgRole"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("'KING' is not a valid OrgRole"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let mut no_stdin_flag = base.to_vec();
     no_stdin_flag.extend(["--role", "OWNER"]);
@@ -71,13 +95,28 @@ fn create_user_rejects_bad_input_in_one_line() {
     sqlite.extend(["--role", "OWNER", "--password-stdin"]);
     let out = neuroflow(&sqlite, Some("correct horse battery\n"));
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("Postgres"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Postgres"),
+        "{}",
+        text(&out.stderr)
+    );
 
-    let out = neuroflow(&["db", "migrate", "--database-url", "postgres://nobody:secret-pw@127.0.0.1:1/none"], None);
+    let out = neuroflow(
+        &[
+            "db",
+            "migrate",
+            "--database-url",
+            "postgres://nobody:secret-pw@127.0.0.1:1/none",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(!err.contains("secret-pw"), "the password must not be echoed: {err}");
+    assert!(
+        !err.contains("secret-pw"),
+        "the password must not be echoed: {err}"
+    );
 }
 
 fn pg_url() -> String {
@@ -89,22 +128,48 @@ async fn create_user_makes_a_login_role_that_only_its_password_opens() {
     let base = pg_url();
     let name = format!("nf_cli_{}", uuid::Uuid::now_v7().simple());
     let admin = sqlx::PgPool::connect(&base).await.expect("connect");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create db");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create db");
     let (head, _) = base.rsplit_once('/').expect("url ends in /db");
     let url = format!("{head}/{name}");
 
     let email = format!("ada-{}@example.com", &name[7..15]);
-    let args = ["admin", "create-user", "--database-url", &url, "--email", &email, "--org", "acme-labs", "--role", "ADMIN", "--password-stdin"];
+    let args = [
+        "admin",
+        "create-user",
+        "--database-url",
+        &url,
+        "--email",
+        &email,
+        "--org",
+        "acme-labs",
+        "--role",
+        "ADMIN",
+        "--password-stdin",
+    ];
     let out = neuroflow(&args, Some("it's a 'quoted' pass\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let role = text(&out.stdout).trim().to_string();
     assert!(role.starts_with("nf_"), "{role}");
 
     let host_db = url.split_once('@').expect("creds").1;
-    let ok = sqlx::PgPool::connect(&format!("postgres://{role}:{}@{host_db}", "it%27s%20a%20%27quoted%27%20pass")).await;
-    assert!(ok.is_ok(), "the new role logs in with its password: {:?}", ok.err());
+    let ok = sqlx::PgPool::connect(&format!(
+        "postgres://{role}:{}@{host_db}",
+        "it%27s%20a%20%27quoted%27%20pass"
+    ))
+    .await;
+    assert!(
+        ok.is_ok(),
+        "the new role logs in with its password: {:?}",
+        ok.err()
+    );
     let pool = ok.expect("pool");
-    let (who,): (String,) = sqlx::query_as("SELECT session_user::text").fetch_one(&pool).await.expect("whoami");
+    let (who,): (String,) = sqlx::query_as("SELECT session_user::text")
+        .fetch_one(&pool)
+        .await
+        .expect("whoami");
     assert_eq!(who, role);
     pool.close().await;
     let wrong = sqlx::PgPool::connect(&format!("postgres://{role}:wrong-password@{host_db}")).await;

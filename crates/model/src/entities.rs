@@ -32,14 +32,32 @@ pub struct Column {
 
 /// The sync columns every entity table has, in table order around the entity's own.
 pub const LEADING_COLUMNS: &[Column] = &[
-    Column { name: "id", kind: ColKind::Uuid },
-    Column { name: "organization_id", kind: ColKind::Uuid },
+    Column {
+        name: "id",
+        kind: ColKind::Uuid,
+    },
+    Column {
+        name: "organization_id",
+        kind: ColKind::Uuid,
+    },
 ];
 pub const TRAILING_COLUMNS: &[Column] = &[
-    Column { name: "created_at", kind: ColKind::Time },
-    Column { name: "updated_at", kind: ColKind::Time },
-    Column { name: "deleted_at", kind: ColKind::Time },
-    Column { name: "hlc", kind: ColKind::Text },
+    Column {
+        name: "created_at",
+        kind: ColKind::Time,
+    },
+    Column {
+        name: "updated_at",
+        kind: ColKind::Time,
+    },
+    Column {
+        name: "deleted_at",
+        kind: ColKind::Time,
+    },
+    Column {
+        name: "hlc",
+        kind: ColKind::Text,
+    },
 ];
 
 /// A stored table the generic repository can read and write.
@@ -70,14 +88,30 @@ pub fn json_key(column: &str) -> String {
 }
 
 macro_rules! col_kind {
-    (Uuid) => { ColKind::Uuid };
-    (Text) => { ColKind::Text };
-    (Int) => { ColKind::Int };
-    (Real) => { ColKind::Real };
-    (Bool) => { ColKind::Bool };
-    (Json) => { ColKind::Json };
-    (Time) => { ColKind::Time };
-    (Enum) => { ColKind::Text };
+    (Uuid) => {
+        ColKind::Uuid
+    };
+    (Text) => {
+        ColKind::Text
+    };
+    (Int) => {
+        ColKind::Int
+    };
+    (Real) => {
+        ColKind::Real
+    };
+    (Bool) => {
+        ColKind::Bool
+    };
+    (Json) => {
+        ColKind::Json
+    };
+    (Time) => {
+        ColKind::Time
+    };
+    (Enum) => {
+        ColKind::Text
+    };
 }
 
 macro_rules! entity {
@@ -459,7 +493,11 @@ mod tests {
         };
         let value = serde_json::to_value(&w).expect("serialize");
         let obj = value.as_object().expect("object");
-        let cols: Vec<_> = LEADING_COLUMNS.iter().chain(Workflow::COLUMNS).chain(TRAILING_COLUMNS).collect();
+        let cols: Vec<_> = LEADING_COLUMNS
+            .iter()
+            .chain(Workflow::COLUMNS)
+            .chain(TRAILING_COLUMNS)
+            .collect();
         assert_eq!(obj.len(), cols.len());
         for c in cols {
             assert!(obj.contains_key(&json_key(c.name)), "{}", c.name);

@@ -187,7 +187,9 @@ mod tests {
     fn unknown_value_names_the_enum_and_the_allowed_values() {
         let err = ComplexityLevel::parse("HUGE").expect_err("must fail");
         assert!(err.to_string().contains("ComplexityLevel"));
-        assert!(err.to_string().contains("SIMPLE, MODERATE, COMPLEX, ENTERPRISE"));
+        assert!(err
+            .to_string()
+            .contains("SIMPLE, MODERATE, COMPLEX, ENTERPRISE"));
     }
 
     #[test]
@@ -196,7 +198,26 @@ mod tests {
         let get = |n: &str| all.iter().find(|(name, _)| *name == n).expect(n).1.clone();
         assert_eq!(get("OrderStatus").len(), 10);
         assert_eq!(get("TemplateCategory").len(), 8);
-        assert_eq!(get("AIToolCategory"), vec!["AUTOMATION", "ANALYTICS", "INTEGRATION", "UI", "API", "WORKFLOW"]);
-        assert_eq!(get("ShowcaseCategory"), vec!["AI_AGENT", "AUTOMATION_TOOL", "INTEGRATION", "WORKFLOW", "CUSTOM_SOLUTION"]);
+        assert_eq!(
+            get("AIToolCategory"),
+            vec![
+                "AUTOMATION",
+                "ANALYTICS",
+                "INTEGRATION",
+                "UI",
+                "API",
+                "WORKFLOW"
+            ]
+        );
+        assert_eq!(
+            get("ShowcaseCategory"),
+            vec![
+                "AI_AGENT",
+                "AUTOMATION_TOOL",
+                "INTEGRATION",
+                "WORKFLOW",
+                "CUSTOM_SOLUTION"
+            ]
+        );
     }
 }

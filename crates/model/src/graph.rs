@@ -59,42 +59,186 @@ pub struct NodeKindInfo {
 
 /// (kind, label, category, description, has_input, has_output)
 const WORKFLOW_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
-    ("trigger.manual", "Manual trigger", "Triggers", "Starts the workflow when you press Run.", false, true),
-    ("trigger.webhook", "Webhook trigger", "Triggers", "Starts the workflow when an HTTP request arrives.", false, true),
-    ("trigger.schedule", "Schedule trigger", "Triggers", "Starts the workflow on a cron schedule.", false, true),
-    ("ai.agent", "AI agent", "AI", "Runs one of your AI agents on the incoming items.", true, true),
-    ("ai.llm", "LLM prompt", "AI", "Sends a templated prompt to a chat model.", true, true),
-    ("ai.team", "Agent team", "AI", "Hands the task to an agent team.", true, true),
-    ("http.request", "HTTP request", "Actions", "Calls any HTTP API.", true, true),
-    ("data.set", "Set fields", "Data", "Adds or overwrites fields on each item.", true, true),
-    ("data.transform", "Transform (jq)", "Data", "Reshapes items with a jq expression.", true, true),
-    ("flow.condition", "Condition", "Flow", "Routes items down the true or false branch.", true, true),
-    ("flow.switch", "Switch", "Flow", "Routes items by matching rules.", true, true),
-    ("flow.loop", "For each", "Flow", "Runs the following nodes once per item.", true, true),
-    ("flow.merge", "Merge", "Flow", "Waits for several branches and joins them.", true, true),
-    ("flow.delay", "Delay", "Flow", "Waits before passing items on.", true, true),
-    ("blueprint.call", "Blueprint tool", "Tools", "Runs a tool blueprint as a step.", true, true),
-    ("integration.slack", "Slack message", "Integrations", "Posts a message to a Slack channel.", true, true),
-    ("integration.gmail", "Gmail send", "Integrations", "Sends an email through Gmail.", true, true),
-    ("integration.webhook", "Webhook call", "Integrations", "POSTs items to a webhook, signed when a secret is set.", true, true),
-    ("output", "Output", "Flow", "Marks the workflow's result.", true, false),
+    (
+        "trigger.manual",
+        "Manual trigger",
+        "Triggers",
+        "Starts the workflow when you press Run.",
+        false,
+        true,
+    ),
+    (
+        "trigger.webhook",
+        "Webhook trigger",
+        "Triggers",
+        "Starts the workflow when an HTTP request arrives.",
+        false,
+        true,
+    ),
+    (
+        "trigger.schedule",
+        "Schedule trigger",
+        "Triggers",
+        "Starts the workflow on a cron schedule.",
+        false,
+        true,
+    ),
+    (
+        "ai.agent",
+        "AI agent",
+        "AI",
+        "Runs one of your AI agents on the incoming items.",
+        true,
+        true,
+    ),
+    (
+        "ai.llm",
+        "LLM prompt",
+        "AI",
+        "Sends a templated prompt to a chat model.",
+        true,
+        true,
+    ),
+    (
+        "ai.team",
+        "Agent team",
+        "AI",
+        "Hands the task to an agent team.",
+        true,
+        true,
+    ),
+    (
+        "http.request",
+        "HTTP request",
+        "Actions",
+        "Calls any HTTP API.",
+        true,
+        true,
+    ),
+    (
+        "data.set",
+        "Set fields",
+        "Data",
+        "Adds or overwrites fields on each item.",
+        true,
+        true,
+    ),
+    (
+        "data.transform",
+        "Transform (jq)",
+        "Data",
+        "Reshapes items with a jq expression.",
+        true,
+        true,
+    ),
+    (
+        "flow.condition",
+        "Condition",
+        "Flow",
+        "Routes items down the true or false branch.",
+        true,
+        true,
+    ),
+    (
+        "flow.switch",
+        "Switch",
+        "Flow",
+        "Routes items by matching rules.",
+        true,
+        true,
+    ),
+    (
+        "flow.loop",
+        "For each",
+        "Flow",
+        "Runs the following nodes once per item.",
+        true,
+        true,
+    ),
+    (
+        "flow.merge",
+        "Merge",
+        "Flow",
+        "Waits for several branches and joins them.",
+        true,
+        true,
+    ),
+    (
+        "flow.delay",
+        "Delay",
+        "Flow",
+        "Waits before passing items on.",
+        true,
+        true,
+    ),
+    (
+        "blueprint.call",
+        "Blueprint tool",
+        "Tools",
+        "Runs a tool blueprint as a step.",
+        true,
+        true,
+    ),
+    (
+        "integration.slack",
+        "Slack message",
+        "Integrations",
+        "Posts a message to a Slack channel.",
+        true,
+        true,
+    ),
+    (
+        "integration.gmail",
+        "Gmail send",
+        "Integrations",
+        "Sends an email through Gmail.",
+        true,
+        true,
+    ),
+    (
+        "integration.webhook",
+        "Webhook call",
+        "Integrations",
+        "POSTs items to a webhook, signed when a secret is set.",
+        true,
+        true,
+    ),
+    (
+        "output",
+        "Output",
+        "Flow",
+        "Marks the workflow's result.",
+        true,
+        false,
+    ),
 ];
 
 pub fn workflow_node_kinds() -> Vec<NodeKindInfo> {
     WORKFLOW_KINDS
         .iter()
-        .map(|(kind, label, category, description, has_input, has_output)| NodeKindInfo {
-            kind: (*kind).into(),
-            label: (*label).into(),
-            category: (*category).into(),
-            description: (*description).into(),
-            has_input: *has_input,
-            has_output: *has_output,
-        })
+        .map(
+            |(kind, label, category, description, has_input, has_output)| NodeKindInfo {
+                kind: (*kind).into(),
+                label: (*label).into(),
+                category: (*category).into(),
+                description: (*description).into(),
+                has_input: *has_input,
+                has_output: *has_output,
+            },
+        )
         .collect()
 }
 
-fn workflow_kind(kind: &str) -> Option<&'static (&'static str, &'static str, &'static str, &'static str, bool, bool)> {
+fn workflow_kind(
+    kind: &str,
+) -> Option<&'static (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    bool,
+)> {
     WORKFLOW_KINDS.iter().find(|k| k.0 == kind)
 }
 
@@ -110,61 +254,141 @@ const MAX_HANDLE_CHARS: usize = 64;
 pub fn check_workflow_graph(graph: &Graph) -> Result<(), Vec<ValidationError>> {
     let mut errors = Vec::new();
     if graph.nodes.len() > MAX_NODES {
-        errors.push(ValidationError::new("nodes", format!("a graph may have at most {MAX_NODES} nodes; this one has {}", graph.nodes.len())));
+        errors.push(ValidationError::new(
+            "nodes",
+            format!(
+                "a graph may have at most {MAX_NODES} nodes; this one has {}",
+                graph.nodes.len()
+            ),
+        ));
         return Err(errors);
     }
     if graph.edges.len() > MAX_EDGES {
-        errors.push(ValidationError::new("edges", format!("a graph may have at most {MAX_EDGES} edges; this one has {}", graph.edges.len())));
+        errors.push(ValidationError::new(
+            "edges",
+            format!(
+                "a graph may have at most {MAX_EDGES} edges; this one has {}",
+                graph.edges.len()
+            ),
+        ));
         return Err(errors);
     }
     let mut ids = HashSet::with_capacity(graph.nodes.len());
     for node in &graph.nodes {
         if !ids.insert(node.id) {
-            errors.push(ValidationError::new("nodes", format!("node id {} appears twice", node.id)));
+            errors.push(ValidationError::new(
+                "nodes",
+                format!("node id {} appears twice", node.id),
+            ));
         }
         if workflow_kind(&node.kind).is_none() {
             let kind: String = node.kind.chars().take(64).collect();
-            errors.push(ValidationError::new("nodes", format!("node {} has an unknown kind '{kind}'", node.id)));
+            errors.push(ValidationError::new(
+                "nodes",
+                format!("node {} has an unknown kind '{kind}'", node.id),
+            ));
         }
         if let Err(e) = validate::name("node label", &node.label) {
-            errors.push(ValidationError::new("nodes", format!("node {}: {}", node.id, e.message)));
+            errors.push(ValidationError::new(
+                "nodes",
+                format!("node {}: {}", node.id, e.message),
+            ));
         }
         if !node.position.x.is_finite() || !node.position.y.is_finite() {
-            errors.push(ValidationError::new("nodes", format!("node {} has a position that is not a finite number", node.id)));
+            errors.push(ValidationError::new(
+                "nodes",
+                format!(
+                    "node {} has a position that is not a finite number",
+                    node.id
+                ),
+            ));
         }
-        let config_len = serde_json::to_string(&node.config).map(|s| s.len()).unwrap_or(usize::MAX);
+        let config_len = serde_json::to_string(&node.config)
+            .map(|s| s.len())
+            .unwrap_or(usize::MAX);
         if config_len > MAX_CONFIG_BYTES {
-            errors.push(ValidationError::new("nodes", format!("node {} config is {config_len} bytes; the limit is {MAX_CONFIG_BYTES}", node.id)));
+            errors.push(ValidationError::new(
+                "nodes",
+                format!(
+                    "node {} config is {config_len} bytes; the limit is {MAX_CONFIG_BYTES}",
+                    node.id
+                ),
+            ));
         }
     }
-    let kinds: HashMap<Uuid, _> = graph.nodes.iter().filter_map(|n| Some((n.id, workflow_kind(&n.kind)?))).collect();
+    let kinds: HashMap<Uuid, _> = graph
+        .nodes
+        .iter()
+        .filter_map(|n| Some((n.id, workflow_kind(&n.kind)?)))
+        .collect();
     let kind_of = |id: Uuid| kinds.get(&id).copied();
     let mut edge_ids = HashSet::with_capacity(graph.edges.len());
     let mut pairs = HashSet::with_capacity(graph.edges.len());
     for edge in &graph.edges {
         if !edge_ids.insert(edge.id) || ids.contains(&edge.id) {
-            errors.push(ValidationError::new("edges", format!("edge id {} is not unique", edge.id)));
+            errors.push(ValidationError::new(
+                "edges",
+                format!("edge id {} is not unique", edge.id),
+            ));
         }
-        for handle in [&edge.source_handle, &edge.target_handle].into_iter().flatten() {
+        for handle in [&edge.source_handle, &edge.target_handle]
+            .into_iter()
+            .flatten()
+        {
             if handle.chars().count() > MAX_HANDLE_CHARS {
-                errors.push(ValidationError::new("edges", format!("edge {} has a port name longer than {MAX_HANDLE_CHARS} characters", edge.id)));
+                errors.push(ValidationError::new(
+                    "edges",
+                    format!(
+                        "edge {} has a port name longer than {MAX_HANDLE_CHARS} characters",
+                        edge.id
+                    ),
+                ));
             }
         }
         if !ids.contains(&edge.source) || !ids.contains(&edge.target) {
-            errors.push(ValidationError::new("edges", format!("edge {} connects a node that is not in the graph", edge.id)));
+            errors.push(ValidationError::new(
+                "edges",
+                format!("edge {} connects a node that is not in the graph", edge.id),
+            ));
             continue;
         }
         if edge.source == edge.target {
-            errors.push(ValidationError::new("edges", format!("edge {} connects node {} to itself", edge.id, edge.source)));
+            errors.push(ValidationError::new(
+                "edges",
+                format!("edge {} connects node {} to itself", edge.id, edge.source),
+            ));
         }
-        if !pairs.insert((edge.source, edge.source_handle.clone(), edge.target, edge.target_handle.clone())) {
-            errors.push(ValidationError::new("edges", format!("edge {} duplicates another edge between the same ports", edge.id)));
+        if !pairs.insert((
+            edge.source,
+            edge.source_handle.clone(),
+            edge.target,
+            edge.target_handle.clone(),
+        )) {
+            errors.push(ValidationError::new(
+                "edges",
+                format!(
+                    "edge {} duplicates another edge between the same ports",
+                    edge.id
+                ),
+            ));
         }
         if kind_of(edge.source).is_some_and(|k| !k.5) {
-            errors.push(ValidationError::new("edges", format!("edge {} starts at node {}, which has no output", edge.id, edge.source)));
+            errors.push(ValidationError::new(
+                "edges",
+                format!(
+                    "edge {} starts at node {}, which has no output",
+                    edge.id, edge.source
+                ),
+            ));
         }
         if kind_of(edge.target).is_some_and(|k| !k.4) {
-            errors.push(ValidationError::new("edges", format!("edge {} ends at node {}, which has no input", edge.id, edge.target)));
+            errors.push(ValidationError::new(
+                "edges",
+                format!(
+                    "edge {} ends at node {}, which has no input",
+                    edge.id, edge.target
+                ),
+            ));
         }
     }
     if errors.is_empty() {
@@ -180,18 +404,33 @@ mod tests {
     use crate::new_id;
 
     fn node(kind: &str) -> GraphNode {
-        GraphNode { id: new_id(), kind: kind.into(), label: kind.into(), position: Position { x: 0.0, y: 0.0 }, config: Json::Null }
+        GraphNode {
+            id: new_id(),
+            kind: kind.into(),
+            label: kind.into(),
+            position: Position { x: 0.0, y: 0.0 },
+            config: Json::Null,
+        }
     }
 
     fn edge(a: &GraphNode, b: &GraphNode) -> GraphEdge {
-        GraphEdge { id: new_id(), source: a.id, source_handle: None, target: b.id, target_handle: None }
+        GraphEdge {
+            id: new_id(),
+            source: a.id,
+            source_handle: None,
+            target: b.id,
+            target_handle: None,
+        }
     }
 
     #[test]
     fn a_trigger_to_http_graph_is_valid() {
         let a = node("trigger.manual");
         let b = node("http.request");
-        let g = Graph { edges: vec![edge(&a, &b)], nodes: vec![a, b] };
+        let g = Graph {
+            edges: vec![edge(&a, &b)],
+            nodes: vec![a, b],
+        };
         assert_eq!(check_workflow_graph(&g), Ok(()));
     }
 
@@ -204,16 +443,35 @@ mod tests {
         let first = dup.clone();
         dup.id = new_id();
         let into_trigger = edge(&out, &a);
-        let dangling = GraphEdge { id: new_id(), source: a.id, source_handle: None, target: new_id(), target_handle: None };
+        let dangling = GraphEdge {
+            id: new_id(),
+            source: a.id,
+            source_handle: None,
+            target: new_id(),
+            target_handle: None,
+        };
         let self_loop = edge(&b, &b);
-        let g = Graph { nodes: vec![a, b, out], edges: vec![first, dup, into_trigger, dangling, self_loop] };
+        let g = Graph {
+            nodes: vec![a, b, out],
+            edges: vec![first, dup, into_trigger, dangling, self_loop],
+        };
         let errors = check_workflow_graph(&g).expect_err("invalid");
         let text: Vec<_> = errors.iter().map(|e| e.message.clone()).collect();
-        assert!(text.iter().any(|m| m.contains("unknown kind 'no.such.kind'")), "{text:?}");
-        assert!(text.iter().any(|m| m.contains("duplicates another edge")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|m| m.contains("unknown kind 'no.such.kind'")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|m| m.contains("duplicates another edge")),
+            "{text:?}"
+        );
         assert!(text.iter().any(|m| m.contains("has no output")), "{text:?}");
         assert!(text.iter().any(|m| m.contains("has no input")), "{text:?}");
-        assert!(text.iter().any(|m| m.contains("not in the graph")), "{text:?}");
+        assert!(
+            text.iter().any(|m| m.contains("not in the graph")),
+            "{text:?}"
+        );
         assert!(text.iter().any(|m| m.contains("to itself")), "{text:?}");
     }
 
@@ -221,8 +479,15 @@ mod tests {
     fn non_finite_positions_and_huge_graphs_are_refused() {
         let mut a = node("data.set");
         a.position.x = f64::NAN;
-        assert!(check_workflow_graph(&Graph { nodes: vec![a], edges: vec![] }).is_err());
-        let many = Graph { nodes: (0..MAX_NODES + 1).map(|_| node("data.set")).collect(), edges: vec![] };
+        assert!(check_workflow_graph(&Graph {
+            nodes: vec![a],
+            edges: vec![]
+        })
+        .is_err());
+        let many = Graph {
+            nodes: (0..MAX_NODES + 1).map(|_| node("data.set")).collect(),
+            edges: vec![],
+        };
         let errors = check_workflow_graph(&many).expect_err("too many");
         assert_eq!(errors.len(), 1);
     }
@@ -230,7 +495,11 @@ mod tests {
     #[test]
     fn graph_json_is_what_react_flow_speaks() {
         let a = node("trigger.manual");
-        let json = serde_json::to_value(Graph { nodes: vec![a], edges: vec![] }).expect("json");
+        let json = serde_json::to_value(Graph {
+            nodes: vec![a],
+            edges: vec![],
+        })
+        .expect("json");
         assert!(json["nodes"][0]["position"]["x"].is_number());
     }
 }

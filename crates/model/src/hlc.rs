@@ -14,7 +14,11 @@ pub struct HlcStamp {
 
 impl fmt::Display for HlcStamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:015}-{:08}-{:016x}", self.wall_ms, self.counter, self.node)
+        write!(
+            f,
+            "{:015}-{:08}-{:016x}",
+            self.wall_ms, self.counter, self.node
+        )
     }
 }
 
@@ -29,8 +33,15 @@ impl FromStr for HlcStamp {
         let mut parts = s.splitn(3, '-');
         let wall_ms = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let counter = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let node = parts.next().and_then(|p| u64::from_str_radix(p, 16).ok()).ok_or_else(bad)?;
-        Ok(Self { wall_ms, counter, node })
+        let node = parts
+            .next()
+            .and_then(|p| u64::from_str_radix(p, 16).ok())
+            .ok_or_else(bad)?;
+        Ok(Self {
+            wall_ms,
+            counter,
+            node,
+        })
     }
 }
 
@@ -43,7 +54,13 @@ pub struct HlcClock {
 
 impl HlcClock {
     pub fn new(node: u64) -> Self {
-        Self { last: HlcStamp { wall_ms: 0, counter: 0, node } }
+        Self {
+            last: HlcStamp {
+                wall_ms: 0,
+                counter: 0,
+                node,
+            },
+        }
     }
 
     /// A stamp for a local edit at wall time `now_ms`.
@@ -81,8 +98,16 @@ mod tests {
 
     #[test]
     fn text_form_sorts_like_the_stamp_and_round_trips() {
-        let a = HlcStamp { wall_ms: 9, counter: 12, node: 1 };
-        let b = HlcStamp { wall_ms: 10, counter: 0, node: 0 };
+        let a = HlcStamp {
+            wall_ms: 9,
+            counter: 12,
+            node: 1,
+        };
+        let b = HlcStamp {
+            wall_ms: 10,
+            counter: 0,
+            node: 0,
+        };
         assert!(a < b);
         assert!(a.to_string() < b.to_string());
         assert_eq!(a.to_string().parse::<HlcStamp>(), Ok(a));
@@ -95,7 +120,11 @@ mod tests {
         let s1 = c.tick(1000);
         let s2 = c.tick(900);
         assert!(s2 > s1);
-        let remote = HlcStamp { wall_ms: 5000, counter: 3, node: 9 };
+        let remote = HlcStamp {
+            wall_ms: 5000,
+            counter: 3,
+            node: 9,
+        };
         let s3 = c.observe(remote, 1000);
         assert!(s3 > remote || (s3.wall_ms == remote.wall_ms && s3.counter > remote.counter));
         assert!(c.tick(1000) > s3);

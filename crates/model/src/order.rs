@@ -54,10 +54,18 @@ pub enum TransitionError {
     #[error("an order cannot move from {from} to {to}")]
     NotAllowed { from: OrderStatus, to: OrderStatus },
     #[error("only {allowed} may move an order from {from} to {to}")]
-    WrongActor { from: OrderStatus, to: OrderStatus, allowed: String },
+    WrongActor {
+        from: OrderStatus,
+        to: OrderStatus,
+        allowed: String,
+    },
 }
 
-pub fn check_transition(from: OrderStatus, to: OrderStatus, actor: OrderActor) -> Result<(), TransitionError> {
+pub fn check_transition(
+    from: OrderStatus,
+    to: OrderStatus,
+    actor: OrderActor,
+) -> Result<(), TransitionError> {
     let (_, _, actors) = TRANSITIONS
         .iter()
         .find(|(f, t, _)| *f == from && *t == to)
@@ -65,7 +73,11 @@ pub fn check_transition(from: OrderStatus, to: OrderStatus, actor: OrderActor) -
     if actors.contains(&actor) {
         Ok(())
     } else {
-        let allowed = actors.iter().map(|a| format!("{a:?}").to_lowercase()).collect::<Vec<_>>().join(" or ");
+        let allowed = actors
+            .iter()
+            .map(|a| format!("{a:?}").to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" or ");
         Err(TransitionError::WrongActor { from, to, allowed })
     }
 }
@@ -81,14 +93,21 @@ mod tests {
         assert!(check_transition(Draft, Submitted, Client).is_ok());
         assert!(check_transition(Submitted, InReview, Client).is_err());
         assert!(check_transition(Submitted, InReview, Staff).is_ok());
-        assert!(matches!(check_transition(Delivered, Draft, Staff), Err(TransitionError::NotAllowed { .. })));
+        assert!(matches!(
+            check_transition(Delivered, Draft, Staff),
+            Err(TransitionError::NotAllowed { .. })
+        ));
         assert!(check_transition(Testing, Completed, Builder).is_ok());
         assert!(check_transition(Completed, Delivered, Builder).is_err());
     }
 
     #[test]
     fn terminal_states_have_no_way_out() {
-        for terminal in [OrderStatus::Delivered, OrderStatus::Cancelled, OrderStatus::Rejected] {
+        for terminal in [
+            OrderStatus::Delivered,
+            OrderStatus::Cancelled,
+            OrderStatus::Rejected,
+        ] {
             assert!(TRANSITIONS.iter().all(|(from, _, _)| *from != terminal));
         }
     }
@@ -96,6 +115,9 @@ mod tests {
     #[test]
     fn viewers_act_on_nothing() {
         assert_eq!(OrderActor::of(OrgRole::Viewer, true, true), None);
-        assert_eq!(OrderActor::of(OrgRole::Member, true, false), Some(OrderActor::Client));
+        assert_eq!(
+            OrderActor::of(OrgRole::Member, true, false),
+            Some(OrderActor::Client)
+        );
     }
 }

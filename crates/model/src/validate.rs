@@ -10,7 +10,10 @@ pub struct ValidationError {
 
 impl ValidationError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -20,7 +23,10 @@ pub const MAX_NAME_CHARS: usize = 120;
 pub fn name(field: &'static str, raw: &str) -> Result<String, ValidationError> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err(ValidationError::new(field, format!("{field} must not be empty")));
+        return Err(ValidationError::new(
+            field,
+            format!("{field} must not be empty"),
+        ));
     }
     let chars = trimmed.chars().count();
     if chars > MAX_NAME_CHARS {
@@ -30,7 +36,10 @@ pub fn name(field: &'static str, raw: &str) -> Result<String, ValidationError> {
         ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(ValidationError::new(field, format!("{field} must not contain control characters")));
+        return Err(ValidationError::new(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
     }
     Ok(trimmed.to_string())
 }
@@ -38,7 +47,9 @@ pub fn name(field: &'static str, raw: &str) -> Result<String, ValidationError> {
 /// An organization slug: 2–48 of a–z, 0–9 and '-', not starting or ending with '-'.
 pub fn slug(raw: &str) -> Result<String, ValidationError> {
     let s = raw.trim();
-    let ok_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let ok_chars = s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !(2..=48).contains(&s.len()) || !ok_chars || s.starts_with('-') || s.ends_with('-') {
         return Err(ValidationError::new(
             "slug",
@@ -55,7 +66,10 @@ pub fn email(raw: &str) -> Result<String, ValidationError> {
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         && matches!(s.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@'));
     if !valid {
-        return Err(ValidationError::new("email", format!("'{}' is not a valid email address", raw.trim())));
+        return Err(ValidationError::new(
+            "email",
+            format!("'{}' is not a valid email address", raw.trim()),
+        ));
     }
     Ok(s)
 }

@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::StoreError;
 
@@ -38,7 +40,10 @@ impl Db {
     pub async fn open_sqlite(path: &Path) -> Result<Db, StoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Unavailable(format!("cannot create the data folder {}: {e}", dir.display()))
+                StoreError::Unavailable(format!(
+                    "cannot create the data folder {}: {e}",
+                    dir.display()
+                ))
             })?;
         }
         let options = SqliteConnectOptions::new()
@@ -56,7 +61,9 @@ impl Db {
             .map_err(|e| describe_open_error(path, e))?;
         let db = Db::Sqlite(pool);
         db.migrate().await.map_err(|e| match e {
-            StoreError::Unavailable(m) => StoreError::Unavailable(format!("{m} ({})", path.display())),
+            StoreError::Unavailable(m) => {
+                StoreError::Unavailable(format!("{m} ({})", path.display()))
+            }
             other => other,
         })?;
         Ok(db)
@@ -70,12 +77,22 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await
-                .map_err(|e| StoreError::Unavailable(format!("cannot connect to Postgres: {}", redact_url_error(e))))?;
+                .map_err(|e| {
+                    StoreError::Unavailable(format!(
+                        "cannot connect to Postgres: {}",
+                        redact_url_error(e)
+                    ))
+                })?;
             Ok(Db::Postgres(pool))
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
-                .map_err(|e| StoreError::Invalid(format!("'{path}' is not a usable SQLite path: {e}")))?
+                .map_err(|e| {
+                    StoreError::Invalid(format!("'{path}' is not a usable SQLite path: {e}"))
+                })?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
@@ -100,7 +117,11 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
             Db::Sqlite(pool) => sqlx::migrate!("../../migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("../../migrations/postgres").run(pool).await?,
+            Db::Postgres(pool) => {
+                sqlx::migrate!("../../migrations/postgres")
+                    .run(pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -113,7 +134,10 @@ impl Db {
 fn describe_open_error(path: &Path, e: sqlx::Error) -> StoreError {
     match StoreError::from(e) {
         StoreError::Unavailable(m) => StoreError::Unavailable(format!("{m} ({})", path.display())),
-        other => StoreError::Unavailable(format!("cannot open the database {}: {other}", path.display())),
+        other => StoreError::Unavailable(format!(
+            "cannot open the database {}: {other}",
+            path.display()
+        )),
     }
 }
 

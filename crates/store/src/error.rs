@@ -35,9 +35,13 @@ impl From<sqlx::Error> for StoreError {
                 } else if db.is_check_violation() {
                     StoreError::Invalid(format!("a value is out of range ({msg})"))
                 } else if msg.contains("database is locked") || msg.contains("database is busy") {
-                    StoreError::Unavailable("the database is locked by another program; close it and try again".into())
+                    StoreError::Unavailable(
+                        "the database is locked by another program; close it and try again".into(),
+                    )
                 } else if msg.contains("not a database") || msg.contains("malformed") {
-                    StoreError::Unavailable("the database file is damaged (not a valid SQLite database)".into())
+                    StoreError::Unavailable(
+                        "the database file is damaged (not a valid SQLite database)".into(),
+                    )
                 } else {
                     StoreError::Database(match db.code() {
                         Some(code) => format!("{msg} (code {code})"),
@@ -45,8 +49,12 @@ impl From<sqlx::Error> for StoreError {
                     })
                 }
             }
-            sqlx::Error::PoolTimedOut => StoreError::Unavailable("timed out waiting for a database connection".into()),
-            sqlx::Error::Io(io) => StoreError::Unavailable(format!("cannot reach the database: {io}")),
+            sqlx::Error::PoolTimedOut => {
+                StoreError::Unavailable("timed out waiting for a database connection".into())
+            }
+            sqlx::Error::Io(io) => {
+                StoreError::Unavailable(format!("cannot reach the database: {io}"))
+            }
             _ => StoreError::Database(e.to_string()),
         }
     }
@@ -57,7 +65,9 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
         match e {
             sqlx::migrate::MigrateError::Execute(inner) => match StoreError::from(inner) {
                 StoreError::Unavailable(m) => StoreError::Unavailable(m),
-                other => StoreError::Unavailable(format!("could not upgrade the database: {other}")),
+                other => {
+                    StoreError::Unavailable(format!("could not upgrade the database: {other}"))
+                }
             },
             other => StoreError::Unavailable(format!("could not upgrade the database: {other}")),
         }

@@ -6,6 +6,7 @@ mod repo;
 pub(crate) mod value;
 
 pub mod local;
+pub mod pg_admin;
 pub mod workflows;
 
 pub use db::{Backend, Db};

@@ -27,13 +27,19 @@ const SETTING_DEVICE: &str = "device_id";
 /// Returns the local organization and user, creating them (in one transaction) on first start.
 pub async fn ensure_local_identity(db: &Db) -> Result<LocalIdentity, StoreError> {
     let Db::Sqlite(pool) = db else {
-        return Err(StoreError::Invalid("the local identity lives in the embedded SQLite database".into()));
+        return Err(StoreError::Invalid(
+            "the local identity lives in the embedded SQLite database".into(),
+        ));
     };
     let mut tx = pool.begin().await?;
     let setting = |rows: &[(String, String)], key: &str| -> Option<Uuid> {
-        rows.iter().find(|(k, _)| k == key).and_then(|(_, v)| Uuid::parse_str(v).ok())
+        rows.iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| Uuid::parse_str(v).ok())
     };
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM local_settings").fetch_all(&mut *tx).await?;
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM local_settings")
+        .fetch_all(&mut *tx)
+        .await?;
     let device = match setting(&rows, SETTING_DEVICE) {
         Some(d) => d,
         None => {
@@ -89,18 +95,31 @@ pub async fn ensure_local_identity(db: &Db) -> Result<LocalIdentity, StoreError>
             (org_id, user_id)
         }
     };
-    let (organization_name,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1").bind(org_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let (user_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1").bind(user_id)
+    let (organization_name,): (String,) =
+        sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let (user_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
     let device_bits = u64::from_le_bytes(device.as_bytes()[8..16].try_into().unwrap_or([0; 8]));
-    Ok(LocalIdentity { organization_id: org_id, organization_name, user_id, user_email, device: device_bits })
+    Ok(LocalIdentity {
+        organization_id: org_id,
+        organization_name,
+        user_id,
+        user_email,
+        device: device_bits,
+    })
 }
 
-async fn put_setting(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, key: &str, value: &str) -> Result<(), StoreError> {
+async fn put_setting(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO local_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(key)
         .bind(value)

@@ -46,7 +46,10 @@ impl Default for ListQuery {
 
 impl ListQuery {
     pub fn in_org(organization_id: Uuid) -> Self {
-        Self { organization_id: Some(organization_id), ..Self::default() }
+        Self {
+            organization_id: Some(organization_id),
+            ..Self::default()
+        }
     }
 }
 
@@ -72,7 +75,11 @@ pub struct Store {
 }
 
 fn all_columns<E: Entity>() -> Vec<&'static Column> {
-    LEADING_COLUMNS.iter().chain(E::COLUMNS).chain(TRAILING_COLUMNS).collect()
+    LEADING_COLUMNS
+        .iter()
+        .chain(E::COLUMNS)
+        .chain(TRAILING_COLUMNS)
+        .collect()
 }
 
 fn known_column<E: Entity>(name: &str) -> Result<&'static Column, StoreError> {
@@ -85,20 +92,33 @@ fn known_column<E: Entity>(name: &str) -> Result<&'static Column, StoreError> {
 fn to_object<E: Entity>(entity: &E) -> Result<Map<String, Value>, StoreError> {
     match serde_json::to_value(entity) {
         Ok(Value::Object(obj)) => Ok(obj),
-        Ok(_) => Err(StoreError::Invalid(format!("a {} must serialize to an object", E::TABLE))),
-        Err(e) => Err(StoreError::Invalid(format!("cannot serialize a {}: {e}", E::TABLE))),
+        Ok(_) => Err(StoreError::Invalid(format!(
+            "a {} must serialize to an object",
+            E::TABLE
+        ))),
+        Err(e) => Err(StoreError::Invalid(format!(
+            "cannot serialize a {}: {e}",
+            E::TABLE
+        ))),
     }
 }
 
 fn from_object<E: Entity>(obj: Map<String, Value>) -> Result<E, StoreError> {
-    serde_json::from_value(Value::Object(obj))
-        .map_err(|e| StoreError::Database(format!("a stored {} row does not match its type: {e}", E::TABLE)))
+    serde_json::from_value(Value::Object(obj)).map_err(|e| {
+        StoreError::Database(format!(
+            "a stored {} row does not match its type: {e}",
+            E::TABLE
+        ))
+    })
 }
 
 impl Store {
     /// `device` distinguishes this replica's HLC stamps from other devices'.
     pub fn new(db: Db, device: u64) -> Self {
-        Self { db, clock: Arc::new(Mutex::new(HlcClock::new(device))) }
+        Self {
+            db,
+            clock: Arc::new(Mutex::new(HlcClock::new(device))),
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -124,9 +144,15 @@ impl Store {
         obj.insert("deletedAt".into(), Value::Null);
         obj.insert("hlc".into(), Value::String(hlc.clone()));
         let cols = all_columns::<E>();
-        let values = cols.iter().map(|c| SqlValue::from_json(c, &obj)).collect::<Result<Vec<_>, _>>()?;
+        let values = cols
+            .iter()
+            .map(|c| SqlValue::from_json(c, &obj))
+            .collect::<Result<Vec<_>, _>>()?;
         let names = cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
-        let params = (1..=cols.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let params = (1..=cols.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let stored: E = from_object(obj.clone())?;
         Ok((
             WriteOp {
@@ -153,7 +179,10 @@ impl Store {
         obj.insert("hlc".into(), Value::String(hlc.clone()));
         let mut values = Vec::new();
         let mut sets = Vec::new();
-        for c in E::COLUMNS.iter().chain(TRAILING_COLUMNS.iter().filter(|c| c.name != "created_at")) {
+        for c in E::COLUMNS
+            .iter()
+            .chain(TRAILING_COLUMNS.iter().filter(|c| c.name != "created_at"))
+        {
             values.push(SqlValue::from_json(c, &obj)?);
             sets.push(format!("{} = ${}", c.name, values.len()));
         }
@@ -182,7 +211,12 @@ impl Store {
         ))
     }
 
-    pub(crate) fn tombstone_op<E: Entity>(&self, organization_id: Option<Uuid>, id: Uuid, must_exist: bool) -> Result<WriteOp, StoreError> {
+    pub(crate) fn tombstone_op<E: Entity>(
+        &self,
+        organization_id: Option<Uuid>,
+        id: Uuid,
+        must_exist: bool,
+    ) -> Result<WriteOp, StoreError> {
         if E::APPEND_ONLY {
             return Err(StoreError::Invalid(format!("{} are append-only", E::TABLE)));
         }
@@ -257,13 +291,21 @@ impl Store {
     }
 
     /// Tombstones a live row (sync keeps the tombstone; a purge removes it later).
-    pub async fn delete<E: Entity>(&self, organization_id: Option<Uuid>, id: Uuid) -> Result<(), StoreError> {
+    pub async fn delete<E: Entity>(
+        &self,
+        organization_id: Option<Uuid>,
+        id: Uuid,
+    ) -> Result<(), StoreError> {
         let op = self.tombstone_op::<E>(organization_id, id, true)?;
         self.apply(vec![op]).await
     }
 
     /// A live row by id within an organization (`None` for system rows).
-    pub async fn get<E: Entity>(&self, organization_id: Option<Uuid>, id: Uuid) -> Result<E, StoreError> {
+    pub async fn get<E: Entity>(
+        &self,
+        organization_id: Option<Uuid>,
+        id: Uuid,
+    ) -> Result<E, StoreError> {
         let query = ListQuery {
             organization_id,
             eq: vec![("id", SqlValue::Uuid(Some(id)))],
@@ -278,7 +320,10 @@ impl Store {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| StoreError::NotFound { what: entity_name(E::TABLE), id: id.to_string() })
+            .ok_or_else(|| StoreError::NotFound {
+                what: entity_name(E::TABLE),
+                id: id.to_string(),
+            })
     }
 
     /// Rows matching the query, ordered and paged.
@@ -292,7 +337,10 @@ impl Store {
         }
         for (name, value) in &query.eq {
             known_column::<E>(name)?;
-            if matches!(value, SqlValue::Uuid(None) | SqlValue::Text(None) | SqlValue::Time(None)) {
+            if matches!(
+                value,
+                SqlValue::Uuid(None) | SqlValue::Text(None) | SqlValue::Time(None)
+            ) {
                 clauses.push(format!("{name} IS NULL"));
             } else {
                 values.push(value.clone());
@@ -301,8 +349,14 @@ impl Store {
         }
         if let Some((name, text)) = &query.search {
             known_column::<E>(name)?;
-            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            values.push(SqlValue::Text(Some(format!("%{}%", escaped.to_lowercase()))));
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            values.push(SqlValue::Text(Some(format!(
+                "%{}%",
+                escaped.to_lowercase()
+            ))));
             clauses.push(format!("lower({name}) LIKE ${} ESCAPE '\\'", values.len()));
         }
         if !query.include_deleted {
@@ -313,7 +367,11 @@ impl Store {
             "SELECT {} FROM {}{} ORDER BY {order} {dir}, id {dir} LIMIT {} OFFSET {}",
             cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
             E::TABLE,
-            if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) },
+            if clauses.is_empty() {
+                String::new()
+            } else {
+                format!(" WHERE {}", clauses.join(" AND "))
+            },
             query.limit.min(100_000),
             query.offset,
             dir = if query.descending { "DESC" } else { "ASC" },

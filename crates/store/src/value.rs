@@ -37,9 +37,17 @@ impl SqlValue {
                 ColKind::Time => SqlValue::Time(None),
                 ColKind::Json => SqlValue::Json(None),
             },
-            ColKind::Uuid => SqlValue::Uuid(Some(v.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or_else(bad)?)),
+            ColKind::Uuid => SqlValue::Uuid(Some(
+                v.as_str()
+                    .and_then(|s| Uuid::parse_str(s).ok())
+                    .ok_or_else(bad)?,
+            )),
             ColKind::Text => SqlValue::Text(Some(v.as_str().ok_or_else(bad)?.to_string())),
-            ColKind::Int => SqlValue::Int(Some(v.as_i64().and_then(|i| i32::try_from(i).ok()).ok_or_else(bad)?)),
+            ColKind::Int => SqlValue::Int(Some(
+                v.as_i64()
+                    .and_then(|i| i32::try_from(i).ok())
+                    .ok_or_else(bad)?,
+            )),
             ColKind::Real => SqlValue::Real(Some(v.as_f64().ok_or_else(bad)?)),
             ColKind::Bool => SqlValue::Bool(Some(v.as_bool().ok_or_else(bad)?)),
             ColKind::Time => SqlValue::Time(Some(
@@ -93,7 +101,10 @@ where
 }
 
 /// Reads the named columns of a row back into the entity's JSON form.
-pub fn decode_row<'r, R: Row>(row: &'r R, columns: &[&Column]) -> Result<Map<String, Value>, StoreError>
+pub fn decode_row<'r, R: Row>(
+    row: &'r R,
+    columns: &[&Column],
+) -> Result<Map<String, Value>, StoreError>
 where
     &'r str: ColumnIndex<R>,
     Option<Uuid>: Decode<'r, R::Database> + Type<R::Database>,
@@ -113,7 +124,10 @@ where
             ColKind::Int => SqlValue::Int(row.try_get(name)?),
             ColKind::Real => SqlValue::Real(row.try_get(name)?),
             ColKind::Bool => SqlValue::Bool(row.try_get(name)?),
-            ColKind::Json => SqlValue::Json(row.try_get::<Option<sqlx::types::Json<Value>>, _>(name)?.map(|j| j.0)),
+            ColKind::Json => SqlValue::Json(
+                row.try_get::<Option<sqlx::types::Json<Value>>, _>(name)?
+                    .map(|j| j.0),
+            ),
             ColKind::Time => SqlValue::Time(row.try_get(name)?),
         };
         obj.insert(json_key(c.name), value.into_json());
@@ -133,10 +147,22 @@ mod tests {
         }))
         .expect("object");
         let col = |name, kind| Column { name, kind };
-        assert_eq!(SqlValue::from_json(&col("position_x", ColKind::Real), &obj).ok(), Some(SqlValue::Real(Some(1.5))));
-        assert_eq!(SqlValue::from_json(&col("is_active", ColKind::Bool), &obj).ok(), Some(SqlValue::Bool(Some(true))));
-        assert!(matches!(SqlValue::from_json(&col("created_by", ColKind::Uuid), &obj), Ok(SqlValue::Uuid(Some(_)))));
-        assert_eq!(SqlValue::from_json(&col("deleted_at", ColKind::Time), &obj).ok(), Some(SqlValue::Time(None)));
+        assert_eq!(
+            SqlValue::from_json(&col("position_x", ColKind::Real), &obj).ok(),
+            Some(SqlValue::Real(Some(1.5)))
+        );
+        assert_eq!(
+            SqlValue::from_json(&col("is_active", ColKind::Bool), &obj).ok(),
+            Some(SqlValue::Bool(Some(true)))
+        );
+        assert!(matches!(
+            SqlValue::from_json(&col("created_by", ColKind::Uuid), &obj),
+            Ok(SqlValue::Uuid(Some(_)))
+        ));
+        assert_eq!(
+            SqlValue::from_json(&col("deleted_at", ColKind::Time), &obj).ok(),
+            Some(SqlValue::Time(None))
+        );
         assert!(SqlValue::from_json(&col("version", ColKind::Text), &obj).is_err());
     }
 }

@@ -64,13 +64,27 @@ fn element_query(org: Uuid, workflow_id: Uuid) -> ListQuery {
 
 impl Store {
     /// Live workflows of the organization, newest edit first, optionally filtered by name.
-    pub async fn workflow_list(&self, actor: Actor, search: Option<&str>) -> Result<Vec<WorkflowSummary>, StoreError> {
-        let search = search.map(str::trim).filter(|s| !s.is_empty()).map(|s| ("name", s.chars().take(200).collect()));
+    pub async fn workflow_list(
+        &self,
+        actor: Actor,
+        search: Option<&str>,
+    ) -> Result<Vec<WorkflowSummary>, StoreError> {
+        let search = search
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| ("name", s.chars().take(200).collect()));
         let workflows: Vec<Workflow> = self
-            .list(&ListQuery { search, limit: 1000, ..ListQuery::in_org(actor.organization_id) })
+            .list(&ListQuery {
+                search,
+                limit: 1000,
+                ..ListQuery::in_org(actor.organization_id)
+            })
             .await?;
         let counts = self.node_counts(actor.organization_id).await?;
-        Ok(workflows.iter().map(|w| summary(w, counts.get(&w.id).copied().unwrap_or(0))).collect())
+        Ok(workflows
+            .iter()
+            .map(|w| summary(w, counts.get(&w.id).copied().unwrap_or(0)))
+            .collect())
     }
 
     async fn node_counts(&self, org: Uuid) -> Result<HashMap<Uuid, i32>, StoreError> {
@@ -81,7 +95,11 @@ impl Store {
         })
     }
 
-    pub async fn workflow_create(&self, actor: Actor, name: &str) -> Result<WorkflowSummary, StoreError> {
+    pub async fn workflow_create(
+        &self,
+        actor: Actor,
+        name: &str,
+    ) -> Result<WorkflowSummary, StoreError> {
         let name = validate::name("workflow name", name)?;
         let now = Utc::now();
         let w = Workflow {
@@ -104,12 +122,22 @@ impl Store {
         Ok(summary(&stored, 0))
     }
 
-    pub async fn workflow_rename(&self, actor: Actor, id: Uuid, name: &str) -> Result<WorkflowSummary, StoreError> {
+    pub async fn workflow_rename(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        name: &str,
+    ) -> Result<WorkflowSummary, StoreError> {
         let name = validate::name("workflow name", name)?;
         let mut w: Workflow = self.get(Some(actor.organization_id), id).await?;
         w.name = name;
         let stored = self.update(&w).await?;
-        let count = self.node_counts(actor.organization_id).await?.get(&id).copied().unwrap_or(0);
+        let count = self
+            .node_counts(actor.organization_id)
+            .await?
+            .get(&id)
+            .copied()
+            .unwrap_or(0);
         Ok(summary(&stored, count))
     }
 
@@ -142,7 +170,10 @@ impl Store {
                     id: n.id,
                     kind: n.kind,
                     label: n.label,
-                    position: Position { x: n.position_x, y: n.position_y },
+                    position: Position {
+                        x: n.position_x,
+                        y: n.position_y,
+                    },
                     config: n.config,
                 })
                 .collect(),
@@ -157,13 +188,21 @@ impl Store {
                 })
                 .collect(),
         };
-        Ok(WorkflowDoc { summary: summary(&w, graph.nodes.len() as i32), graph })
+        Ok(WorkflowDoc {
+            summary: summary(&w, graph.nodes.len() as i32),
+            graph,
+        })
     }
 
     /// Replaces the workflow's graph: only elements that changed are written (so concurrent
     /// edits to other elements survive sync), removed ones are tombstoned, and the version
     /// goes up by one — all in one transaction.
-    pub async fn workflow_save_graph(&self, actor: Actor, id: Uuid, graph: &Graph) -> Result<WorkflowDoc, StoreError> {
+    pub async fn workflow_save_graph(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        graph: &Graph,
+    ) -> Result<WorkflowDoc, StoreError> {
         check_workflow_graph(graph).map_err(|errors| {
             let shown: Vec<_> = errors.iter().take(5).map(|e| e.message.clone()).collect();
             let more = errors.len().saturating_sub(shown.len());
@@ -175,14 +214,23 @@ impl Store {
         })?;
         let org = actor.organization_id;
         let mut workflow: Workflow = self.get(Some(org), id).await?;
-        let old_nodes: HashMap<Uuid, WorkflowNode> =
-            self.list::<WorkflowNode>(&element_query(org, id)).await?.into_iter().map(|n| (n.id, n)).collect();
-        let old_edges: HashMap<Uuid, WorkflowEdge> =
-            self.list::<WorkflowEdge>(&element_query(org, id)).await?.into_iter().map(|e| (e.id, e)).collect();
+        let old_nodes: HashMap<Uuid, WorkflowNode> = self
+            .list::<WorkflowNode>(&element_query(org, id))
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n))
+            .collect();
+        let old_edges: HashMap<Uuid, WorkflowEdge> = self
+            .list::<WorkflowEdge>(&element_query(org, id))
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
         let now = Utc::now();
         let mut ops = Vec::new();
 
-        let kept_edges: std::collections::HashSet<Uuid> = graph.edges.iter().map(|e| e.id).collect();
+        let kept_edges: std::collections::HashSet<Uuid> =
+            graph.edges.iter().map(|e| e.id).collect();
         for e in old_edges.values().filter(|e| !kept_edges.contains(&e.id)) {
             ops.push(self.tombstone_op::<WorkflowEdge>(Some(org), e.id, false)?);
         }
@@ -207,9 +255,13 @@ impl Store {
             };
             match old_nodes.get(&n.id) {
                 None => ops.push(self.insert_op(&row)?.0),
-                Some(old) if !same_node(old, &row) => {
-                    ops.push(self.update_op(&WorkflowNode { created_at: old.created_at, ..row })?.0)
-                }
+                Some(old) if !same_node(old, &row) => ops.push(
+                    self.update_op(&WorkflowNode {
+                        created_at: old.created_at,
+                        ..row
+                    })?
+                    .0,
+                ),
                 Some(_) => {}
             }
         }
@@ -229,9 +281,13 @@ impl Store {
             };
             match old_edges.get(&e.id) {
                 None => ops.push(self.insert_op(&row)?.0),
-                Some(old) if !same_edge(old, &row) => {
-                    ops.push(self.update_op(&WorkflowEdge { created_at: old.created_at, ..row })?.0)
-                }
+                Some(old) if !same_edge(old, &row) => ops.push(
+                    self.update_op(&WorkflowEdge {
+                        created_at: old.created_at,
+                        ..row
+                    })?
+                    .0,
+                ),
                 Some(_) => {}
             }
         }
@@ -239,7 +295,10 @@ impl Store {
         ops.push(self.update_op(&workflow)?.0);
         self.apply(ops).await.map_err(|e| match e {
             // An id that exists as a tombstone or in another workflow collides on insert.
-            StoreError::Conflict(_) => StoreError::Conflict("an element id in this graph is already used elsewhere; reload and try again".into()),
+            StoreError::Conflict(_) => StoreError::Conflict(
+                "an element id in this graph is already used elsewhere; reload and try again"
+                    .into(),
+            ),
             other => other,
         })?;
         self.workflow_get(actor, id).await
@@ -247,11 +306,18 @@ impl Store {
 }
 
 fn same_node(a: &WorkflowNode, b: &WorkflowNode) -> bool {
-    a.kind == b.kind && a.label == b.label && a.position_x == b.position_x && a.position_y == b.position_y && a.config == b.config
+    a.kind == b.kind
+        && a.label == b.label
+        && a.position_x == b.position_x
+        && a.position_y == b.position_y
+        && a.config == b.config
 }
 
 fn same_edge(a: &WorkflowEdge, b: &WorkflowEdge) -> bool {
-    a.source_id == b.source_id && a.source_handle == b.source_handle && a.target_id == b.target_id && a.target_handle == b.target_handle
+    a.source_id == b.source_id
+        && a.source_handle == b.source_handle
+        && a.target_id == b.target_id
+        && a.target_handle == b.target_handle
 }
 
 impl Store {
@@ -259,7 +325,9 @@ impl Store {
     pub async fn outbox_len(&self) -> Result<i64, StoreError> {
         match self.db() {
             crate::Db::Sqlite(pool) => {
-                let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox").fetch_one(pool).await?;
+                let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox")
+                    .fetch_one(pool)
+                    .await?;
                 Ok(n)
             }
             crate::Db::Postgres(_) => Ok(0),

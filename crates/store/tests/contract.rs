@@ -35,27 +35,69 @@ fn sample<E: Entity>(org: Option<Uuid>, overrides: Value) -> E {
     if let Value::Object(o) = overrides {
         obj.extend(o);
     }
-    serde_json::from_value(Value::Object(obj)).unwrap_or_else(|e| panic!("sample {}: {e}", E::TABLE))
+    serde_json::from_value(Value::Object(obj))
+        .unwrap_or_else(|e| panic!("sample {}: {e}", E::TABLE))
 }
 
 /// insert → get → list → update → delete, comparing what comes back with what went in.
-async fn round_trip<E: Entity + std::fmt::Debug + PartialEq + Clone>(store: &Store, org: Option<Uuid>, entity: E, edit: &str) -> E {
-    let stored = store.insert(&entity).await.unwrap_or_else(|e| panic!("insert {}: {e}", E::TABLE));
-    let got: E = store.get(org, entity.id()).await.unwrap_or_else(|e| panic!("get {}: {e}", E::TABLE));
-    assert_eq!(normalize(&got), normalize(&stored), "{} read back differs", E::TABLE);
-    let listed: Vec<E> = store.list(&ListQuery { organization_id: org, ..ListQuery::default() }).await.expect("list");
-    assert!(listed.iter().any(|e| e.id() == entity.id()), "{} not listed", E::TABLE);
+async fn round_trip<E: Entity + std::fmt::Debug + PartialEq + Clone>(
+    store: &Store,
+    org: Option<Uuid>,
+    entity: E,
+    edit: &str,
+) -> E {
+    let stored = store
+        .insert(&entity)
+        .await
+        .unwrap_or_else(|e| panic!("insert {}: {e}", E::TABLE));
+    let got: E = store
+        .get(org, entity.id())
+        .await
+        .unwrap_or_else(|e| panic!("get {}: {e}", E::TABLE));
+    assert_eq!(
+        normalize(&got),
+        normalize(&stored),
+        "{} read back differs",
+        E::TABLE
+    );
+    let listed: Vec<E> = store
+        .list(&ListQuery {
+            organization_id: org,
+            ..ListQuery::default()
+        })
+        .await
+        .expect("list");
+    assert!(
+        listed.iter().any(|e| e.id() == entity.id()),
+        "{} not listed",
+        E::TABLE
+    );
 
     if E::APPEND_ONLY {
-        assert!(matches!(store.update(&got).await, Err(StoreError::Invalid(_))), "{} must refuse updates", E::TABLE);
-        assert!(store.delete::<E>(org, entity.id()).await.is_err(), "{} must refuse deletes", E::TABLE);
+        assert!(
+            matches!(store.update(&got).await, Err(StoreError::Invalid(_))),
+            "{} must refuse updates",
+            E::TABLE
+        );
+        assert!(
+            store.delete::<E>(org, entity.id()).await.is_err(),
+            "{} must refuse deletes",
+            E::TABLE
+        );
         return got;
     }
     let mut changed = serde_json::to_value(&got).expect("json");
-    let new_value = if edit == "priority" { json!(7) } else { json!(format!("edited {edit}")) };
+    let new_value = if edit == "priority" {
+        json!(7)
+    } else {
+        json!(format!("edited {edit}"))
+    };
     changed[edit] = new_value.clone();
     let changed: E = serde_json::from_value(changed).expect("edited entity");
-    let updated = store.update(&changed).await.unwrap_or_else(|e| panic!("update {}: {e}", E::TABLE));
+    let updated = store
+        .update(&changed)
+        .await
+        .unwrap_or_else(|e| panic!("update {}: {e}", E::TABLE));
     let again: E = store.get(org, entity.id()).await.expect("get after update");
     assert_eq!(normalize(&again), normalize(&updated));
     assert_eq!(serde_json::to_value(&again).expect("json")[edit], new_value);
@@ -83,210 +125,616 @@ contract!(every_entity_round_trips, |t: common::TestDb| async move {
     let user = t.user;
 
     let wt: WorkflowTemplate = round_trip(s, o, sample(o, json!({"category": "SALES", "difficulty": "EXPERT", "isSystem": false, "createdBy": user})), "name").await;
-    let wf: Workflow = round_trip(s, o, sample(o, json!({"createdBy": user, "templateId": wt.id})), "name").await;
+    let wf: Workflow = round_trip(
+        s,
+        o,
+        sample(o, json!({"createdBy": user, "templateId": wt.id})),
+        "name",
+    )
+    .await;
     let order: CustomAgentOrder = round_trip(s, o, sample(o, json!({"status": "SUBMITTED", "priority": "URGENT", "complexity": "ENTERPRISE", "createdBy": user, "assignedTo": user})), "title").await;
     round_trip::<OrderMilestone>(s, o, sample(o, json!({"orderId": order.id})), "title").await;
-    round_trip::<BuildLog>(s, o, sample(o, json!({"orderId": order.id, "level": "WARN"})), "message").await;
-    let at: AgentTemplate = round_trip(s, o, sample(o, json!({"category": "RESEARCH", "createdBy": user})), "name").await;
-    round_trip::<TemplateReview>(s, o, sample(o, json!({"templateId": at.id, "reviewerId": user, "rating": 5})), "comment").await;
-    let bp: ToolBlueprint = round_trip(s, o, sample(o, json!({"category": "UI", "createdBy": user})), "name").await;
-    round_trip::<ProjectShowcase>(s, o, sample(o, json!({"category": "CUSTOM_SOLUTION", "createdBy": user})), "title").await;
-    let node: WorkflowNode = round_trip(s, o, sample(o, json!({"workflowId": wf.id, "kind": "data.set"})), "label").await;
-    round_trip::<WorkflowEdge>(s, o, sample(o, json!({"workflowId": wf.id, "sourceId": node.id, "targetId": node.id})), "sourceHandle").await;
-    let comp: BlueprintComponent = round_trip(s, o, sample(o, json!({"blueprintId": bp.id})), "label").await;
-    round_trip::<BlueprintConnection>(s, o, sample(o, json!({"blueprintId": bp.id, "sourceId": comp.id, "targetId": comp.id})), "targetHandle").await;
-    let we: WorkflowExecution = round_trip(s, o, sample(o, json!({"workflowId": wf.id, "status": "COMPLETED", "triggeredBy": user})), "error").await;
-    let agent: AiAgent = round_trip(s, o, sample(o, json!({"status": "BUSY", "createdBy": user})), "name").await;
-    round_trip::<AgentExecution>(s, o, sample(o, json!({"agentId": agent.id, "workflowExecutionId": we.id, "status": "FAILED"})), "model").await;
-    let team: AgentTeam = round_trip(s, o, sample(o, json!({"structure": "DEMOCRATIC", "createdBy": user})), "name").await;
-    round_trip::<TeamMember>(s, o, sample(o, json!({"teamId": team.id, "agentId": agent.id, "role": "COORDINATOR"})), "priority").await;
-    round_trip::<TeamExecution>(s, o, sample(o, json!({"teamId": team.id, "coordinationPattern": "PIPELINE", "status": "RUNNING"})), "task").await;
-    round_trip::<Integration>(s, o, sample(o, json!({"provider": "SLACK", "status": "CONNECTED", "createdBy": user})), "name").await;
+    round_trip::<BuildLog>(
+        s,
+        o,
+        sample(o, json!({"orderId": order.id, "level": "WARN"})),
+        "message",
+    )
+    .await;
+    let at: AgentTemplate = round_trip(
+        s,
+        o,
+        sample(o, json!({"category": "RESEARCH", "createdBy": user})),
+        "name",
+    )
+    .await;
+    round_trip::<TemplateReview>(
+        s,
+        o,
+        sample(
+            o,
+            json!({"templateId": at.id, "reviewerId": user, "rating": 5}),
+        ),
+        "comment",
+    )
+    .await;
+    let bp: ToolBlueprint = round_trip(
+        s,
+        o,
+        sample(o, json!({"category": "UI", "createdBy": user})),
+        "name",
+    )
+    .await;
+    round_trip::<ProjectShowcase>(
+        s,
+        o,
+        sample(o, json!({"category": "CUSTOM_SOLUTION", "createdBy": user})),
+        "title",
+    )
+    .await;
+    let node: WorkflowNode = round_trip(
+        s,
+        o,
+        sample(o, json!({"workflowId": wf.id, "kind": "data.set"})),
+        "label",
+    )
+    .await;
+    round_trip::<WorkflowEdge>(
+        s,
+        o,
+        sample(
+            o,
+            json!({"workflowId": wf.id, "sourceId": node.id, "targetId": node.id}),
+        ),
+        "sourceHandle",
+    )
+    .await;
+    let comp: BlueprintComponent =
+        round_trip(s, o, sample(o, json!({"blueprintId": bp.id})), "label").await;
+    round_trip::<BlueprintConnection>(
+        s,
+        o,
+        sample(
+            o,
+            json!({"blueprintId": bp.id, "sourceId": comp.id, "targetId": comp.id}),
+        ),
+        "targetHandle",
+    )
+    .await;
+    let we: WorkflowExecution = round_trip(
+        s,
+        o,
+        sample(
+            o,
+            json!({"workflowId": wf.id, "status": "COMPLETED", "triggeredBy": user}),
+        ),
+        "error",
+    )
+    .await;
+    let agent: AiAgent = round_trip(
+        s,
+        o,
+        sample(o, json!({"status": "BUSY", "createdBy": user})),
+        "name",
+    )
+    .await;
+    round_trip::<AgentExecution>(
+        s,
+        o,
+        sample(
+            o,
+            json!({"agentId": agent.id, "workflowExecutionId": we.id, "status": "FAILED"}),
+        ),
+        "model",
+    )
+    .await;
+    let team: AgentTeam = round_trip(
+        s,
+        o,
+        sample(o, json!({"structure": "DEMOCRATIC", "createdBy": user})),
+        "name",
+    )
+    .await;
+    round_trip::<TeamMember>(
+        s,
+        o,
+        sample(
+            o,
+            json!({"teamId": team.id, "agentId": agent.id, "role": "COORDINATOR"}),
+        ),
+        "priority",
+    )
+    .await;
+    round_trip::<TeamExecution>(
+        s,
+        o,
+        sample(
+            o,
+            json!({"teamId": team.id, "coordinationPattern": "PIPELINE", "status": "RUNNING"}),
+        ),
+        "task",
+    )
+    .await;
+    round_trip::<Integration>(
+        s,
+        o,
+        sample(
+            o,
+            json!({"provider": "SLACK", "status": "CONNECTED", "createdBy": user}),
+        ),
+        "name",
+    )
+    .await;
 
     // System templates have no organization.
-    round_trip::<AgentTemplate>(s, None, sample(None, json!({"category": "SALES", "isSystem": true, "isPublic": true})), "name").await;
+    round_trip::<AgentTemplate>(
+        s,
+        None,
+        sample(
+            None,
+            json!({"category": "SALES", "isSystem": true, "isPublic": true}),
+        ),
+        "name",
+    )
+    .await;
 });
 
-contract!(constraints_hold_on_both_backends, |t: common::TestDb| async move {
-    let s = &t.store;
-    let o = Some(t.org);
-    let at: AgentTemplate = s.insert(&sample::<AgentTemplate>(o, json!({"category": "SALES"}))).await.expect("template");
-    let review = |rating: i32| sample::<TemplateReview>(o, json!({"templateId": at.id, "reviewerId": t.user, "rating": rating}));
-    assert!(matches!(s.insert(&review(6)).await, Err(StoreError::Invalid(_))), "rating 6 must be refused");
-    s.insert(&review(4)).await.expect("first review");
-    assert!(matches!(s.insert(&review(3)).await, Err(StoreError::Conflict(_))), "one review per reviewer and template");
+contract!(
+    constraints_hold_on_both_backends,
+    |t: common::TestDb| async move {
+        let s = &t.store;
+        let o = Some(t.org);
+        let at: AgentTemplate = s
+            .insert(&sample::<AgentTemplate>(o, json!({"category": "SALES"})))
+            .await
+            .expect("template");
+        let review = |rating: i32| {
+            sample::<TemplateReview>(
+                o,
+                json!({"templateId": at.id, "reviewerId": t.user, "rating": rating}),
+            )
+        };
+        assert!(
+            matches!(s.insert(&review(6)).await, Err(StoreError::Invalid(_))),
+            "rating 6 must be refused"
+        );
+        s.insert(&review(4)).await.expect("first review");
+        assert!(
+            matches!(s.insert(&review(3)).await, Err(StoreError::Conflict(_))),
+            "one review per reviewer and template"
+        );
 
-    let agent: AiAgent = s.insert(&sample::<AiAgent>(o, json!({"status": "IDLE", "createdBy": t.user, "successRate": 0.5}))).await.expect("agent");
-    let team: AgentTeam = s.insert(&sample::<AgentTeam>(o, json!({"structure": "PIPELINE", "createdBy": t.user}))).await.expect("team");
-    let member = || sample::<TeamMember>(o, json!({"teamId": team.id, "agentId": agent.id, "role": "LEADER"}));
-    let first = s.insert(&member()).await.expect("member");
-    assert!(matches!(s.insert(&member()).await, Err(StoreError::Conflict(_))), "unique (team_id, agent_id)");
-    // A removed member can be added again: uniqueness is over live rows.
-    s.delete::<TeamMember>(o, first.id).await.expect("remove member");
-    s.insert(&member()).await.expect("re-add member");
+        let agent: AiAgent = s
+            .insert(&sample::<AiAgent>(
+                o,
+                json!({"status": "IDLE", "createdBy": t.user, "successRate": 0.5}),
+            ))
+            .await
+            .expect("agent");
+        let team: AgentTeam = s
+            .insert(&sample::<AgentTeam>(
+                o,
+                json!({"structure": "PIPELINE", "createdBy": t.user}),
+            ))
+            .await
+            .expect("team");
+        let member = || {
+            sample::<TeamMember>(
+                o,
+                json!({"teamId": team.id, "agentId": agent.id, "role": "LEADER"}),
+            )
+        };
+        let first = s.insert(&member()).await.expect("member");
+        assert!(
+            matches!(s.insert(&member()).await, Err(StoreError::Conflict(_))),
+            "unique (team_id, agent_id)"
+        );
+        // A removed member can be added again: uniqueness is over live rows.
+        s.delete::<TeamMember>(o, first.id)
+            .await
+            .expect("remove member");
+        s.insert(&member()).await.expect("re-add member");
 
-    // A child row cannot point at a parent in another organization.
-    let other = Some(t.other_org);
-    let order: CustomAgentOrder = s.insert(&sample::<CustomAgentOrder>(o, json!({"status": "DRAFT", "priority": "LOW", "complexity": "SIMPLE", "createdBy": t.user}))).await.expect("order");
-    let cross = sample::<OrderMilestone>(other, json!({"orderId": order.id}));
-    assert!(s.insert(&cross).await.is_err(), "milestone of another organization's order must be refused");
+        // A child row cannot point at a parent in another organization.
+        let other = Some(t.other_org);
+        let order: CustomAgentOrder = s.insert(&sample::<CustomAgentOrder>(o, json!({"status": "DRAFT", "priority": "LOW", "complexity": "SIMPLE", "createdBy": t.user}))).await.expect("order");
+        let cross = sample::<OrderMilestone>(other, json!({"orderId": order.id}));
+        assert!(
+            s.insert(&cross).await.is_err(),
+            "milestone of another organization's order must be refused"
+        );
 
-    // Enum values outside the data model are refused by the database too (not only by serde).
-    let bad = s.insert(&sample::<AgentTeam>(o, json!({"structure": "PIPELINE", "createdBy": t.user, "successRate": 7.0}))).await;
-    assert!(matches!(bad, Err(StoreError::Invalid(_))), "success rate above 1 must be refused: {bad:?}");
-});
-
-contract!(tombstones_hide_rows_and_scope_by_organization, |t: common::TestDb| async move {
-    let s = &t.store;
-    let o = Some(t.org);
-    let agent: AiAgent = s.insert(&sample::<AiAgent>(o, json!({"status": "IDLE", "createdBy": t.user}))).await.expect("agent");
-    // Another organization's actor cannot read, update or delete it.
-    assert!(matches!(s.get::<AiAgent>(Some(t.other_org), agent.id).await, Err(StoreError::NotFound { .. })));
-    let mut moved = agent.clone();
-    moved.organization_id = t.other_org;
-    assert!(matches!(s.update(&moved).await, Err(StoreError::NotFound { .. })));
-    assert!(matches!(s.delete::<AiAgent>(Some(t.other_org), agent.id).await, Err(StoreError::NotFound { .. })));
-
-    s.delete::<AiAgent>(o, agent.id).await.expect("delete");
-    assert!(matches!(s.get::<AiAgent>(o, agent.id).await, Err(StoreError::NotFound { .. })));
-    let live: Vec<AiAgent> = s.list(&ListQuery::in_org(t.org)).await.expect("list");
-    assert!(live.is_empty());
-    let all: Vec<AiAgent> = s.list(&ListQuery { include_deleted: true, ..ListQuery::in_org(t.org) }).await.expect("list");
-    assert_eq!(all.len(), 1);
-    assert!(all[0].deleted_at.is_some());
-    assert!(all[0].hlc > agent.hlc, "a tombstone carries a newer HLC stamp");
-    assert!(s.delete::<AiAgent>(o, agent.id).await.is_err(), "deleting twice reports not found");
-});
-
-contract!(list_filters_search_and_pages, |t: common::TestDb| async move {
-    let s = &t.store;
-    let actor = Actor { organization_id: t.org, user_id: t.user };
-    for name in ["Lead router", "lead scoring", "Invoice 100% match", "Support triage"] {
-        s.workflow_create(actor, name).await.expect("create");
+        // Enum values outside the data model are refused by the database too (not only by serde).
+        let bad = s
+            .insert(&sample::<AgentTeam>(
+                o,
+                json!({"structure": "PIPELINE", "createdBy": t.user, "successRate": 7.0}),
+            ))
+            .await;
+        assert!(
+            matches!(bad, Err(StoreError::Invalid(_))),
+            "success rate above 1 must be refused: {bad:?}"
+        );
     }
-    let names = |v: Vec<neuroflow_store::workflows::WorkflowSummary>| {
-        let mut n: Vec<String> = v.into_iter().map(|w| w.name).collect();
-        n.sort();
-        n
-    };
-    assert_eq!(names(s.workflow_list(actor, Some("LEAD")).await.expect("search")), vec!["Lead router", "lead scoring"]);
-    assert_eq!(names(s.workflow_list(actor, Some("100%")).await.expect("search")), vec!["Invoice 100% match"]);
-    assert_eq!(names(s.workflow_list(actor, Some("_")).await.expect("search")), Vec::<String>::new());
-    assert_eq!(s.workflow_list(actor, None).await.expect("all").len(), 4);
-    let other = Actor { organization_id: t.other_org, user_id: t.other_user };
-    assert!(s.workflow_list(other, None).await.expect("other org").is_empty());
+);
 
-    let page: Vec<Workflow> = s.list(&ListQuery { limit: 3, order_by: "name", descending: false, ..ListQuery::in_org(t.org) }).await.expect("page 1");
-    let rest: Vec<Workflow> = s.list(&ListQuery { limit: 3, offset: 3, order_by: "name", descending: false, ..ListQuery::in_org(t.org) }).await.expect("page 2");
-    assert_eq!(page.len(), 3);
-    assert_eq!(rest.len(), 1);
-    assert!(s.list::<Workflow>(&ListQuery { order_by: "name; DROP TABLE workflows", ..ListQuery::in_org(t.org) }).await.is_err());
-});
+contract!(
+    tombstones_hide_rows_and_scope_by_organization,
+    |t: common::TestDb| async move {
+        let s = &t.store;
+        let o = Some(t.org);
+        let agent: AiAgent = s
+            .insert(&sample::<AiAgent>(
+                o,
+                json!({"status": "IDLE", "createdBy": t.user}),
+            ))
+            .await
+            .expect("agent");
+        // Another organization's actor cannot read, update or delete it.
+        assert!(matches!(
+            s.get::<AiAgent>(Some(t.other_org), agent.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        let mut moved = agent.clone();
+        moved.organization_id = t.other_org;
+        assert!(matches!(
+            s.update(&moved).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            s.delete::<AiAgent>(Some(t.other_org), agent.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+
+        s.delete::<AiAgent>(o, agent.id).await.expect("delete");
+        assert!(matches!(
+            s.get::<AiAgent>(o, agent.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        let live: Vec<AiAgent> = s.list(&ListQuery::in_org(t.org)).await.expect("list");
+        assert!(live.is_empty());
+        let all: Vec<AiAgent> = s
+            .list(&ListQuery {
+                include_deleted: true,
+                ..ListQuery::in_org(t.org)
+            })
+            .await
+            .expect("list");
+        assert_eq!(all.len(), 1);
+        assert!(all[0].deleted_at.is_some());
+        assert!(
+            all[0].hlc > agent.hlc,
+            "a tombstone carries a newer HLC stamp"
+        );
+        assert!(
+            s.delete::<AiAgent>(o, agent.id).await.is_err(),
+            "deleting twice reports not found"
+        );
+    }
+);
+
+contract!(
+    list_filters_search_and_pages,
+    |t: common::TestDb| async move {
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        for name in [
+            "Lead router",
+            "lead scoring",
+            "Invoice 100% match",
+            "Support triage",
+        ] {
+            s.workflow_create(actor, name).await.expect("create");
+        }
+        let names = |v: Vec<neuroflow_store::workflows::WorkflowSummary>| {
+            let mut n: Vec<String> = v.into_iter().map(|w| w.name).collect();
+            n.sort();
+            n
+        };
+        assert_eq!(
+            names(s.workflow_list(actor, Some("LEAD")).await.expect("search")),
+            vec!["Lead router", "lead scoring"]
+        );
+        assert_eq!(
+            names(s.workflow_list(actor, Some("100%")).await.expect("search")),
+            vec!["Invoice 100% match"]
+        );
+        assert_eq!(
+            names(s.workflow_list(actor, Some("_")).await.expect("search")),
+            Vec::<String>::new()
+        );
+        assert_eq!(s.workflow_list(actor, None).await.expect("all").len(), 4);
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert!(s
+            .workflow_list(other, None)
+            .await
+            .expect("other org")
+            .is_empty());
+
+        let page: Vec<Workflow> = s
+            .list(&ListQuery {
+                limit: 3,
+                order_by: "name",
+                descending: false,
+                ..ListQuery::in_org(t.org)
+            })
+            .await
+            .expect("page 1");
+        let rest: Vec<Workflow> = s
+            .list(&ListQuery {
+                limit: 3,
+                offset: 3,
+                order_by: "name",
+                descending: false,
+                ..ListQuery::in_org(t.org)
+            })
+            .await
+            .expect("page 2");
+        assert_eq!(page.len(), 3);
+        assert_eq!(rest.len(), 1);
+        assert!(s
+            .list::<Workflow>(&ListQuery {
+                order_by: "name; DROP TABLE workflows",
+                ..ListQuery::in_org(t.org)
+            })
+            .await
+            .is_err());
+    }
+);
 
 fn node(kind: &str, x: f64) -> GraphNode {
-    GraphNode { id: new_id(), kind: kind.into(), label: kind.into(), position: Position { x, y: 40.0 }, config: json!({}) }
+    GraphNode {
+        id: new_id(),
+        kind: kind.into(),
+        label: kind.into(),
+        position: Position { x, y: 40.0 },
+        config: json!({}),
+    }
 }
 
-contract!(workflow_graph_round_trips_and_saves_only_changes, |t: common::TestDb| async move {
-    let s = &t.store;
-    let actor = Actor { organization_id: t.org, user_id: t.user };
-    let w = s.workflow_create(actor, "  Lead router  ").await.expect("create");
-    assert_eq!(w.name, "Lead router");
-    assert_eq!(w.version, 1);
+contract!(
+    workflow_graph_round_trips_and_saves_only_changes,
+    |t: common::TestDb| async move {
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let w = s
+            .workflow_create(actor, "  Lead router  ")
+            .await
+            .expect("create");
+        assert_eq!(w.name, "Lead router");
+        assert_eq!(w.version, 1);
 
-    let a = node("trigger.manual", 80.0);
-    let b = node("http.request", 360.0);
-    let c = node("output", 640.0);
-    let ab = GraphEdge { id: new_id(), source: a.id, source_handle: None, target: b.id, target_handle: None };
-    let bc = GraphEdge { id: new_id(), source: b.id, source_handle: Some("out".into()), target: c.id, target_handle: Some("in".into()) };
-    let graph = Graph { nodes: vec![a.clone(), b.clone(), c.clone()], edges: vec![ab.clone(), bc.clone()] };
-    let saved = s.workflow_save_graph(actor, w.id, &graph).await.expect("save");
-    assert_eq!(saved.summary.version, 2);
-    let reopened = s.workflow_get(actor, w.id).await.expect("get");
-    assert_eq!(reopened.graph, graph, "reopening shows exactly the saved graph");
-    assert_eq!(reopened.summary.node_count, 3);
+        let a = node("trigger.manual", 80.0);
+        let b = node("http.request", 360.0);
+        let c = node("output", 640.0);
+        let ab = GraphEdge {
+            id: new_id(),
+            source: a.id,
+            source_handle: None,
+            target: b.id,
+            target_handle: None,
+        };
+        let bc = GraphEdge {
+            id: new_id(),
+            source: b.id,
+            source_handle: Some("out".into()),
+            target: c.id,
+            target_handle: Some("in".into()),
+        };
+        let graph = Graph {
+            nodes: vec![a.clone(), b.clone(), c.clone()],
+            edges: vec![ab.clone(), bc.clone()],
+        };
+        let saved = s
+            .workflow_save_graph(actor, w.id, &graph)
+            .await
+            .expect("save");
+        assert_eq!(saved.summary.version, 2);
+        let reopened = s.workflow_get(actor, w.id).await.expect("get");
+        assert_eq!(
+            reopened.graph, graph,
+            "reopening shows exactly the saved graph"
+        );
+        assert_eq!(reopened.summary.node_count, 3);
 
-    let stamps = |nodes: &[WorkflowNode]| nodes.iter().map(|n| (n.id, n.hlc.clone())).collect::<std::collections::HashMap<_, _>>();
-    let q = ListQuery { eq: vec![("workflow_id", neuroflow_store_sql_uuid(w.id))], ..ListQuery::in_org(t.org) };
-    let before = stamps(&s.list::<WorkflowNode>(&q).await.expect("nodes"));
+        let stamps = |nodes: &[WorkflowNode]| {
+            nodes
+                .iter()
+                .map(|n| (n.id, n.hlc.clone()))
+                .collect::<std::collections::HashMap<_, _>>()
+        };
+        let q = ListQuery {
+            eq: vec![("workflow_id", neuroflow_store_sql_uuid(w.id))],
+            ..ListQuery::in_org(t.org)
+        };
+        let before = stamps(&s.list::<WorkflowNode>(&q).await.expect("nodes"));
 
-    // Move b, delete c with its edge: a is not rewritten.
-    let mut moved_b = b.clone();
-    moved_b.position.x = 400.0;
-    let graph2 = Graph { nodes: vec![a.clone(), moved_b.clone()], edges: vec![ab.clone()] };
-    let saved2 = s.workflow_save_graph(actor, w.id, &graph2).await.expect("save 2");
-    assert_eq!(saved2.summary.version, 3);
-    assert_eq!(saved2.graph, graph2);
-    let after = stamps(&s.list::<WorkflowNode>(&q).await.expect("nodes"));
-    assert_eq!(after[&a.id], before[&a.id], "an unchanged node is not rewritten");
-    assert_ne!(after[&b.id], before[&b.id], "a moved node gets a new stamp");
-    assert!(!after.contains_key(&c.id));
+        // Move b, delete c with its edge: a is not rewritten.
+        let mut moved_b = b.clone();
+        moved_b.position.x = 400.0;
+        let graph2 = Graph {
+            nodes: vec![a.clone(), moved_b.clone()],
+            edges: vec![ab.clone()],
+        };
+        let saved2 = s
+            .workflow_save_graph(actor, w.id, &graph2)
+            .await
+            .expect("save 2");
+        assert_eq!(saved2.summary.version, 3);
+        assert_eq!(saved2.graph, graph2);
+        let after = stamps(&s.list::<WorkflowNode>(&q).await.expect("nodes"));
+        assert_eq!(
+            after[&a.id], before[&a.id],
+            "an unchanged node is not rewritten"
+        );
+        assert_ne!(after[&b.id], before[&b.id], "a moved node gets a new stamp");
+        assert!(!after.contains_key(&c.id));
 
-    // An invalid graph changes nothing.
-    let bad = Graph { nodes: vec![a.clone(), node("no.such", 0.0)], edges: vec![] };
-    assert!(matches!(s.workflow_save_graph(actor, w.id, &bad).await, Err(StoreError::Invalid(_))));
-    assert_eq!(s.workflow_get(actor, w.id).await.expect("get").graph, graph2);
+        // An invalid graph changes nothing.
+        let bad = Graph {
+            nodes: vec![a.clone(), node("no.such", 0.0)],
+            edges: vec![],
+        };
+        assert!(matches!(
+            s.workflow_save_graph(actor, w.id, &bad).await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.workflow_get(actor, w.id).await.expect("get").graph,
+            graph2
+        );
 
-    // Another organization cannot read or write it.
-    let other = Actor { organization_id: t.other_org, user_id: t.other_user };
-    assert!(matches!(s.workflow_get(other, w.id).await, Err(StoreError::NotFound { .. })));
-    assert!(matches!(s.workflow_save_graph(other, w.id, &graph).await, Err(StoreError::NotFound { .. })));
-    assert!(matches!(s.workflow_rename(other, w.id, "x").await, Err(StoreError::NotFound { .. })));
+        // Another organization cannot read or write it.
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert!(matches!(
+            s.workflow_get(other, w.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            s.workflow_save_graph(other, w.id, &graph).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            s.workflow_rename(other, w.id, "x").await,
+            Err(StoreError::NotFound { .. })
+        ));
 
-    // Names are validated.
-    assert!(matches!(s.workflow_rename(actor, w.id, "   ").await, Err(StoreError::Invalid(_))));
-    assert_eq!(s.workflow_rename(actor, w.id, "Renamed").await.expect("rename").name, "Renamed");
+        // Names are validated.
+        assert!(matches!(
+            s.workflow_rename(actor, w.id, "   ").await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.workflow_rename(actor, w.id, "Renamed")
+                .await
+                .expect("rename")
+                .name,
+            "Renamed"
+        );
 
-    // Delete tombstones the workflow with its elements.
-    s.workflow_delete(actor, w.id).await.expect("delete");
-    assert!(matches!(s.workflow_get(actor, w.id).await, Err(StoreError::NotFound { .. })));
-    assert!(s.list::<WorkflowNode>(&q).await.expect("nodes").is_empty());
-    assert!(s.workflow_list(actor, None).await.expect("list").is_empty());
-});
+        // Delete tombstones the workflow with its elements.
+        s.workflow_delete(actor, w.id).await.expect("delete");
+        assert!(matches!(
+            s.workflow_get(actor, w.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(s.list::<WorkflowNode>(&q).await.expect("nodes").is_empty());
+        assert!(s.workflow_list(actor, None).await.expect("list").is_empty());
+    }
+);
 
 fn neuroflow_store_sql_uuid(id: Uuid) -> neuroflow_store::SqlValue {
     neuroflow_store::SqlValue::Uuid(Some(id))
 }
 
-contract!(build_logs_are_append_only_in_the_database, |t: common::TestDb| async move {
-    let s = &t.store;
-    let o = Some(t.org);
-    let order: CustomAgentOrder = s.insert(&sample::<CustomAgentOrder>(o, json!({"status": "DRAFT", "priority": "LOW", "complexity": "SIMPLE", "createdBy": t.user}))).await.expect("order");
-    let log: BuildLog = s.insert(&sample::<BuildLog>(o, json!({"orderId": order.id, "level": "INFO"}))).await.expect("log");
-    macro_rules! raw {
-        ($pool:expr) => {{
-            let upd = sqlx::query("UPDATE build_logs SET message = 'rewritten' WHERE id = $1").bind(log.id).execute($pool).await;
-            assert!(upd.is_err(), "raw UPDATE of a build log must fail");
-            let del = sqlx::query("DELETE FROM build_logs WHERE id = $1").bind(log.id).execute($pool).await;
-            assert!(del.is_err(), "raw DELETE of a build log must fail");
-        }};
+contract!(
+    build_logs_are_append_only_in_the_database,
+    |t: common::TestDb| async move {
+        let s = &t.store;
+        let o = Some(t.org);
+        let order: CustomAgentOrder = s.insert(&sample::<CustomAgentOrder>(o, json!({"status": "DRAFT", "priority": "LOW", "complexity": "SIMPLE", "createdBy": t.user}))).await.expect("order");
+        let log: BuildLog = s
+            .insert(&sample::<BuildLog>(
+                o,
+                json!({"orderId": order.id, "level": "INFO"}),
+            ))
+            .await
+            .expect("log");
+        macro_rules! raw {
+            ($pool:expr) => {{
+                let upd = sqlx::query("UPDATE build_logs SET message = 'rewritten' WHERE id = $1")
+                    .bind(log.id)
+                    .execute($pool)
+                    .await;
+                assert!(upd.is_err(), "raw UPDATE of a build log must fail");
+                let del = sqlx::query("DELETE FROM build_logs WHERE id = $1")
+                    .bind(log.id)
+                    .execute($pool)
+                    .await;
+                assert!(del.is_err(), "raw DELETE of a build log must fail");
+            }};
+        }
+        match s.db() {
+            neuroflow_store::Db::Sqlite(pool) => raw!(pool),
+            neuroflow_store::Db::Postgres(pool) => raw!(pool),
+        }
     }
-    match s.db() {
-        neuroflow_store::Db::Sqlite(pool) => raw!(pool),
-        neuroflow_store::Db::Postgres(pool) => raw!(pool),
-    }
-});
+);
 
 #[tokio::test]
 async fn sqlite_outbox_is_written_with_each_edit_and_not_on_failure() {
     let t = common::sqlite().await;
     let s = &t.store;
-    let actor = Actor { organization_id: t.org, user_id: t.user };
+    let actor = Actor {
+        organization_id: t.org,
+        user_id: t.user,
+    };
     assert_eq!(s.outbox_len().await.expect("outbox"), 0);
     let w = s.workflow_create(actor, "Flow").await.expect("create");
     assert_eq!(s.outbox_len().await.expect("outbox"), 1);
     let a = node("trigger.manual", 0.0);
     let b = node("output", 200.0);
-    let e = GraphEdge { id: new_id(), source: a.id, source_handle: None, target: b.id, target_handle: None };
-    s.workflow_save_graph(actor, w.id, &Graph { nodes: vec![a.clone(), b.clone()], edges: vec![e] }).await.expect("save");
+    let e = GraphEdge {
+        id: new_id(),
+        source: a.id,
+        source_handle: None,
+        target: b.id,
+        target_handle: None,
+    };
+    s.workflow_save_graph(
+        actor,
+        w.id,
+        &Graph {
+            nodes: vec![a.clone(), b.clone()],
+            edges: vec![e],
+        },
+    )
+    .await
+    .expect("save");
     // 2 nodes + 1 edge + the workflow's version bump.
     assert_eq!(s.outbox_len().await.expect("outbox"), 5);
     // A graph whose edge id collides with a node id fails as a whole: no element, no outbox row.
-    let dup = GraphEdge { id: a.id, source: a.id, source_handle: None, target: b.id, target_handle: None };
+    let dup = GraphEdge {
+        id: a.id,
+        source: a.id,
+        source_handle: None,
+        target: b.id,
+        target_handle: None,
+    };
     let c = node("data.set", 400.0);
-    assert!(s.workflow_save_graph(actor, w.id, &Graph { nodes: vec![a, b, c], edges: vec![dup] }).await.is_err());
+    assert!(s
+        .workflow_save_graph(
+            actor,
+            w.id,
+            &Graph {
+                nodes: vec![a, b, c],
+                edges: vec![dup]
+            }
+        )
+        .await
+        .is_err());
     assert_eq!(s.outbox_len().await.expect("outbox"), 5);
-    assert_eq!(s.workflow_get(actor, w.id).await.expect("get").graph.nodes.len(), 2);
+    assert_eq!(
+        s.workflow_get(actor, w.id)
+            .await
+            .expect("get")
+            .graph
+            .nodes
+            .len(),
+        2
+    );
     t.close().await;
 }
 
@@ -294,11 +742,20 @@ async fn sqlite_outbox_is_written_with_each_edit_and_not_on_failure() {
 async fn a_corrupt_sqlite_file_gives_a_clear_error() {
     let dir = common::temp_dir("corrupt");
     let path = dir.0.join("neuroflow.db");
-    std::fs::write(&path, b"this is not a database, it is a text file that got in the way".repeat(100)).expect("write");
-    let err = neuroflow_store::Db::open_sqlite(&path).await.expect_err("must fail");
+    std::fs::write(
+        &path,
+        b"this is not a database, it is a text file that got in the way".repeat(100),
+    )
+    .expect("write");
+    let err = neuroflow_store::Db::open_sqlite(&path)
+        .await
+        .expect_err("must fail");
     let text = err.to_string();
     assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
-    assert!(text.contains("damaged") && text.contains("neuroflow.db"), "{text}");
+    assert!(
+        text.contains("damaged") && text.contains("neuroflow.db"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -306,10 +763,16 @@ async fn migrations_are_idempotent_and_keep_data() {
     let dir = common::temp_dir("reopen");
     let path = dir.0.join("neuroflow.db");
     let db = neuroflow_store::Db::open_sqlite(&path).await.expect("open");
-    let id = neuroflow_store::local::ensure_local_identity(&db).await.expect("identity");
+    let id = neuroflow_store::local::ensure_local_identity(&db)
+        .await
+        .expect("identity");
     db.close().await;
-    let db = neuroflow_store::Db::open_sqlite(&path).await.expect("reopen");
-    let again = neuroflow_store::local::ensure_local_identity(&db).await.expect("identity");
+    let db = neuroflow_store::Db::open_sqlite(&path)
+        .await
+        .expect("reopen");
+    let again = neuroflow_store::local::ensure_local_identity(&db)
+        .await
+        .expect("identity");
     assert_eq!(id, again, "the local organization and user are made once");
     db.close().await;
 }

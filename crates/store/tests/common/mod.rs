@@ -34,7 +34,8 @@ impl Drop for TempDir {
 }
 
 pub fn temp_dir(tag: &str) -> TempDir {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("neuroflow-{tag}-{}", new_id().simple()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("neuroflow-{tag}-{}", new_id().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     TempDir(dir)
 }
@@ -56,8 +57,13 @@ fn migrate_lock() -> &'static tokio::sync::Mutex<()> {
 pub async fn fresh_pg_database(prefix: &str) -> String {
     let base = pg_url();
     let name = format!("{prefix}_{}", new_id().simple());
-    let admin = sqlx::PgPool::connect(&base).await.expect("connect to the test Postgres");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create database");
+    let admin = sqlx::PgPool::connect(&base)
+        .await
+        .expect("connect to the test Postgres");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create database");
     admin.close().await;
     let url = match base.rsplit_once('/') {
         Some((head, _)) => format!("{head}/{name}"),
@@ -96,16 +102,32 @@ async fn seed(db: &Db) -> (Uuid, Uuid, Uuid, Uuid) {
 
 pub async fn sqlite() -> TestDb {
     let dir = temp_dir("store");
-    let db = Db::open_sqlite(&dir.0.join("test.db")).await.expect("open sqlite");
+    let db = Db::open_sqlite(&dir.0.join("test.db"))
+        .await
+        .expect("open sqlite");
     let (org, user, other_org, other_user) = seed(&db).await;
-    TestDb { store: Store::new(db, 1), org, user, other_org, other_user, _dir: Some(std::sync::Arc::new(dir)) }
+    TestDb {
+        store: Store::new(db, 1),
+        org,
+        user,
+        other_org,
+        other_user,
+        _dir: Some(std::sync::Arc::new(dir)),
+    }
 }
 
 pub async fn postgres() -> TestDb {
     let url = fresh_pg_database("nf_contract").await;
     let db = Db::connect(&url).await.expect("connect");
     let (org, user, other_org, other_user) = seed(&db).await;
-    TestDb { store: Store::new(db, 2), org, user, other_org, other_user, _dir: None }
+    TestDb {
+        store: Store::new(db, 2),
+        org,
+        user,
+        other_org,
+        other_user,
+        _dir: None,
+    }
 }
 
 /// Defines one async test that runs against both backends.

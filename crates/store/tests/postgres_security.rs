@@ -1,0 +1,1855 @@
+//! Attacks on the team store's row-level security, as another tenant, with raw SQL.
+//!
+//! Needs a Postgres superuser URL in `NEUROFLOW_TEST_PG_URL` (CI always sets it); without it
+//! every test here fails. Each test creates its own database `nf_test_<uuid>`, runs the
+//! migrations on it as the superuser, creates people with `pg_admin::create_user`, connects as
+//! each person's own LOGIN role (password authentication) and checks what that role can and
+//! cannot do. The database and the test's login roles are dropped at the end, pass or fail.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use neuroflow_model::order::{OrderActor, TRANSITIONS};
+use neuroflow_model::{DbEnum, OrgRole};
+use neuroflow_store::pg_admin::{self, CreatedUser, PgAdminError};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Executor, Row};
+use uuid::Uuid;
+
+const ENV: &str = "NEUROFLOW_TEST_PG_URL";
+
+fn superuser_url() -> String {
+    match std::env::var(ENV) {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!(
+            "{ENV} is not set. The Postgres security tests need a superuser URL of a Postgres 15+ \
+             server with password (scram) authentication, e.g.\n  \
+             export {ENV}=postgres://postgres:PASSWORD@127.0.0.1:55433/postgres\n\
+             (start one as in RECIPES.md \"Postgres on loopback\"; CI always sets it)."
+        ),
+    }
+}
+
+/// The same URL pointing at another database (keeps credentials, host, port and query).
+fn url_with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.find('?') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    let authority_start = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let prefix = match base[authority_start..].find('/') {
+        Some(i) => &base[..authority_start + i],
+        None => base,
+    };
+    format!("{prefix}/{database}{query}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixture: a fresh database, two organizations, their people
+// ---------------------------------------------------------------------------------------------
+
+struct Person {
+    id: Uuid,
+    role: String,
+    password: String,
+    pool: PgPool,
+}
+
+struct Fx {
+    db_url: String,
+    su: PgPool,
+    org_a: Uuid,
+    org_b: Uuid,
+    /// OWNER of A.
+    a_owner: Person,
+    /// MEMBER of A: the client of orders.
+    a_client: Person,
+    /// MEMBER of A: the builder orders get assigned to.
+    a_builder: Person,
+    /// VIEWER of A.
+    a_viewer: Person,
+    /// OWNER of B: the attacker with the most rights in its own organization.
+    b_owner: Person,
+    /// MEMBER of B.
+    b_member: Person,
+    /// Org A's private rows, one per table (key: table name).
+    a_rows: HashMap<&'static str, Uuid>,
+    /// Org A's public / system rows (key: "<table>:public" or "<table>:system").
+    a_public: HashMap<&'static str, Uuid>,
+}
+
+fn password_for(label: &str) -> String {
+    // A quote and a backslash: the password must reach CREATE ROLE intact and safely.
+    format!("pw-{label}-'\\-{}", Uuid::now_v7().simple())
+}
+
+async fn person(su: &PgPool, db_url: &str, email: &str, slug: &str, role: OrgRole) -> Person {
+    let password = password_for(email.split('@').next().unwrap());
+    let created: CreatedUser = pg_admin::create_user(su, email, slug, role, &password)
+        .await
+        .unwrap_or_else(|e| panic!("create_user {email}: {e}"));
+    let pool = pg_admin::connect_as(db_url, &created.role_name, &password)
+        .await
+        .unwrap_or_else(|e| panic!("connect as {email}: {e}"));
+    Person {
+        id: created.user_id,
+        role: created.role_name,
+        password,
+        pool,
+    }
+}
+
+impl Fx {
+    /// Migrates the (empty) test database and fills it. Runs inside the test's task, so a
+    /// failure here still ends in `with_fixture`'s cleanup.
+    async fn new(db_url: String) -> Fx {
+        let su = PgPoolOptions::new()
+            .max_connections(3)
+            .connect(&db_url)
+            .await
+            .expect("connect to test database");
+        sqlx::migrate!("../../migrations/postgres")
+            .run(&su)
+            .await
+            .expect("run the Postgres migrations");
+
+        let a_owner = person(&su, &db_url, "owner@a.example", "org-a", OrgRole::Owner).await;
+        let a_client = person(&su, &db_url, "client@a.example", "org-a", OrgRole::Member).await;
+        let a_builder = person(&su, &db_url, "builder@a.example", "org-a", OrgRole::Member).await;
+        let a_viewer = person(&su, &db_url, "viewer@a.example", "org-a", OrgRole::Viewer).await;
+        let b_owner = person(&su, &db_url, "owner@b.example", "org-b", OrgRole::Owner).await;
+        let b_member = person(&su, &db_url, "member@b.example", "org-b", OrgRole::Member).await;
+        let org_id = |slug: &'static str| {
+            sqlx::query_scalar::<_, Uuid>("SELECT id FROM organizations WHERE slug = $1")
+                .bind(slug)
+                .fetch_one(&su)
+        };
+        let org_a = org_id("org-a").await.unwrap();
+        let org_b = org_id("org-b").await.unwrap();
+
+        let a_rows = seed(&su, org_a, a_client.id).await;
+        let a_public = seed_public(&su, org_a, a_owner.id).await;
+        Fx {
+            db_url,
+            su,
+            org_a,
+            org_b,
+            a_owner,
+            a_client,
+            a_builder,
+            a_viewer,
+            b_owner,
+            b_member,
+            a_rows,
+            a_public,
+        }
+    }
+
+    fn people(&self) -> [&Person; 6] {
+        [
+            &self.a_owner,
+            &self.a_client,
+            &self.a_builder,
+            &self.a_viewer,
+            &self.b_owner,
+            &self.b_member,
+        ]
+    }
+}
+
+/// Creates a fresh database, runs the fixture and `body` in a task, then — pass or fail — drops
+/// the database and every login role linked to one of its users, and re-raises a failure.
+async fn with_fixture<F, Fut>(body: F)
+where
+    F: FnOnce(Arc<Fx>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let su_url = superuser_url();
+    let server = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&su_url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {ENV} as superuser: {e}"));
+    let db_name = format!("nf_test_{}", Uuid::now_v7().simple());
+    server
+        .execute(format!("CREATE DATABASE {db_name}").as_str())
+        .await
+        .expect("create test database");
+    let db_url = url_with_database(&su_url, &db_name);
+
+    let outcome = tokio::spawn({
+        let db_url = db_url.clone();
+        async move {
+            let fx = Arc::new(Fx::new(db_url).await);
+            body(fx).await;
+        }
+    })
+    .await;
+
+    // Login roles are cluster-wide: read them from the database before it goes.
+    let mut roles: Vec<String> = Vec::new();
+    if let Ok(pool) = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&db_url)
+        .await
+    {
+        roles = sqlx::query_scalar("SELECT pg_role FROM users WHERE pg_role IS NOT NULL")
+            .fetch_all(&pool)
+            .await
+            .unwrap_or_default();
+        pool.close().await;
+    }
+    let _ = server
+        .execute(format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)").as_str())
+        .await;
+    for role in roles.iter().filter(|r| {
+        r.starts_with("nf_") && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }) {
+        let _ = server
+            .execute(format!("DROP ROLE IF EXISTS {role}").as_str())
+            .await;
+    }
+    server.close().await;
+
+    if let Err(e) = outcome {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("test body did not finish: {e}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One row per table, inserted by the same SQL for seeding (as superuser) and for attacks
+// ---------------------------------------------------------------------------------------------
+
+/// What a row points to: its parent (order, workflow, agent, team, blueprint, template), an
+/// auxiliary row (team member's agent, edge endpoints) and the creating user.
+#[derive(Clone, Copy)]
+struct Refs {
+    parent: Uuid,
+    aux: Uuid,
+    user: Uuid,
+}
+
+const TABLES: &[&str] = &[
+    "workflow_templates",
+    "workflows",
+    "workflow_nodes",
+    "workflow_edges",
+    "workflow_executions",
+    "custom_agent_orders",
+    "order_milestones",
+    "build_logs",
+    "agent_templates",
+    "template_reviews",
+    "tool_blueprints",
+    "blueprint_components",
+    "blueprint_connections",
+    "project_showcases",
+    "ai_agents",
+    "agent_executions",
+    "agent_teams",
+    "team_members",
+    "team_executions",
+    "integrations",
+];
+
+/// The parent table of a child table (the row its composite FK points to).
+fn parent_of(table: &str) -> Option<&'static str> {
+    Some(match table {
+        "workflow_nodes" | "workflow_edges" | "workflow_executions" => "workflows",
+        "order_milestones" | "build_logs" => "custom_agent_orders",
+        "template_reviews" => "agent_templates",
+        "blueprint_components" | "blueprint_connections" => "tool_blueprints",
+        "agent_executions" => "ai_agents",
+        "team_members" | "team_executions" => "agent_teams",
+        _ => return None,
+    })
+}
+
+fn refs_from(rows: &HashMap<&'static str, Uuid>, table: &str, user: Uuid) -> Refs {
+    let parent = parent_of(table).map(|p| rows[p]).unwrap_or(Uuid::nil());
+    let aux = match table {
+        "team_members" => rows["ai_agents"],
+        "workflow_edges" => rows["workflow_nodes"],
+        "blueprint_connections" => rows["blueprint_components"],
+        _ => Uuid::nil(),
+    };
+    Refs { parent, aux, user }
+}
+
+/// Inserts one row into `table` (keys: a table name, or "<table>:public" / "<table>:system").
+async fn insert_row(
+    pool: &PgPool,
+    table: &str,
+    id: Uuid,
+    org: Uuid,
+    r: Refs,
+) -> Result<u64, sqlx::Error> {
+    let q = match table {
+        "workflow_templates" | "workflow_templates:public" => sqlx::query(
+            "INSERT INTO workflow_templates (id, organization_id, name, category, is_public, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'wt', 'SALES', $3, $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(table.ends_with(":public"))
+        .bind(r.user),
+        "workflow_templates:system" => sqlx::query(
+            "INSERT INTO workflow_templates (id, organization_id, name, category, is_system, is_public, created_at, updated_at) \
+             VALUES ($1, NULL, 'system wt', 'SALES', true, true, now(), now())",
+        )
+        .bind(id),
+        "workflows" => sqlx::query(
+            "INSERT INTO workflows (id, organization_id, name, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'wf', $3, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.user),
+        "workflow_nodes" => sqlx::query(
+            "INSERT INTO workflow_nodes (id, organization_id, workflow_id, kind, label, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'trigger', 'Start', now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent),
+        "workflow_edges" => sqlx::query(
+            "INSERT INTO workflow_edges (id, organization_id, workflow_id, source_id, target_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent)
+        .bind(r.aux),
+        "workflow_executions" => sqlx::query(
+            "INSERT INTO workflow_executions (id, organization_id, workflow_id, started_at, triggered_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, now(), $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent)
+        .bind(r.user),
+        "custom_agent_orders" => sqlx::query(
+            "INSERT INTO custom_agent_orders (id, organization_id, title, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'order', $3, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.user),
+        "order_milestones" => sqlx::query(
+            "INSERT INTO order_milestones (id, organization_id, order_id, title, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'm1', now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent),
+        "build_logs" => sqlx::query(
+            "INSERT INTO build_logs (id, organization_id, order_id, message, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'built', now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent),
+        "agent_templates" | "agent_templates:public" => sqlx::query(
+            "INSERT INTO agent_templates (id, organization_id, name, category, is_public, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'at', 'SALES', $3, $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(table.ends_with(":public"))
+        .bind(r.user),
+        "agent_templates:system" => sqlx::query(
+            "INSERT INTO agent_templates (id, organization_id, name, category, is_system, is_public, created_at, updated_at) \
+             VALUES ($1, NULL, 'system at', 'SALES', true, true, now(), now())",
+        )
+        .bind(id),
+        "template_reviews" => sqlx::query(
+            "INSERT INTO template_reviews (id, organization_id, template_id, reviewer_id, rating, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent)
+        .bind(r.user),
+        "tool_blueprints" | "tool_blueprints:public" => sqlx::query(
+            "INSERT INTO tool_blueprints (id, organization_id, name, category, is_public, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'bp', 'API', $3, $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(table.ends_with(":public"))
+        .bind(r.user),
+        "blueprint_components" => sqlx::query(
+            "INSERT INTO blueprint_components (id, organization_id, blueprint_id, kind, label, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'http', 'Call', now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent),
+        "blueprint_connections" => sqlx::query(
+            "INSERT INTO blueprint_connections (id, organization_id, blueprint_id, source_id, target_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent)
+        .bind(r.aux),
+        "project_showcases" | "project_showcases:public" => sqlx::query(
+            "INSERT INTO project_showcases (id, organization_id, title, category, is_public, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'show', 'AI_AGENT', $3, $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(table.ends_with(":public"))
+        .bind(r.user),
+        "ai_agents" => sqlx::query(
+            "INSERT INTO ai_agents (id, organization_id, name, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'agent', $3, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.user),
+        "agent_executions" => sqlx::query(
+            "INSERT INTO agent_executions (id, organization_id, agent_id, started_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, now(), now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent),
+        "agent_teams" => sqlx::query(
+            "INSERT INTO agent_teams (id, organization_id, name, structure, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'team', 'PIPELINE', $3, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.user),
+        "team_members" => sqlx::query(
+            "INSERT INTO team_members (id, organization_id, team_id, agent_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent)
+        .bind(r.aux),
+        "team_executions" => sqlx::query(
+            "INSERT INTO team_executions (id, organization_id, team_id, coordination_pattern, started_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'PIPELINE', now(), now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent),
+        "integrations" => sqlx::query(
+            "INSERT INTO integrations (id, organization_id, name, provider, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'hook', 'WEBHOOK', $3, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.user),
+        other => panic!("no insert for {other}"),
+    };
+    q.execute(pool).await.map(|done| done.rows_affected())
+}
+
+/// One private row per table in `org`, parents first, inserted by the superuser.
+async fn seed(su: &PgPool, org: Uuid, user: Uuid) -> HashMap<&'static str, Uuid> {
+    let mut rows = HashMap::new();
+    for table in TABLES {
+        let id = Uuid::now_v7();
+        let refs = refs_from(&rows, table, user);
+        insert_row(su, table, id, org, refs)
+            .await
+            .unwrap_or_else(|e| panic!("seed {table}: {e}"));
+        rows.insert(*table, id);
+    }
+    // The agent execution also links to the workflow execution of the same organization.
+    sqlx::query("UPDATE agent_executions SET workflow_execution_id = $2 WHERE id = $1")
+        .bind(rows["agent_executions"])
+        .bind(rows["workflow_executions"])
+        .execute(su)
+        .await
+        .expect("link agent execution");
+    rows
+}
+
+/// Org A's public showcase, blueprint (+ a component) and templates, and system templates.
+async fn seed_public(su: &PgPool, org: Uuid, user: Uuid) -> HashMap<&'static str, Uuid> {
+    let mut rows = HashMap::new();
+    let none = Refs {
+        parent: Uuid::nil(),
+        aux: Uuid::nil(),
+        user,
+    };
+    for key in [
+        "project_showcases:public",
+        "tool_blueprints:public",
+        "agent_templates:public",
+        "workflow_templates:public",
+        "agent_templates:system",
+        "workflow_templates:system",
+    ] {
+        let id = Uuid::now_v7();
+        insert_row(su, key, id, org, none)
+            .await
+            .unwrap_or_else(|e| panic!("seed {key}: {e}"));
+        rows.insert(key, id);
+    }
+    let component = Uuid::now_v7();
+    let refs = Refs {
+        parent: rows["tool_blueprints:public"],
+        aux: Uuid::nil(),
+        user,
+    };
+    insert_row(su, "blueprint_components", component, org, refs)
+        .await
+        .expect("seed public component");
+    rows.insert("blueprint_components:public", component);
+    rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assertion helpers
+// ---------------------------------------------------------------------------------------------
+
+fn code_of(e: &sqlx::Error) -> String {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|| format!("non-database error: {e}"))
+}
+
+#[track_caller]
+fn assert_refused<T: std::fmt::Debug>(
+    result: Result<T, sqlx::Error>,
+    codes: &[&str],
+    what: &str,
+) -> String {
+    match result {
+        Ok(v) => panic!("{what}: expected a refusal ({codes:?}), but it succeeded with {v:?}"),
+        Err(e) => {
+            let code = code_of(&e);
+            assert!(
+                codes.contains(&code.as_str()),
+                "{what}: expected SQLSTATE {codes:?}, got {code}: {e}"
+            );
+            e.to_string()
+        }
+    }
+}
+
+async fn count(pool: &PgPool, sql: &str, id: Uuid) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn exec(pool: &PgPool, sql: &str, ids: &[Uuid]) -> Result<u64, sqlx::Error> {
+    let mut q = sqlx::query(sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.execute(pool).await.map(|r| r.rows_affected())
+}
+
+async fn status_of(fx: &Fx, order: Uuid) -> String {
+    sqlx::query_scalar("SELECT status FROM custom_agent_orders WHERE id = $1")
+        .bind(order)
+        .fetch_one(&fx.su)
+        .await
+        .unwrap()
+}
+
+async fn set_status(p: &Person, order: Uuid, to: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query("UPDATE custom_agent_orders SET status = $2 WHERE id = $1")
+        .bind(order)
+        .bind(to)
+        .execute(&p.pool)
+        .await
+        .map(|r| r.rows_affected())
+}
+
+const RLS: &str = "42501"; // insufficient_privilege: RLS WITH CHECK, missing grant, actor rules
+const FK: &str = "23503"; // foreign_key_violation: composite FK or same-organization reference
+const CHECK: &str = "23514"; // check_violation: a move outside the order lifecycle
+const UNIQUE: &str = "23505";
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn login_is_per_person_and_identity_cannot_be_switched() {
+    with_fixture(|fx| async move {
+        // Each person is themself, identified by session_user.
+        for p in fx.people() {
+            let (session, me): (String, Option<Uuid>) =
+                sqlx::query_as("SELECT session_user::text, private.current_user_id()")
+                    .fetch_one(&p.pool)
+                    .await
+                    .unwrap();
+            assert_eq!(session, p.role);
+            assert_eq!(me, Some(p.id));
+        }
+        // Wrong passwords fail: a made-up one, and another person's.
+        let wrong = pg_admin::connect_as(&fx.db_url, &fx.a_owner.role, "not-the-password").await;
+        assert!(
+            matches!(wrong, Err(PgAdminError::Connect { .. })),
+            "wrong password must not log in"
+        );
+        let borrowed =
+            pg_admin::connect_as(&fx.db_url, &fx.a_owner.role, &fx.b_owner.password).await;
+        assert!(borrowed.is_err(), "B's password must not open A's role");
+        // The shared group roles cannot log in at all.
+        for group in ["app_user", "neuroflow_owner"] {
+            assert!(
+                pg_admin::connect_as(&fx.db_url, group, &fx.b_owner.password)
+                    .await
+                    .is_err(),
+                "{group} logged in"
+            );
+        }
+
+        // B tries to become someone else on its own connection.
+        let mut conn = fx.b_owner.pool.acquire().await.unwrap();
+        for stmt in [
+            format!("SET ROLE {}", fx.a_owner.role),
+            format!("SET SESSION AUTHORIZATION {}", fx.a_owner.role),
+            "SET ROLE neuroflow_owner".to_string(),
+            "SET ROLE postgres".to_string(),
+            "SET SESSION AUTHORIZATION postgres".to_string(),
+        ] {
+            assert_refused(conn.execute(stmt.as_str()).await, &[RLS], &stmt);
+        }
+        // SET ROLE app_user is allowed (B is a member) but changes nothing: identity is session_user.
+        conn.execute("SET ROLE app_user").await.unwrap();
+        let (session, current): (String, String) =
+            sqlx::query_as("SELECT session_user::text, current_user::text")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        assert_eq!(
+            (session.as_str(), current.as_str()),
+            (fx.b_owner.role.as_str(), "app_user")
+        );
+        let seen: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM workflows WHERE organization_id = $1")
+                .bind(fx.org_a)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        assert_eq!(seen, 0, "SET ROLE app_user must not widen what B sees");
+        conn.execute("RESET ROLE").await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_tenant_cannot_read_change_or_delete_any_table_family() {
+    with_fixture(|fx| async move {
+        for attacker in [&fx.b_owner, &fx.b_member] {
+            for table in TABLES {
+                let id = fx.a_rows[table];
+                let by_id = count(
+                    &attacker.pool,
+                    &format!("SELECT count(*) FROM {table} WHERE id = $1"),
+                    id,
+                )
+                .await;
+                assert_eq!(by_id, 0, "{table}: B sees A's row");
+                // Of org A, B sees only what A published (public showcases, blueprints, templates).
+                let seen: Vec<Uuid> = sqlx::query_scalar(&format!(
+                    "SELECT id FROM {table} WHERE organization_id = $1"
+                ))
+                .bind(fx.org_a)
+                .fetch_all(&attacker.pool)
+                .await
+                .unwrap();
+                let published: Vec<Uuid> = fx.a_public.values().copied().collect();
+                assert!(
+                    seen.iter().all(|id| published.contains(id)),
+                    "{table}: B sees private rows of org A"
+                );
+
+                let update = exec(
+                    &attacker.pool,
+                    &format!("UPDATE {table} SET updated_at = '1999-01-01Z' WHERE id = $1"),
+                    &[id],
+                )
+                .await;
+                let delete = exec(
+                    &attacker.pool,
+                    &format!("DELETE FROM {table} WHERE id = $1"),
+                    &[id],
+                )
+                .await;
+                if *table == "build_logs" {
+                    assert_refused(update, &[RLS], "UPDATE build_logs");
+                    assert_refused(delete, &[RLS], "DELETE build_logs");
+                } else {
+                    assert_eq!(
+                        update.unwrap_or_else(|e| panic!("UPDATE {table}: {e}")),
+                        0,
+                        "{table}: B updated A's row"
+                    );
+                    assert_eq!(
+                        delete.unwrap_or_else(|e| panic!("DELETE {table}: {e}")),
+                        0,
+                        "{table}: B deleted A's row"
+                    );
+                }
+                // Mass updates and deletes reach nothing of A either.
+                if *table != "build_logs" {
+                    exec(
+                        &attacker.pool,
+                        &format!("UPDATE {table} SET updated_at = '1999-01-01Z'"),
+                        &[],
+                    )
+                    .await
+                    .unwrap();
+                    exec(
+                        &attacker.pool,
+                        &format!("DELETE FROM {table} WHERE organization_id <> $1"),
+                        &[fx.org_b],
+                    )
+                    .await
+                    .unwrap();
+                }
+                let still = count(
+                    &fx.su,
+                    &format!(
+                        "SELECT count(*) FROM {table} WHERE id = $1 AND updated_at > '2000-01-01Z'"
+                    ),
+                    id,
+                )
+                .await;
+                assert_eq!(still, 1, "{table}: A's row was changed or removed");
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn inserts_into_another_organization_are_refused() {
+    with_fixture(|fx| async move {
+        let b = &fx.b_owner;
+        // organization_id = A, parents in A.
+        for table in TABLES {
+            let refs = refs_from(&fx.a_rows, table, b.id);
+            let id = Uuid::now_v7();
+            let result = insert_row(&b.pool, table, id, fx.org_a, refs).await;
+            // RLS WITH CHECK (42501); for rows whose reference B cannot see, the same-org
+            // reference check answers first (23503) — either way nothing is written.
+            assert_refused(result, &[RLS, FK], &format!("INSERT INTO {table} with organization_id = A"));
+            assert_eq!(count(&fx.su, &format!("SELECT count(*) FROM {table} WHERE id = $1"), id).await, 0);
+        }
+        // organization_id = B, but the parent is A's: as B refused by RLS (parent not visible in
+        // B), and even on the admin path by the composite foreign key.
+        for table in TABLES.iter().filter(|t| parent_of(t).is_some()) {
+            let refs = refs_from(&fx.a_rows, table, b.id);
+            let as_b = insert_row(&b.pool, table, Uuid::now_v7(), fx.org_b, refs).await;
+            assert_refused(as_b, &[RLS, FK], &format!("INSERT INTO {table} (org B) under A's parent"));
+            if *table != "template_reviews" {
+                // template_reviews.template_id is a plain FK on purpose (reviews of other orgs' public templates).
+                let as_su = insert_row(&fx.su, table, Uuid::now_v7(), fx.org_b, refs).await;
+                assert_refused(as_su, &[FK], &format!("superuser INSERT INTO {table} (org B) under A's parent"));
+            }
+        }
+        // Children under A's *public* blueprint are not B's to add either.
+        let public_bp = Refs { parent: fx.a_public["tool_blueprints:public"], aux: Uuid::nil(), user: b.id };
+        for org in [fx.org_a, fx.org_b] {
+            let r = insert_row(&b.pool, "blueprint_components", Uuid::now_v7(), org, public_bp).await;
+            assert_refused(r, &[RLS], "component under A's public blueprint");
+        }
+        // Tenancy is written only on the admin path: B cannot join org A or raise itself.
+        let join = sqlx::query(
+            "INSERT INTO organization_members (id, organization_id, user_id, role, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'OWNER', now(), now())",
+        )
+        .bind(Uuid::now_v7())
+        .bind(fx.org_a)
+        .bind(b.id)
+        .execute(&b.pool)
+        .await;
+        assert_refused(join, &[RLS], "B inserts itself into org A");
+        assert_refused(
+            exec(&b.pool, "UPDATE organization_members SET role = 'OWNER' WHERE user_id = $1", &[fx.b_member.id]).await,
+            &[RLS],
+            "B edits memberships",
+        );
+        assert_refused(
+            exec(&b.pool, "UPDATE users SET pg_role = session_user WHERE id = $1", &[fx.a_owner.id]).await,
+            &[RLS],
+            "B takes over A's identity",
+        );
+        assert_refused(
+            exec(&b.pool, "INSERT INTO organizations (id, name, slug, created_at, updated_at) VALUES ($1, 'x', 'x-org', now(), now())", &[Uuid::now_v7()]).await,
+            &[RLS],
+            "B creates an organization",
+        );
+        // What B sees of tenancy: its own organization, its memberships, its co-members only.
+        let orgs: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM organizations").fetch_all(&b.pool).await.unwrap();
+        assert_eq!(orgs, vec![fx.org_b]);
+        let member_orgs: Vec<Uuid> =
+            sqlx::query_scalar("SELECT DISTINCT organization_id FROM organization_members").fetch_all(&b.pool).await.unwrap();
+        assert_eq!(member_orgs, vec![fx.org_b]);
+        let mut users: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM users").fetch_all(&b.pool).await.unwrap();
+        users.sort();
+        let mut expected = vec![fx.b_owner.id, fx.b_member.id];
+        expected.sort();
+        assert_eq!(users, expected, "B sees users outside its organizations");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn public_and_system_rows_are_visible_but_not_writable() {
+    with_fixture(|fx| async move {
+        let b = &fx.b_member;
+        for (key, id) in &fx.a_public {
+            let table = key.split(':').next().unwrap();
+            assert_eq!(
+                count(
+                    &b.pool,
+                    &format!("SELECT count(*) FROM {table} WHERE id = $1"),
+                    *id
+                )
+                .await,
+                1,
+                "{key} not visible to B"
+            );
+            let updated = exec(
+                &b.pool,
+                &format!("UPDATE {table} SET updated_at = now() WHERE id = $1"),
+                &[*id],
+            )
+            .await
+            .unwrap();
+            assert_eq!(updated, 0, "B updated {key}");
+            let deleted = exec(
+                &b.pool,
+                &format!("DELETE FROM {table} WHERE id = $1"),
+                &[*id],
+            )
+            .await
+            .unwrap();
+            assert_eq!(deleted, 0, "B deleted {key}");
+        }
+        // Org A's own members cannot write system templates either.
+        for key in ["agent_templates:system", "workflow_templates:system"] {
+            let table = key.split(':').next().unwrap();
+            let n = exec(
+                &fx.a_owner.pool,
+                &format!("UPDATE {table} SET name = 'mine' WHERE id = $1"),
+                &[fx.a_public[key]],
+            )
+            .await
+            .unwrap();
+            assert_eq!(n, 0, "A's owner rewrote {key}");
+        }
+        // Nobody creates system templates or takes a public row private/over.
+        let sys = insert_row(
+            &b.pool,
+            "agent_templates:system",
+            Uuid::now_v7(),
+            fx.org_b,
+            Refs {
+                parent: Uuid::nil(),
+                aux: Uuid::nil(),
+                user: b.id,
+            },
+        )
+        .await;
+        assert_refused(sys, &[RLS], "B creates a system template");
+        let sys = insert_row(
+            &fx.a_owner.pool,
+            "workflow_templates:system",
+            Uuid::now_v7(),
+            fx.org_a,
+            Refs {
+                parent: Uuid::nil(),
+                aux: Uuid::nil(),
+                user: fx.a_owner.id,
+            },
+        )
+        .await;
+        assert_refused(sys, &[RLS], "A creates a system template");
+        // A's *private* templates, showcases and blueprints stay invisible.
+        for table in [
+            "agent_templates",
+            "workflow_templates",
+            "project_showcases",
+            "tool_blueprints",
+            "blueprint_components",
+        ] {
+            assert_eq!(
+                count(
+                    &b.pool,
+                    &format!("SELECT count(*) FROM {table} WHERE id = $1"),
+                    fx.a_rows[table]
+                )
+                .await,
+                0,
+                "{table}"
+            );
+        }
+        // Only the public blueprint's component is visible through its parent.
+        let components: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM blueprint_components")
+            .fetch_all(&b.pool)
+            .await
+            .unwrap();
+        assert_eq!(components, vec![fx.a_public["blueprint_components:public"]]);
+        // Once A makes the blueprint private, its component disappears for B as well.
+        exec(
+            &fx.a_owner.pool,
+            "UPDATE tool_blueprints SET is_public = false WHERE id = $1",
+            &[fx.a_public["tool_blueprints:public"]],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            count(
+                &b.pool,
+                "SELECT count(*) FROM blueprint_components WHERE id = $1",
+                fx.a_public["blueprint_components:public"]
+            )
+            .await,
+            0
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn build_logs_are_append_only_even_for_owner_and_superuser() {
+    with_fixture(|fx| async move {
+        let order = fx.a_rows["custom_agent_orders"];
+        let log = fx.a_rows["build_logs"];
+        // Appending works for a writer of the organization.
+        let refs = Refs {
+            parent: order,
+            aux: Uuid::nil(),
+            user: fx.a_owner.id,
+        };
+        insert_row(
+            &fx.a_owner.pool,
+            "build_logs",
+            Uuid::now_v7(),
+            fx.org_a,
+            refs,
+        )
+        .await
+        .expect("owner appends a log");
+        assert_eq!(
+            count(
+                &fx.a_owner.pool,
+                "SELECT count(*) FROM build_logs WHERE order_id = $1",
+                order
+            )
+            .await,
+            2
+        );
+        // The organization's owner can neither rewrite nor remove one.
+        for (pool, who) in [(&fx.a_owner.pool, "A's owner"), (&fx.su, "superuser")] {
+            assert_refused(
+                exec(
+                    pool,
+                    "UPDATE build_logs SET message = 'rewritten' WHERE id = $1",
+                    &[log],
+                )
+                .await,
+                &[RLS],
+                &format!("{who} UPDATE"),
+            );
+            assert_refused(
+                exec(
+                    pool,
+                    "UPDATE build_logs SET deleted_at = now() WHERE id = $1",
+                    &[log],
+                )
+                .await,
+                &[RLS],
+                &format!("{who} tombstone"),
+            );
+            assert_refused(
+                exec(pool, "DELETE FROM build_logs WHERE id = $1", &[log]).await,
+                &[RLS],
+                &format!("{who} DELETE"),
+            );
+            assert_refused(
+                exec(pool, "TRUNCATE build_logs", &[]).await,
+                &[RLS],
+                &format!("{who} TRUNCATE"),
+            );
+        }
+        let message: String = sqlx::query_scalar("SELECT message FROM build_logs WHERE id = $1")
+            .bind(log)
+            .fetch_one(&fx.su)
+            .await
+            .unwrap();
+        assert_eq!(message, "built");
+        // A person deleting an order that has logs would delete history: refused.
+        exec(
+            &fx.su,
+            "UPDATE custom_agent_orders SET status = 'DRAFT' WHERE id = $1",
+            &[order],
+        )
+        .await
+        .unwrap();
+        assert_refused(
+            exec(
+                &fx.a_client.pool,
+                "DELETE FROM custom_agent_orders WHERE id = $1",
+                &[order],
+            )
+            .await,
+            &[RLS],
+            "client deletes an order with logs",
+        );
+        assert_refused(
+            exec(
+                &fx.a_owner.pool,
+                "DELETE FROM custom_agent_orders WHERE id = $1",
+                &[order],
+            )
+            .await,
+            &[RLS],
+            "owner deletes an order with logs",
+        );
+        // The admin path may purge a whole order (cascade), never single lines.
+        assert_eq!(
+            exec(
+                &fx.su,
+                "DELETE FROM custom_agent_orders WHERE id = $1",
+                &[order]
+            )
+            .await
+            .expect("admin purges the order"),
+            1
+        );
+        assert_eq!(
+            count(
+                &fx.su,
+                "SELECT count(*) FROM build_logs WHERE order_id = $1",
+                order
+            )
+            .await,
+            0
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn viewer_reads_but_cannot_write() {
+    with_fixture(|fx| async move {
+        let v = &fx.a_viewer;
+        for table in TABLES {
+            let id = fx.a_rows[table];
+            assert_eq!(
+                count(
+                    &v.pool,
+                    &format!("SELECT count(*) FROM {table} WHERE id = $1"),
+                    id
+                )
+                .await,
+                1,
+                "viewer cannot read {table}"
+            );
+            if *table != "build_logs" {
+                assert_eq!(
+                    exec(
+                        &v.pool,
+                        &format!("UPDATE {table} SET updated_at = now() WHERE id = $1"),
+                        &[id]
+                    )
+                    .await
+                    .unwrap(),
+                    0,
+                    "viewer updated {table}"
+                );
+                assert_eq!(
+                    exec(
+                        &v.pool,
+                        &format!("DELETE FROM {table} WHERE id = $1"),
+                        &[id]
+                    )
+                    .await
+                    .unwrap(),
+                    0,
+                    "viewer deleted {table}"
+                );
+            }
+            let refs = refs_from(&fx.a_rows, table, v.id);
+            let r = insert_row(&v.pool, table, Uuid::now_v7(), fx.org_a, refs).await;
+            assert_refused(r, &[RLS], &format!("viewer INSERT INTO {table}"));
+        }
+        // A viewer moves no order either.
+        let order = fx.a_rows["custom_agent_orders"];
+        assert_eq!(set_status(v, order, "SUBMITTED").await.unwrap(), 0);
+        assert_eq!(status_of(&fx, order).await, "DRAFT");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn private_schema_and_policies_cannot_be_tampered_with() {
+    with_fixture(|fx| async move {
+        let b = &fx.b_owner;
+        let mut conn = b.pool.acquire().await.unwrap();
+        for stmt in [
+            "CREATE OR REPLACE FUNCTION private.is_member(org uuid) RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+            "CREATE OR REPLACE FUNCTION private.member_org_ids() RETURNS uuid[] LANGUAGE sql AS 'SELECT array_agg(id) FROM public.organizations'",
+            "CREATE FUNCTION private.evil() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+            "ALTER FUNCTION private.current_user_id() OWNER TO app_user",
+            "ALTER FUNCTION private.current_user_id() SET search_path = pg_temp, public",
+            "DROP FUNCTION private.can_write(uuid)",
+            "CREATE TABLE public.evil (x int)",
+            "CREATE TABLE private.evil (x int)",
+            "ALTER TABLE workflows DISABLE ROW LEVEL SECURITY",
+            "ALTER TABLE workflows NO FORCE ROW LEVEL SECURITY",
+            "DROP POLICY workflows_select ON workflows",
+            "CREATE POLICY open ON workflows FOR SELECT TO app_user USING (true)",
+            "ALTER TABLE build_logs DISABLE TRIGGER USER",
+            "INSERT INTO private.order_transitions VALUES ('DRAFT', 'DELIVERED', '{client}')",
+            "GRANT app_user TO CURRENT_USER",
+        ] {
+            assert_refused(conn.execute(stmt).await, &[RLS], stmt);
+        }
+        // Admin-only functions are not callable by people.
+        for stmt in [
+            format!("SELECT private.admin_upsert_login_role('{}', 'stolen')", fx.a_owner.role),
+            "SELECT private.secure_table('public.workflows', 'ALL', '{}')".to_string(),
+        ] {
+            assert_refused(conn.execute(stmt.as_str()).await, &[RLS], &stmt);
+        }
+        // Shadowing the tenancy tables with temp tables changes nothing: definer functions use
+        // qualified names and a search_path with pg_temp last.
+        conn.execute("CREATE TEMP TABLE users (id uuid, pg_role text, deleted_at timestamptz)").await.unwrap();
+        conn.execute("CREATE TEMP TABLE organization_members (organization_id uuid, user_id uuid, role text, deleted_at timestamptz)").await.unwrap();
+        sqlx::query("INSERT INTO pg_temp.users VALUES ($1, session_user, NULL)").bind(fx.a_owner.id).execute(&mut *conn).await.unwrap();
+        sqlx::query("INSERT INTO pg_temp.organization_members VALUES ($1, $2, 'OWNER', NULL)")
+            .bind(fx.org_a)
+            .bind(fx.a_owner.id)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM public.workflows WHERE organization_id = $1")
+            .bind(fx.org_a)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(seen, 0, "temp-table shadowing widened B's view");
+        let me: Option<Uuid> = sqlx::query_scalar("SELECT private.current_user_id()").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(me, Some(b.id));
+        drop(conn);
+
+        // And the functions are still the originals, owned by neuroflow_owner, definer, fixed path.
+        let rows = sqlx::query(
+            "SELECT p.proname, pg_get_userbyid(p.proowner) AS owner, p.prosecdef, p.proconfig::text AS config, \
+                    has_function_privilege('public', p.oid, 'EXECUTE') AS public_exec \
+             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'private'",
+        )
+        .fetch_all(&fx.su)
+        .await
+        .unwrap();
+        assert!(rows.len() >= 10);
+        for row in rows {
+            let name: String = row.get("proname");
+            assert_eq!(row.get::<String, _>("owner"), "neuroflow_owner", "{name}");
+            assert!(row.get::<Option<String>, _>("config").unwrap_or_default().contains("search_path=pg_catalog, public, pg_temp"), "{name} has no fixed search_path");
+            assert!(!row.get::<bool, _>("public_exec"), "{name} is executable by PUBLIC");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn order_lifecycle_is_enforced_by_actor() {
+    with_fixture(|fx| async move {
+        // The database's table of moves is the model's table.
+        let db_moves: Vec<(String, String, Vec<String>)> =
+            sqlx::query_as("SELECT from_status, to_status, actors FROM private.order_transitions ORDER BY 1, 2").fetch_all(&fx.su).await.unwrap();
+        let mut model_moves: Vec<(String, String, Vec<String>)> = TRANSITIONS
+            .iter()
+            .map(|(from, to, actors)| {
+                let names = actors
+                    .iter()
+                    .map(|a| match a {
+                        OrderActor::Client => "client",
+                        OrderActor::Staff => "staff",
+                        OrderActor::Builder => "builder",
+                    })
+                    .map(String::from)
+                    .collect();
+                (from.as_str().to_string(), to.as_str().to_string(), names)
+            })
+            .collect();
+        model_moves.sort();
+        assert_eq!(db_moves, model_moves, "private.order_transitions differs from neuroflow_model::order::TRANSITIONS");
+
+        let (client, owner, builder) = (&fx.a_client, &fx.a_owner, &fx.a_builder);
+        let order = Uuid::now_v7();
+        let own = Refs { parent: Uuid::nil(), aux: Uuid::nil(), user: client.id };
+        insert_row(&client.pool, "custom_agent_orders", order, fx.org_a, own).await.expect("client creates a DRAFT");
+
+        // New orders: created by oneself, DRAFT or SUBMITTED only, unassigned unless staff.
+        let as_other = Refs { user: owner.id, ..own };
+        let msg = assert_refused(insert_row(&client.pool, "custom_agent_orders", Uuid::now_v7(), fx.org_a, as_other).await, &[RLS], "order created in another's name");
+        assert!(msg.contains("created by the current user"), "{msg}");
+        let approved = sqlx::query(
+            "INSERT INTO custom_agent_orders (id, organization_id, title, status, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'x', 'APPROVED', $3, now(), now())",
+        )
+        .bind(Uuid::now_v7())
+        .bind(fx.org_a)
+        .bind(client.id)
+        .execute(&client.pool)
+        .await;
+        assert_refused(approved, &[CHECK], "order born APPROVED");
+        let self_assigned = sqlx::query(
+            "INSERT INTO custom_agent_orders (id, organization_id, title, created_by, assigned_to, created_at, updated_at) \
+             VALUES ($1, $2, 'x', $3, $3, now(), now())",
+        )
+        .bind(Uuid::now_v7())
+        .bind(fx.org_a)
+        .bind(client.id)
+        .execute(&client.pool)
+        .await;
+        assert_refused(self_assigned, &[RLS], "client assigns on insert");
+
+        // Unlisted jumps: refused for everyone, the admin path included.
+        let msg = assert_refused(set_status(client, order, "DELIVERED").await, &[CHECK], "DRAFT→DELIVERED by client");
+        assert!(msg.contains("an order cannot move from DRAFT to DELIVERED"), "{msg}");
+        assert_refused(set_status(owner, order, "DELIVERED").await, &[CHECK], "DRAFT→DELIVERED by staff");
+        assert_refused(exec(&fx.su, "UPDATE custom_agent_orders SET status = 'DELIVERED' WHERE id = $1", &[order]).await, &[CHECK], "DRAFT→DELIVERED by superuser");
+
+        assert_eq!(set_status(client, order, "SUBMITTED").await.unwrap(), 1);
+        let msg = assert_refused(set_status(client, order, "IN_REVIEW").await, &[RLS], "client reviews");
+        assert!(msg.contains("only staff may move an order from SUBMITTED to IN_REVIEW"), "{msg}");
+        assert_eq!(set_status(owner, order, "IN_REVIEW").await.unwrap(), 1);
+
+        // The client cannot approve its own order; an unrelated member cannot touch it; staff can.
+        assert_refused(set_status(client, order, "APPROVED").await, &[RLS], "client approves own order");
+        assert_eq!(set_status(builder, order, "APPROVED").await.unwrap(), 0, "unassigned member approved");
+        assert_eq!(set_status(&fx.b_owner, order, "APPROVED").await.unwrap(), 0, "other org's owner approved");
+        assert_eq!(status_of(&fx, order).await, "IN_REVIEW");
+        assert_eq!(set_status(owner, order, "APPROVED").await.unwrap(), 1);
+
+        // Assignment: staff only, and only to a member of the order's organization.
+        const ASSIGN: &str = "UPDATE custom_agent_orders SET assigned_to = $2 WHERE id = $1";
+        assert_refused(exec(&client.pool, ASSIGN, &[order, builder.id]).await, &[RLS], "client assigns");
+        assert_refused(exec(&owner.pool, ASSIGN, &[order, fx.b_member.id]).await, &[FK], "assign to another org's user");
+        assert_refused(exec(&owner.pool, ASSIGN, &[order, fx.a_viewer.id]).await, &[FK], "assign to a viewer");
+        assert_eq!(exec(&owner.pool, ASSIGN, &[order, builder.id]).await.unwrap(), 1);
+
+        // The builder builds; delivery is staff's.
+        assert_refused(set_status(client, order, "IN_PROGRESS").await, &[RLS], "client starts the build");
+        assert_eq!(set_status(builder, order, "IN_PROGRESS").await.unwrap(), 1);
+        assert_eq!(set_status(builder, order, "TESTING").await.unwrap(), 1);
+        assert_eq!(set_status(builder, order, "IN_PROGRESS").await.unwrap(), 1);
+        assert_eq!(set_status(builder, order, "TESTING").await.unwrap(), 1);
+        assert_refused(set_status(builder, order, "CANCELLED").await, &[CHECK], "TESTING→CANCELLED is not a move");
+        assert_eq!(set_status(builder, order, "COMPLETED").await.unwrap(), 1);
+        let msg = assert_refused(set_status(builder, order, "DELIVERED").await, &[RLS], "builder delivers");
+        assert!(msg.contains("only staff may move"), "{msg}");
+        assert_refused(set_status(client, order, "DELIVERED").await, &[RLS], "client delivers");
+        assert_eq!(set_status(owner, order, "DELIVERED").await.unwrap(), 1);
+        // Terminal.
+        assert_refused(set_status(owner, order, "IN_PROGRESS").await, &[CHECK], "out of DELIVERED");
+        assert_refused(exec(&fx.su, "UPDATE custom_agent_orders SET status = 'DRAFT' WHERE id = $1", &[order]).await, &[CHECK], "superuser reopens");
+
+        // The admin path may make listed moves without an actor.
+        let second = fx.a_rows["custom_agent_orders"];
+        assert_eq!(exec(&fx.su, "UPDATE custom_agent_orders SET status = 'SUBMITTED' WHERE id = $1", &[second]).await.unwrap(), 1);
+        // The client may cancel while it is early; the creator column cannot be rewritten.
+        assert_eq!(set_status(client, second, "CANCELLED").await.unwrap(), 1);
+        assert_refused(exec(&owner.pool, "UPDATE custom_agent_orders SET created_by = $2 WHERE id = $1", &[second, owner.id]).await, &[RLS], "rewrite created_by");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn row_xid_moves_on_every_write_and_updated_at_is_left_alone() {
+    with_fixture(|fx| async move {
+        let p = &fx.a_owner;
+        let id = Uuid::now_v7();
+        // A client-supplied row_xid is ignored.
+        sqlx::query(
+            "INSERT INTO workflows (id, organization_id, name, created_by, created_at, updated_at, row_xid) \
+             VALUES ($1, $2, 'wf', $3, now(), '2001-02-03T04:05:06Z', '1'::xid8)",
+        )
+        .bind(id)
+        .bind(fx.org_a)
+        .bind(p.id)
+        .execute(&p.pool)
+        .await
+        .unwrap();
+        let xid = |pool: PgPool| async move {
+            let s: String = sqlx::query_scalar("SELECT row_xid::text FROM workflows WHERE id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            s.parse::<u64>().unwrap()
+        };
+        let first = xid(p.pool.clone()).await;
+        assert!(first > 1, "client-chosen row_xid was kept");
+        let (updated_at,): (chrono::DateTime<chrono::Utc>,) =
+            sqlx::query_as("SELECT updated_at FROM workflows WHERE id = $1").bind(id).fetch_one(&p.pool).await.unwrap();
+        assert_eq!(updated_at.to_rfc3339(), "2001-02-03T04:05:06+00:00", "updated_at was overridden");
+
+        exec(&p.pool, "UPDATE workflows SET name = 'renamed', row_xid = '2'::xid8 WHERE id = $1", &[id]).await.unwrap();
+        let second = xid(p.pool.clone()).await;
+        assert!(second > first, "row_xid did not move on UPDATE ({first} → {second})");
+        // Inside one transaction the xid is that transaction's.
+        let mut tx = p.pool.begin().await.unwrap();
+        sqlx::query("UPDATE workflows SET name = 'again' WHERE id = $1").bind(id).execute(&mut *tx).await.unwrap();
+        let (row, current): (String, String) =
+            sqlx::query_as("SELECT row_xid::text, pg_current_xact_id()::text FROM workflows WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(row, current);
+        assert!(xid(p.pool.clone()).await > second);
+        // Every table carries the trigger (checked in the catalog test); a child table too:
+        let node = fx.a_rows["workflow_nodes"];
+        let before: String = sqlx::query_scalar("SELECT row_xid::text FROM workflow_nodes WHERE id = $1")
+            .bind(node)
+            .fetch_one(&p.pool)
+            .await
+            .unwrap();
+        exec(&p.pool, "UPDATE workflow_nodes SET label = 'moved' WHERE id = $1", &[node]).await.unwrap();
+        let after: String = sqlx::query_scalar("SELECT row_xid::text FROM workflow_nodes WHERE id = $1")
+            .bind(node)
+            .fetch_one(&p.pool)
+            .await
+            .unwrap();
+        assert!(after.parse::<u64>().unwrap() > before.parse::<u64>().unwrap());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reviews_belong_to_their_reviewer() {
+    with_fixture(|fx| async move {
+        let b = &fx.b_member;
+        let public = fx.a_public["agent_templates:public"];
+        let review = Uuid::now_v7();
+        let mine = Refs {
+            parent: public,
+            aux: Uuid::nil(),
+            user: b.id,
+        };
+        insert_row(&b.pool, "template_reviews", review, fx.org_b, mine)
+            .await
+            .expect("B reviews A's public template");
+        // The rating follows the reviews, though B cannot write A's template.
+        let (n, avg): (i32, f64) =
+            sqlx::query_as("SELECT rating_count, rating_avg FROM agent_templates WHERE id = $1")
+                .bind(public)
+                .fetch_one(&b.pool)
+                .await
+                .unwrap();
+        assert_eq!((n, avg), (1, 4.0));
+        // One review per reviewer and template.
+        assert_refused(
+            insert_row(&b.pool, "template_reviews", Uuid::now_v7(), fx.org_b, mine).await,
+            &[UNIQUE],
+            "second review",
+        );
+        // Reviewing in someone else's name, in another organization, or a template B cannot see.
+        let forged = Refs {
+            user: fx.b_owner.id,
+            ..mine
+        };
+        assert_refused(
+            insert_row(
+                &b.pool,
+                "template_reviews",
+                Uuid::now_v7(),
+                fx.org_b,
+                forged,
+            )
+            .await,
+            &[RLS],
+            "review in B owner's name",
+        );
+        let system = Refs {
+            parent: fx.a_public["agent_templates:system"],
+            ..mine
+        };
+        assert_refused(
+            insert_row(
+                &b.pool,
+                "template_reviews",
+                Uuid::now_v7(),
+                fx.org_a,
+                system,
+            )
+            .await,
+            &[RLS],
+            "review filed under org A",
+        );
+        let private = Refs {
+            parent: fx.a_rows["agent_templates"],
+            ..mine
+        };
+        assert_refused(
+            insert_row(
+                &b.pool,
+                "template_reviews",
+                Uuid::now_v7(),
+                fx.org_b,
+                private,
+            )
+            .await,
+            &[FK, RLS],
+            "review of A's private template",
+        );
+        insert_row(
+            &b.pool,
+            "template_reviews",
+            Uuid::now_v7(),
+            fx.org_b,
+            system,
+        )
+        .await
+        .expect("B reviews a system template");
+
+        // Reviews of a public template are visible to its organization, and not writable by it.
+        assert_eq!(
+            count(
+                &fx.a_owner.pool,
+                "SELECT count(*) FROM template_reviews WHERE id = $1",
+                review
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            exec(
+                &fx.a_owner.pool,
+                "UPDATE template_reviews SET rating = 1 WHERE id = $1",
+                &[review]
+            )
+            .await
+            .unwrap(),
+            0
+        );
+        assert_eq!(
+            exec(
+                &fx.a_owner.pool,
+                "DELETE FROM template_reviews WHERE id = $1",
+                &[review]
+            )
+            .await
+            .unwrap(),
+            0
+        );
+        // Nor by B's owner: a review is its reviewer's.
+        assert_eq!(
+            exec(
+                &fx.b_owner.pool,
+                "UPDATE template_reviews SET rating = 1 WHERE id = $1",
+                &[review]
+            )
+            .await
+            .unwrap(),
+            0
+        );
+        // A's private template's review (seeded) stays inside A.
+        assert_eq!(
+            count(
+                &b.pool,
+                "SELECT count(*) FROM template_reviews WHERE id = $1",
+                fx.a_rows["template_reviews"]
+            )
+            .await,
+            0
+        );
+        // The reviewer edits and re-targets nothing but its own words.
+        assert_eq!(
+            exec(
+                &b.pool,
+                "UPDATE template_reviews SET rating = 2 WHERE id = $1",
+                &[review]
+            )
+            .await
+            .unwrap(),
+            1
+        );
+        assert_refused(
+            exec(
+                &b.pool,
+                "UPDATE template_reviews SET template_id = $2 WHERE id = $1",
+                &[review, fx.a_public["agent_templates:system"]],
+            )
+            .await,
+            &[RLS],
+            "re-target a review",
+        );
+        let avg: f64 = sqlx::query_scalar("SELECT rating_avg FROM agent_templates WHERE id = $1")
+            .bind(public)
+            .fetch_one(&fx.su)
+            .await
+            .unwrap();
+        assert_eq!(avg, 2.0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn references_across_organizations_are_refused() {
+    with_fixture(|fx| async move {
+        let b = &fx.b_owner;
+        let nil = Uuid::nil();
+        let own = |parent: Uuid, aux: Uuid| Refs {
+            parent,
+            aux,
+            user: b.id,
+        };
+        // B's own team / agent / workflow.
+        let team = Uuid::now_v7();
+        let agent = Uuid::now_v7();
+        let workflow = Uuid::now_v7();
+        insert_row(&b.pool, "agent_teams", team, fx.org_b, own(nil, nil))
+            .await
+            .unwrap();
+        insert_row(&b.pool, "ai_agents", agent, fx.org_b, own(nil, nil))
+            .await
+            .unwrap();
+        insert_row(&b.pool, "workflows", workflow, fx.org_b, own(nil, nil))
+            .await
+            .unwrap();
+        // B's team with A's agent (team_members.agent_id is a single-column FK in 0001).
+        let r = insert_row(
+            &b.pool,
+            "team_members",
+            Uuid::now_v7(),
+            fx.org_b,
+            own(team, fx.a_rows["ai_agents"]),
+        )
+        .await;
+        assert_refused(r, &[FK], "B's team member is A's agent");
+        let r = insert_row(
+            &fx.su,
+            "team_members",
+            Uuid::now_v7(),
+            fx.org_b,
+            own(team, fx.a_rows["ai_agents"]),
+        )
+        .await;
+        assert_refused(r, &[FK], "even on the admin path");
+        insert_row(
+            &b.pool,
+            "team_members",
+            Uuid::now_v7(),
+            fx.org_b,
+            own(team, agent),
+        )
+        .await
+        .expect("own agent joins own team");
+        // B's agent execution pointing at A's workflow execution.
+        let exec_id = Uuid::now_v7();
+        insert_row(
+            &b.pool,
+            "agent_executions",
+            exec_id,
+            fx.org_b,
+            own(agent, nil),
+        )
+        .await
+        .unwrap();
+        assert_refused(
+            exec(
+                &b.pool,
+                "UPDATE agent_executions SET workflow_execution_id = $2 WHERE id = $1",
+                &[exec_id, fx.a_rows["workflow_executions"]],
+            )
+            .await,
+            &[FK],
+            "agent execution linked to A's workflow execution",
+        );
+        // A workflow made from A's private template: refused; from public or system ones: fine.
+        const SET_TEMPLATE: &str = "UPDATE workflows SET template_id = $2 WHERE id = $1";
+        let private = exec(
+            &b.pool,
+            SET_TEMPLATE,
+            &[workflow, fx.a_rows["workflow_templates"]],
+        )
+        .await;
+        assert_refused(private, &[FK], "A's private workflow template");
+        assert_eq!(
+            exec(
+                &b.pool,
+                SET_TEMPLATE,
+                &[workflow, fx.a_public["workflow_templates:public"]]
+            )
+            .await
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            exec(
+                &b.pool,
+                SET_TEMPLATE,
+                &[workflow, fx.a_public["workflow_templates:system"]]
+            )
+            .await
+            .unwrap(),
+            1
+        );
+        // A run "triggered by" a user of another organization (would also probe user ids).
+        let run = Refs {
+            parent: workflow,
+            aux: nil,
+            user: fx.a_owner.id,
+        };
+        let r = insert_row(
+            &b.pool,
+            "workflow_executions",
+            Uuid::now_v7(),
+            fx.org_b,
+            run,
+        )
+        .await;
+        assert_refused(r, &[FK], "run triggered by A's owner");
+        let run = Refs {
+            parent: workflow,
+            aux: nil,
+            user: fx.b_member.id,
+        };
+        insert_row(
+            &b.pool,
+            "workflow_executions",
+            Uuid::now_v7(),
+            fx.org_b,
+            run,
+        )
+        .await
+        .expect("run by a co-member");
+        // Creator columns name the person inserting.
+        let forged = Refs {
+            parent: nil,
+            aux: nil,
+            user: fx.b_member.id,
+        };
+        let r = insert_row(&b.pool, "integrations", Uuid::now_v7(), fx.org_b, forged).await;
+        assert_refused(r, &[RLS], "integration created in another member's name");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rows_cannot_move_between_organizations() {
+    with_fixture(|fx| async move {
+        // A person in both organizations.
+        let password = password_for("both");
+        let in_a =
+            pg_admin::create_user(&fx.su, "both@x.example", "org-a", OrgRole::Owner, &password)
+                .await
+                .unwrap();
+        let in_b =
+            pg_admin::create_user(&fx.su, "both@x.example", "org-b", OrgRole::Owner, &password)
+                .await
+                .unwrap();
+        assert_eq!(in_a.user_id, in_b.user_id);
+        let both = pg_admin::connect_as(&fx.db_url, &in_a.role_name, &password)
+            .await
+            .unwrap();
+        let wf = fx.a_rows["workflows"];
+        let r = exec(
+            &both,
+            "UPDATE workflows SET organization_id = $2 WHERE id = $1",
+            &[wf, fx.org_b],
+        )
+        .await;
+        assert_refused(r, &[RLS], "move a workflow from A to B");
+        let r = exec(
+            &both,
+            "UPDATE workflow_nodes SET workflow_id = $2 WHERE id = $1",
+            &[fx.a_rows["workflow_nodes"], Uuid::now_v7()],
+        )
+        .await;
+        assert_refused(r, &[RLS], "re-parent a node");
+        both.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn create_user_is_idempotent_and_keeps_passwords_out_of_errors() {
+    with_fixture(|fx| async move {
+        let email = "again@a.example";
+        let first_pw = password_for("first");
+        let first = pg_admin::create_user(&fx.su, email, "org-a", OrgRole::Member, &first_pw).await.unwrap();
+        assert_eq!(first.role_name, format!("nf_{}", first.user_id.simple()));
+        assert_eq!(first.organization_id, fx.org_a);
+        let pg_role: Option<String> = sqlx::query_scalar("SELECT pg_role FROM users WHERE id = $1").bind(first.user_id).fetch_one(&fx.su).await.unwrap();
+        assert_eq!(pg_role.as_deref(), Some(first.role_name.as_str()));
+
+        // Again, with a new role and password: same ids, one membership, new password only.
+        let second_pw = password_for("second");
+        let second = pg_admin::create_user(&fx.su, " Again@A.example ", "org-a", OrgRole::Admin, &second_pw).await.unwrap();
+        assert_eq!(second, first);
+        let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM organization_members WHERE user_id = $1 AND deleted_at IS NULL")
+            .bind(first.user_id)
+            .fetch_all(&fx.su)
+            .await
+            .unwrap();
+        assert_eq!(roles, vec!["ADMIN".to_string()]);
+        assert!(pg_admin::connect_as(&fx.db_url, &first.role_name, &first_pw).await.is_err(), "old password still works");
+        let pool = pg_admin::connect_as(&fx.db_url, &first.role_name, &second_pw).await.expect("new password");
+        let role: Option<String> = sqlx::query_scalar("SELECT private.member_role($1)").bind(fx.org_a).fetch_one(&pool).await.unwrap();
+        assert_eq!(role.as_deref(), Some("ADMIN"));
+        pool.close().await;
+
+        // The login role has no special powers.
+        let (login, sup, bypass, createrole, in_app): (bool, bool, bool, bool, bool) = sqlx::query_as(
+            "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreaterole, pg_has_role(rolname, 'app_user', 'MEMBER') FROM pg_roles WHERE rolname = $1",
+        )
+        .bind(&first.role_name)
+        .fetch_one(&fx.su)
+        .await
+        .unwrap();
+        assert_eq!((login, sup, bypass, createrole, in_app), (true, false, false, false, true));
+
+        // Bad input: clear messages that never contain the password.
+        let secret = "Zebra-'secret'-42";
+        for (email, slug) in [("not-an-email", "org-a"), ("x@a.example", "Bad Slug!")] {
+            let err = pg_admin::create_user(&fx.su, email, slug, OrgRole::Member, secret).await.unwrap_err();
+            let (shown, debug) = (err.to_string(), format!("{err:?}"));
+            assert!(!shown.contains("Zebra") && !debug.contains("Zebra"), "password leaked: {shown} / {debug}");
+            assert!(!shown.contains('\n'), "not one line: {shown}");
+        }
+        let err = pg_admin::create_user(&fx.su, "x@a.example", "org-a", OrgRole::Member, "").await.unwrap_err();
+        assert!(err.to_string().contains("password"), "{err}");
+        let err = pg_admin::connect_as(&fx.db_url, &first.role_name, secret).await.unwrap_err();
+        assert!(!err.to_string().contains("Zebra") && !format!("{err:?}").contains("Zebra"), "{err:?}");
+        // A person cannot run the admin path.
+        let err = pg_admin::create_user(&fx.b_owner.pool, "evil@b.example", "org-b", OrgRole::Owner, secret).await.unwrap_err();
+        assert!(!err.to_string().contains("Zebra"), "{err}");
+        let evil: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'evil@b.example'").fetch_one(&fx.su).await.unwrap();
+        assert_eq!(evil, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_table_is_owned_forced_and_cursor_tracked() {
+    with_fixture(|fx| async move {
+        let rows = sqlx::query(
+            "SELECT c.relname, pg_get_userbyid(c.relowner) AS owner, c.relrowsecurity, c.relforcerowsecurity, \
+                    has_table_privilege('public', c.oid, 'SELECT') AS public_select, \
+                    EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'nf_row_xid') AS xid_trigger, \
+                    EXISTS (SELECT 1 FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname \
+                            AND p.cmd = 'SELECT' AND p.roles = '{app_user}') AS select_policy \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> '_sqlx_migrations'",
+        )
+        .fetch_all(&fx.su)
+        .await
+        .unwrap();
+        assert!(rows.len() >= 23, "expected every table of 0001, found {}", rows.len());
+        for row in &rows {
+            let t: String = row.get("relname");
+            assert_eq!(row.get::<String, _>("owner"), "neuroflow_owner", "{t} owner");
+            assert!(row.get::<bool, _>("relrowsecurity") && row.get::<bool, _>("relforcerowsecurity"), "{t}: RLS not enabled+forced");
+            assert!(!row.get::<bool, _>("public_select"), "{t}: PUBLIC can read");
+            assert!(row.get::<bool, _>("xid_trigger"), "{t}: no row_xid trigger");
+            assert!(row.get::<bool, _>("select_policy"), "{t}: no SELECT policy for app_user");
+        }
+        // No policy is open to PUBLIC; views (if any) are security_invoker.
+        let open: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_policies WHERE 'public' = ANY (roles)")
+            .fetch_one(&fx.su)
+            .await
+            .unwrap();
+        assert_eq!(open, 0);
+        let unsafe_views: Vec<String> = sqlx::query_scalar(
+            "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname IN ('public', 'private') AND c.relkind = 'v' \
+               AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)",
+        )
+        .fetch_all(&fx.su)
+        .await
+        .unwrap();
+        assert!(unsafe_views.is_empty(), "views without security_invoker: {unsafe_views:?}");
+        // The group roles cannot log in or bypass RLS.
+        let bad: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_user', 'neuroflow_owner') \
+               AND (rolcanlogin OR rolsuper OR rolbypassrls)",
+        )
+        .fetch_one(&fx.su)
+        .await
+        .unwrap();
+        assert_eq!(bad, 0);
+        // Running the migrations again is a no-op (sqlx records them).
+        sqlx::migrate!("../../migrations/postgres").run(&fx.su).await.expect("second run");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sync_style_upserts_follow_the_same_rules() {
+    with_fixture(|fx| async move {
+        const UPSERT_WORKFLOW: &str =
+            "INSERT INTO workflows (id, organization_id, name, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'upserted', $3, now(), now()) \
+             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = EXCLUDED.updated_at";
+        let wf = fx.a_rows["workflows"]; // created by the client
+                                         // A co-member pushes an edit of a row someone else created: allowed.
+        assert_eq!(exec(&fx.a_builder.pool, UPSERT_WORKFLOW, &[wf, fx.org_a, fx.a_client.id]).await.unwrap(), 1);
+        // Another tenant pushing the same id: refused, in either organization.
+        for org in [fx.org_a, fx.org_b] {
+            let r = exec(&fx.b_owner.pool, UPSERT_WORKFLOW, &[wf, org, fx.b_owner.id]).await;
+            assert_refused(r, &[RLS], "B upserts A's workflow id");
+        }
+        // A viewer pushing: refused.
+        assert_refused(
+            exec(&fx.a_viewer.pool, UPSERT_WORKFLOW, &[wf, fx.org_a, fx.a_client.id]).await,
+            &[RLS],
+            "viewer upsert",
+        );
+        let name: String =
+            sqlx::query_scalar("SELECT name FROM workflows WHERE id = $1").bind(wf).fetch_one(&fx.su).await.unwrap();
+        assert_eq!(name, "upserted");
+
+        // Orders pushed as upserts: the lifecycle still applies to the UPDATE path.
+        const UPSERT_ORDER: &str =
+            "INSERT INTO custom_agent_orders (id, organization_id, title, status, created_by, created_at, updated_at) \
+             VALUES ($1, $2, 'pushed', $3, $4, now(), now()) \
+             ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, status = EXCLUDED.status";
+        let order = fx.a_rows["custom_agent_orders"];
+        async fn push(p: &Person, order: Uuid, org: Uuid, client: Uuid, status: &str) -> Result<u64, sqlx::Error> {
+            sqlx::query(UPSERT_ORDER)
+                .bind(order)
+                .bind(org)
+                .bind(status)
+                .bind(client)
+                .execute(&p.pool)
+                .await
+                .map(|r| r.rows_affected())
+        }
+        let (org, client) = (fx.org_a, fx.a_client.id);
+        assert_eq!(push(&fx.a_client, order, org, client, "SUBMITTED").await.unwrap(), 1);
+        assert_refused(
+            push(&fx.a_client, order, org, client, "APPROVED").await,
+            &[CHECK],
+            "SUBMITTED→APPROVED via upsert",
+        );
+        assert_refused(push(&fx.a_client, order, org, client, "IN_REVIEW").await, &[RLS], "client reviews via upsert");
+        assert_eq!(push(&fx.a_owner, order, org, client, "IN_REVIEW").await.unwrap(), 1);
+        assert_eq!(push(&fx.a_owner, order, org, client, "APPROVED").await.unwrap(), 1);
+        // Re-pushing the same state (a retried push) is accepted.
+        assert_eq!(push(&fx.a_owner, order, org, client, "APPROVED").await.unwrap(), 1);
+        assert_eq!(status_of(&fx, order).await, "APPROVED");
+    })
+    .await;
+}
