@@ -42,8 +42,22 @@ rust_tests() {
   local xdg
   xdg=$(mktemp -d /tmp/neuroflow-test-xdg.XXXXXX)
   nf_on_exit "rm -rf '$xdg'"
-  XDG_DATA_HOME="$xdg/data" XDG_CONFIG_HOME="$xdg/config" XDG_CACHE_HOME="$xdg/cache" \
-    cargo test "${CARGO_LOCKED[@]}" --workspace
+  mkdir -m 700 "$xdg/runtime"
+  # The secrets tests need a real Secret Service and fail without one (keyring's mock store
+  # would pass them vacuously): run the tests in a private D-Bus session with gnome-keyring
+  # unlocked by a password of this run only. gnome-keyring writes its keyrings under
+  # $XDG_DATA_HOME/keyrings and its control socket under $XDG_RUNTIME_DIR (both go with $xdg),
+  # and the daemon exits with the session bus. NEUROFLOW_TEST_PG_URL passes through.
+  # shellcheck disable=SC2016 # the inner sh expands them
+  NF_TEST_KEYRING_PASSWORD=$(random_hex 16) \
+    XDG_DATA_HOME="$xdg/data" XDG_CONFIG_HOME="$xdg/config" XDG_CACHE_HOME="$xdg/cache" \
+    XDG_RUNTIME_DIR="$xdg/runtime" \
+    dbus-run-session -- sh -c '
+      printf %s "$NF_TEST_KEYRING_PASSWORD" |
+        gnome-keyring-daemon --unlock --components=secrets >/dev/null ||
+        { echo "ERROR: gnome-keyring-daemon did not start" >&2; exit 1; }
+      unset NF_TEST_KEYRING_PASSWORD
+      exec "$@"' sh cargo test "${CARGO_LOCKED[@]}" --workspace
   stop_postgres
 }
 
