@@ -70,6 +70,7 @@ step "cargo clippy" cargo clippy "${CARGO_LOCKED[@]}" --workspace --all-targets 
 step "ipc bindings are fresh" check_bindings
 step "ui: typecheck" in_ui npm run typecheck
 step "ui: unit tests" in_ui npm test
+step "ui: browser tests (chromium)" in_ui npm run test:browser
 step "rust tests (with postgres)" rust_tests
 step "build desktop app" cargo build "${CARGO_LOCKED[@]}" -p neuroflow-studio
 step "end-to-end tests" "$NF_ROOT/scripts/e2e.sh"

@@ -73,7 +73,10 @@ function inTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
-/** In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?latency=300` shape the in-memory backend. */
+/**
+ * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?latency=300` shape the
+ * in-memory backend.
+ */
 function memoryOptionsFromUrl(): MemoryOptions {
   if (typeof window === "undefined") return {};
   const q = new URLSearchParams(window.location.search);
@@ -82,6 +85,7 @@ function memoryOptionsFromUrl(): MemoryOptions {
   return {
     seed: q.get("seed") === "demo" ? "demo" : undefined,
     failAppInfo: ERROR_CODES.find((c) => c === fail),
+    failSaveGraph: ERROR_CODES.find((c) => c === q.get("failSave")),
     latencyMs: Number.isFinite(latency) && latency > 0 ? latency : undefined,
   };
 }

@@ -21,6 +21,8 @@ export type MemoryOptions = {
   seed?: "demo";
   /** Make appInfo fail with this code, e.g. to show the database error screen. */
   failAppInfo?: ErrorCode;
+  /** Make every workflowSaveGraph fail with this code, e.g. to show how a failed (auto)save looks. */
+  failSaveGraph?: ErrorCode;
   /** Artificial delay per call, in milliseconds. */
   latencyMs?: number;
   /** Clock, for tests. */
@@ -207,6 +209,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       }),
     workflowSaveGraph: (id, graph) =>
       run((): WorkflowDoc => {
+        if (options.failSaveGraph) throw new Fail(options.failSaveGraph, "The database is read-only (simulated failure).");
         const row = live(id);
         row.graph = structuredClone(validateGraph(graph));
         row.summary.version += 1;

@@ -1,4 +1,5 @@
-// Owns the workflow canvas page: loading a workflow, the header (save status, Save / Ctrl+S), palette, React Flow and the leave guard.
+// Owns the workflow canvas page: loading a workflow, the header (save status, Save / Ctrl+S, autosave), the palette,
+// React Flow with its editing tools (toolbar, shortcuts, quick-add, clipboard, auto-layout) and the leave guard.
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import {
   Background,
@@ -7,10 +8,14 @@ import {
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
+  SelectionMode,
   getViewportForBounds,
   useReactFlow,
   type IsValidConnection,
   type Node,
+  type NodeMouseHandler,
+  type OnConnectEnd,
+  type OnConnectStart,
   type Viewport,
 } from "@xyflow/react";
 import { useShallow } from "zustand/react/shallow";
@@ -18,20 +23,33 @@ import { api, errorMessage, isIpcError, type Position } from "../../ipc";
 import { navigate, setNavigationBlocker } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { Icon } from "../../shared/icons";
+import { toast, Toaster } from "../../shared/toast";
+import { CanvasToolbar } from "./CanvasToolbar";
+import { parseClipboard, serializeClipboard } from "./clipboard";
 import { nodeTypes } from "./FlowNodeView";
 import { categoryStyle } from "./kindStyle";
 import { Palette } from "./Palette";
-import { canConnect, NODE_HEIGHT, NODE_WIDTH, useCanvasStore, type FlowNode } from "./store";
+import { useCanvasPrefs } from "./prefs";
+import { QuickAdd } from "./QuickAdd";
+import { ShortcutSheet } from "./ShortcutSheet";
+import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
+import { boundsOf, canConnect, freeSpotNear, NODE_HEIGHT, NODE_WIDTH, positionAfter, useCanvasStore, type FlowNode } from "./store";
+import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
+import "./editor.css";
 
-const DELETE_KEYS = ["Delete", "Backspace"];
-const SNAP: [number, number] = [20, 20];
+const GRID = 20;
+const SNAP: [number, number] = [GRID, GRID];
 const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 };
 const PRO_OPTIONS = { hideAttribution: true };
 /** Above this many nodes only what is in view is rendered. */
 const LARGE_GRAPH = 150;
 const REVEAL_MIN_ZOOM = 0.5;
-const snap = (v: number) => Math.round(v / SNAP[0]) * SNAP[0];
-const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+/** Autosave this long after the last edit. */
+export const AUTOSAVE_MS = 1500;
+const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
+const PAN_BUTTONS_SELECT_TOOL = [1, 2];
+const snapTo = (v: number, on: boolean) => (on ? Math.round(v / GRID) * GRID : Math.round(v));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 type LoadState = { status: "loading" } | { status: "ready" } | { status: "error"; message: string; notFound: boolean };
 
@@ -56,6 +74,7 @@ function CanvasScreen({ workflowId }: { workflowId: string }) {
     const store = useCanvasStore.getState();
     store.reset();
     setLoad({ status: "loading" });
+    setSaveError(null);
     Promise.all([api.workflowGet(workflowId), api.nodeKindList()])
       .then(([doc, kinds]) => {
         if (!live) return;
@@ -96,27 +115,23 @@ function CanvasScreen({ workflowId }: { workflowId: string }) {
     };
   }, [dirty, confirm]);
 
-  const save = useCallback(async () => {
+  /** The revision an autosave failed at: no automatic retry until the next edit (a manual save still tries). */
+  const failedAt = useRef<number | null>(null);
+
+  const save = useCallback(async (auto = false) => {
     const s = useCanvasStore.getState();
-    if (!s.summary || s.saving) return;
-    setSaveError(null);
+    if (!s.summary || s.saving || (auto && failedAt.current === s.revision)) return;
+    const at = s.revision;
     try {
       await s.save();
+      failedAt.current = null;
+      setSaveError(null);
     } catch (e) {
+      if (auto) failedAt.current = at;
       setSaveError(errorMessage(e));
     }
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "s") {
-        e.preventDefault();
-        if (useCanvasStore.getState().dirty) void save();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [save]);
 
   // The palette calls into these; Flow fills them with functions that know the viewport.
   const dropRef = useRef<DropFn>(noop);
@@ -151,7 +166,12 @@ function CanvasScreen({ workflowId }: { workflowId: string }) {
         )}
         {load.status === "ready" && (
           <>
-            <span className={`save-status ${statusClass}`} data-testid="save-status" aria-live="polite">
+            <span
+              className={`save-status ${statusClass}`}
+              data-testid="save-status"
+              aria-live="polite"
+              title="Changes are saved automatically 1.5 s after your last edit."
+            >
               {status}
             </span>
             <button
@@ -186,22 +206,47 @@ function CanvasScreen({ workflowId }: { workflowId: string }) {
       ) : (
         <div className="canvas-body">
           <Palette kinds={kindList} onAdd={(kind) => addAndReveal(kind)} onDrop={(kind, x, y) => dropRef.current(kind, x, y)} />
-          {load.status === "loading" ? <div className="canvas-loading">Loading workflow…</div> : <Flow dropRef={dropRef} revealRef={revealRef} />}
+          {load.status === "loading" ? (
+            <div className="canvas-loading">Loading workflow…</div>
+          ) : (
+            <Flow dropRef={dropRef} revealRef={revealRef} onSave={() => void save()} />
+          )}
         </div>
       )}
+      {load.status === "ready" && <Autosave save={save} failedAt={failedAt} />}
+      <Toaster />
       {dialog}
     </div>
   );
+}
+
+/**
+ * Saves 1.5 s after the last edit, never in the middle of a drag, and not again for a revision whose autosave failed.
+ * A component of its own so that only it re-renders on every edit (a drag bumps the revision each frame).
+ */
+function Autosave({ save, failedAt }: { save: (auto: boolean) => Promise<void>; failedAt: RefObject<number | null> }) {
+  const { dirty, saving, dragging, revision } = useCanvasStore(
+    useShallow((s) => ({ dirty: s.dirty, saving: s.saving, dragging: s.dragging, revision: s.revision })),
+  );
+  useEffect(() => {
+    if (!dirty || saving || dragging || failedAt.current === revision) return;
+    const t = setTimeout(() => void save(true), AUTOSAVE_MS);
+    return () => clearTimeout(t);
+  }, [dirty, saving, dragging, revision, save, failedAt]);
+  return null;
 }
 
 type DropFn = (kind: string, clientX: number, clientY: number) => void;
 type RevealFn = (p: Position) => void;
 const noop = () => {};
 
-function Flow({ dropRef, revealRef }: { dropRef: RefObject<DropFn>; revealRef: RefObject<RevealFn> }) {
+/** What the quick-add popup adds after (a node id) and where (a flow position), when not the defaults. */
+type QuickAddState = { after: string | null; at: Position | null };
+
+function Flow({ dropRef, revealRef, onSave }: { dropRef: RefObject<DropFn>; revealRef: RefObject<RevealFn>; onSave: () => void }) {
   const wrapper = useRef<HTMLDivElement>(null);
-  const { screenToFlowPosition, getViewport, setViewport, setCenter } = useReactFlow();
-  const { nodes, edges, onNodesChange, onEdgesChange, connect, addNode } = useCanvasStore(
+  const { screenToFlowPosition, getViewport, setViewport, setCenter, fitView, zoomIn, zoomOut, zoomTo } = useReactFlow();
+  const { nodes, edges, onNodesChange, onEdgesChange, connect, addNode, endDrag, kindList } = useCanvasStore(
     useShallow((s) => ({
       nodes: s.nodes,
       edges: s.edges,
@@ -209,20 +254,29 @@ function Flow({ dropRef, revealRef }: { dropRef: RefObject<DropFn>; revealRef: R
       onEdgesChange: s.onEdgesChange,
       connect: s.connect,
       addNode: s.addNode,
+      endDrag: s.endDrag,
+      kindList: s.kindList,
     })),
   );
+  const { tool, snapToGrid } = useCanvasPrefs(useShallow((p) => ({ tool: p.tool, snapToGrid: p.snapToGrid })));
+  const [quickAdd, setQuickAdd] = useState<QuickAddState | null>(null);
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const [layingOut, setLayingOut] = useState(false);
 
   // Fit the graph once when it opens; an empty canvas keeps the default 1:1 viewport.
   const [fitOnOpen] = useState(() => nodes.length > 0);
 
-  useEffect(() => {
-    dropRef.current = (kind, clientX, clientY) => {
-      const r = wrapper.current?.getBoundingClientRect();
-      if (!r || clientX < r.left || clientX > r.right || clientY < r.top || clientY > r.bottom) return;
-      const p = screenToFlowPosition({ x: clientX, y: clientY });
-      addNode(kind, { x: snap(p.x - NODE_WIDTH / 2), y: snap(p.y - NODE_HEIGHT / 2) });
-    };
-    revealRef.current = (p) => {
+  /** The visible part of the canvas, in flow coordinates. */
+  const visibleFlowRect = useCallback(() => {
+    const r = wrapper.current?.getBoundingClientRect();
+    if (!r) return null;
+    const a = screenToFlowPosition({ x: r.left, y: r.top });
+    const b = screenToFlowPosition({ x: r.right, y: r.bottom });
+    return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
+  }, [screenToFlowPosition]);
+
+  const reveal = useCallback(
+    (p: Position) => {
       const r = wrapper.current?.getBoundingClientRect();
       if (!r) return;
       const visible = (vp: Viewport) => {
@@ -233,38 +287,281 @@ function Flow({ dropRef, revealRef }: { dropRef: RefObject<DropFn>; revealRef: R
       const now = getViewport();
       if (visible(now)) return;
       // Zoom out just enough to show the whole graph; if that would get too small, pan to the new node.
-      const all = useCanvasStore.getState().nodes;
-      const xs = all.map((n) => n.position.x);
-      const ys = all.map((n) => n.position.y);
-      const bounds = {
-        x: Math.min(...xs),
-        y: Math.min(...ys),
-        width: Math.max(...xs) + NODE_WIDTH - Math.min(...xs),
-        height: Math.max(...ys) + NODE_HEIGHT - Math.min(...ys),
-      };
+      const bounds = boundsOf(useCanvasStore.getState().nodes);
+      if (!bounds) return;
       const fit = getViewportForBounds(bounds, r.width, r.height, REVEAL_MIN_ZOOM, now.zoom, 0.12);
       if (visible(fit)) void setViewport(fit, { duration: 250 });
       else void setCenter(p.x + NODE_WIDTH / 2, p.y + NODE_HEIGHT / 2, { zoom: now.zoom, duration: 250 });
+    },
+    [getViewport, setViewport, setCenter],
+  );
+
+  useEffect(() => {
+    dropRef.current = (kind, clientX, clientY) => {
+      const r = wrapper.current?.getBoundingClientRect();
+      if (!r || clientX < r.left || clientX > r.right || clientY < r.top || clientY > r.bottom) return;
+      const p = screenToFlowPosition({ x: clientX, y: clientY });
+      const snap = useCanvasPrefs.getState().snapToGrid;
+      addNode(kind, { x: snapTo(p.x - NODE_WIDTH / 2, snap), y: snapTo(p.y - NODE_HEIGHT / 2, snap) });
     };
+    revealRef.current = reveal;
     return () => {
       dropRef.current = noop;
       revealRef.current = noop;
     };
-  }, [dropRef, revealRef, screenToFlowPosition, getViewport, setViewport, setCenter, addNode]);
+  }, [dropRef, revealRef, screenToFlowPosition, addNode, reveal]);
+
+  // ---- quick add
+
+  const openQuickAdd = useCallback((state?: QuickAddState) => {
+    if (state) return setQuickAdd(state);
+    const selected = useCanvasStore.getState().nodes.filter((n) => n.selected);
+    setQuickAdd({ after: selected.length === 1 ? selected[0].id : null, at: null });
+  }, []);
+
+  const pickQuickAdd = (kind: string) => {
+    const state = quickAdd;
+    setQuickAdd(null);
+    if (!state) return;
+    const s = useCanvasStore.getState();
+    const snap = useCanvasPrefs.getState().snapToGrid;
+    const anchor = state.after ? s.nodes.find((n) => n.id === state.after) : undefined;
+    let at: Position;
+    if (state.at) at = { x: snapTo(state.at.x, snap), y: snapTo(state.at.y - NODE_HEIGHT / 2, snap) };
+    else if (anchor) at = positionAfter(s, anchor);
+    else {
+      const v = visibleFlowRect();
+      const centre = v ? { x: v.x + v.width / 2, y: v.y + v.height / 2 } : { x: 0, y: 0 };
+      at = freeSpotNear(s, { x: snapTo(centre.x - NODE_WIDTH / 2, snap), y: snapTo(centre.y - NODE_HEIGHT / 2, snap) });
+    }
+    const before = s.edges.length;
+    const id = s.addNode(kind, at, { after: anchor?.id ?? null });
+    const after = useCanvasStore.getState();
+    const added = after.nodes.find((n) => n.id === id);
+    if (added) reveal(added.position);
+    if (anchor && after.edges.length === before && after.kinds[anchor.data.kind]?.hasOutput) {
+      toast(`Added without a connection: ${after.kinds[kind]?.label ?? kind} has no input.`);
+    }
+    wrapper.current?.focus({ preventScroll: true });
+  };
+
+  // ---- connections: say why a connection is refused; a drop on a node body connects, on empty canvas adds a node
+
+  const connectStart = useRef<{ x: number; y: number } | null>(null);
+  const onConnectStart: OnConnectStart = (event) => {
+    const p = "touches" in event ? event.touches[0] : event;
+    connectStart.current = p ? { x: p.clientX, y: p.clientY } : null;
+  };
+  const onConnectEnd: OnConnectEnd = (event, state) => {
+    const start = connectStart.current;
+    connectStart.current = null;
+    if (state.isValid || !state.fromNode || !state.fromHandle) return;
+    const p = "changedTouches" in event ? event.changedTouches[0] : event;
+    if (!p || (start && Math.hypot(p.clientX - start.x, p.clientY - start.y) < 6)) return; // a click on a handle
+    const fromSource = state.fromHandle.type === "source";
+    const hit = document.elementFromPoint(p.clientX, p.clientY);
+    const nodeId = hit?.closest("[data-node-id]")?.getAttribute("data-node-id");
+    const s = useCanvasStore.getState();
+    if (nodeId) {
+      const c = fromSource ? { source: state.fromNode.id, target: nodeId } : { source: nodeId, target: state.fromNode.id };
+      const check = canConnect(s, c, s.kinds);
+      if (check.ok) s.connect(c);
+      else toast(check.reason, "error");
+      return;
+    }
+    if (fromSource && hit?.closest(".react-flow__pane")) {
+      openQuickAdd({ after: state.fromNode.id, at: screenToFlowPosition({ x: p.clientX, y: p.clientY }) });
+    }
+  };
+
+  // ---- clipboard
+
+  const copy = useCallback(async (cut: boolean) => {
+    const s = useCanvasStore.getState();
+    const payload = cut ? s.cutSelection() : s.copySelection();
+    if (!payload) return;
+    await writeClipboard(serializeClipboard(payload));
+    toast(`${cut ? "Cut" : "Copied"} ${plural(payload.nodes.length, "node")}`, "success");
+  }, []);
+
+  const paste = useCallback(async () => {
+    const texts = await readClipboardCandidates();
+    const s = useCanvasStore.getState();
+    let reason = "The clipboard is empty.";
+    for (const text of texts) {
+      const r = parseClipboard(text, s.kinds);
+      if (!r.ok) {
+        if (text === texts[0]) reason = r.reason;
+        continue;
+      }
+      // Paste beside the originals when they are in view, else in the middle of the view.
+      const b = boundsOf(r.payload.nodes)!;
+      const v = visibleFlowRect();
+      const inView = !v || (b.x < v.x + v.width && b.x + b.width > v.x && b.y < v.y + v.height && b.y + b.height > v.y);
+      const at = inView || !v ? undefined : { x: v.x + v.width / 2, y: v.y + v.height / 2 };
+      const ids = useCanvasStore.getState().paste(r.payload, at, useCanvasPrefs.getState().snapToGrid ? GRID : 1);
+      if (ids.length) toast(`Pasted ${plural(ids.length, "node")}`, "success");
+      return;
+    }
+    toast(reason, "error");
+  }, [visibleFlowRect]);
+
+  // ---- auto-layout
+
+  const fit = useCallback(() => void fitView({ ...FIT_VIEW_OPTIONS, duration: 250 }), [fitView]);
+
+  const runLayout = useCallback(async () => {
+    const s = useCanvasStore.getState();
+    if (s.nodes.length === 0 || layingOut) return;
+    setLayingOut(true);
+    try {
+      const { layoutGraph } = await import("./layout");
+      const positions = await layoutGraph({ nodes: s.nodes, edges: s.edges }, useCanvasPrefs.getState().snapToGrid ? GRID : 1);
+      if (useCanvasStore.getState().moveNodes(positions, "Auto-layout")) requestAnimationFrame(() => fit());
+      else toast("The graph is already laid out.");
+    } catch (e) {
+      toast(`Auto-layout failed: ${errorMessage(e)}`, "error");
+    } finally {
+      setLayingOut(false);
+    }
+  }, [fit, layingOut]);
+
+  // ---- keyboard
+
+  const run = useCallback(
+    (action: ShortcutAction, e?: KeyboardEvent): boolean => {
+      const s = useCanvasStore.getState();
+      const prefs = useCanvasPrefs.getState();
+      switch (action) {
+        case "quickAdd":
+          openQuickAdd();
+          return true;
+        case "undo":
+          if (!s.dragging) s.undo();
+          return true;
+        case "redo":
+          if (!s.dragging) s.redo();
+          return true;
+        case "copy":
+        case "cut":
+          if (!s.nodes.some((n) => n.selected)) return false; // let the browser copy selected text
+          void copy(action === "cut");
+          return true;
+        case "paste":
+          void paste();
+          return true;
+        case "duplicate":
+          s.duplicateSelection();
+          return true;
+        case "selectAll":
+          s.selectAll();
+          return true;
+        case "delete":
+          s.deleteSelection();
+          return true;
+        case "deselect":
+          s.clearSelection();
+          return true;
+        case "nudge": {
+          // A focused node handles arrows itself (React Flow); this moves a selection made with the box or Ctrl+A.
+          const step = (prefs.snapToGrid ? GRID : 5) * (e?.shiftKey ? 4 : 1);
+          const dir: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+          const [dx, dy] = dir[e?.key ?? ""] ?? [0, 0];
+          return s.nudgeSelection(dx * step, dy * step);
+        }
+        case "rename": {
+          const selected = s.nodes.filter((n) => n.selected);
+          if (selected.length === 1) s.requestRename(selected[0].id);
+          return true;
+        }
+        case "fit":
+          fit();
+          return true;
+        case "zoomIn":
+          void zoomIn({ duration: 150 });
+          return true;
+        case "zoomOut":
+          void zoomOut({ duration: 150 });
+          return true;
+        case "zoomReset":
+          void zoomTo(1, { duration: 150 });
+          return true;
+        case "layout":
+          void runLayout();
+          return true;
+        case "snap":
+          prefs.setSnapToGrid(!prefs.snapToGrid);
+          toast(`Snap to grid ${prefs.snapToGrid ? "off" : "on"}`);
+          return true;
+        case "toolSelect":
+          prefs.setTool("select");
+          return true;
+        case "toolPan":
+          prefs.setTool("pan");
+          return true;
+        case "save":
+          onSave();
+          return true;
+        case "help":
+          setSheetOpen(true);
+          return true;
+      }
+    },
+    [copy, paste, fit, zoomIn, zoomOut, zoomTo, runLayout, openQuickAdd, onSave],
+  );
+
+  const modalOpen = quickAdd !== null || sheetOpen;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return;
+      const action = shortcutFor(e);
+      if (!action) return;
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      // Dialogs own their keys; only saving reaches through.
+      if ((modalOpen || target?.closest("[role=dialog],[role=alertdialog]")) && action !== "save") return;
+      // Tab keeps moving focus between controls; on the canvas (or nowhere) it opens quick-add.
+      if (e.key === "Tab" && target && target !== document.body && !wrapper.current?.contains(target)) return;
+      if (e.key === "Tab" && target?.closest("button, a, input, select, textarea, .react-flow__controls")) return;
+      if (run(action, e)) e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [run, modalOpen]);
+
+  const closeQuickAdd = () => {
+    setQuickAdd(null);
+    wrapper.current?.focus({ preventScroll: true });
+  };
+
+  const anchor = quickAdd?.after ? nodes.find((n) => n.id === quickAdd.after) : undefined;
+  const anchorKind = anchor ? useCanvasStore.getState().kinds[anchor.data.kind] : undefined;
+  const selectTool = tool === "select";
 
   return (
-    <div className="canvas-flow" ref={wrapper}>
+    <div className="canvas-flow" ref={wrapper} tabIndex={-1} data-tool={tool}>
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onNodeDragStop={endDrag}
+        onNodeClick={onNodeClick}
+        onSelectionDragStop={endDrag}
         onConnect={connect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
-        deleteKeyCode={DELETE_KEYS}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        selectionOnDrag={selectTool}
+        selectionMode={SelectionMode.Partial}
+        panOnDrag={selectTool ? PAN_BUTTONS_SELECT_TOOL : true}
+        panOnScroll
+        panActivationKeyCode="Space"
         colorMode="dark"
-        snapToGrid
+        snapToGrid={snapToGrid}
         snapGrid={SNAP}
         zoomOnDoubleClick={false}
         onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
@@ -274,21 +571,45 @@ function Flow({ dropRef, revealRef }: { dropRef: RefObject<DropFn>; revealRef: R
         maxZoom={2}
         proOptions={PRO_OPTIONS}
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.6} />
-        <Controls showInteractive={false} />
+        <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.6} />
+        <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
         {nodes.length > 0 && <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} nodeBorderRadius={4} />}
       </ReactFlow>
-      {nodes.length === 0 && (
+      <CanvasToolbar
+        onQuickAdd={() => openQuickAdd()}
+        onLayout={() => void runLayout()}
+        layingOut={layingOut}
+        onFit={fit}
+        onHelp={() => setSheetOpen(true)}
+      />
+      {nodes.length === 0 && !quickAdd && (
         <div className="canvas-hint">
           <Icon name="zap" size={18} />
           <div>
-            <strong>Start with a trigger.</strong> Click a node in the palette, or drag it onto the canvas.
+            <strong>Start with a trigger.</strong> Press <kbd className="kbd">Tab</kbd> to search nodes, or click or drag one from the
+            palette.
           </div>
         </div>
       )}
+      {quickAdd && (
+        <QuickAdd
+          kinds={kindList}
+          after={anchor ? { label: anchor.data.label, hasOutput: anchorKind?.hasOutput ?? true } : null}
+          onPick={pickQuickAdd}
+          onClose={closeQuickAdd}
+        />
+      )}
+      {sheetOpen && <ShortcutSheet onClose={() => setSheetOpen(false)} />}
     </div>
   );
 }
+
+/** A plain click on one node of a multi-selection selects just that node (as in Figma); React Flow keeps them all. */
+const onNodeClick: NodeMouseHandler<FlowNode> = (e, node) => {
+  if (e.shiftKey || e.metaKey || e.ctrlKey) return;
+  const s = useCanvasStore.getState();
+  if (s.nodes.some((n) => n.selected && n.id !== node.id) || s.edges.some((x) => x.selected)) s.selectNodes([node.id]);
+};
 
 const isValidConnection: IsValidConnection = (c) => {
   const s = useCanvasStore.getState();

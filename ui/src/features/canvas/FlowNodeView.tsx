@@ -1,5 +1,5 @@
-// Owns how one workflow node renders on the canvas: category stripe, icon, label (double-click to rename), handles.
-import { memo, useState, type CSSProperties, type KeyboardEvent } from "react";
+// Owns how one workflow node renders on the canvas: category stripe, icon, label (double-click or F2 to rename), handles.
+import { memo, useEffect, useState, type CSSProperties, type KeyboardEvent } from "react";
 import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { Icon } from "../../shared/icons";
 import { categoryStyle } from "./kindStyle";
@@ -9,6 +9,14 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const info = useCanvasStore((s) => s.kinds[data.kind]);
   const renameNode = useCanvasStore((s) => s.renameNode);
   const [draft, setDraft] = useState<string | null>(null);
+  // F2 on the selected node asks for the label editor through the store.
+  const renameSeq = useCanvasStore((s) => (s.renameRequest?.id === id ? s.renameRequest.seq : 0));
+  useEffect(() => {
+    if (renameSeq === 0) return;
+    setDraft(data.label);
+    useCanvasStore.setState({ renameRequest: null }); // consumed: a remount must not reopen the editor
+    // Only a new request opens the editor; label changes while it is open must not reset the draft.
+  }, [renameSeq]);
   const style = categoryStyle(info?.category);
   const hasInput = info?.hasInput ?? true;
   const hasOutput = info?.hasOutput ?? true;

@@ -1,4 +1,4 @@
-// Owns the pure graph edits of the canvas (add, connect, move, delete, rename, load, save shape); no React, no I/O.
+// Owns the pure graph edits of the canvas (add, connect, move, delete, rename, select, placement, load, save shape); no React, no I/O.
 import type { Edge, Node } from "@xyflow/react";
 import type { JsonValue, NodeKindInfo, Position, WorkflowDoc, WorkflowGraph } from "../../ipc";
 
@@ -98,8 +98,10 @@ export function canConnect(graph: CanvasGraph, c: ConnectionLike, kinds?: KindLo
   if (!source || !target) return { ok: false, reason: "Both ends must be nodes on the canvas." };
   if (source.id === target.id) return { ok: false, reason: "A node can't be connected to itself." };
   if (kinds) {
-    if (kinds[source.data.kind]?.hasOutput === false) return { ok: false, reason: "That node has no output." };
-    if (kinds[target.data.kind]?.hasInput === false) return { ok: false, reason: "That node has no input." };
+    if (kinds[source.data.kind]?.hasOutput === false)
+      return { ok: false, reason: `“${source.data.label}” has no output: nothing can connect from it.` };
+    if (kinds[target.data.kind]?.hasInput === false)
+      return { ok: false, reason: `“${target.data.label}” has no input: nothing can connect into it.` };
   }
   const sh = c.sourceHandle ?? null;
   const th = c.targetHandle ?? null;
@@ -161,4 +163,94 @@ export function renameNode(graph: CanvasGraph, id: string, label: string): Canva
     nodes: graph.nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, label: next } } : n)),
     edges: graph.edges,
   };
+}
+
+/** Moves several nodes at once; positions equal to the current ones are no change. */
+export function moveNodes(graph: CanvasGraph, positions: ReadonlyMap<string, Position>): CanvasGraph {
+  let changed = false;
+  const nodes = graph.nodes.map((n) => {
+    const p = positions.get(n.id);
+    if (!p || (p.x === n.position.x && p.y === n.position.y)) return n;
+    changed = true;
+    return { ...n, position: { x: p.x, y: p.y } };
+  });
+  return changed ? { nodes, edges: graph.edges } : graph;
+}
+
+/** Removes the given nodes (with their edges) and the given edges, as one edit. */
+export function deleteElements(graph: CanvasGraph, nodeIds: Iterable<string>, edgeIds: Iterable<string>): CanvasGraph {
+  return deleteEdges(deleteNodes(graph, nodeIds), edgeIds);
+}
+
+/** Selects exactly these nodes (and no edge); objects whose flag doesn't change are kept. */
+export function selectOnly(graph: CanvasGraph, nodeIds: Iterable<string>): CanvasGraph {
+  const want = new Set(nodeIds);
+  return {
+    nodes: graph.nodes.map((n) => (!!n.selected === want.has(n.id) ? n : { ...n, selected: want.has(n.id) })),
+    edges: graph.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+  };
+}
+
+/** Selects every node and edge. */
+export function selectAll(graph: CanvasGraph): CanvasGraph {
+  return {
+    nodes: graph.nodes.map((n) => (n.selected ? n : { ...n, selected: true })),
+    edges: graph.edges.map((e) => (e.selected ? e : { ...e, selected: true })),
+  };
+}
+
+export type Rect = { x: number; y: number; width: number; height: number };
+
+export function nodeSize(n: FlowNode): { width: number; height: number } {
+  return { width: n.measured?.width ?? NODE_WIDTH, height: n.measured?.height ?? NODE_HEIGHT };
+}
+
+/** The box around the nodes, or null for none. */
+export function boundsOf(nodes: readonly { position: Position; measured?: { width?: number; height?: number } }[]): Rect | null {
+  if (nodes.length === 0) return null;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const n of nodes) {
+    x0 = Math.min(x0, n.position.x);
+    y0 = Math.min(y0, n.position.y);
+    x1 = Math.max(x1, n.position.x + (n.measured?.width ?? NODE_WIDTH));
+    y1 = Math.max(y1, n.position.y + (n.measured?.height ?? NODE_HEIGHT));
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+const GAP = 24;
+
+/** True when a node placed at p would overlap (or nearly touch) a node of the graph. */
+export function isOccupied(graph: CanvasGraph, p: Position): boolean {
+  return graph.nodes.some((n) => {
+    const s = nodeSize(n);
+    return (
+      p.x < n.position.x + s.width + GAP &&
+      n.position.x < p.x + NODE_WIDTH + GAP &&
+      p.y < n.position.y + s.height + GAP &&
+      n.position.y < p.y + NODE_HEIGHT + GAP
+    );
+  });
+}
+
+/** The free spot nearest to p: p itself, else straight below/above it, else further right. */
+export function freeSpotNear(graph: CanvasGraph, p: Position, step = NODE_HEIGHT + 2 * GAP): Position {
+  for (let col = 0; col < 20; col++) {
+    const x = p.x + col * (NODE_WIDTH + 2 * GAP);
+    for (let k = 0; k < 12; k++) {
+      const dy = k === 0 ? 0 : Math.ceil(k / 2) * step * (k % 2 === 1 ? 1 : -1);
+      const q = { x, y: p.y + dy };
+      if (!isOccupied(graph, q)) return q;
+    }
+  }
+  return p;
+}
+
+/** Where a node added after `anchor` goes: one column to its right, on its row if that is free. */
+export function positionAfter(graph: CanvasGraph, anchor: FlowNode): Position {
+  const x = anchor.position.x + nodeSize(anchor).width + 60;
+  return freeSpotNear(graph, { x, y: anchor.position.y });
 }

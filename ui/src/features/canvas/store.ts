@@ -1,12 +1,32 @@
-// Owns the canvas state (zustand): the open workflow, its nodes/edges, node kinds, the dirty flag and saving.
+// Owns the canvas state (zustand): the open workflow, its nodes/edges, node kinds, undo/redo history, selection,
+// clipboard edits, the dirty flag and saving.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
 import { api, type NodeKindInfo, type Position, type WorkflowDoc, type WorkflowGraph, type WorkflowSummary } from "../../ipc";
 import { uuidv7 } from "../../shared/uuidv7";
+import { extractSubgraph, pasteOffset, pasteSubgraph, type ClipboardPayload } from "./clipboard";
 import * as G from "./graph";
 import type { CanvasGraph, ConnectionLike, FlowEdge, FlowNode, KindLookup } from "./graph";
 
 export * from "./graph";
+
+/** Undo steps kept; the oldest are dropped beyond this. */
+export const HISTORY_LIMIT = 200;
+
+/**
+ * One undo step: the graph as it was before an edit. Graphs are immutable, so a snapshot is two array references;
+ * `content` identifies the graph's content (selection and measurements aside) and tells whether it was saved.
+ */
+export type HistoryEntry = { nodes: FlowNode[]; edges: FlowEdge[]; content: number; label: string };
+
+type DragSession = { nodes: FlowNode[]; edges: FlowEdge[]; content: number };
+
+export type AddNodeOptions = {
+  /** Place right of this node and connect it to the new node when the kinds allow. */
+  after?: string | null;
+  /** Select the new node alone (default true). */
+  select?: boolean;
+};
 
 export type CanvasState = {
   summary: WorkflowSummary | null;
@@ -16,85 +36,303 @@ export type CanvasState = {
   kindList: NodeKindInfo[];
   /** True when the canvas differs from the last loaded/saved document. */
   dirty: boolean;
-  /** Bumped by every graph edit; lets a save tell whether edits happened while it ran. */
+  /** Bumped by every graph change (edits, undo, redo); autosave debounces on it. */
   revision: number;
+  /** Identifies the current graph content; `savedContent` is the one last loaded or saved. */
+  content: number;
+  savedContent: number;
   saving: boolean;
+  /** A node drag is in progress (its moves become one undo step when it ends). */
+  dragging: boolean;
+  past: HistoryEntry[];
+  future: HistoryEntry[];
+  /** Ask a node to open its label editor (F2); `seq` makes repeated requests distinct. */
+  renameRequest: { id: string; seq: number } | null;
 
   setKinds: (kinds: NodeKindInfo[]) => void;
   load: (doc: WorkflowDoc) => void;
   reset: () => void;
-  addNode: (kind: string, position?: Position) => string;
+  addNode: (kind: string, position?: Position, options?: AddNodeOptions) => string;
   connect: (connection: ConnectionLike) => boolean;
   moveNode: (id: string, position: Position) => void;
+  /** Moves several nodes as one undo step (auto-layout uses this). */
+  moveNodes: (positions: ReadonlyMap<string, Position>, label?: string) => boolean;
   deleteNodes: (ids: string[]) => void;
   deleteEdges: (ids: string[]) => void;
+  /** Moves the selected nodes by (dx, dy) as one undo step. */
+  nudgeSelection: (dx: number, dy: number) => boolean;
+  /** Deletes the selected nodes (with their edges) and the selected edges as one undo step. */
+  deleteSelection: () => boolean;
   renameNode: (id: string, label: string) => void;
+  requestRename: (id: string) => void;
+
+  selectAll: () => void;
+  selectNodes: (ids: string[]) => void;
+  clearSelection: () => void;
+  selectedNodeIds: () => string[];
+
+  /** The selected nodes and the edges between them in the clipboard format, or null when no node is selected. */
+  copySelection: () => ClipboardPayload | null;
+  /** Like copySelection, then deletes the selection (one undo step). */
+  cutSelection: () => ClipboardPayload | null;
+  /** Adds the payload with fresh ids, selected; `at` centres it there. Returns the new node ids. */
+  paste: (payload: ClipboardPayload, at?: Position, grid?: number) => string[];
+  /** Copies and pastes the selection in one step, beside the originals. */
+  duplicateSelection: () => string[];
+
+  undo: () => boolean;
+  redo: () => boolean;
+  /** Ends an open drag session (also called from React Flow's drag-stop as a safety net). */
+  endDrag: () => void;
+
   onNodesChange: (changes: NodeChange<FlowNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
   toGraph: () => WorkflowGraph;
-  /** Saves through the IPC and loads the returned document (unless edits were made meanwhile). */
+  /** Saves through the IPC; the canvas stays as it is (history too), and is clean unless edited meanwhile. */
   save: () => Promise<WorkflowDoc | null>;
 };
 
-const initial = {
-  summary: null,
-  nodes: [] as FlowNode[],
-  edges: [] as FlowEdge[],
-  dirty: false,
-  revision: 0,
-  saving: false,
+let contentSeq = 0;
+const nextContent = () => ++contentSeq;
+
+const cleared = () => {
+  const content = nextContent();
+  return {
+    nodes: [] as FlowNode[],
+    edges: [] as FlowEdge[],
+    dirty: false,
+    content,
+    savedContent: content,
+    saving: false,
+    dragging: false,
+    past: [] as HistoryEntry[],
+    future: [] as HistoryEntry[],
+    renameRequest: null,
+  };
+};
+
+const pushCapped = (list: HistoryEntry[], entry: HistoryEntry): HistoryEntry[] => {
+  const next = list.length >= HISTORY_LIMIT ? list.slice(list.length - HISTORY_LIMIT + 1) : list.slice();
+  next.push(entry);
+  return next;
 };
 
 export const useCanvasStore = create<CanvasState>()((set, get) => {
-  /** Applies a pure edit; marks the canvas dirty only if the graph actually changed. */
-  const edit = (f: (g: CanvasGraph) => CanvasGraph): boolean => {
-    const { nodes, edges, revision } = get();
-    const before: CanvasGraph = { nodes, edges };
+  let drag: DragSession | null = null;
+  /** Bumped by load/reset, so a save that finishes after the canvas was reloaded doesn't touch it. */
+  let generation = 0;
+
+  /** Closes a drag session: its moves become one "Move" step (none when the nodes ended where they started). */
+  const finishDrag = () => {
+    const start = drag;
+    if (!start) return;
+    drag = null;
+    const s = get();
+    const startAt = new Map(start.nodes.map((n) => [n.id, n.position]));
+    const moved = s.nodes.some((n) => {
+      const p = startAt.get(n.id);
+      return p && (p.x !== n.position.x || p.y !== n.position.y);
+    });
+    if (!moved) {
+      set({ dragging: false, content: start.content, dirty: start.content !== s.savedContent, revision: s.revision + 1 });
+      return;
+    }
+    set({
+      dragging: false,
+      past: pushCapped(s.past, { nodes: start.nodes, edges: start.edges, content: start.content, label: "Move" }),
+      future: [],
+    });
+  };
+
+  /**
+   * Applies a pure edit as one undo step labelled `label`; returns false (and records nothing) when the graph did not
+   * change. An open drag is closed first, so it stays a step of its own.
+   */
+  const commit = (label: string, f: (g: CanvasGraph) => CanvasGraph): boolean => {
+    finishDrag();
+    const s = get();
+    const before: CanvasGraph = { nodes: s.nodes, edges: s.edges };
     const after = f(before);
     if (after === before) return false;
-    set({ nodes: after.nodes, edges: after.edges, dirty: true, revision: revision + 1 });
+    const content = nextContent();
+    set({
+      nodes: after.nodes,
+      edges: after.edges,
+      content,
+      dirty: content !== s.savedContent,
+      revision: s.revision + 1,
+      past: pushCapped(s.past, { nodes: s.nodes, edges: s.edges, content: s.content, label }),
+      future: [],
+    });
     return true;
   };
 
+  /** Puts a snapshot back, keeping the sizes React Flow measured for nodes that are still on the canvas. */
+  const restore = (snap: HistoryEntry) => {
+    const s = get();
+    const measured = new Map(s.nodes.map((n) => [n.id, n.measured]));
+    const nodes = snap.nodes.map((n) => {
+      const m = measured.get(n.id);
+      return m && m !== n.measured ? { ...n, measured: m } : n;
+    });
+    return { nodes, edges: snap.edges, content: snap.content, dirty: snap.content !== s.savedContent, revision: s.revision + 1 };
+  };
+
+  const selectedIds = () => get().nodes.filter((n) => n.selected).map((n) => n.id);
+
+  const pasteAs = (label: string, payload: ClipboardPayload, at?: Position, grid?: number): string[] => {
+    let ids: string[] = [];
+    commit(label, (g) => {
+      const offset = pasteOffset(g, payload, at, grid);
+      const r = pasteSubgraph(g, payload, () => uuidv7(), offset, get().kinds);
+      ids = r.nodeIds;
+      return r.graph;
+    });
+    return ids;
+  };
+
   return {
-    ...initial,
+    summary: null,
+    ...cleared(),
+    revision: 0,
     kinds: {},
     kindList: [],
 
     setKinds: (list) => set({ kindList: list, kinds: Object.fromEntries(list.map((k) => [k.kind, k])) }),
 
     load: (doc) => {
+      drag = null;
+      generation++;
       const g = G.fromDoc(doc.graph);
-      set((s) => ({ summary: doc.summary, nodes: g.nodes, edges: g.edges, dirty: false, revision: s.revision + 1 }));
+      set((s) => ({ ...cleared(), summary: doc.summary, nodes: g.nodes, edges: g.edges, revision: s.revision + 1 }));
     },
 
-    reset: () => set((s) => ({ ...initial, revision: s.revision + 1 })),
+    reset: () => {
+      drag = null;
+      generation++;
+      set((s) => ({ ...cleared(), summary: null, revision: s.revision + 1 }));
+    },
 
-    addNode: (kind, position) => {
+    addNode: (kind, position, options = {}) => {
       const id = uuidv7();
-      const label = get().kinds[kind]?.label ?? kind;
-      edit((g) => G.addNode(g, { id, kind, label, position: position ?? G.nextFreePosition(g) }));
+      const { kinds, nodes } = get();
+      const label = kinds[kind]?.label ?? kind;
+      const anchor = options.after ? nodes.find((n) => n.id === options.after) : undefined;
+      commit("Add node", (g) => {
+        const at = position ?? (anchor ? G.positionAfter(g, anchor) : G.nextFreePosition(g));
+        let next = G.addNode(g, { id, kind, label, position: at });
+        if (anchor) next = G.connect(next, { source: anchor.id, target: id }, uuidv7(), kinds);
+        return options.select === false ? next : G.selectOnly(next, [id]);
+      });
       return id;
     },
 
-    connect: (c) => edit((g) => G.connect(g, c, uuidv7(), get().kinds)),
+    connect: (c) => commit("Connect", (g) => G.connect(g, c, uuidv7(), get().kinds)),
 
-    moveNode: (id, position) => void edit((g) => G.moveNode(g, id, position)),
+    moveNode: (id, position) => void commit("Move", (g) => G.moveNode(g, id, position)),
 
-    deleteNodes: (ids) => void edit((g) => G.deleteNodes(g, ids)),
+    moveNodes: (positions, label = "Move") => commit(label, (g) => G.moveNodes(g, positions)),
 
-    deleteEdges: (ids) => void edit((g) => G.deleteEdges(g, ids)),
+    deleteNodes: (ids) => void commit("Delete", (g) => G.deleteNodes(g, ids)),
 
-    renameNode: (id, label) => void edit((g) => G.renameNode(g, id, label)),
+    deleteEdges: (ids) => void commit("Disconnect", (g) => G.deleteEdges(g, ids)),
+
+    nudgeSelection: (dx, dy) => {
+      const positions = new Map(get().nodes.flatMap((n) => (n.selected ? [[n.id, { x: n.position.x + dx, y: n.position.y + dy }]] : [])));
+      return positions.size > 0 && get().moveNodes(positions);
+    },
+
+    deleteSelection: () => {
+      const { nodes, edges } = get();
+      const nodeIds = nodes.filter((n) => n.selected).map((n) => n.id);
+      const edgeIds = edges.filter((e) => e.selected).map((e) => e.id);
+      const label = nodeIds.length ? "Delete" : "Disconnect";
+      return commit(label, (g) => G.deleteElements(g, nodeIds, edgeIds));
+    },
+
+    renameNode: (id, label) => void commit("Rename", (g) => G.renameNode(g, id, label)),
+
+    requestRename: (id) => set((s) => ({ renameRequest: { id, seq: (s.renameRequest?.seq ?? 0) + 1 } })),
+
+    selectAll: () => set((s) => G.selectAll({ nodes: s.nodes, edges: s.edges })),
+    selectNodes: (ids) => set((s) => G.selectOnly({ nodes: s.nodes, edges: s.edges }, ids)),
+    clearSelection: () => set((s) => G.selectOnly({ nodes: s.nodes, edges: s.edges }, [])),
+    selectedNodeIds: selectedIds,
+
+    copySelection: () => extractSubgraph({ nodes: get().nodes, edges: get().edges }, selectedIds()),
+
+    cutSelection: () => {
+      const payload = get().copySelection();
+      if (!payload) return null;
+      const ids = payload.nodes.map((n) => n.id);
+      commit("Cut", (g) => G.deleteNodes(g, ids));
+      return payload;
+    },
+
+    paste: (payload, at, grid) => pasteAs("Paste", payload, at, grid),
+
+    duplicateSelection: () => {
+      const payload = get().copySelection();
+      return payload ? pasteAs("Duplicate", payload) : [];
+    },
+
+    undo: () => {
+      finishDrag();
+      const s = get();
+      const entry = s.past[s.past.length - 1];
+      if (!entry) return false;
+      set({
+        ...restore(entry),
+        past: s.past.slice(0, -1),
+        future: [...s.future, { nodes: s.nodes, edges: s.edges, content: s.content, label: entry.label }],
+      });
+      return true;
+    },
+
+    redo: () => {
+      finishDrag();
+      const s = get();
+      const entry = s.future[s.future.length - 1];
+      if (!entry) return false;
+      set({
+        ...restore(entry),
+        future: s.future.slice(0, -1),
+        past: pushCapped(s.past, { nodes: s.nodes, edges: s.edges, content: s.content, label: entry.label }),
+      });
+      return true;
+    },
+
+    endDrag: finishDrag,
 
     onNodesChange: (changes) => {
       const removed = changes.flatMap((c) => (c.type === "remove" ? [c.id] : []));
       if (removed.length) get().deleteNodes(removed);
+
+      const moves = new Map<string, Position>();
+      let draggingNow = false;
       for (const c of changes) {
-        if (c.type === "position" && c.position) get().moveNode(c.id, c.position);
+        if (c.type !== "position" || !c.position) continue;
+        moves.set(c.id, c.position);
+        draggingNow ||= !!c.dragging;
       }
-      // Selection, dimensions and drag flags are view state: applied, never dirty.
-      const view = changes.filter((c) => c.type === "select" || c.type === "dimensions" || c.type === "position");
+      if (moves.size) {
+        if (draggingNow || drag) {
+          // Inside a drag every pixel updates the canvas, but only the drag as a whole is an undo step.
+          const s = get();
+          drag ??= { nodes: s.nodes, edges: s.edges, content: s.content };
+          const next = G.moveNodes({ nodes: s.nodes, edges: s.edges }, moves);
+          if (next.nodes !== s.nodes) {
+            const content = nextContent();
+            set({ nodes: next.nodes, content, dirty: true, revision: s.revision + 1, dragging: true });
+          } else if (!s.dragging) set({ dragging: true });
+          if (!draggingNow) finishDrag();
+        } else {
+          get().moveNodes(moves); // keyboard nudges: one step each
+        }
+      }
+
+      // Selection and dimensions are view state: applied, never an edit.
+      const view = changes.filter((c) => c.type === "select" || c.type === "dimensions");
       if (view.length) set((s) => ({ nodes: applyNodeChanges(view, s.nodes) }));
     },
 
@@ -108,24 +346,26 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
     toGraph: () => G.toGraph({ nodes: get().nodes, edges: get().edges }),
 
     save: async () => {
-      const { summary, saving, revision } = get();
+      const { summary, saving, content } = get();
       if (!summary || saving) return null;
+      const started = generation;
       set({ saving: true });
       try {
         const doc = await api.workflowSaveGraph(summary.id, get().toGraph());
-        if (get().summary?.id !== doc.summary.id) return doc; // navigated away meanwhile
-        if (get().revision === revision) {
-          const selected = new Set(get().nodes.filter((n) => n.selected).map((n) => n.id));
-          get().load(doc);
-          if (selected.size)
-            set((s) => ({ nodes: s.nodes.map((n) => (selected.has(n.id) ? { ...n, selected: true } : n)) }));
-        } else {
-          set({ summary: doc.summary }); // keep the newer edits, still dirty
-        }
+        if (generation !== started) return doc; // navigated away or reloaded meanwhile
+        set((s) => ({ summary: doc.summary, savedContent: content, dirty: s.content !== content }));
         return doc;
       } finally {
         set({ saving: false });
       }
     },
   };
+});
+
+/** Undo/redo availability and labels, for toolbars. */
+export const historySelector = (s: CanvasState) => ({
+  canUndo: s.past.length > 0,
+  canRedo: s.future.length > 0,
+  undoLabel: s.past[s.past.length - 1]?.label ?? null,
+  redoLabel: s.future[s.future.length - 1]?.label ?? null,
 });

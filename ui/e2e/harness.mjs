@@ -1,0 +1,202 @@
+// Browser-test harness: serves the BUILT UI (ui/dist) from a tiny static server on a free port and drives Debian's
+// Chromium with playwright-core. The app runs on its in-memory backend (no Tauri), so IPC is replaced only at the
+// ui/src/ipc boundary. Environment: CHROMIUM (default /usr/bin/chromium).
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = path.join(UI_DIR, 'dist');
+export const DEMO_WORKFLOW_ID = '01920000-0000-7000-8000-00000000d001';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+};
+
+/** Serves ui/dist on 127.0.0.1 at a free port. */
+export async function startServer(root = DIST) {
+  if (!fs.existsSync(path.join(root, 'index.html'))) {
+    throw new Error(`${root}/index.html is missing: build the UI first (npm run build)`);
+  }
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+}
+
+/**
+ * A fresh page at 1280×800. `clipboard: true` grants clipboard read/write (the system clipboard path); without it the
+ * page is denied, which exercises the in-memory fallback. Page errors fail the test that reads `page.errors`.
+ */
+export async function newPage(browser, { clipboard = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  if (clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.errors.push(m.text());
+  });
+  return page;
+}
+
+export const tid = (id) => `[data-testid="${id}"]`;
+export const NODE = tid('canvas-node');
+export const nodeOfKind = (kind) => `${NODE}[data-kind="${kind}"]`;
+export const EDGE = '.react-flow__edge';
+export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+/** Opens the app on the in-memory backend, at a hash route; `query` adds backend options (e.g. "failSave=database"). */
+export async function openApp(page, baseUrl, route = '/workflows', { seed = true, query = '' } = {}) {
+  const params = [seed ? 'seed=demo' : '', query].filter(Boolean).join('&');
+  await page.goto(`${baseUrl}${params ? `?${params}` : ''}#${route}`);
+}
+
+/** Opens the seeded demo workflow (6 nodes, 5 edges) and waits until its nodes are drawn. */
+export async function openDemo(page, baseUrl) {
+  await openApp(page, baseUrl, `/workflows/${DEMO_WORKFLOW_ID}`);
+  await page.waitForSelector(tid('save-graph'));
+  await waitCount(page, NODE, 6);
+}
+
+/** Creates an empty workflow through the list page and opens it. */
+export async function createAndOpen(page, baseUrl, name) {
+  await openApp(page, baseUrl, '/workflows');
+  await page.fill(tid('new-workflow-name'), name);
+  await page.click(tid('create-workflow'));
+  const row = `${tid('workflow-row')}[data-name="${name}"]`;
+  await page.click(`${row} ${tid('workflow-open')}`);
+  await page.waitForSelector(tid('save-graph'));
+}
+
+export async function count(page, selector) {
+  return page.locator(selector).count();
+}
+
+/** Waits until exactly n elements match (Playwright selectors, so :text-is() and :has() work). */
+export async function waitCount(page, selector, n, timeout = 5000) {
+  const until = Date.now() + timeout;
+  let got = await count(page, selector);
+  while (got !== n) {
+    if (Date.now() > until) throw new Error(`expected ${n} × ${selector}, found ${got}`);
+    await page.waitForTimeout(25);
+    got = await count(page, selector);
+  }
+}
+
+export async function waitText(page, selector, text, timeout = 5000) {
+  await page
+    .waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [selector, text], { timeout })
+    .catch(async () => {
+      const got = await page.locator(selector).first().textContent().catch(() => null);
+      throw new Error(`expected ${selector} to read "${text}", it reads "${got}"`);
+    });
+}
+
+/** Node ids currently selected, via the DOM (React Flow marks them .selected). */
+export async function selectedNodeIds(page) {
+  return page.$$eval('.react-flow__node.selected [data-node-id]', (els) => els.map((e) => e.getAttribute('data-node-id')));
+}
+
+export async function nodeIds(page) {
+  return page.$$eval('[data-node-id]', (els) => els.map((e) => e.getAttribute('data-node-id')));
+}
+
+export async function centre(page, selector) {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} has no box`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Drags with the mouse in small steps (React Flow and d3-drag need intermediate moves). */
+export async function drag(page, from, to, { steps = 12, modifiers = [] } = {}) {
+  for (const m of modifiers) await page.keyboard.down(m);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 2, from.y + 2);
+  await page.mouse.move(to.x, to.y, { steps });
+  await page.mouse.up();
+  for (const m of modifiers) await page.keyboard.up(m);
+}
+
+/** A point on the empty canvas pane (the top-left area of the flow, below the toolbar). */
+export async function emptyCanvasPoint(page, dx = 40, dy = 80) {
+  const box = await page.locator('.react-flow__pane').boundingBox();
+  return { x: box.x + dx, y: box.y + dy };
+}
+
+/** Flow positions of the nodes by id, read from React Flow's transforms. */
+export async function flowPositions(page) {
+  return page.$$eval('.react-flow__node', (els) =>
+    Object.fromEntries(
+      els.map((el) => {
+        const m = /translate\(\s*(-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(el.style.transform);
+        return [el.getAttribute('data-id'), m ? { x: Number(m[1]), y: Number(m[2]) } : null];
+      }),
+    ),
+  );
+}
+
+/** The canvas node whose label reads `label`. */
+export const nodeByLabel = (page, label) =>
+  page.locator(NODE).filter({ has: page.locator(`${tid('node-label')}`, { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+
+/** Labels of all nodes, sorted. */
+export async function labels(page) {
+  return (await page.$$eval(tid('node-label'), (els) => els.map((e) => e.textContent))).sort();
+}
+
+/** True when no two nodes' boxes overlap on screen. */
+export async function noOverlaps(page) {
+  return page.$$eval('.react-flow__node', (els) => {
+    const boxes = els.map((e) => e.getBoundingClientRect());
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) return false;
+      }
+    return true;
+  });
+}
