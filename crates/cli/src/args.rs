@@ -50,6 +50,20 @@ impl Args {
         }
     }
 
+    /// `--name value` or `--name=value` when given; `None` when absent.
+    pub fn optional(&mut self, name: &str) -> Result<Option<String>, UsageError> {
+        let prefix = format!("{name}=");
+        if self
+            .rest
+            .iter()
+            .any(|a| a == name || a.starts_with(&prefix))
+        {
+            self.required(name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     pub fn flag(&mut self, name: &str) -> bool {
         match self.rest.iter().position(|a| a == name) {
             Some(i) => {
@@ -98,6 +112,17 @@ mod tests {
             Some("acme")
         );
         assert!(args("--typo 1").finish().is_err());
+    }
+
+    #[test]
+    fn optional_values_may_be_absent_but_not_empty() {
+        assert_eq!(args("run f.json").optional("--input").ok(), Some(None));
+        let mut a = args("run f.json --events jsonl");
+        assert_eq!(
+            a.optional("--events").ok().flatten().as_deref(),
+            Some("jsonl")
+        );
+        assert!(args("run --events").optional("--events").is_err());
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! The `neuroflow` command line: database migration and team administration.
+//! The `neuroflow` command line: running and validating graph files, database migration and
+//! team administration.
 
 mod args;
+mod workflow;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -14,9 +16,15 @@ const USAGE: &str = "\
 neuroflow — NeuroFlow Studio command line
 
 USAGE:
+    neuroflow run FILE.json [--input JSON] [--events pretty|jsonl|none]
+    neuroflow validate FILE.json
     neuroflow db migrate --database-url URL
     neuroflow admin create-user --database-url URL --email EMAIL --org SLUG
                                 --role OWNER|ADMIN|MEMBER|VIEWER --password-stdin
+
+run executes a graph file (docs/GRAPH-FORMAT.md): the output JSON goes to stdout, events to
+stderr (pretty by default). API keys come from the environment variables that nodes name in
+apiKeyEnv. validate prints every problem of a graph file and exits 1 if there is any.
 
 URL is a Postgres URL (postgres://user:password@host:port/db) or a SQLite file path.
 create-user makes the organization if it is missing, the user, the membership and the
@@ -54,12 +62,17 @@ fn main() -> ExitCode {
             eprintln!("neuroflow: {message}");
             ExitCode::FAILURE
         }
+        Err(Failure::Cancelled) => {
+            eprintln!("neuroflow: the run was cancelled");
+            ExitCode::from(130)
+        }
     }
 }
 
 enum Failure {
     Usage(UsageError),
     Run(String),
+    Cancelled,
 }
 
 impl From<UsageError> for Failure {
@@ -81,7 +94,20 @@ fn run_err(e: impl std::fmt::Display) -> Failure {
 
 async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
     let mut args = Args::new(argv, &["--password-stdin"]);
-    let group = args.positional("a command (db, admin)")?;
+    let group = args.positional("a command (run, validate, db, admin)")?;
+    match group.as_str() {
+        "run" => return run_file(args).await,
+        "validate" => {
+            let path = args.positional("a graph file")?;
+            args.finish()?;
+            return match workflow::validate(std::path::Path::new(&path)).await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(Failure::Run(format!("{path} is not a valid graph"))),
+                Err(message) => Err(Failure::Run(message)),
+            };
+        }
+        _ => {}
+    }
     let action = args.positional("a subcommand")?;
     match (group.as_str(), action.as_str()) {
         ("db", "migrate") => {
@@ -127,6 +153,30 @@ async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
         }
         _ => Err(UsageError(format!("unknown command '{group} {action}'")).into()),
     }
+}
+
+async fn run_file(mut args: Args) -> Result<(), Failure> {
+    // Options first: a JSON value given to --input must not be taken for the file.
+    let input = args.optional("--input")?;
+    let style = match args.optional("--events")? {
+        None => workflow::EventStyle::Pretty,
+        Some(s) => workflow::EventStyle::parse(&s).ok_or_else(|| {
+            UsageError(format!("--events must be pretty, jsonl or none, not '{s}'"))
+        })?,
+    };
+    let path = args.positional("a graph file")?;
+    args.finish()?;
+    let input = match input {
+        None => serde_json::Value::Null,
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| Failure::Run(format!("--input is not JSON: {e}")))?,
+    };
+    workflow::run(std::path::Path::new(&path), input, style)
+        .await
+        .map_err(|f| match f {
+            workflow::RunFailure::Failed(message) => run_err(message),
+            workflow::RunFailure::Cancelled => Failure::Cancelled,
+        })
 }
 
 async fn connect(url: &str) -> Result<Db, Failure> {

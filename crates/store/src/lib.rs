@@ -5,6 +5,7 @@ mod error;
 mod repo;
 pub(crate) mod value;
 
+pub mod executions;
 pub mod local;
 pub mod pg_admin;
 pub mod workflows;

@@ -776,3 +776,104 @@ async fn migrations_are_idempotent_and_keep_data() {
     assert_eq!(id, again, "the local organization and user are made once");
     db.close().await;
 }
+
+contract!(
+    executions_are_stored_with_agent_calls_and_counters,
+    |t: common::TestDb| async move {
+        use neuroflow_model::ExecutionStatus;
+        use neuroflow_store::executions::ExecutionOutcome;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let w = s.workflow_create(actor, "Runs").await.expect("workflow");
+        let agent: AiAgent = s
+            .insert(&sample::<AiAgent>(
+                Some(t.org),
+                json!({"status": "IDLE", "createdBy": t.user}),
+            ))
+            .await
+            .expect("agent");
+
+        let started = s
+            .execution_start(actor, w.id, json!({"ticket": 7}))
+            .await
+            .expect("start");
+        assert_eq!(started.status, ExecutionStatus::Running);
+        let running = s.execution_list(actor, None, 50, 0).await.expect("list");
+        assert_eq!(running.len(), 1);
+        assert_eq!(running[0].status, ExecutionStatus::Running);
+
+        let call = sample::<AgentExecution>(
+            Some(t.org),
+            json!({"agentId": agent.id, "workflowExecutionId": started.id, "status": "COMPLETED", "tokensUsed": 42}),
+        );
+        let outcome = ExecutionOutcome {
+            status: ExecutionStatus::Completed,
+            finished_at: chrono::Utc::now(),
+            duration_ms: 12,
+            tokens_used: 42,
+            cost: 0.0021,
+            output_data: Some(json!([{"answer": "ok"}])),
+            logs: json!([{"nodeId": "n1", "status": "succeeded"}]),
+            error: None,
+        };
+        let done = s
+            .execution_finish(actor, started.id, outcome.clone(), vec![call])
+            .await
+            .expect("finish");
+        assert_eq!(done.status, ExecutionStatus::Completed);
+        assert_eq!(done.tokens_used, 42);
+        let again = s.execution_get(actor, started.id).await.expect("get");
+        assert_eq!(again.output_data, Some(json!([{"answer": "ok"}])));
+        assert_eq!(again.logs, json!([{"nodeId": "n1", "status": "succeeded"}]));
+        assert_eq!(
+            s.execution_agent_calls(actor, started.id)
+                .await
+                .expect("calls")
+                .len(),
+            1
+        );
+        let wf: Workflow = s.get(Some(t.org), w.id).await.expect("workflow");
+        assert_eq!(wf.execution_count, 1);
+        assert!(wf.last_executed.is_some());
+
+        // Finishing twice is refused and changes nothing.
+        assert!(matches!(
+            s.execution_finish(actor, started.id, outcome, vec![]).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let wf: Workflow = s.get(Some(t.org), w.id).await.expect("workflow");
+        assert_eq!(wf.execution_count, 1);
+
+        // Newest first, filtered by workflow, invisible to another organization.
+        let second = s
+            .execution_start(actor, w.id, json!({}))
+            .await
+            .expect("start 2");
+        let list = s
+            .execution_list(actor, Some(w.id), 50, 0)
+            .await
+            .expect("list");
+        assert_eq!(
+            list.iter().map(|e| e.id).collect::<Vec<_>>(),
+            vec![second.id, started.id]
+        );
+        assert_eq!(list[1].workflow_name, "Runs");
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert!(s
+            .execution_list(other, None, 50, 0)
+            .await
+            .expect("other")
+            .is_empty());
+        assert!(matches!(
+            s.execution_get(other, started.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(s.execution_start(other, w.id, json!({})).await.is_err());
+    }
+);

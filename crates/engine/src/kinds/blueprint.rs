@@ -1,0 +1,41 @@
+//! `blueprint.call`: runs a tool blueprint as a sub-graph. The call's items go to the
+//! blueprint's input (or trigger) nodes; its output nodes give the result. A blueprint that
+//! calls itself, directly or through others, is refused.
+
+use std::sync::Arc;
+
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+use super::{NodeCall, NodeFuture, NodeOutput};
+use crate::scheduler::run_blueprint;
+
+/// How deep blueprint calls may nest, recursion aside.
+pub const MAX_DEPTH: usize = 16;
+
+pub fn blueprint_id(config: &Json) -> Option<Uuid> {
+    config
+        .get("blueprintId")
+        .and_then(Json::as_str)
+        .and_then(|s| s.parse().ok())
+}
+
+pub fn run(call: Arc<NodeCall>) -> NodeFuture {
+    Box::pin(async move {
+        let id = blueprint_id(call.config()).ok_or("config.blueprintId must be a blueprint id")?;
+        if call.run.blueprint_stack.contains(&id) {
+            return Err(format!("blueprint {id} calls itself: recursion is refused"));
+        }
+        if call.run.blueprint_stack.len() >= MAX_DEPTH {
+            return Err(format!("blueprint calls nest deeper than {MAX_DEPTH}"));
+        }
+        let blueprint = call.run.host.blueprint(id).await?;
+        call.log(format!("blueprint '{}'", blueprint.name));
+        let inner = run_blueprint(&call.run, id, blueprint.graph, call.items.clone()).await?;
+        Ok(NodeOutput {
+            ports: vec![(super::MAIN.to_string(), inner.items)],
+            tokens: inner.tokens,
+            cost: inner.cost,
+        })
+    })
+}

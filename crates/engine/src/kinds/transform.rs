@@ -1,0 +1,253 @@
+//! `data.transform`: reshapes items with a jq program (jaq), per item or once over all items.
+//! Filters that reach outside the data (`env`, `input`) are left out on purpose.
+
+use std::sync::Arc;
+
+use jaq_core::load::{Arena, File, Loader};
+use jaq_core::{data::JustLut, Compiler, Ctx, Vars};
+use jaq_json::Val;
+use serde_json::{Map, Number, Value as Json};
+
+use super::{NodeCall, NodeFuture, NodeOutput, NodeRun};
+
+/// A jq program that yields more items than this fails rather than filling memory.
+pub const MAX_JQ_OUTPUTS: usize = 100_000;
+
+/// Filters a graph must not reach: the process environment (where the CLI keeps API keys)
+/// and stdin. `halt` stays (the standard library uses it) but only ends the program.
+const DENIED: &[&str] = &["env", "input", "inputs"];
+
+type JqFilter = jaq_core::Filter<JustLut<Val>>;
+
+pub fn run(call: Arc<NodeCall>) -> NodeFuture {
+    Box::pin(async move {
+        // jq is CPU work that cannot yield: keep it off the scheduler's threads.
+        tokio::task::spawn_blocking(move || transform(&call))
+            .await
+            .map_err(|e| format!("the jq program stopped: {e}"))?
+    })
+}
+
+fn transform(call: &NodeCall) -> NodeRun {
+    let code = call
+        .str_config("expression")
+        .ok_or("config.expression must be a jq program")?;
+    let filter = compile(code)?;
+    let mut out = Vec::new();
+    match call.str_config("mode").unwrap_or("each") {
+        "each" => {
+            for item in call.items.iter() {
+                apply(&filter, item.clone(), &mut out)?;
+            }
+        }
+        "all" => {
+            let mut all = Vec::new();
+            apply(&filter, Json::Array(call.items.to_vec()), &mut all)?;
+            // A program over all items that returns one array gives those elements as items.
+            out = match <[Json; 1]>::try_from(all) {
+                Ok([Json::Array(items)]) => items,
+                Ok([single]) => vec![single],
+                Err(many) => many,
+            };
+        }
+        other => return Err(format!("config.mode '{other}' is not each or all")),
+    }
+    Ok(NodeOutput::main(out))
+}
+
+/// Parses and compiles a jq program; the message names what is wrong, on one line.
+pub fn compile(code: &str) -> Result<JqFilter, String> {
+    let defs = jaq_core::defs()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs());
+    let funs = jaq_core::funs()
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs())
+        .filter(|f| !DENIED.contains(&f.0));
+    let loader = Loader::new(defs);
+    let arena = Arena::default();
+    let modules = loader
+        .load(&arena, File { code, path: () })
+        .map_err(|errs| {
+            let detail = errs
+                .iter()
+                .map(|(_, e)| match e {
+                    jaq_core::load::Error::Io(_) => "modules cannot be loaded".to_string(),
+                    jaq_core::load::Error::Lex(v) => v
+                        .iter()
+                        .map(|(expect, at)| {
+                            format!("expected {} near '{}'", expect.as_str(), clip(at))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    jaq_core::load::Error::Parse(v) => v
+                        .iter()
+                        .map(|(expect, at)| {
+                            format!("expected {} near '{}'", expect.as_str(), clip(at))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            format!("the jq program does not parse: {detail}")
+        })?;
+    Compiler::default()
+        .with_funs(funs)
+        .compile(modules)
+        .map_err(|errs| {
+            let detail = errs
+                .iter()
+                .flat_map(|(_, es)| {
+                    es.iter()
+                        .map(|(name, what)| format!("{} '{}' is not defined", what.as_str(), name))
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            format!("the jq program does not compile: {detail}")
+        })
+}
+
+fn apply(filter: &JqFilter, input: Json, out: &mut Vec<Json>) -> Result<(), String> {
+    let input: Val = serde_json::from_value(input).map_err(|e| format!("item is not JSON: {e}"))?;
+    let ctx = Ctx::<JustLut<Val>>::new(&filter.lut, Vars::new([]));
+    for result in filter.id.run((ctx, input)) {
+        let value = result.map_err(|exn| match exn.get_err() {
+            Ok(err) => {
+                let text = err.to_string();
+                // `error("msg")` carries a JSON string: show the message, not its quotes.
+                let text = serde_json::from_str::<String>(&text).unwrap_or(text);
+                format!("jq error: {}", one_line(&text))
+            }
+            Err(_) => "the jq program stopped (halt or break outside a label)".to_string(),
+        })?;
+        if out.len() >= MAX_JQ_OUTPUTS {
+            return Err(format!(
+                "the jq program yielded more than {MAX_JQ_OUTPUTS} items"
+            ));
+        }
+        out.push(to_json(&value)?);
+    }
+    Ok(())
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(30).collect()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Results nested deeper than this are refused, as serde_json refuses such input: deeper
+/// values would overflow the stack when converted, stored or written.
+pub const MAX_DEPTH: usize = 128;
+
+/// jaq's value as JSON: byte strings become text, non-string keys their JSON text,
+/// non-finite numbers `null` (JSON has none).
+pub fn to_json(v: &Val) -> Result<Json, String> {
+    to_json_at(v, 0)
+}
+
+fn to_json_at(v: &Val, depth: usize) -> Result<Json, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "the jq program built a value nested deeper than {MAX_DEPTH}"
+        ));
+    }
+    Ok(match v {
+        Val::Null => Json::Null,
+        Val::Bool(b) => Json::Bool(*b),
+        Val::Num(n) => number(n),
+        Val::TStr(b) | Val::BStr(b) => Json::String(text(b)),
+        Val::Arr(items) => Json::Array(
+            items
+                .iter()
+                .map(|i| to_json_at(i, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Val::Obj(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Val::TStr(b) | Val::BStr(b) => text(b),
+                        other => other.to_string(),
+                    };
+                    Ok((key, to_json_at(v, depth + 1)?))
+                })
+                .collect::<Result<Map<_, _>, String>>()?,
+        ),
+    })
+}
+
+fn number(n: &jaq_json::Num) -> Json {
+    use jaq_json::Num;
+    match n {
+        Num::Int(i) => Json::Number(Number::from(*i as i64)),
+        Num::Float(f) => Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+        Num::BigInt(_) | Num::Dec(_) => {
+            let s = n.to_string();
+            s.parse::<i64>()
+                .map(|i| Json::Number(i.into()))
+                .ok()
+                .or_else(|| {
+                    s.parse::<f64>()
+                        .ok()
+                        .and_then(Number::from_f64)
+                        .map(Json::Number)
+                })
+                .unwrap_or(Json::String(s))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn jq(code: &str, input: Json) -> Result<Vec<Json>, String> {
+        let f = compile(code)?;
+        let mut out = Vec::new();
+        apply(&f, input, &mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn runs_jq_with_the_standard_library() {
+        assert_eq!(jq(".a + 1", json!({"a": 1})).expect("ok"), vec![json!(2)]);
+        assert_eq!(
+            jq("[.[] | select(. > 1)] | map(. * 2)", json!([1, 2, 3])).expect("ok"),
+            vec![json!([4, 6])]
+        );
+        assert_eq!(
+            jq("{x: .s | ascii_upcase}", json!({"s": "a"})).expect("ok"),
+            vec![json!({"x": "A"})]
+        );
+        assert_eq!(
+            jq(".[]", json!([1.5, "x", null])).expect("ok"),
+            vec![json!(1.5), json!("x"), json!(null)]
+        );
+    }
+
+    #[test]
+    fn errors_are_one_line_and_the_environment_is_out_of_reach() {
+        assert!(jq(".a |||", json!({}))
+            .expect_err("parse")
+            .contains("does not parse"));
+        assert!(jq("env", json!({}))
+            .expect_err("denied")
+            .contains("not defined"));
+        assert!(jq("halt", json!({})).is_err());
+        assert!(jq("error(\"boom\")", json!({}))
+            .expect_err("error")
+            .contains("boom"));
+        assert!(jq("repeat(1)", json!(null))
+            .expect_err("bounded")
+            .contains("more than"));
+    }
+}

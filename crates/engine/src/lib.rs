@@ -1,0 +1,26 @@
+//! The NeuroFlow workflow engine (tauri-free): node kinds, validation, the tokio scheduler,
+//! run events and results, previews, and the graph file format.
+
+pub mod cancel;
+pub mod events;
+pub mod file;
+pub mod host;
+pub mod kinds;
+pub mod limits;
+mod plan;
+pub mod result;
+mod run;
+mod scheduler;
+pub mod template;
+pub mod validate;
+
+pub use cancel::CancelToken;
+pub use events::{EventSender, NodeStatus, PortItems, RunEvent, RunStatus};
+pub use host::{
+    AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, NoHost, Secret,
+};
+pub use kinds::{catalog, KindInfo, PortInfo, PortType};
+pub use limits::RunLimits;
+pub use result::{AgentCallRecord, ExecutionRecord, NodeResult, RunResult};
+pub use run::{estimate, run, Estimate, NodeEstimate, RunMode, RunRefused, RunRequest};
+pub use validate::{validate, validate_with_host, Diagnostic, DiagnosticCode};

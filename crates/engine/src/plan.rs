@@ -1,0 +1,221 @@
+//! A validated graph made ready to run: nodes with their kind and settings, edges by index,
+//! and scopes — the top level and one per loop body — with each edge's role in them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use neuroflow_model::graph::Graph;
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+use crate::kinds::{self, KindSpec, ERROR_PORT};
+use crate::validate::{loop_body, port_name};
+
+pub(crate) struct PlanNode {
+    pub id: Uuid,
+    pub kind: &'static KindSpec,
+    pub label: String,
+    pub config: Json,
+    pub retries: u32,
+    pub retry_delay: Duration,
+    pub timeout: Option<Duration>,
+    pub pinned: Option<Arc<Vec<Json>>>,
+}
+
+pub(crate) struct PlanEdge {
+    pub source: usize,
+    pub source_port: String,
+    pub target: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EdgeRole {
+    /// Between two nodes of one scope.
+    Internal,
+    /// From a loop's `body` port into its body: fed once per item by the loop.
+    Seed,
+    /// From the body back into the loop's `next` port: collects an iteration's result.
+    Exit,
+}
+
+pub(crate) struct Scope {
+    pub members: Vec<usize>,
+    /// Per member (by local index): how many edges must resolve before it is ready.
+    pub in_count: Vec<u32>,
+    pub slots: usize,
+}
+
+pub(crate) struct Plan {
+    pub nodes: Vec<PlanNode>,
+    pub edges: Vec<PlanEdge>,
+    pub out_edges: Vec<Vec<usize>>,
+    pub in_edges: Vec<Vec<usize>>,
+    pub role: Vec<EdgeRole>,
+    /// Edge → its slot in the scope where it is resolved (Internal and Seed edges).
+    pub slot: Vec<usize>,
+    /// Node → its index among its scope's members.
+    pub local: Vec<usize>,
+    /// Node → the scope it runs in.
+    pub scope_of: Vec<usize>,
+    pub scopes: Vec<Scope>,
+    /// Loop node → the scope of its body.
+    pub loop_scope: HashMap<usize, usize>,
+    /// Node → whether its error port is connected (a failure then does not stop the run).
+    pub catches_errors: Vec<bool>,
+    /// Loop node → whether anything feeds its `next` port.
+    pub has_exit: Vec<bool>,
+}
+
+pub(crate) const TOP: usize = 0;
+
+fn settings(config: &Json) -> (u32, Duration, Option<Duration>, Option<Arc<Vec<Json>>>) {
+    let retries = config
+        .get("retries")
+        .and_then(Json::as_u64)
+        .unwrap_or(0)
+        .min(10) as u32;
+    let delay = Duration::from_millis(
+        config
+            .get("retryDelayMs")
+            .and_then(Json::as_u64)
+            .unwrap_or(500),
+    );
+    let timeout = config
+        .get("timeoutMs")
+        .and_then(Json::as_u64)
+        .filter(|&ms| ms > 0)
+        .map(Duration::from_millis);
+    let pinned = config
+        .get("pinned")
+        .and_then(Json::as_array)
+        .map(|items| Arc::new(items.clone()));
+    (retries, delay, timeout, pinned)
+}
+
+/// Builds the plan of a graph that passed validation; a graph that did not gets a
+/// one-line reason instead.
+pub(crate) fn plan(graph: &Graph) -> Result<Plan, String> {
+    let mut index: HashMap<Uuid, usize> = HashMap::with_capacity(graph.nodes.len());
+    let mut nodes = Vec::with_capacity(graph.nodes.len());
+    for (i, node) in graph.nodes.iter().enumerate() {
+        let kind =
+            kinds::kind(&node.kind).ok_or_else(|| format!("unknown node kind '{}'", node.kind))?;
+        let (retries, retry_delay, timeout, pinned) = settings(&node.config);
+        index.insert(node.id, i);
+        nodes.push(PlanNode {
+            id: node.id,
+            kind,
+            label: node.label.clone(),
+            config: node.config.clone(),
+            retries,
+            retry_delay,
+            timeout,
+            pinned,
+        });
+    }
+    let n = nodes.len();
+    let mut edges = Vec::with_capacity(graph.edges.len());
+    let mut out_edges = vec![Vec::new(); n];
+    let mut in_edges = vec![Vec::new(); n];
+    let mut adjacency: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut target_ports = Vec::with_capacity(graph.edges.len());
+    for (e, edge) in graph.edges.iter().enumerate() {
+        let (Some(&s), Some(&t)) = (index.get(&edge.source), index.get(&edge.target)) else {
+            return Err(format!(
+                "edge {} connects a node that is not in the graph",
+                edge.id
+            ));
+        };
+        edges.push(PlanEdge {
+            source: s,
+            source_port: port_name(&edge.source_handle).to_string(),
+            target: t,
+        });
+        target_ports.push(port_name(&edge.target_handle).to_string());
+        out_edges[s].push(e);
+        in_edges[t].push(e);
+        adjacency[s].push((e, t));
+    }
+    // Each node belongs to the innermost loop body that holds it, or to the top scope.
+    let loops: Vec<usize> = (0..n)
+        .filter(|&i| matches!(nodes[i].kind.runner, kinds::Runner::Loop))
+        .collect();
+    let bodies: Vec<(usize, std::collections::HashSet<usize>)> = loops
+        .iter()
+        .map(|&l| (l, loop_body(l, &adjacency, graph)))
+        .collect();
+    let mut scope_of = vec![TOP; n];
+    let mut loop_scope = HashMap::new();
+    for (k, (l, _)) in bodies.iter().enumerate() {
+        loop_scope.insert(*l, k + 1);
+    }
+    for (i, scope) in scope_of.iter_mut().enumerate() {
+        let innermost = bodies
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, body))| body.contains(&i))
+            .min_by_key(|(_, (_, body))| body.len());
+        if let Some((k, _)) = innermost {
+            *scope = k + 1;
+        }
+    }
+    let mut scopes: Vec<Scope> = (0..=bodies.len())
+        .map(|_| Scope {
+            members: Vec::new(),
+            in_count: Vec::new(),
+            slots: 0,
+        })
+        .collect();
+    let mut local = vec![0; n];
+    for (i, &s) in scope_of.iter().enumerate() {
+        local[i] = scopes[s].members.len();
+        scopes[s].members.push(i);
+        scopes[s].in_count.push(0);
+    }
+    let mut role = Vec::with_capacity(edges.len());
+    let mut slot = vec![usize::MAX; edges.len()];
+    let mut has_exit = vec![false; n];
+    let mut catches_errors = vec![false; n];
+    for (e, edge) in edges.iter().enumerate() {
+        let (s, t) = (edge.source, edge.target);
+        let r = if loop_scope.contains_key(&s) && edge.source_port == "body" {
+            EdgeRole::Seed
+        } else if loop_scope.contains_key(&t) && target_ports[e] == "next" {
+            has_exit[t] = true;
+            EdgeRole::Exit
+        } else {
+            EdgeRole::Internal
+        };
+        if edge.source_port == ERROR_PORT {
+            catches_errors[s] = true;
+        }
+        if r != EdgeRole::Exit {
+            let scope = scope_of[t];
+            if r == EdgeRole::Internal && scope_of[s] != scope {
+                return Err(format!(
+                    "edge {} crosses a loop body's boundary",
+                    graph.edges[e].id
+                ));
+            }
+            slot[e] = scopes[scope].slots;
+            scopes[scope].slots += 1;
+            scopes[scope].in_count[local[t]] += 1;
+        }
+        role.push(r);
+    }
+    Ok(Plan {
+        nodes,
+        edges,
+        out_edges,
+        in_edges,
+        role,
+        slot,
+        local,
+        scope_of,
+        scopes,
+        loop_scope,
+        catches_errors,
+        has_exit,
+    })
+}

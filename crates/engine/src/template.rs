@@ -1,0 +1,240 @@
+//! minijinja over items: which config strings are templates, compiling them once per node
+//! run and rendering them per item. `"{{ expr }}"` alone keeps the expression's JSON type.
+
+use std::sync::LazyLock;
+
+use minijinja::{Environment, Expression, Template, UndefinedBehavior, Value};
+use serde_json::Value as Json;
+
+/// Instruction budget of one render: a template that loops forever fails instead of hanging.
+const FUEL: u64 = 2_000_000;
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    // A missing field (or a field of a missing field) renders as nothing, as in n8n.
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
+    env.set_fuel(Some(FUEL));
+    env
+});
+
+/// The shared environment, borrowed for as long as the template source lives.
+fn env<'a>() -> &'a Environment<'a> {
+    &ENV
+}
+
+/// A config value with its templates compiled.
+pub enum Tpl<'a> {
+    Literal(&'a Json),
+    Expr(Expression<'a, 'a>),
+    Text(Template<'a, 'a>),
+    Array(Vec<Tpl<'a>>),
+    Object(Vec<(&'a str, Tpl<'a>)>),
+}
+
+fn one_line(e: impl std::fmt::Display) -> String {
+    e.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `s` holds template syntax at all.
+pub fn is_template(s: &str) -> bool {
+    s.contains("{{") || s.contains("{%")
+}
+
+/// The inner expression of a string that is exactly one `{{ … }}`.
+fn sole_expression(s: &str) -> Option<&str> {
+    let t = s.trim();
+    let inner = t.strip_prefix("{{")?.strip_suffix("}}")?;
+    if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") {
+        return None;
+    }
+    Some(inner.trim())
+}
+
+impl<'a> Tpl<'a> {
+    pub fn compile(value: &'a Json) -> Result<Self, String> {
+        Ok(match value {
+            Json::String(s) if is_template(s) => match sole_expression(s) {
+                Some(expr) => Tpl::Expr(env().compile_expression(expr).map_err(|e| {
+                    format!("template '{}' does not parse: {}", clip(s), one_line(e))
+                })?),
+                None => Tpl::Text(env().template_from_str(s).map_err(|e| {
+                    format!("template '{}' does not parse: {}", clip(s), one_line(e))
+                })?),
+            },
+            Json::Array(items) if contains_template(value) => {
+                Tpl::Array(items.iter().map(Tpl::compile).collect::<Result<_, _>>()?)
+            }
+            Json::Object(map) if contains_template(value) => Tpl::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((k.as_str(), Tpl::compile(v)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            other => Tpl::Literal(other),
+        })
+    }
+
+    /// The value itself when it holds no template.
+    pub fn literal(&self) -> Option<&'a Json> {
+        match self {
+            Tpl::Literal(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn render(&self, ctx: &Value) -> Result<Json, String> {
+        Ok(match self {
+            Tpl::Literal(v) => (*v).clone(),
+            Tpl::Expr(expr) => {
+                let v = expr
+                    .eval(ctx)
+                    .map_err(|e| format!("template failed: {}", one_line(e)))?;
+                to_json(&v)?
+            }
+            Tpl::Text(t) => Json::String(
+                t.render(ctx)
+                    .map_err(|e| format!("template failed: {}", one_line(e)))?,
+            ),
+            Tpl::Array(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|t| t.render(ctx))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Tpl::Object(fields) => Json::Object(
+                fields
+                    .iter()
+                    .map(|(k, t)| Ok(((*k).to_string(), t.render(ctx)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+        })
+    }
+
+    /// Renders to text: a string as it is, anything else as compact JSON.
+    pub fn render_text(&self, ctx: &Value) -> Result<String, String> {
+        Ok(match self.render(ctx)? {
+            Json::String(s) => s,
+            other => other.to_string(),
+        })
+    }
+}
+
+fn contains_template(value: &Json) -> bool {
+    match value {
+        Json::String(s) => is_template(s),
+        Json::Array(items) => items.iter().any(contains_template),
+        Json::Object(map) => map.values().any(contains_template),
+        _ => false,
+    }
+}
+
+/// Evaluates a bare minijinja expression (no braces), e.g. a condition.
+pub struct Condition<'a>(Expression<'a, 'a>);
+
+impl<'a> Condition<'a> {
+    pub fn compile(source: &'a str) -> Result<Self, String> {
+        let source = sole_expression(source).unwrap_or(source);
+        env()
+            .compile_expression(source)
+            .map(Condition)
+            .map_err(|e| {
+                format!(
+                    "expression '{}' does not parse: {}",
+                    clip(source),
+                    one_line(e)
+                )
+            })
+    }
+
+    pub fn test(&self, ctx: &Value) -> Result<bool, String> {
+        self.0
+            .eval(ctx)
+            .map(|v| v.is_true())
+            .map_err(|e| format!("expression failed: {}", one_line(e)))
+    }
+}
+
+/// The context templates see: `item` (the current item), `index`, and `input` (the run's input).
+pub fn item_context(item: &Json, index: usize, input: &Value) -> Value {
+    minijinja::context! {
+        item => Value::from_serialize(item),
+        json => Value::from_serialize(item),
+        index => index,
+        input => input.clone(),
+    }
+}
+
+pub fn to_value(json: &Json) -> Value {
+    Value::from_serialize(json)
+}
+
+fn to_json(v: &Value) -> Result<Json, String> {
+    if v.is_undefined() {
+        return Ok(Json::Null);
+    }
+    serde_json::to_value(v).map_err(|e| format!("template value is not JSON: {}", one_line(e)))
+}
+
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(60).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(t: &Json, item: Json) -> Json {
+        let tpl = Tpl::compile(t).expect("compiles");
+        tpl.render(&item_context(&item, 0, &Value::from(())))
+            .expect("renders")
+    }
+
+    #[test]
+    fn a_sole_expression_keeps_its_type_and_text_stays_text() {
+        assert_eq!(
+            render(&json!("{{ item.n + 1 }}"), json!({"n": 2})),
+            json!(3)
+        );
+        assert_eq!(
+            render(&json!("n={{ item.n }}"), json!({"n": 2})),
+            json!("n=2")
+        );
+        assert_eq!(
+            render(&json!({"a": ["{{ item.s | upper }}"]}), json!({"s": "x"})),
+            json!({"a": ["X"]})
+        );
+        assert_eq!(
+            render(&json!("{{ item.missing.deeper }}"), json!({})),
+            json!(null)
+        );
+        assert_eq!(render(&json!(7), json!({})), json!(7));
+    }
+
+    #[test]
+    fn bad_and_endless_templates_fail_with_a_message() {
+        let bad = json!("{{ item. }}");
+        assert!(Tpl::compile(&bad).is_err());
+        let endless = json!("{% for i in range(100000000) %}{{ i }}{% endfor %}");
+        let tpl = Tpl::compile(&endless).expect("compiles");
+        let err = tpl
+            .render(&item_context(&json!({}), 0, &Value::from(())))
+            .expect_err("fuel");
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn conditions_are_truthy_tests() {
+        let c = Condition::compile("item.amount > 100").expect("compiles");
+        let ctx = |n: i64| item_context(&json!({"amount": n}), 0, &Value::from(()));
+        assert!(c.test(&ctx(101)).expect("ok"));
+        assert!(!c.test(&ctx(5)).expect("ok"));
+        assert!(Condition::compile("{{ item.ok }}").is_ok());
+    }
+}
