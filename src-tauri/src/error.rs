@@ -11,6 +11,8 @@ pub enum ErrorCode {
     Conflict,
     DatabaseUnavailable,
     Database,
+    /// The OS keychain is unavailable, locked or refused: the UI offers session memory.
+    KeychainUnavailable,
     Internal,
 }
 

@@ -1,4 +1,4 @@
-//! NeuroFlow Studio's desktop shell: registers the commands and opens the local database.
+//! NeuroFlow Studio's desktop shell: registers the commands, opens the local database and probes the OS keychain.
 
 pub mod commands;
 pub mod error;
@@ -8,7 +8,7 @@ use tauri::Manager;
 use tauri_specta::{collect_commands, Builder};
 
 use crate::error::{AppError, ErrorCode};
-use crate::state::{open_local, AppState};
+use crate::state::{open_local, AppState, SecretsState};
 
 /// The command surface, shared by the app and the bindings exporter.
 pub fn specta_builder() -> Builder<tauri::Wry> {
@@ -22,6 +22,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::workflows::workflow_delete,
             commands::workflows::workflow_get,
             commands::workflows::workflow_save_graph,
+            commands::integrations::integration_list,
+            commands::integrations::integration_create,
+            commands::integrations::integration_update,
+            commands::integrations::integration_delete,
+            commands::integrations::integration_test,
+            commands::integrations::keychain_status,
+            commands::integrations::keychain_use_session_memory,
         ])
         .dangerously_cast_bigints_to_number()
         // One type per struct for both directions: the UI sends back exactly what it received.
@@ -52,6 +59,17 @@ pub fn run() {
                 eprintln!("neuroflow: {}", e.message);
             }
             app.manage(AppState(session));
+            let secrets = SecretsState::new();
+            // Probed in the background so a slow D-Bus activation cannot delay the window;
+            // the Integrations page asks again (keychain_status) when it opens.
+            let keychain = secrets.secrets();
+            tauri::async_runtime::spawn(async move {
+                let status = keychain.probe_async().await;
+                if !status.is_available() {
+                    eprintln!("neuroflow: {}", status.describe());
+                }
+            });
+            app.manage(secrets);
             Ok(())
         })
         .run(tauri::generate_context!());

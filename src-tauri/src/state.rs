@@ -1,7 +1,10 @@
-//! What the running app holds: the open local store and who is acting, or why it could not open.
+//! What the running app holds: the open local store and who is acting (or why it could not open), and where secrets are kept.
 
 use std::path::PathBuf;
+use std::sync::RwLock;
 
+use neuroflow_integrations::providers::ProviderHttp;
+use neuroflow_secrets::{SecretBackend, SecretStore};
 use neuroflow_store::local::{ensure_local_identity, LocalIdentity};
 use neuroflow_store::workflows::Actor;
 use neuroflow_store::{Db, Store};
@@ -46,4 +49,55 @@ pub async fn open_local(database_path: PathBuf) -> Result<Session, AppError> {
         identity,
         database_path,
     })
+}
+
+/// Where secrets go (the OS keychain, or this session's memory once the user agreed) and the
+/// HTTP client integrations share. Managed next to [`AppState`]: it works without a database.
+pub struct SecretsState {
+    store: RwLock<SecretStore>,
+    http: Result<ProviderHttp, AppError>,
+}
+
+impl SecretsState {
+    /// The OS keychain; switching to session memory needs the user's consent (see
+    /// `keychain_use_session_memory`), never happens by itself.
+    pub fn new() -> Self {
+        SecretsState {
+            store: RwLock::new(SecretStore::keychain()),
+            http: ProviderHttp::new()
+                .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string())),
+        }
+    }
+
+    /// The store in use now (clones share their backend, so session memory is one map).
+    pub fn secrets(&self) -> SecretStore {
+        // A poisoned lock only means a panic elsewhere while swapping one value for another.
+        self.store
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// From now until the app quits, secrets live in this process's memory only. Idempotent:
+    /// a second call keeps the secrets the first one's store already holds.
+    pub fn use_session_memory(&self) -> SecretStore {
+        let mut store = self
+            .store
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if store.backend() != SecretBackend::SessionMemory {
+            *store = SecretStore::session_memory();
+        }
+        store.clone()
+    }
+
+    pub fn http(&self) -> Result<ProviderHttp, AppError> {
+        self.http.clone()
+    }
+}
+
+impl Default for SecretsState {
+    fn default() -> Self {
+        Self::new()
+    }
 }

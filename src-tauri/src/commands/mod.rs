@@ -1,4 +1,5 @@
 //! Tauri commands, grouped by domain; each is a short adapter over the crates.
 
 pub mod app;
+pub mod integrations;
 pub mod workflows;

@@ -12,6 +12,18 @@ export const commands = {
 	workflowDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("workflow_delete", { id })),
 	workflowGet: (id: string) => typedError<WorkflowDoc, AppError>(__TAURI_INVOKE("workflow_get", { id })),
 	workflowSaveGraph: (id: string, graph: Graph) => typedError<WorkflowDoc, AppError>(__TAURI_INVOKE("workflow_save_graph", { id, graph })),
+	integrationList: () => typedError<IntegrationView[], AppError>(__TAURI_INVOKE("integration_list")),
+	integrationCreate: (draft: IntegrationDraft) => typedError<IntegrationView, AppError>(__TAURI_INVOKE("integration_create", { draft })),
+	integrationUpdate: (id: string, draft: IntegrationDraft) => typedError<IntegrationView, AppError>(__TAURI_INVOKE("integration_update", { id, draft })),
+	integrationDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("integration_delete", { id })),
+	integrationTest: (id: string) => typedError<IntegrationView, AppError>(__TAURI_INVOKE("integration_test", { id })),
+	/**  A fresh probe each time: the keychain may have been unlocked or started since. */
+	keychainStatus: () => typedError<KeychainStatusView, AppError>(__TAURI_INVOKE("keychain_status")),
+	/**
+	 *  The user's explicit consent to keep secrets in memory until the app quits. Refused while
+	 *  the keychain works: there is nothing to consent to then.
+	 */
+	keychainUseSessionMemory: () => typedError<KeychainStatusView, AppError>(__TAURI_INVOKE("keychain_use_session_memory")),
 };
 
 /* Types */
@@ -28,7 +40,40 @@ export type AppInfo = {
 	databasePath: string,
 };
 
-export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "database_unavailable" | "database" | "internal";
+/**
+ *  Secrets entered in the Add/Edit form, tagged by provider. A field that is `null` or empty
+ *  keeps what is saved (the form never shows saved secrets, so it cannot send them back).
+ */
+export type CredentialsInput = {
+	provider: "SLACK",
+} & SlackCredentialsInput | {
+	provider: "GMAIL",
+} & GmailCredentialsInput | {
+	provider: "WEBHOOK",
+} & WebhookCredentialsInput | {
+	provider: "HTTP",
+} & HttpCredentialsInput;
+
+export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "database_unavailable" | "database" | 
+/**  The OS keychain is unavailable, locked or refused: the UI offers session memory. */
+"keychain_unavailable" | "internal";
+
+export type GmailCredentialsInput = {
+	accessToken: SecretInput | null,
+	refreshToken: SecretInput | null,
+	clientSecret: SecretInput | null,
+};
+
+export type GmailSettings = {
+	/**  The mailbox the tokens belong to; when set, a connection test checks it. */
+	email: string | null,
+	/**  The OAuth client's id (public by OAuth's design; its secret is a credential). */
+	clientId: string | null,
+	/**  `null` means https://gmail.googleapis.com. */
+	apiBaseUrl: string | null,
+	/**  `null` means https://oauth2.googleapis.com/token. */
+	tokenEndpoint: string | null,
+};
 
 export type Graph = {
 	nodes: GraphNode[],
@@ -51,6 +96,95 @@ export type GraphNode = {
 	config: Value,
 };
 
+export type HttpAuthKind = "NONE" | 
+/**  `Authorization: Bearer <token>`. */
+"BEARER" | 
+/**  `Authorization: Basic base64(username:password)`. */
+"BASIC" | 
+/**  `<header name>: <key>`. */
+"API_KEY";
+
+export type HttpCredentialsInput = {
+	bearerToken: SecretInput | null,
+	password: SecretInput | null,
+	apiKey: SecretInput | null,
+};
+
+export type HttpSettings = {
+	baseUrl: string,
+	auth: HttpAuthKind,
+	/**  Basic auth's user name. */
+	username: string | null,
+	/**  The API-key header, e.g. `X-API-Key`. */
+	headerName: string | null,
+	/**  What a connection test GETs, appended to the base URL; `/` when empty. */
+	testPath: string,
+};
+
+/**  What the Add/Edit form sends. */
+export type IntegrationDraft = {
+	name: string,
+	settings: IntegrationSettings,
+	/**  The secrets typed in the form; `null`, or a field left empty, keeps what is saved. */
+	credentials: CredentialsInput | null,
+};
+
+/**  Provider of an external connection (the source names Slack, Gmail, webhook and HTTP). */
+export type IntegrationProvider = "SLACK" | "GMAIL" | "WEBHOOK" | "HTTP";
+
+/**
+ *  An integration's settings, tagged by provider. Nothing here is secret: it is stored in the
+ *  database, synced, and sent to the UI; credentials travel separately (`CredentialsInput`).
+ */
+export type IntegrationSettings = {
+	provider: "SLACK",
+} & SlackSettings | {
+	provider: "GMAIL",
+} & GmailSettings | {
+	provider: "WEBHOOK",
+} & WebhookSettings | {
+	provider: "HTTP",
+} & HttpSettings;
+
+export type IntegrationStatus = "CONNECTED" | "DISCONNECTED" | "ERROR" | "TESTING";
+
+/**
+ *  One integration as the Integrations page shows it. There is deliberately no field that
+ *  could carry a secret, a masked secret or a fingerprint: only two booleans about them.
+ */
+export type IntegrationView = {
+	id: string,
+	name: string,
+	provider: IntegrationProvider,
+	settings: IntegrationSettings,
+	status: IntegrationStatus,
+	lastTested: string | null,
+	/**  Why the last test failed, in one line (never containing a credential). */
+	lastError: string | null,
+	/**  The OAuth scopes the credentials were last seen to grant (Slack, Gmail). */
+	scopes: string[],
+	credentialExpiresAt: string | null,
+	/**  Credentials were saved for this integration (on some device). */
+	hasCredentials: boolean,
+	/**  This device's keychain (or session memory) holds them; false when none were saved. */
+	credentialsOnThisDevice: boolean,
+	createdAt: string,
+	updatedAt: string,
+};
+
+export type KeychainState = "available" | 
+/**  Reachable but locked: saving shows the system's unlock prompt. */
+"locked" | "unavailable";
+
+/**  Whether secrets can be saved, and where they go now. */
+export type KeychainStatusView = {
+	state: KeychainState,
+	/**  What the state means, for under the banner's title (which the UI words by `state`). */
+	message: string,
+	/**  Secrets are kept in this process's memory (the user agreed), gone when the app quits. */
+	sessionMemory: boolean,
+};
+
 /**  One entry of the palette: what a node kind is and which sides it connects on. */
 export type NodeKindInfo = {
 	kind: string,
@@ -66,7 +200,36 @@ export type Position = {
 	y: number,
 };
 
+/**
+ *  A secret typed by a person, on its way from the UI to the keychain.
+ * 
+ *  Deserializes from a JSON string straight into a `Secret` (redacted in every format, wiped
+ *  on drop) and deliberately implements no `Serialize`: it can arrive over IPC but never leave.
+ */
+export type SecretInput = string;
+
+export type SlackCredentialsInput = {
+	/**  A bot token, `xoxb-…`. */
+	botToken: SecretInput | null,
+};
+
+export type SlackSettings = {
+	/**  `null` means https://slack.com/api. */
+	apiBaseUrl: string | null,
+	/**  Where the Slack node posts when it names no channel, e.g. `#alerts`. */
+	defaultChannel: string | null,
+};
+
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+export type WebhookCredentialsInput = {
+	/**  Key of the `X-NeuroFlow-Signature` HMAC; without one, requests go unsigned. */
+	signingSecret: SecretInput | null,
+};
+
+export type WebhookSettings = {
+	url: string,
+};
 
 export type WorkflowDoc = {
 	summary: WorkflowSummary,

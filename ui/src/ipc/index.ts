@@ -1,6 +1,6 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { commands } from "./bindings";
-import type { AppError, ErrorCode } from "./bindings";
+import type { AppError, ErrorCode, IntegrationDraft, KeychainState } from "./bindings";
 import type { Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
 
@@ -8,8 +8,17 @@ export type {
   AppError,
   AppInfo,
   ErrorCode,
+  CredentialsInput,
   GraphEdge,
   GraphNode,
+  HttpAuthKind,
+  IntegrationDraft,
+  IntegrationProvider,
+  IntegrationSettings,
+  IntegrationStatus,
+  IntegrationView,
+  KeychainState,
+  KeychainStatusView,
   NodeKindInfo,
   Position,
   WorkflowDoc,
@@ -24,6 +33,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "conflict",
   "database_unavailable",
   "database",
+  "keychain_unavailable",
   "internal",
 ];
 
@@ -74,8 +84,8 @@ function inTauri(): boolean {
 }
 
 /**
- * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?latency=300` shape the
- * in-memory backend.
+ * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?latency=300`,
+ * `?keychain=available` shape the in-memory backend.
  */
 function memoryOptionsFromUrl(): MemoryOptions {
   if (typeof window === "undefined") return {};
@@ -87,8 +97,11 @@ function memoryOptionsFromUrl(): MemoryOptions {
     failAppInfo: ERROR_CODES.find((c) => c === fail),
     failSaveGraph: ERROR_CODES.find((c) => c === q.get("failSave")),
     latencyMs: Number.isFinite(latency) && latency > 0 ? latency : undefined,
+    keychain: KEYCHAIN_STATES.find((k) => k === q.get("keychain")),
   };
 }
+
+const KEYCHAIN_STATES: readonly KeychainState[] = ["available", "locked", "unavailable"];
 
 let backend: Backend | null = null;
 
@@ -116,6 +129,13 @@ export const api = {
   workflowDelete: (id: string) => unwrap(current().workflowDelete(id)),
   workflowGet: (id: string) => unwrap(current().workflowGet(id)),
   workflowSaveGraph: (id: string, graph: WorkflowGraph) => unwrap(current().workflowSaveGraph(id, graph)),
+  integrationList: () => unwrap(current().integrationList()),
+  integrationCreate: (draft: IntegrationDraft) => unwrap(current().integrationCreate(draft)),
+  integrationUpdate: (id: string, draft: IntegrationDraft) => unwrap(current().integrationUpdate(id, draft)),
+  integrationDelete: (id: string) => unwrap(current().integrationDelete(id)),
+  integrationTest: (id: string) => unwrap(current().integrationTest(id)),
+  keychainStatus: () => unwrap(current().keychainStatus()),
+  keychainUseSessionMemory: () => unwrap(current().keychainUseSessionMemory()),
 };
 
 export { DEMO_WORKFLOW_ID } from "./memory";

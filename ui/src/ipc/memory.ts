@@ -4,6 +4,7 @@ import type {
   AppInfo,
   ErrorCode,
   GraphEdge,
+  KeychainState,
   GraphNode,
   NodeKindInfo,
   WorkflowDoc,
@@ -12,6 +13,7 @@ import type {
 } from "./bindings";
 import type { Result, WorkflowGraph } from "./wire";
 import { isUuidV7, uuidv7 } from "../shared/uuidv7";
+import { createMemoryIntegrations } from "./memoryIntegrations";
 
 /** The shape every backend (generated Tauri bindings or this fake) has. */
 export type Backend = typeof commands;
@@ -27,6 +29,8 @@ export type MemoryOptions = {
   latencyMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** What the fake keychain reports; a browser has none, so "unavailable" by default. */
+  keychain?: KeychainState;
 };
 
 export const DEMO_WORKFLOW_ID = "01920000-0000-7000-8000-00000000d001";
@@ -217,6 +221,13 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         touch(row);
         return { summary: row.summary, graph: row.graph };
       }),
+    ...createMemoryIntegrations({
+      run,
+      fail: (code, message) => new Fail(code, message),
+      now,
+      validateName,
+      keychain: options.keychain ?? "unavailable",
+    }),
   };
 
   if (options.seed === "demo") seedDemo(create, rows);

@@ -1,0 +1,437 @@
+//! The canary test: unique canary secrets go through create, test (including a Gmail token refresh and servers that echo secrets back), list, get, edit, error paths and delete; afterwards the canary is in none of the SQLite files (main, -wal, -shm), the IPC DTO JSON, the error messages, nor the process's log output.
+//!
+//! The flow runs in a child process so that everything it prints, from any code, is captured.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use hmac::{Hmac, Mac};
+use neuroflow_integrations::{
+    CredentialsInput, HttpAuthKind, IntegrationDraft, IntegrationView, KeychainStatusView,
+    SecretInput, SlackCredentialsInput, WebhookSettings,
+};
+use neuroflow_model::IntegrationStatus;
+use neuroflow_secrets::SecretStore;
+use sha2::Sha256;
+use uuid::Uuid;
+
+const CANARY_ENV: &str = "NEUROFLOW_INTEGRATIONS_CANARY";
+const DIR_ENV: &str = "NEUROFLOW_INTEGRATIONS_CANARY_DIR";
+const DONE: &str = "NEUROFLOW-INTEGRATIONS-CANARY-DONE";
+const SNAPSHOT: &str = "while-open";
+
+#[test]
+fn the_canary_appears_in_no_database_file_dto_error_or_log() {
+    let canary = format!("canary{}", Uuid::now_v7().simple());
+    let dir = std::env::temp_dir().join(format!("neuroflow-canary-{}", Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let output = Command::new(std::env::current_exe().expect("test binary"))
+        .args(["canary_flow", "--exact", "--nocapture", "--test-threads=1"])
+        .env(CANARY_ENV, &canary)
+        .env(DIR_ENV, &dir)
+        .output()
+        .expect("run the canary flow");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let cleanup = ScratchDir(dir.clone());
+    assert!(
+        output.status.success() && stdout.contains(DONE),
+        "the canary flow failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+
+    // Logs: everything the process printed.
+    for (name, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+        assert!(
+            !text.contains(&canary),
+            "the canary is in the child's {name}:\n{text}"
+        );
+    }
+    // Positive controls: the log lines and DTO dumps are there, so the capture worked.
+    assert!(stderr.contains("test: CONNECTED"), "{stderr}");
+    assert!(stderr.contains("test: ERROR"), "{stderr}");
+    assert!(
+        stderr.contains("the access token was refreshed"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("DTO {\"id\""), "{stdout}");
+    assert!(stdout.contains("ERROR-MESSAGE "), "{stdout}");
+
+    // The database files, as they were while open (with the -wal) and after closing.
+    let files = database_files(&dir);
+    assert!(
+        files.iter().any(|f| f.to_string_lossy().ends_with("-wal")),
+        "expected a -wal snapshot among {files:?}"
+    );
+    let mut all_bytes = Vec::new();
+    for file in &files {
+        let bytes = std::fs::read(file).expect("read database file");
+        assert!(
+            !contains(&bytes, canary.as_bytes()),
+            "the canary is in {}",
+            file.display()
+        );
+        all_bytes.extend_from_slice(&bytes);
+    }
+    // …and they are the right files: the integrations' names and references are in them.
+    assert!(
+        contains(&all_bytes, b"Canary Slack"),
+        "names not found in {files:?}"
+    );
+    assert!(
+        contains(&all_bytes, b"keychain:org/"),
+        "references not found in {files:?}"
+    );
+    drop(cleanup);
+}
+
+fn database_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for base in [dir.to_owned(), dir.join(SNAPSHOT)] {
+        for suffix in ["", "-wal", "-shm"] {
+            let path = base.join(format!("neuroflow.db{suffix}"));
+            if path.exists() {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+struct ScratchDir(PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Collects what the app would send over IPC or show, and checks each for the canary.
+struct Outputs {
+    canary: String,
+}
+
+impl Outputs {
+    fn dto(&self, view: &IntegrationView) {
+        let json = serde_json::to_string(view).expect("DTO JSON");
+        assert!(
+            !json.contains(&self.canary),
+            "the canary is in a DTO: {json}"
+        );
+        println!("DTO {json}");
+    }
+
+    fn error(&self, message: impl std::fmt::Display + std::fmt::Debug) {
+        let (display, debug) = (message.to_string(), format!("{message:?}"));
+        assert!(
+            !display.contains(&self.canary) && !debug.contains(&self.canary),
+            "the canary is in an error: {debug}"
+        );
+        println!("ERROR-MESSAGE {display}");
+    }
+}
+
+/// The flow itself: a no-op unless the parent test started this process for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn canary_flow() {
+    let (Ok(canary), Some(dir)) = (std::env::var(CANARY_ENV), std::env::var_os(DIR_ENV)) else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let out = Outputs {
+        canary: canary.clone(),
+    };
+    let fx = Fixture::in_dir(keychain(), &dir).await;
+    let service = fx.service();
+    let secret = |what: &str| format!("{what}-{canary}");
+
+    // Stand-ins; two of them echo what they were sent back in their errors.
+    let slack_token = secret("xoxb");
+    let slack_ok = {
+        let token = slack_token.clone();
+        StandIn::start(move |r| {
+            if r.header("authorization") == Some(format!("Bearer {token}").as_str()) {
+                Reply::json(200, serde_json::json!({"ok": true, "team": "Acme"}))
+            } else {
+                Reply::json(
+                    200,
+                    serde_json::json!({"ok": false, "error": "invalid_auth"}),
+                )
+            }
+        })
+        .await
+    };
+    let slack_echo = StandIn::start(|r| {
+        let sent = r.header("authorization").unwrap_or_default().to_owned();
+        Reply::json(
+            200,
+            serde_json::json!({"ok": false, "error": format!("invalid_auth {sent}")}),
+        )
+    })
+    .await;
+    let fresh_token = secret("ya29-fresh");
+    let google = {
+        let fresh = fresh_token.clone();
+        StandIn::start(move |r| match r.target.as_str() {
+            "/token" => Reply::json(200, serde_json::json!({"access_token": fresh, "expires_in": 3600})),
+            "/revoked/token" => Reply::json(
+                400,
+                serde_json::json!({"error": "invalid_grant", "error_description": format!("refresh token {} revoked", r.form_value("refresh_token").unwrap_or_default())}),
+            ),
+            _ if r.header("authorization") == Some(format!("Bearer {fresh}").as_str()) => {
+                Reply::json(200, serde_json::json!({"emailAddress": "ops@example.com"}))
+            }
+            _ => Reply::status(401),
+        })
+        .await
+    };
+    let hook = StandIn::start(|_| Reply::status(204)).await;
+    let api = StandIn::start(|r| match r.target.as_str() {
+        "/health" => Reply::status(200),
+        _ => Reply::status(401),
+    })
+    .await;
+
+    let mut views = Vec::new();
+    views.push(
+        fx.create(slack_draft(
+            "Canary Slack",
+            &slack_ok.url("/api"),
+            Some(&slack_token),
+        ))
+        .await,
+    );
+    views.push(
+        fx.create(slack_draft(
+            "Canary Slack echo",
+            &slack_echo.url("/api"),
+            Some(&secret("xoxb-echo")),
+        ))
+        .await,
+    );
+    views.push(
+        fx.create(gmail_draft(
+            "Canary Gmail",
+            GmailDraft {
+                api_base: &google.url(""),
+                token_endpoint: &google.url("/token"),
+                email: None,
+                access_token: Some(&secret("ya29-old")),
+                refresh_token: Some(&secret("1//refresh")),
+                client_secret: Some(&secret("GOCSPX")),
+            },
+        ))
+        .await,
+    );
+    views.push(
+        fx.create(gmail_draft(
+            "Canary Gmail revoked",
+            GmailDraft {
+                api_base: &google.url(""),
+                token_endpoint: &google.url("/revoked/token"),
+                email: None,
+                access_token: None,
+                refresh_token: Some(&secret("1//revoked")),
+                client_secret: Some(&secret("GOCSPX-2")),
+            },
+        ))
+        .await,
+    );
+    views.push(
+        fx.create(webhook_draft(
+            "Canary hook",
+            &hook.url("/in"),
+            Some(&secret("whsec")),
+        ))
+        .await,
+    );
+    views.push(
+        fx.create(IntegrationDraft {
+            name: "Canary API key".into(),
+            settings: http_settings(&api.url(""), HttpAuthKind::ApiKey),
+            credentials: http_credentials(None, None, Some(&secret("key"))),
+        })
+        .await,
+    );
+    views.push(
+        fx.create(IntegrationDraft {
+            name: "Canary basic".into(),
+            settings: http_settings(&api.url("/private"), HttpAuthKind::Basic),
+            credentials: http_credentials(None, Some(&secret("pw")), None),
+        })
+        .await,
+    );
+    for view in &views {
+        out.dto(view);
+    }
+
+    // Tests: some connect, some fail (with servers echoing secrets into their errors).
+    let mut statuses = Vec::new();
+    for view in &views {
+        let tested = service.test(view.id).await.expect("test");
+        out.dto(&tested);
+        if let Some(error) = &tested.last_error {
+            out.error(error);
+        }
+        statuses.push((tested.name.clone(), tested.status));
+    }
+    let status_of = |name: &str| {
+        statuses
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| *s)
+            .expect("tested")
+    };
+    assert_eq!(status_of("Canary Slack"), IntegrationStatus::Connected);
+    assert_eq!(status_of("Canary Slack echo"), IntegrationStatus::Error);
+    assert_eq!(status_of("Canary Gmail"), IntegrationStatus::Connected);
+    assert_eq!(status_of("Canary Gmail revoked"), IntegrationStatus::Error);
+    assert_eq!(status_of("Canary hook"), IntegrationStatus::Connected);
+    assert_eq!(status_of("Canary API key"), IntegrationStatus::Connected);
+    assert_eq!(status_of("Canary basic"), IntegrationStatus::Error);
+
+    // The canaries did travel where they belong: to the stand-ins, and into the keychain.
+    assert_eq!(
+        slack_ok.only_request().header("authorization"),
+        Some(format!("Bearer {slack_token}").as_str())
+    );
+    let signed = hook.only_request();
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret("whsec").as_bytes()).expect("key");
+    mac.update(&signed.body);
+    assert_eq!(
+        signed.header("x-neuroflow-signature"),
+        Some(format!("sha256={}", hex::encode(mac.finalize().into_bytes())).as_str())
+    );
+    assert_eq!(
+        fx.keychain_entry(views[2].id).expect("gmail entry")["fields"]["accessToken"],
+        fresh_token.as_str()
+    );
+
+    // List, get and edits (keeping, then replacing secrets).
+    for view in service.list().await.expect("list") {
+        out.dto(&view);
+        out.dto(&service.get(view.id).await.expect("get"));
+    }
+    let mut keep = slack_draft("Canary Slack", &slack_ok.url("/api"), None);
+    keep.credentials = None;
+    out.dto(&service.update(views[0].id, keep).await.expect("keep"));
+    out.dto(
+        &service
+            .update(
+                views[0].id,
+                slack_draft(
+                    "Canary Slack",
+                    &slack_ok.url("/api"),
+                    Some(&secret("xoxb-new")),
+                ),
+            )
+            .await
+            .expect("replace"),
+    );
+
+    // Error paths, each with canaries in the request.
+    let failures = [
+        service
+            .create(slack_draft(
+                "",
+                &slack_ok.url("/api"),
+                Some(&secret("xoxb-unnamed")),
+            ))
+            .await
+            .expect_err("empty name"),
+        service
+            .create(IntegrationDraft {
+                credentials: Some(CredentialsInput::Slack(SlackCredentialsInput {
+                    bot_token: Some(SecretInput::new(secret("xoxb-mismatch"))),
+                })),
+                ..webhook_draft("Mismatch", &hook.url("/in"), None)
+            })
+            .await
+            .expect_err("provider mismatch"),
+        service
+            .create(IntegrationDraft {
+                name: "Userinfo".into(),
+                settings: neuroflow_integrations::IntegrationSettings::Webhook(WebhookSettings {
+                    url: format!("https://ops:{}@hooks.example.com/in", secret("pw-in-url")),
+                }),
+                credentials: None,
+            })
+            .await
+            .expect_err("credentials in the URL"),
+        service
+            .update(
+                views[5].id,
+                IntegrationDraft {
+                    name: "Canary API key".into(),
+                    settings: http_settings(&api.url(""), HttpAuthKind::Basic),
+                    credentials: http_credentials(Some(&secret("tok-wrong-kind")), None, None),
+                },
+            )
+            .await
+            .expect_err("basic without a password"),
+        service
+            .update(
+                views[0].id,
+                gmail_draft(
+                    "Provider change",
+                    GmailDraft {
+                        api_base: &google.url(""),
+                        token_endpoint: &google.url("/token"),
+                        email: None,
+                        access_token: Some(&secret("ya29-change")),
+                        refresh_token: None,
+                        client_secret: None,
+                    },
+                ),
+            )
+            .await
+            .expect_err("provider change"),
+    ];
+    for failure in &failures {
+        out.error(failure);
+    }
+
+    // Keychain status DTOs, both backends.
+    let status = fx.secrets.probe_async().await;
+    for backend in [
+        fx.secrets.backend(),
+        SecretStore::session_memory().backend(),
+    ] {
+        let json = serde_json::to_string(&KeychainStatusView::new(&status, backend)).expect("json");
+        assert!(!json.contains(&canary));
+        println!("DTO {json}");
+    }
+
+    // Snapshot the database files while open (the -wal holds the latest writes), then close.
+    let snapshot = dir.join(SNAPSHOT);
+    std::fs::create_dir_all(&snapshot).expect("snapshot dir");
+    for suffix in ["", "-wal", "-shm"] {
+        let from = fx
+            .database_path
+            .with_file_name(format!("neuroflow.db{suffix}"));
+        if from.exists() {
+            std::fs::copy(&from, snapshot.join(format!("neuroflow.db{suffix}"))).expect("copy");
+        }
+    }
+
+    // Deleting removes every keychain entry.
+    for view in &views {
+        service.delete(view.id).await.expect("delete");
+        assert!(
+            fx.keychain_entry(view.id).is_none(),
+            "{} left an entry",
+            view.name
+        );
+    }
+    fx.close().await;
+    // The parent reads the files after this process exits.
+    fx.keep_dir();
+    println!("{DONE}");
+}

@@ -1,0 +1,155 @@
+// End-to-end: the Integrations page of the real desktop app, through tauri-driver. scripts/e2e.sh
+// runs the app without a D-Bus session, so there is no OS keychain: the test goes through the
+// no-keychain path (banner, consent to session memory), adds a webhook integration pointed at a
+// receiver it starts on 127.0.0.1, tests it (green) and checks the request's HMAC signature.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { test } from 'node:test';
+import { click, cssString, tid, typeInto, uniqueName, waitForCount, waitForDisplayed, waitForText, waitUntil, withApp } from './app.mjs';
+
+const TEST_TIMEOUT = 240_000;
+
+const integrationRow = (name) => `${tid('integration-row')}[data-name="${cssString(name)}"]`;
+
+/** A webhook receiver on 127.0.0.1 that records every request and answers `status`. */
+async function startReceiver() {
+  const requests = [];
+  let status = 204;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(status, { 'Content-Type': 'text/plain' });
+      res.end(status < 300 ? '' : 'receiver failure');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/hooks/neuroflow`,
+    requests,
+    answer: (next) => {
+      status = next;
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+async function gotoIntegrations(browser) {
+  await click(browser, tid('nav-integrations'), 'the Integrations nav item');
+  await waitForDisplayed(browser, tid('integration-add'), 'the Add integration button, after clicking nav-integrations');
+}
+
+async function bannerState(browser) {
+  return browser.execute((sel) => document.querySelector(sel)?.getAttribute('data-state') ?? null, tid('keychain-banner'));
+}
+
+async function waitForBannerState(browser, expected, what) {
+  let last;
+  await waitUntil(
+    async () => (last = await bannerState(browser)) === expected,
+    () => `expected the keychain banner ${what} to be in state "${expected}", it is ${last}`,
+  );
+}
+
+/** Without a keychain, the banner says so; consenting switches to session memory. */
+async function consentToSessionMemory(browser) {
+  await waitForDisplayed(browser, tid('keychain-banner'), 'the keychain banner (the e2e app runs without a D-Bus session, so without a keychain)');
+  await waitForBannerState(browser, 'unavailable', 'before consent');
+  const text = await browser.$(tid('keychain-banner')).getText();
+  assert.match(text, /No OS keychain is available/);
+  assert.match(text, /memory for this session only/);
+  await click(browser, tid('keychain-use-memory'), 'the "Keep secrets in memory for this session only" button');
+  await waitForBannerState(browser, 'session-memory', 'after consent');
+}
+
+/** With NEUROFLOW_SCREENSHOT_DIR set, keeps a picture of the real window. */
+async function screenshotFor(browser, file) {
+  const dir = process.env.NEUROFLOW_SCREENSHOT_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await new Promise((r) => setTimeout(r, 400));
+  await browser.saveScreenshot(path.join(dir, file));
+}
+
+test('a webhook integration tests green in session memory and its request is signed', { timeout: TEST_TIMEOUT }, async () => {
+  const receiver = await startReceiver();
+  const name = uniqueName('E2E hook');
+  const signingSecret = `whsec-e2e-${Date.now().toString(36)}`;
+  const row = integrationRow(name);
+  try {
+    await withApp('integrations', async (browser) => {
+      await gotoIntegrations(browser);
+      await consentToSessionMemory(browser);
+      await screenshotFor(browser, 'integrations-session-memory.png');
+
+      await click(browser, tid('integration-add'), 'the Add integration button');
+      await click(browser, tid('integration-provider-webhook'), 'the Webhook provider tile');
+      await typeInto(browser, tid('integration-name'), name, 'the integration name');
+      await typeInto(browser, tid('integration-field-url'), receiver.url, 'the webhook URL field');
+      await typeInto(browser, tid('integration-field-signingSecret'), signingSecret, 'the signing secret field');
+      assert.equal(await browser.$(tid('integration-field-signingSecret')).getAttribute('type'), 'password');
+      await screenshotFor(browser, 'integrations-add-dialog.png');
+      await click(browser, tid('integration-save'), 'the save button');
+      await waitForCount(browser, row, 1, `integration row "${name}"`);
+      await waitForText(browser, `${row} ${tid('integration-status')}`, 'DISCONNECTED', 'the new integration’s status');
+      assert.equal(receiver.requests.length, 0, 'saving sends nothing');
+
+      await click(browser, `${row} ${tid('integration-test')}`, 'Test connection');
+      await waitForText(browser, `${row} ${tid('integration-status')}`, 'CONNECTED', 'the status after Test connection');
+      assert.equal(receiver.requests.length, 1, 'one ping');
+      const ping = receiver.requests[0];
+      assert.equal(ping.method, 'POST');
+      assert.equal(ping.url, '/hooks/neuroflow');
+      assert.equal(ping.headers['content-type'], 'application/json');
+      const expected = `sha256=${createHmac('sha256', signingSecret).update(ping.body).digest('hex')}`;
+      assert.equal(ping.headers['x-neuroflow-signature'], expected, 'HMAC-SHA256 of the raw body with the signing secret');
+      const body = JSON.parse(ping.body.toString('utf8'));
+      assert.equal(body.event, 'ping');
+      assert.equal(String(body.timestamp), ping.headers['x-neuroflow-timestamp']);
+      assert.ok(!ping.body.toString('utf8').includes(signingSecret), 'the secret itself is never sent');
+      await screenshotFor(browser, 'integrations-connected.png');
+
+      // A failing receiver turns the row red with the reason.
+      receiver.answer(500);
+      await click(browser, `${row} ${tid('integration-test')}`, 'Test connection again');
+      await waitForText(browser, `${row} ${tid('integration-status')}`, 'ERROR', 'the status when the receiver fails');
+      const reason = await browser.$(`${row} ${tid('integration-last-error')}`).getText();
+      assert.match(reason, /the service failed \(HTTP 500\)/);
+      await screenshotFor(browser, 'integrations-error.png');
+
+      // Editing never shows the saved secret.
+      await click(browser, `${row} ${tid('integration-edit')}`, 'the edit button');
+      const secretField = browser.$(tid('integration-field-signingSecret'));
+      await waitForDisplayed(browser, tid('integration-field-signingSecret'), 'the signing secret field when editing');
+      assert.equal(await secretField.getValue(), '');
+      assert.equal(await secretField.getAttribute('placeholder'), 'Saved — leave empty to keep');
+      assert.ok(!(await browser.getPageSource()).includes(signingSecret), 'the secret is nowhere in the page');
+      await browser.keys('Escape');
+      await waitForCount(browser, tid('integration-dialog'), 0, 'the closed edit dialog');
+    });
+
+    // Session memory ends with the app: the row stays, its secret is gone.
+    await withApp('integrations-restart', async (browser) => {
+      await gotoIntegrations(browser);
+      await waitForCount(browser, row, 1, `integration row "${name}" after a restart`);
+      await waitForBannerState(browser, 'unavailable', 'after a restart (it forgets the session-memory choice)');
+      receiver.answer(204);
+      await click(browser, `${row} ${tid('integration-test')}`, 'Test connection after the restart');
+      await waitForText(browser, `${row} ${tid('integration-status')}`, 'ERROR', 'the status without the secret');
+      assert.match(await browser.$(`${row} ${tid('integration-last-error')}`).getText(), /could not be read: the OS keychain is unavailable/);
+
+      // Deleting needs the secret store answering: consent again, then delete with confirmation.
+      await consentToSessionMemory(browser);
+      await click(browser, `${row} ${tid('integration-delete')}`, 'the delete button');
+      await click(browser, tid('confirm-ok'), 'the confirm button');
+      await waitForCount(browser, row, 0, `integration row "${name}" (it should be gone)`);
+    });
+  } finally {
+    await receiver.close();
+  }
+});
