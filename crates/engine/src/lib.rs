@@ -22,5 +22,5 @@ pub use host::{
 pub use kinds::{catalog, KindInfo, PortInfo, PortType};
 pub use limits::RunLimits;
 pub use result::{AgentCallRecord, ExecutionRecord, NodeResult, RunResult};
-pub use run::{estimate, run, Estimate, NodeEstimate, RunMode, RunRefused, RunRequest};
+pub use run::{estimate, preflight, run, Estimate, NodeEstimate, RunMode, RunRefused, RunRequest};
 pub use validate::{validate, validate_with_host, Diagnostic, DiagnosticCode};

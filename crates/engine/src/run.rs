@@ -191,6 +191,19 @@ pub async fn run(
     })
 }
 
+/// Everything `run` checks before it starts (validation, the preview mode against the earlier
+/// outputs given, the plan), without running: so a host can refuse at once and record only
+/// runs that start.
+pub async fn preflight(request: &RunRequest, host: &dyn EngineHost) -> Result<(), RunRefused> {
+    let diagnostics = validate_with_host(&request.graph, host).await;
+    if !diagnostics.is_empty() {
+        return Err(RunRefused::Invalid(diagnostics));
+    }
+    let prepared = prepare(request.graph.clone(), &request.mode, &request.previous)?;
+    plan(&prepared.graph).map_err(RunRefused::Preview)?;
+    Ok(())
+}
+
 fn label_of(graph: &Graph, id: Uuid) -> String {
     graph
         .nodes

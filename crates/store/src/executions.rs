@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use neuroflow_model::entities::{AgentExecution, Workflow, WorkflowExecution};
-use neuroflow_model::{new_id, ExecutionStatus};
+use neuroflow_model::{new_id, DbEnum, ExecutionStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -135,6 +135,38 @@ impl Store {
         Ok(stored)
     }
 
+    /// Marks the organization's executions still RUNNING as FAILED: called when the app
+    /// starts, so a run the app did not live to finish does not look as if it still goes on.
+    /// Returns how many there were.
+    pub async fn execution_fail_interrupted(
+        &self,
+        actor: Actor,
+        reason: &str,
+    ) -> Result<usize, StoreError> {
+        let running: Vec<WorkflowExecution> = self
+            .list(&ListQuery {
+                eq: vec![(
+                    "status",
+                    SqlValue::Text(Some(ExecutionStatus::Running.as_str().to_string())),
+                )],
+                limit: 10_000,
+                ..ListQuery::in_org(actor.organization_id)
+            })
+            .await?;
+        let now = Utc::now();
+        let mut ops = Vec::with_capacity(running.len());
+        for mut execution in running.iter().cloned() {
+            execution.status = ExecutionStatus::Failed;
+            execution.finished_at = Some(now);
+            execution.error = Some(reason.to_string());
+            ops.push(self.update_op(&execution)?.0);
+        }
+        if !ops.is_empty() {
+            self.apply(ops).await?;
+        }
+        Ok(running.len())
+    }
+
     /// Executions of the organization, newest first; of one workflow when given.
     pub async fn execution_list(
         &self,
@@ -153,24 +185,44 @@ impl Store {
             query.eq.push(("workflow_id", SqlValue::Uuid(Some(id))));
         }
         let executions: Vec<WorkflowExecution> = self.list(&query).await?;
-        let workflows: Vec<Workflow> = self
+        let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+        for e in &executions {
+            if !names.contains_key(&e.workflow_id) {
+                let name = self.workflow_name(actor, e.workflow_id).await?;
+                names.insert(e.workflow_id, name);
+            }
+        }
+        Ok(executions
+            .iter()
+            .map(|e| summary(e, names.get(&e.workflow_id).map_or("", String::as_str)))
+            .collect())
+    }
+
+    /// The Executions page row of one execution.
+    pub async fn execution_summary(
+        &self,
+        actor: Actor,
+        execution: &WorkflowExecution,
+    ) -> Result<ExecutionSummary, StoreError> {
+        let name = self.workflow_name(actor, execution.workflow_id).await?;
+        Ok(summary(execution, &name))
+    }
+
+    /// A workflow's name, deleted ones included: their runs stay in the history.
+    async fn workflow_name(&self, actor: Actor, workflow_id: Uuid) -> Result<String, StoreError> {
+        let found: Vec<Workflow> = self
             .list(&ListQuery {
+                eq: vec![("id", SqlValue::Uuid(Some(workflow_id)))],
                 include_deleted: true,
-                limit: 100_000,
+                limit: 1,
                 ..ListQuery::in_org(actor.organization_id)
             })
             .await?;
-        let name_of = |id: Uuid| {
-            workflows
-                .iter()
-                .find(|w| w.id == id)
-                .map(|w| w.name.as_str())
-                .unwrap_or("(deleted workflow)")
-        };
-        Ok(executions
-            .iter()
-            .map(|e| summary(e, name_of(e.workflow_id)))
-            .collect())
+        Ok(found
+            .into_iter()
+            .next()
+            .map(|w| w.name)
+            .unwrap_or_else(|| "(deleted workflow)".to_string()))
     }
 
     /// One execution with its per-node results.

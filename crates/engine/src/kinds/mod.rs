@@ -436,42 +436,61 @@ pub struct PortInfo {
     pub ty: PortType,
 }
 
-/// A kind as the canvas needs it: ports, config schema, and whether it can run.
+/// A kind as the canvas needs it: what the palette shows (from the model's catalog), its
+/// ports, its config schema, and whether it can run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct KindInfo {
     pub kind: String,
+    pub label: String,
+    pub category: String,
+    pub description: String,
     pub trigger: bool,
+    pub has_input: bool,
+    pub has_output: bool,
     pub inputs: Vec<PortInfo>,
-    /// Static outputs; `flow.switch` adds one per rule.
+    /// Static outputs, the error port last; `flow.switch` adds one per rule.
     pub outputs: Vec<PortInfo>,
+    /// `flow.switch`: each of `config.rules` adds an output port named by its `port`.
+    pub rule_outputs: bool,
     pub required: Vec<String>,
     pub config_schema: Json,
     pub unavailable: Option<String>,
 }
 
+/// The workflow palette: every kind the model's catalog lists, with the engine's ports and
+/// schema. A kind the engine has but the palette does not (`blueprint.input`) is left out.
 pub fn catalog() -> Vec<KindInfo> {
-    KINDS
-        .iter()
-        .map(|k| KindInfo {
-            kind: k.name.into(),
-            trigger: k.trigger,
-            inputs: k
-                .inputs
-                .iter()
-                .map(|p| PortInfo {
-                    name: p.name.into(),
-                    ty: p.ty,
-                })
-                .collect(),
-            outputs: k
-                .output_ports(&Json::Null)
-                .into_iter()
-                .map(|(name, ty)| PortInfo { name, ty })
-                .collect(),
-            required: k.required.iter().map(|s| s.to_string()).collect(),
-            config_schema: k.schema(),
-            unavailable: k.unavailable().map(str::to_string),
+    neuroflow_model::graph::workflow_node_kinds()
+        .into_iter()
+        .filter_map(|entry| {
+            let k = kind(&entry.kind)?;
+            Some(KindInfo {
+                kind: entry.kind,
+                label: entry.label,
+                category: entry.category,
+                description: entry.description,
+                trigger: k.trigger,
+                has_input: entry.has_input,
+                has_output: entry.has_output,
+                inputs: k
+                    .inputs
+                    .iter()
+                    .map(|p| PortInfo {
+                        name: p.name.into(),
+                        ty: p.ty,
+                    })
+                    .collect(),
+                outputs: k
+                    .output_ports(&Json::Null)
+                    .into_iter()
+                    .map(|(name, ty)| PortInfo { name, ty })
+                    .collect(),
+                rule_outputs: k.rule_outputs,
+                required: k.required.iter().map(|s| s.to_string()).collect(),
+                config_schema: k.schema(),
+                unavailable: k.unavailable().map(str::to_string),
+            })
         })
         .collect()
 }

@@ -1,0 +1,355 @@
+//! `WorkflowRunner`: starts a saved workflow's run (full or preview), stores it as an execution from start to end, forwards its events, and cancels runs in flight.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use neuroflow_engine::{
+    AgentCallRecord, CancelToken, EventSender, NodeResult, PortItems, RunLimits, RunMode,
+    RunRefused, RunRequest, RunResult,
+};
+use neuroflow_model::entities::{AgentExecution, WorkflowExecution};
+use neuroflow_model::{new_id, ExecutionStatus};
+use neuroflow_store::executions::{ExecutionOutcome, ExecutionSummary};
+use neuroflow_store::workflows::Actor;
+use neuroflow_store::Store;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use crate::host::StoreHost;
+use crate::RunError;
+
+/// What the desktop keeps of a run's node outputs, at most: the execution row holds them all,
+/// and a database row of gigabytes helps nobody.
+const DESKTOP_MAX_OUTPUT_BYTES: u32 = 64 * 1024 * 1024;
+
+/// Said of runs that were still going when the app stopped.
+pub const INTERRUPTED: &str = "the app closed before the run finished";
+
+/// How to run: the input the triggers emit, which part of the graph, and which earlier
+/// execution's outputs a preview may reuse (the workflow's latest when not given).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RunOptions {
+    pub input: Json,
+    pub mode: RunMode,
+    /// Only this trigger fires.
+    pub trigger: Option<Uuid>,
+    pub previous_execution_id: Option<Uuid>,
+}
+
+/// A run that has started: its execution row exists (RUNNING) and its events flow.
+pub struct StartedRun {
+    pub execution_id: Uuid,
+    /// Resolves to the stored execution once the run has ended and been recorded.
+    pub finished: JoinHandle<Result<WorkflowExecution, RunError>>,
+}
+
+/// One stored run with every node's part in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionDetail {
+    pub summary: ExecutionSummary,
+    pub input: Json,
+    pub output: Option<Json>,
+    /// Per node, in graph order: status, input, output, logs, timings, tokens, cost.
+    pub nodes: Vec<NodeResult>,
+    pub agent_calls: Vec<AgentExecution>,
+}
+
+#[derive(Clone)]
+pub struct WorkflowRunner {
+    store: Store,
+    in_flight: Arc<Mutex<HashMap<Uuid, CancelToken>>>,
+}
+
+impl WorkflowRunner {
+    pub fn new(store: Store) -> Self {
+        WorkflowRunner {
+            store,
+            in_flight: Arc::default(),
+        }
+    }
+
+    fn host(&self, actor: Actor) -> Arc<StoreHost> {
+        Arc::new(StoreHost::new(self.store.clone(), actor))
+    }
+
+    /// Every problem of a graph (saved or not), each with its node or edge, for the canvas.
+    pub async fn validate(
+        &self,
+        actor: Actor,
+        graph: &neuroflow_model::graph::Graph,
+    ) -> Vec<neuroflow_engine::Diagnostic> {
+        neuroflow_engine::validate_with_host(graph, self.host(actor).as_ref()).await
+    }
+
+    /// Starts a run of the workflow's saved graph. Refuses at once (and records nothing) when
+    /// the graph is invalid or the preview cannot run; otherwise the execution is stored as
+    /// RUNNING, the run goes on in a task, and its end is stored with every node's result.
+    pub async fn start(
+        &self,
+        actor: Actor,
+        workflow_id: Uuid,
+        options: RunOptions,
+        events: Option<EventSender>,
+    ) -> Result<StartedRun, RunError> {
+        let doc = self.store.workflow_get(actor, workflow_id).await?;
+        let host = self.host(actor);
+        let previous = match (&options.mode, options.previous_execution_id) {
+            (RunMode::Full | RunMode::UpTo { .. }, _) => HashMap::new(),
+            (_, Some(id)) => self.outputs_of(actor, Some(workflow_id), id).await?,
+            (_, None) => self.latest_outputs(actor, workflow_id).await?,
+        };
+        // No input and an empty object both give the triggers one empty item; the stored
+        // `input_data` is never NULL.
+        let input = match options.input {
+            Json::Null => Json::Object(Default::default()),
+            other => other,
+        };
+        let request = RunRequest {
+            graph: doc.graph,
+            input,
+            limits: RunLimits {
+                max_output_bytes: DESKTOP_MAX_OUTPUT_BYTES,
+                ..RunLimits::default()
+            },
+            mode: options.mode,
+            trigger: options.trigger,
+            previous,
+        };
+        neuroflow_engine::preflight(&request, host.as_ref())
+            .await
+            .map_err(refused)?;
+
+        let execution = self
+            .store
+            .execution_start(actor, workflow_id, request.input.clone())
+            .await?;
+        let execution_id = execution.id;
+        let cancel = CancelToken::new();
+        self.lock_in_flight().insert(execution_id, cancel.clone());
+
+        let runner = self.clone();
+        let finished = tokio::spawn(async move {
+            let outcome = neuroflow_engine::run(request, host, events, cancel).await;
+            runner.lock_in_flight().remove(&execution_id);
+            runner.record(actor, execution_id, outcome).await
+        });
+        Ok(StartedRun {
+            execution_id,
+            finished,
+        })
+    }
+
+    /// Marks the runs the app did not live to finish as failed (called once at start-up).
+    pub async fn fail_interrupted(&self, actor: Actor) -> Result<usize, RunError> {
+        Ok(self
+            .store
+            .execution_fail_interrupted(actor, INTERRUPTED)
+            .await?)
+    }
+
+    /// Asks a run in flight to stop; false when it is not running (any more).
+    pub fn cancel(&self, execution_id: Uuid) -> bool {
+        match self.lock_in_flight().get(&execution_id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn is_running(&self, execution_id: Uuid) -> bool {
+        self.lock_in_flight().contains_key(&execution_id)
+    }
+
+    /// The pre-run token and cost figure of the workflow's saved LLM and agent nodes.
+    pub async fn estimate(
+        &self,
+        actor: Actor,
+        workflow_id: Uuid,
+        input: &Json,
+    ) -> Result<neuroflow_engine::Estimate, RunError> {
+        let doc = self.store.workflow_get(actor, workflow_id).await?;
+        Ok(neuroflow_engine::estimate(&doc.graph, input, self.host(actor).as_ref()).await)
+    }
+
+    /// A stored execution with its per-node results and agent calls.
+    pub async fn detail(
+        &self,
+        actor: Actor,
+        execution_id: Uuid,
+    ) -> Result<ExecutionDetail, RunError> {
+        let execution = self.store.execution_get(actor, execution_id).await?;
+        let summary = self.store.execution_summary(actor, &execution).await?;
+        let agent_calls = self
+            .store
+            .execution_agent_calls(actor, execution_id)
+            .await?;
+        Ok(ExecutionDetail {
+            summary,
+            nodes: node_results(&execution.logs),
+            input: execution.input_data,
+            output: execution.output_data,
+            agent_calls,
+        })
+    }
+
+    fn lock_in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, CancelToken>> {
+        // A poisoned map only means a panic elsewhere between two map operations.
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    async fn outputs_of(
+        &self,
+        actor: Actor,
+        workflow_id: Option<Uuid>,
+        execution_id: Uuid,
+    ) -> Result<HashMap<Uuid, PortItems>, RunError> {
+        let execution = self.store.execution_get(actor, execution_id).await?;
+        if workflow_id.is_some_and(|w| w != execution.workflow_id) {
+            return Err(RunError::Refused(format!(
+                "execution {execution_id} is a run of another workflow"
+            )));
+        }
+        Ok(outputs(&node_results(&execution.logs)))
+    }
+
+    /// The outputs of the workflow's latest run that has any.
+    async fn latest_outputs(
+        &self,
+        actor: Actor,
+        workflow_id: Uuid,
+    ) -> Result<HashMap<Uuid, PortItems>, RunError> {
+        let recent = self
+            .store
+            .execution_list(actor, Some(workflow_id), 20, 0)
+            .await?;
+        for summary in recent {
+            if summary.status == ExecutionStatus::Running {
+                continue;
+            }
+            let found = self
+                .outputs_of(actor, Some(workflow_id), summary.id)
+                .await?;
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        Ok(HashMap::new())
+    }
+
+    async fn record(
+        &self,
+        actor: Actor,
+        execution_id: Uuid,
+        outcome: Result<RunResult, RunRefused>,
+    ) -> Result<WorkflowExecution, RunError> {
+        let (outcome, calls) = match outcome {
+            Ok(result) => {
+                let record = result.execution_record();
+                let calls = result
+                    .agent_calls
+                    .iter()
+                    .filter_map(|call| agent_execution(actor, execution_id, call))
+                    .collect();
+                (
+                    ExecutionOutcome {
+                        status: record.status,
+                        finished_at: record.finished_at,
+                        duration_ms: record.duration_ms,
+                        tokens_used: record.tokens_used,
+                        cost: record.cost,
+                        output_data: record.output_data,
+                        logs: record.logs,
+                        error: record.error,
+                    },
+                    calls,
+                )
+            }
+            // The preflight passed, so only a change between it and the run gets here.
+            Err(refused) => (
+                ExecutionOutcome {
+                    status: ExecutionStatus::Failed,
+                    finished_at: Utc::now(),
+                    duration_ms: 0,
+                    tokens_used: 0,
+                    cost: 0.0,
+                    output_data: None,
+                    logs: Json::Array(Vec::new()),
+                    error: Some(refused.to_string()),
+                },
+                Vec::new(),
+            ),
+        };
+        Ok(self
+            .store
+            .execution_finish(actor, execution_id, outcome, calls)
+            .await?)
+    }
+}
+
+fn refused(r: RunRefused) -> RunError {
+    match r {
+        RunRefused::Invalid(diagnostics) => RunError::Invalid(diagnostics),
+        RunRefused::Preview(why) => RunError::Refused(why),
+    }
+}
+
+/// The per-node results stored in an execution's `logs`; rows written by another version
+/// that do not parse show as no nodes rather than failing the whole page.
+fn node_results(logs: &Json) -> Vec<NodeResult> {
+    serde_json::from_value(logs.clone()).unwrap_or_default()
+}
+
+fn outputs(nodes: &[NodeResult]) -> HashMap<Uuid, PortItems> {
+    nodes
+        .iter()
+        .filter(|n| {
+            matches!(
+                n.status,
+                neuroflow_engine::NodeStatus::Succeeded | neuroflow_engine::NodeStatus::Pinned
+            )
+        })
+        .map(|n| (n.node_id, n.output.clone()))
+        .collect()
+}
+
+/// An agent node's model call as an `agent_executions` row. Plain LLM prompt calls belong to
+/// no agent: they stay in the execution's per-node results (tokens, cost, model in the logs).
+fn agent_execution(
+    actor: Actor,
+    execution_id: Uuid,
+    call: &AgentCallRecord,
+) -> Option<AgentExecution> {
+    let agent_id = call.agent_id?;
+    let now: DateTime<Utc> = Utc::now();
+    Some(AgentExecution {
+        id: new_id(),
+        organization_id: actor.organization_id,
+        agent_id,
+        workflow_execution_id: Some(execution_id),
+        task: call.task.clone(),
+        input: call.input.clone(),
+        output: call.output.clone(),
+        status: call.status.execution_status(),
+        started_at: call.started_at,
+        finished_at: Some(call.finished_at),
+        duration_ms: Some(i32::try_from(call.duration_ms).unwrap_or(i32::MAX)),
+        tokens_used: i32::try_from(call.tokens_used).unwrap_or(i32::MAX),
+        cost: call.cost,
+        provider: call.provider.clone(),
+        model: call.model.clone(),
+        error: call.error.clone(),
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        hlc: String::new(),
+    })
+}

@@ -1,0 +1,525 @@
+//! Workflow runs on a real SQLite database: events, stored executions and their node results,
+//! refusals that store nothing, cancellation, previews from the last run, interrupted runs,
+//! and agent nodes against a local stand-in speaking the OpenAI chat-completions protocol.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use neuroflow_engine::{NodeStatus, RunEvent, RunMode};
+use neuroflow_model::entities::AiAgent;
+use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, Position};
+use neuroflow_model::{new_id, AgentStatus, ExecutionStatus};
+use neuroflow_runs::{RunError, RunOptions, WorkflowRunner};
+use neuroflow_store::local::ensure_local_identity;
+use neuroflow_store::workflows::Actor;
+use neuroflow_store::{Db, Store};
+use serde_json::{json, Value as Json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use uuid::Uuid;
+
+struct Fixture {
+    _dir: tempdir::Dir,
+    store: Store,
+    actor: Actor,
+    runner: WorkflowRunner,
+}
+
+mod tempdir {
+    /// A folder under the system temp dir, removed when dropped.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Dir {
+        pub fn new() -> Self {
+            let p = std::env::temp_dir().join(format!("neuroflow-runs-{}", uuid::Uuid::now_v7()));
+            std::fs::create_dir_all(&p).expect("temp dir");
+            Dir(p)
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempdir::Dir::new();
+    let db = Db::open_sqlite(&dir.0.join("runs.db")).await.expect("open");
+    let identity = ensure_local_identity(&db).await.expect("identity");
+    let store = Store::new(db, identity.device);
+    let actor = Actor {
+        organization_id: identity.organization_id,
+        user_id: identity.user_id,
+    };
+    Fixture {
+        _dir: dir,
+        runner: WorkflowRunner::new(store.clone()),
+        store,
+        actor,
+    }
+}
+
+fn node(kind: &str, label: &str, config: Json) -> GraphNode {
+    GraphNode {
+        id: Uuid::now_v7(),
+        kind: kind.into(),
+        label: label.into(),
+        position: Position { x: 0.0, y: 0.0 },
+        config,
+    }
+}
+
+fn edge(a: &GraphNode, b: &GraphNode) -> GraphEdge {
+    GraphEdge {
+        id: Uuid::now_v7(),
+        source: a.id,
+        source_handle: None,
+        target: b.id,
+        target_handle: None,
+    }
+}
+
+async fn workflow(f: &Fixture, name: &str, nodes: &[&GraphNode], edges: Vec<GraphEdge>) -> Uuid {
+    let w = f
+        .store
+        .workflow_create(f.actor, name)
+        .await
+        .expect("create");
+    let graph = Graph {
+        nodes: nodes.iter().map(|n| (*n).clone()).collect(),
+        edges,
+    };
+    f.store
+        .workflow_save_graph(f.actor, w.id, &graph)
+        .await
+        .expect("save");
+    w.id
+}
+
+/// Runs to the end, collecting every event.
+async fn run(
+    f: &Fixture,
+    id: Uuid,
+    options: RunOptions,
+) -> (neuroflow_model::entities::WorkflowExecution, Vec<RunEvent>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let started = f
+        .runner
+        .start(f.actor, id, options, Some(tx))
+        .await
+        .expect("start");
+    let execution = started.finished.await.expect("join").expect("recorded");
+    assert_eq!(execution.id, started.execution_id);
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    (execution, events)
+}
+
+#[tokio::test]
+async fn a_three_node_run_streams_events_and_is_stored_with_every_node_result() {
+    let f = fixture().await;
+    let start = node("trigger.manual", "Start", json!({}));
+    let greet = node(
+        "data.set",
+        "Greet",
+        json!({"fields": {"greeting": "Hello {{ item.name }}"}}),
+    );
+    let out = node("output", "Result", json!({}));
+    let id = workflow(
+        &f,
+        "Greeter",
+        &[&start, &greet, &out],
+        vec![edge(&start, &greet), edge(&greet, &out)],
+    )
+    .await;
+
+    let (execution, events) = run(
+        &f,
+        id,
+        RunOptions {
+            input: json!({"name": "Ada"}),
+            ..RunOptions::default()
+        },
+    )
+    .await;
+
+    assert_eq!(execution.status, ExecutionStatus::Completed);
+    assert_eq!(
+        execution.output_data,
+        Some(json!([{"name": "Ada", "greeting": "Hello Ada"}]))
+    );
+    assert!(matches!(events.first(), Some(RunEvent::RunStarted { .. })));
+    assert!(matches!(
+        events.last(),
+        Some(RunEvent::RunFinished {
+            status: neuroflow_engine::RunStatus::Completed,
+            ..
+        })
+    ));
+    let finished: Vec<Uuid> = events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::NodeFinished { node_id, .. } => Some(*node_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(finished, [start.id, greet.id, out.id]);
+
+    let detail = f
+        .runner
+        .detail(f.actor, execution.id)
+        .await
+        .expect("detail");
+    assert_eq!(detail.summary.workflow_name, "Greeter");
+    assert_eq!(detail.nodes.len(), 3);
+    let g = detail
+        .nodes
+        .iter()
+        .find(|n| n.node_id == greet.id)
+        .expect("greet result");
+    assert_eq!(g.status, NodeStatus::Succeeded);
+    assert_eq!(g.input.as_slice(), [json!({"name": "Ada"})]);
+    assert_eq!(
+        g.output["main"].as_slice(),
+        [json!({"name": "Ada", "greeting": "Hello Ada"})]
+    );
+
+    let summary = f
+        .store
+        .workflow_list(f.actor, None)
+        .await
+        .expect("list")
+        .into_iter()
+        .find(|w| w.id == id)
+        .expect("listed");
+    assert_eq!(summary.name, "Greeter");
+    let w: neuroflow_model::entities::Workflow = f
+        .store
+        .get(Some(f.actor.organization_id), id)
+        .await
+        .expect("workflow");
+    assert_eq!(w.execution_count, 1);
+    assert!(w.last_executed.is_some());
+    let listed = f
+        .store
+        .execution_list(f.actor, Some(id), 10, 0)
+        .await
+        .expect("executions");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].status, ExecutionStatus::Completed);
+}
+
+#[tokio::test]
+async fn an_invalid_workflow_is_refused_with_every_problem_and_nothing_is_stored() {
+    let f = fixture().await;
+    let start = node("trigger.manual", "Start", json!({}));
+    let set = node("data.set", "No fields", json!({}));
+    let http = node("http.request", "No URL", json!({}));
+    let id = workflow(
+        &f,
+        "Broken",
+        &[&start, &set, &http],
+        vec![edge(&start, &set), edge(&set, &http)],
+    )
+    .await;
+    let refused = f
+        .runner
+        .start(f.actor, id, RunOptions::default(), None)
+        .await
+        .err()
+        .expect("refused");
+    let RunError::Invalid(diagnostics) = &refused else {
+        panic!("expected Invalid, got {refused:?}");
+    };
+    let nodes: Vec<Option<Uuid>> = diagnostics.iter().map(|d| d.node_id).collect();
+    assert!(nodes.contains(&Some(set.id)), "{diagnostics:?}");
+    assert!(nodes.contains(&Some(http.id)), "{diagnostics:?}");
+    assert!(
+        refused.to_string().contains("and 1 more problem"),
+        "{refused}"
+    );
+    let listed = f
+        .store
+        .execution_list(f.actor, Some(id), 10, 0)
+        .await
+        .expect("executions");
+    assert!(listed.is_empty());
+}
+
+#[tokio::test]
+async fn a_cancelled_run_is_stored_as_cancelled() {
+    let f = fixture().await;
+    let start = node("trigger.manual", "Start", json!({}));
+    let wait = node("flow.delay", "Wait a minute", json!({"ms": 60_000}));
+    let id = workflow(&f, "Slow", &[&start, &wait], vec![edge(&start, &wait)]).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let started = f
+        .runner
+        .start(f.actor, id, RunOptions::default(), Some(tx))
+        .await
+        .expect("start");
+    // Cancel once the delay node has started.
+    while let Some(e) = rx.recv().await {
+        if matches!(e, RunEvent::NodeStarted { node_id, .. } if node_id == wait.id) {
+            break;
+        }
+    }
+    assert!(f.runner.is_running(started.execution_id));
+    assert!(f.runner.cancel(started.execution_id));
+    let execution = started.finished.await.expect("join").expect("recorded");
+    assert_eq!(execution.status, ExecutionStatus::Cancelled);
+    assert!(!f.runner.is_running(execution.id));
+    assert!(!f.runner.cancel(execution.id), "nothing left to cancel");
+}
+
+#[tokio::test]
+async fn run_from_a_node_reuses_the_latest_runs_outputs() {
+    let f = fixture().await;
+    let start = node("trigger.manual", "Start", json!({}));
+    let a = node("data.set", "A", json!({"fields": {"a": 1}}));
+    let b = node(
+        "data.set",
+        "B",
+        json!({"fields": {"b": "{{ item.a + 1 }}"}}),
+    );
+    let id = workflow(
+        &f,
+        "Two steps",
+        &[&start, &a, &b],
+        vec![edge(&start, &a), edge(&a, &b)],
+    )
+    .await;
+
+    // No earlier run: a preview from B has nothing to start from and says so, storing nothing.
+    let refused = f
+        .runner
+        .start(
+            f.actor,
+            id,
+            RunOptions {
+                mode: RunMode::From { node_id: b.id },
+                ..RunOptions::default()
+            },
+            None,
+        )
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(&refused, RunError::Refused(why) if why.contains("no output from an earlier run")),
+        "{refused:?}"
+    );
+
+    let (first, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(first.status, ExecutionStatus::Completed);
+    let (from_b, events) = run(
+        &f,
+        id,
+        RunOptions {
+            mode: RunMode::From { node_id: b.id },
+            ..RunOptions::default()
+        },
+    )
+    .await;
+    assert_eq!(from_b.status, ExecutionStatus::Completed);
+    let started: Vec<Uuid> = events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::NodeStarted { node_id, .. } => Some(*node_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, [b.id], "only B runs; A's output is reused");
+    let detail = f.runner.detail(f.actor, from_b.id).await.expect("detail");
+    let b_result = detail.nodes.iter().find(|n| n.node_id == b.id).expect("b");
+    assert_eq!(b_result.output["main"][0]["b"], json!(2));
+}
+
+#[tokio::test]
+async fn runs_the_app_did_not_finish_are_marked_failed_at_start_up() {
+    let f = fixture().await;
+    let start = node("trigger.manual", "Start", json!({}));
+    let id = workflow(&f, "Crashy", &[&start], vec![]).await;
+    let stale = f
+        .store
+        .execution_start(f.actor, id, json!({}))
+        .await
+        .expect("start row");
+    assert_eq!(f.runner.fail_interrupted(f.actor).await.expect("fail"), 1);
+    let row = f.store.execution_get(f.actor, stale.id).await.expect("row");
+    assert_eq!(row.status, ExecutionStatus::Failed);
+    assert!(row
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("closed before the run finished")));
+    assert_eq!(f.runner.fail_interrupted(f.actor).await.expect("again"), 0);
+}
+
+/// A stand-in speaking OpenAI's chat-completions protocol (as Ollama serves it, no key): it
+/// checks the request shape and answers with a real-shaped completion and usage.
+async fn chat_stand_in() -> (String, Arc<Mutex<Vec<Json>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let (head_end, length) = loop {
+                    let n = match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        break (p + 4, length);
+                    }
+                };
+                while buf.len() < head_end + length {
+                    let n = match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                let body: Json = serde_json::from_slice(&buf[head_end..]).unwrap_or(Json::Null);
+                let ok = head.starts_with("POST /v1/chat/completions ");
+                let prompt = body["messages"]
+                    .as_array()
+                    .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+                    .and_then(|m| m["content"].as_str())
+                    .unwrap_or("")
+                    .to_string();
+                let system = body["messages"][0]["content"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string();
+                log.lock().expect("log").push(body.clone());
+                let reply = if ok {
+                    json!({
+                        "id": "chatcmpl-1", "object": "chat.completion", "created": 1_700_000_000,
+                        "model": body["model"],
+                        "choices": [{"index": 0, "message": {"role": "assistant",
+                            "content": format!("[{system}] {prompt}")}, "finish_reason": "stop"}],
+                        "usage": {"prompt_tokens": 20, "completion_tokens": 7, "total_tokens": 27}
+                    })
+                } else {
+                    json!({"error": {"message": "no such route"}})
+                };
+                let text = reply.to_string();
+                let status = if ok { "200 OK" } else { "404 Not Found" };
+                let response = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (format!("http://{addr}/v1"), seen)
+}
+
+#[tokio::test]
+async fn an_agent_node_uses_the_stored_agent_and_its_call_is_stored_as_an_agent_execution() {
+    let f = fixture().await;
+    let (base, seen) = chat_stand_in().await;
+    let now = Utc::now();
+    let agent = AiAgent {
+        id: new_id(),
+        organization_id: f.actor.organization_id,
+        name: "Support bot".into(),
+        description: "Answers customers kindly.".into(),
+        personality: json!({"systemPrompt": "You are the support bot."}),
+        model_config: json!({"provider": "ollama", "model": "llama3.2", "baseUrl": base}),
+        capabilities: json!([]),
+        memory: json!({}),
+        success_rate: 0.0,
+        avg_response_ms: 0.0,
+        total_executions: 0,
+        status: AgentStatus::Idle,
+        is_active: true,
+        created_by: f.actor.user_id,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        hlc: String::new(),
+    };
+    f.store.insert(&agent).await.expect("agent");
+    let start = node("trigger.manual", "Start", json!({}));
+    let ask = node(
+        "ai.agent",
+        "Answer",
+        json!({"agentId": agent.id.to_string(), "prompt": "Customer asks: {{ item.question }}"}),
+    );
+    let id = workflow(&f, "Support", &[&start, &ask], vec![edge(&start, &ask)]).await;
+
+    let (execution, _) = run(
+        &f,
+        id,
+        RunOptions {
+            input: json!({"question": "Where is my order?"}),
+            ..RunOptions::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        execution.status,
+        ExecutionStatus::Completed,
+        "{:?}",
+        execution.error
+    );
+    assert_eq!(execution.tokens_used, 27);
+
+    let requests = seen.lock().expect("seen").clone();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0]["model"], "llama3.2");
+    assert_eq!(
+        requests[0]["messages"][0]["content"],
+        "You are the support bot."
+    );
+
+    let detail = f
+        .runner
+        .detail(f.actor, execution.id)
+        .await
+        .expect("detail");
+    assert_eq!(detail.agent_calls.len(), 1);
+    let call = &detail.agent_calls[0];
+    assert_eq!(call.agent_id, agent.id);
+    assert_eq!(call.workflow_execution_id, Some(execution.id));
+    assert_eq!(call.tokens_used, 27);
+    assert_eq!(call.model, "llama3.2");
+    assert_eq!(call.status, ExecutionStatus::Completed);
+
+    // A switched-off agent fails the node with its name, and the run with it.
+    let mut off = agent.clone();
+    off.is_active = false;
+    f.store.update(&off).await.expect("switch off");
+    let (failed, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(failed.status, ExecutionStatus::Failed);
+    let why: HashMap<Uuid, Option<String>> = f
+        .runner
+        .detail(f.actor, failed.id)
+        .await
+        .expect("detail")
+        .nodes
+        .into_iter()
+        .map(|n| (n.node_id, n.error))
+        .collect();
+    assert!(why[&ask.id]
+        .as_deref()
+        .is_some_and(|e| e.contains("'Support bot' is switched off")));
+}
