@@ -187,9 +187,8 @@ impl Store {
         let executions: Vec<WorkflowExecution> = self.list(&query).await?;
         let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
         for e in &executions {
-            if !names.contains_key(&e.workflow_id) {
-                let name = self.workflow_name(actor, e.workflow_id).await?;
-                names.insert(e.workflow_id, name);
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(e.workflow_id) {
+                slot.insert(self.workflow_name(actor, e.workflow_id).await?);
             }
         }
         Ok(executions
