@@ -13,7 +13,9 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$NF_ROOT"
 
-BINDINGS=ui/src/ipc/bindings.ts
+# Generated from Rust and committed: the TypeScript bindings and the node catalog the
+# browser preview uses.
+GENERATED=(ui/src/ipc/bindings.ts ui/src/ipc/kinds.generated.json)
 
 # --locked whenever Cargo.lock is committed: CI builds exactly what was reviewed.
 CARGO_LOCKED=()
@@ -27,12 +29,15 @@ check_bindings() {
   git rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
     die "not a git checkout: the bindings freshness check needs git"
   cargo run -q "${CARGO_LOCKED[@]}" -p neuroflow-studio --bin export-bindings
-  if ! git ls-files --error-unmatch "$BINDINGS" >/dev/null 2>&1; then
-    die "$BINDINGS is not tracked by git: generate it (cargo run -p neuroflow-studio --bin export-bindings) and commit it"
-  fi
-  if ! git diff --exit-code --stat -- "$BINDINGS"; then
-    git diff -- "$BINDINGS" | sed -n "1,80p" >&2
-    die "bindings are stale: run \`cargo run -p neuroflow-studio --bin export-bindings\` and commit $BINDINGS"
+  local f
+  for f in "${GENERATED[@]}"; do
+    if ! git ls-files --error-unmatch "$f" >/dev/null 2>&1; then
+      die "$f is not tracked by git: generate it (cargo run -p neuroflow-studio --bin export-bindings) and commit it"
+    fi
+  done
+  if ! git diff --exit-code --stat -- "${GENERATED[@]}"; then
+    git diff -- "${GENERATED[@]}" | sed -n "1,80p" >&2
+    die "generated IPC files are stale: run \`cargo run -p neuroflow-studio --bin export-bindings\` and commit ${GENERATED[*]}"
   fi
 }
 

@@ -7,6 +7,8 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidInput,
+    /// The graph cannot run: the canvas shows each problem on its node (graph_validate).
+    InvalidGraph,
     NotFound,
     Conflict,
     DatabaseUnavailable,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::RwLock;
 
 use neuroflow_integrations::providers::ProviderHttp;
+use neuroflow_runs::WorkflowRunner;
 use neuroflow_secrets::{SecretBackend, SecretStore};
 use neuroflow_store::local::{ensure_local_identity, LocalIdentity};
 use neuroflow_store::workflows::Actor;
@@ -13,6 +14,7 @@ use crate::error::{AppError, ErrorCode};
 
 pub struct Session {
     pub store: Store,
+    pub runner: WorkflowRunner,
     pub identity: LocalIdentity,
     pub database_path: PathBuf,
 }
@@ -44,8 +46,19 @@ pub async fn open_local(database_path: PathBuf) -> Result<Session, AppError> {
             format!("the local database could not be prepared: {e}"),
         )
     })?;
+    let store = Store::new(db, identity.device);
+    let runner = WorkflowRunner::new(store.clone());
+    let actor = Actor {
+        organization_id: identity.organization_id,
+        user_id: identity.user_id,
+    };
+    // A run that was going when the app last stopped will never finish: say so in its row.
+    if let Err(e) = runner.fail_interrupted(actor).await {
+        eprintln!("neuroflow: could not close the interrupted runs: {e}");
+    }
     Ok(Session {
-        store: Store::new(db, identity.device),
+        store,
+        runner,
         identity,
         database_path,
     })

@@ -90,7 +90,7 @@ describe('canvas editor', () => {
     await p.keyboard.press('Enter');
     await waitCount(p, NODE, 2);
     await waitCount(p, EDGE, 1);
-    assert.equal(await count(p, nodeOfKind('ai.llm_prompt')), 1);
+    assert.equal(await count(p, nodeOfKind('ai.llm')), 1);
 
     await quickAdd(p, 'slack', { key: '/' });
     await waitCount(p, NODE, 3);
@@ -155,7 +155,7 @@ describe('canvas editor', () => {
     await p.keyboard.press('Enter');
     await waitCount(p, NODE, 7);
     await waitCount(p, EDGE, 7);
-    assert.equal(await count(p, nodeOfKind('output.result')), 1);
+    assert.equal(await count(p, nodeOfKind('output')), 1);
     assertNoPageErrors(p);
   });
 

@@ -6,4 +6,4 @@ mod runner;
 
 pub use error::RunError;
 pub use host::StoreHost;
-pub use runner::{ExecutionDetail, RunOptions, StartedRun, WorkflowRunner};
+pub use runner::{ExecutionDetail, RunOptions, RunUpdate, StartedRun, WorkflowRunner, INTERRUPTED};

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use neuroflow_engine::{
-    AgentCallRecord, CancelToken, EventSender, NodeResult, PortItems, RunLimits, RunMode,
+    AgentCallRecord, CancelToken, EventSender, NodeResult, PortItems, RunEvent, RunLimits, RunMode,
     RunRefused, RunRequest, RunResult,
 };
 use neuroflow_model::entities::{AgentExecution, WorkflowExecution};
@@ -45,6 +45,20 @@ pub struct StartedRun {
     pub execution_id: Uuid,
     /// Resolves to the stored execution once the run has ended and been recorded.
     pub finished: JoinHandle<Result<WorkflowExecution, RunError>>,
+}
+
+/// What a run in flight tells the window: each engine event in order, then whether its
+/// execution was stored (the page may read it from then on).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum RunUpdate {
+    Event { event: RunEvent },
+    Stored { execution: ExecutionSummary },
+    NotStored { message: String },
 }
 
 /// One stored run with every node's part in it.
@@ -144,6 +158,55 @@ impl WorkflowRunner {
         })
     }
 
+    /// Starts a run like [`start`](Self::start) and reports it through `on_update`: every
+    /// event as it happens, then `Stored` (or `NotStored`) once its execution is recorded.
+    /// Returns the execution id as soon as the run has started.
+    pub async fn start_streaming(
+        &self,
+        actor: Actor,
+        workflow_id: Uuid,
+        options: RunOptions,
+        on_update: impl Fn(RunUpdate) + Send + 'static,
+    ) -> Result<Uuid, RunError> {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let started = self.start(actor, workflow_id, options, Some(tx)).await?;
+        let execution_id = started.execution_id;
+        let runner = self.clone();
+        tokio::spawn(async move {
+            let mut finished = started.finished;
+            let recorded = loop {
+                tokio::select! {
+                    event = rx.recv() => match event {
+                        Some(event) => on_update(RunUpdate::Event { event }),
+                        None => break (&mut finished).await,
+                    },
+                    done = &mut finished => {
+                        while let Ok(event) = rx.try_recv() {
+                            on_update(RunUpdate::Event { event });
+                        }
+                        break done;
+                    }
+                }
+            };
+            let update = match recorded {
+                Ok(Ok(execution)) => match runner.summary(actor, &execution).await {
+                    Ok(execution) => RunUpdate::Stored { execution },
+                    Err(e) => RunUpdate::NotStored {
+                        message: e.to_string(),
+                    },
+                },
+                Ok(Err(e)) => RunUpdate::NotStored {
+                    message: format!("the run ended but could not be saved: {e}"),
+                },
+                Err(e) => RunUpdate::NotStored {
+                    message: format!("the run stopped unexpectedly: {e}"),
+                },
+            };
+            on_update(update);
+        });
+        Ok(execution_id)
+    }
+
     /// Marks the runs the app did not live to finish as failed (called once at start-up).
     pub async fn fail_interrupted(&self, actor: Actor) -> Result<usize, RunError> {
         Ok(self
@@ -176,6 +239,15 @@ impl WorkflowRunner {
     ) -> Result<neuroflow_engine::Estimate, RunError> {
         let doc = self.store.workflow_get(actor, workflow_id).await?;
         Ok(neuroflow_engine::estimate(&doc.graph, input, self.host(actor).as_ref()).await)
+    }
+
+    /// The Executions page row of a stored execution.
+    pub async fn summary(
+        &self,
+        actor: Actor,
+        execution: &WorkflowExecution,
+    ) -> Result<ExecutionSummary, RunError> {
+        Ok(self.store.execution_summary(actor, execution).await?)
     }
 
     /// A stored execution with its per-node results and agent calls.

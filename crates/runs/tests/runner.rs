@@ -523,3 +523,49 @@ async fn an_agent_node_uses_the_stored_agent_and_its_call_is_stored_as_an_agent_
         .as_deref()
         .is_some_and(|e| e.contains("'Support bot' is switched off")));
 }
+
+#[tokio::test]
+async fn a_streamed_run_reports_every_event_then_its_stored_execution() {
+    let f = fixture().await;
+    let start = node("trigger.manual", "Start", json!({}));
+    let set = node("data.set", "Set", json!({"fields": {"x": 1}}));
+    let id = workflow(&f, "Streamed", &[&start, &set], vec![edge(&start, &set)]).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let execution_id = f
+        .runner
+        .start_streaming(f.actor, id, RunOptions::default(), move |u| {
+            let _ = tx.send(u);
+        })
+        .await
+        .expect("start");
+    let mut updates = Vec::new();
+    while let Some(u) = rx.recv().await {
+        let last = !matches!(u, neuroflow_runs::RunUpdate::Event { .. });
+        updates.push(u);
+        if last {
+            break;
+        }
+    }
+    let Some(neuroflow_runs::RunUpdate::Stored { execution }) = updates.last() else {
+        panic!("the last update is Stored: {updates:?}");
+    };
+    assert_eq!(execution.id, execution_id);
+    assert_eq!(execution.status, ExecutionStatus::Completed);
+    assert_eq!(execution.workflow_name, "Streamed");
+    let events: Vec<&RunEvent> = updates
+        .iter()
+        .filter_map(|u| match u {
+            neuroflow_runs::RunUpdate::Event { event } => Some(event),
+            _ => None,
+        })
+        .collect();
+    assert!(matches!(events.first(), Some(RunEvent::RunStarted { .. })));
+    assert!(matches!(events.last(), Some(RunEvent::RunFinished { .. })));
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, RunEvent::NodeFinished { .. }))
+            .count(),
+        2
+    );
+}

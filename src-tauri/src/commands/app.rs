@@ -1,6 +1,6 @@
 //! Commands about the app itself: who and where the local workspace is, the node palette.
 
-use neuroflow_model::graph::{workflow_node_kinds, NodeKindInfo};
+use neuroflow_engine::KindInfo;
 use serde::Serialize;
 use tauri::State;
 
@@ -32,6 +32,6 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
 
 #[tauri::command]
 #[specta::specta]
-pub fn node_kind_list() -> Result<Vec<NodeKindInfo>, AppError> {
-    Ok(workflow_node_kinds())
+pub fn node_kind_list() -> Result<Vec<KindInfo>, AppError> {
+    Ok(neuroflow_engine::catalog())
 }

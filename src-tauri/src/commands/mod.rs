@@ -2,4 +2,5 @@
 
 pub mod app;
 pub mod integrations;
+pub mod runs;
 pub mod workflows;

@@ -1,7 +1,8 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
+import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AppError, ErrorCode, IntegrationDraft, KeychainState } from "./bindings";
-import type { Result, WorkflowGraph } from "./wire";
+import type { AppError, ErrorCode, IntegrationDraft, KeychainState, RunOptions, RunUpdate } from "./bindings";
+import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
 
 export type {
@@ -19,8 +20,24 @@ export type {
   IntegrationView,
   KeychainState,
   KeychainStatusView,
-  NodeKindInfo,
+  Diagnostic,
+  DiagnosticCode,
+  Estimate,
+  ExecutionDetail,
+  ExecutionStatus,
+  ExecutionSummary,
+  KindInfo,
+  NodeResult,
+  NodeStatus,
+  PortInfo,
+  PortType,
   Position,
+  RunEvent,
+  RunMode,
+  RunOptions,
+  RunStarted,
+  RunStatus,
+  RunUpdate,
   WorkflowDoc,
   WorkflowSummary,
 } from "./bindings";
@@ -29,6 +46,7 @@ export type { Backend } from "./memory";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "invalid_input",
+  "invalid_graph",
   "not_found",
   "conflict",
   "database_unavailable",
@@ -103,10 +121,20 @@ function memoryOptionsFromUrl(): MemoryOptions {
 
 const KEYCHAIN_STATES: readonly KeychainState[] = ["available", "locked", "unavailable"];
 
+/** The desktop backend: the generated commands, with run updates delivered through a Tauri channel. */
+const tauriBackend: Backend = {
+  ...commands,
+  workflowRun: (id, options, onUpdate) => {
+    const updates = new Channel<RunUpdate>();
+    updates.onmessage = onUpdate;
+    return commands.workflowRun(id, options, updates);
+  },
+};
+
 let backend: Backend | null = null;
 
 function current(): Backend {
-  backend ??= inTauri() ? commands : createMemoryBackend(memoryOptionsFromUrl());
+  backend ??= inTauri() ? tauriBackend : createMemoryBackend(memoryOptionsFromUrl());
   return backend;
 }
 
@@ -117,7 +145,7 @@ export function setBackend(next: Backend | null): void {
 
 /** True when running outside the desktop shell, on the in-memory fake. */
 export function usingMemoryBackend(): boolean {
-  return current() !== commands;
+  return current() !== tauriBackend;
 }
 
 export const api = {
@@ -129,6 +157,15 @@ export const api = {
   workflowDelete: (id: string) => unwrap(current().workflowDelete(id)),
   workflowGet: (id: string) => unwrap(current().workflowGet(id)),
   workflowSaveGraph: (id: string, graph: WorkflowGraph) => unwrap(current().workflowSaveGraph(id, graph)),
+  graphValidate: (graph: WorkflowGraph) => unwrap(current().graphValidate(graph)),
+  /** Starts a run of the saved workflow; `onUpdate` gets each event, then whether the execution was stored. */
+  workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) =>
+    unwrap(current().workflowRun(id, options, onUpdate)),
+  runCancel: (executionId: string) => unwrap(current().runCancel(executionId)),
+  workflowEstimate: (id: string, input: JsonValue) => unwrap(current().workflowEstimate(id, input)),
+  executionList: (workflowId: string | null, limit: number, offset: number) =>
+    unwrap(current().executionList(workflowId, limit, offset)),
+  executionGet: (id: string) => unwrap(current().executionGet(id)),
   integrationList: () => unwrap(current().integrationList()),
   integrationCreate: (draft: IntegrationDraft) => unwrap(current().integrationCreate(draft)),
   integrationUpdate: (id: string, draft: IntegrationDraft) => unwrap(current().integrationUpdate(id, draft)),

@@ -6,7 +6,10 @@ import type {
   GraphEdge,
   KeychainState,
   GraphNode,
-  NodeKindInfo,
+  KindInfo,
+  RunOptions,
+  RunStarted,
+  RunUpdate,
   WorkflowDoc,
   WorkflowSummary,
   commands,
@@ -14,9 +17,16 @@ import type {
 import type { Result, WorkflowGraph } from "./wire";
 import { isUuidV7, uuidv7 } from "../shared/uuidv7";
 import { createMemoryIntegrations } from "./memoryIntegrations";
+import { createMemoryRuns } from "./memoryRuns";
+import GENERATED_KINDS from "./kinds.generated.json";
 
-/** The shape every backend (generated Tauri bindings or this fake) has. */
-export type Backend = typeof commands;
+/**
+ * The shape every backend (generated Tauri bindings or this fake) has; a run's updates arrive through a callback
+ * (the desktop backend wraps it in a Tauri channel).
+ */
+export type Backend = Omit<typeof commands, "workflowRun"> & {
+  workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<Result<RunStarted, AppError>>;
+};
 
 export type MemoryOptions = {
   /** Pre-populate with demo workflows (fixed ids, see DEMO_WORKFLOW_ID). */
@@ -31,45 +41,16 @@ export type MemoryOptions = {
   now?: () => Date;
   /** What the fake keychain reports; a browser has none, so "unavailable" by default. */
   keychain?: KeychainState;
+  /** How long each node of a simulated run takes (default 250 ms, so the live status can be seen). */
+  runStepMs?: number;
 };
 
 export const DEMO_WORKFLOW_ID = "01920000-0000-7000-8000-00000000d001";
 
 export const NAME_MAX_CHARS = 120;
 
-/** The node kinds the fake offers; the real list comes from the Rust engine. */
-export const MEMORY_NODE_KINDS: NodeKindInfo[] = [
-  kind("trigger.manual", "Manual trigger", "Triggers", "Starts the workflow when you press Run.", false, true),
-  kind("trigger.webhook", "Webhook", "Triggers", "Starts the workflow when an HTTP request arrives.", false, true),
-  kind("trigger.schedule", "Schedule", "Triggers", "Starts the workflow on a cron schedule.", false, true),
-  kind("ai.agent", "AI agent", "AI", "Runs an agent with its model, tools and memory on the input.", true, true),
-  kind("ai.llm_prompt", "LLM prompt", "AI", "Sends a templated prompt to a chat model.", true, true),
-  kind("ai.agent_team", "Agent team", "AI", "Hands the task to a team of agents and returns their result.", true, true),
-  kind("http.request", "HTTP request", "Actions", "Calls any HTTP API.", true, true),
-  kind("blueprint.call", "Blueprint", "Actions", "Runs a tool blueprint as a sub-graph.", true, true),
-  kind("data.transform", "Transform", "Data", "Reshapes the input with a jq expression.", true, true),
-  kind("data.set_fields", "Set fields", "Data", "Adds or overwrites fields on each item.", true, true),
-  kind("flow.condition", "Condition", "Flow", "Continues only when an expression is true.", true, true),
-  kind("flow.switch", "Switch", "Flow", "Routes each item by the value of an expression.", true, true),
-  kind("flow.loop", "Loop over items", "Flow", "Runs the following nodes once per item.", true, true),
-  kind("flow.merge", "Merge", "Flow", "Waits for several branches and joins their items.", true, true),
-  kind("flow.delay", "Delay", "Flow", "Waits for a fixed time before continuing.", true, true),
-  kind("integration.slack", "Slack message", "Integrations", "Posts a message to a Slack channel.", true, true),
-  kind("integration.gmail", "Gmail email", "Integrations", "Sends an email from a Gmail account.", true, true),
-  kind("integration.webhook", "Outgoing webhook", "Integrations", "Sends the item to a webhook URL.", true, true),
-  kind("output.result", "Output", "Output", "Returns the workflow's result.", true, false),
-];
-
-function kind(
-  k: string,
-  label: string,
-  category: string,
-  description: string,
-  hasInput: boolean,
-  hasOutput: boolean,
-): NodeKindInfo {
-  return { kind: k, label, category, description, hasInput, hasOutput };
-}
+/** The node kinds the fake offers: the engine's catalog, generated from Rust (export-bindings). */
+export const MEMORY_NODE_KINDS = GENERATED_KINDS as unknown as KindInfo[];
 
 class Fail extends Error {
   constructor(
@@ -221,6 +202,17 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         touch(row);
         return { summary: row.summary, graph: row.graph };
       }),
+    ...createMemoryRuns({
+      run,
+      fail: (code, message) => new Fail(code, message),
+      now,
+      kinds,
+      workflow: (id) => {
+        const row = live(id);
+        return { name: row.summary.name, graph: row.graph };
+      },
+      stepMs: options.runStepMs ?? 250,
+    }),
     ...createMemoryIntegrations({
       run,
       fail: (code, message) => new Fail(code, message),
@@ -272,7 +264,7 @@ function seedDemo(create: (name: string, id?: string) => WorkflowSummary, rows: 
         node(2, "ai.agent", "Classify ticket", 360, 200),
         node(3, "flow.condition", "Is it urgent?", 640, 200),
         node(4, "integration.slack", "Page on-call", 920, 100),
-        node(5, "ai.llm_prompt", "Draft reply", 920, 300),
+        node(5, "ai.llm", "Draft reply", 920, 300),
         node(6, "integration.gmail", "Send reply", 1200, 300),
       ],
       edges: [edge(1, 1, 2), edge(2, 2, 3), edge(3, 3, 4), edge(4, 3, 5), edge(5, 5, 6)],
@@ -286,7 +278,7 @@ function seedDemo(create: (name: string, id?: string) => WorkflowSummary, rows: 
       nodes: [
         node(11, "trigger.schedule", "Every morning", 80, 80),
         node(12, "http.request", "Fetch headlines", 360, 80),
-        node(13, "ai.llm_prompt", "Summarise", 640, 80),
+        node(13, "ai.llm", "Summarise", 640, 80),
         node(14, "integration.slack", "Post to #news", 920, 80),
       ],
       edges: [edge(11, 11, 12), edge(12, 12, 13), edge(13, 13, 14)],

@@ -1,11 +1,11 @@
 // Owns the node palette: node kinds grouped by category, a search filter, click-to-add and drag-onto-canvas.
 import { useMemo, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from "react";
-import type { NodeKindInfo } from "../../ipc";
+import type { KindInfo } from "../../ipc";
 import { Icon } from "../../shared/icons";
 import { categoryStyle } from "./kindStyle";
 
 type Props = {
-  kinds: NodeKindInfo[];
+  kinds: KindInfo[];
   onAdd: (kind: string) => void;
   /** A drag ended at this screen point; the canvas decides whether it landed on it. */
   onDrop: (kind: string, clientX: number, clientY: number) => void;
@@ -15,9 +15,9 @@ type Drag = { kind: string; label: string; color: string; x: number; y: number; 
 
 const DRAG_THRESHOLD = 4;
 
-export function groupKinds(kinds: NodeKindInfo[], query: string): [string, NodeKindInfo[]][] {
+export function groupKinds(kinds: KindInfo[], query: string): [string, KindInfo[]][] {
   const q = query.trim().toLowerCase();
-  const groups = new Map<string, NodeKindInfo[]>();
+  const groups = new Map<string, KindInfo[]>();
   for (const k of kinds) {
     const text = `${k.label} ${k.kind} ${k.category} ${k.description}`.toLowerCase();
     if (q && !text.includes(q)) continue;
@@ -40,7 +40,7 @@ export function Palette({ kinds, onAdd, onDrop }: Props) {
     setDrag(d);
   };
 
-  const onPointerDown = (e: ReactPointerEvent<HTMLButtonElement>, k: NodeKindInfo) => {
+  const onPointerDown = (e: ReactPointerEvent<HTMLButtonElement>, k: KindInfo) => {
     if (e.button !== 0) return;
     suppressClick.current = false;
     e.currentTarget.setPointerCapture?.(e.pointerId);

@@ -1,19 +1,19 @@
 // Owns the keyboard quick-add popup: search node kinds by name or category, ↑/↓ + Enter to add, Esc to close.
 import { useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
-import type { NodeKindInfo } from "../../ipc";
+import type { KindInfo } from "../../ipc";
 import { Icon } from "../../shared/icons";
 import { categoryStyle } from "./kindStyle";
 import { searchKinds } from "./kindSearch";
 
 export type QuickAddProps = {
-  kinds: NodeKindInfo[];
+  kinds: KindInfo[];
   /** The node the new one will follow (and be connected after, when both sides allow). */
   after: { label: string; hasOutput: boolean } | null;
   onPick: (kind: string) => void;
   onClose: () => void;
 };
 
-type Row = { kind: NodeKindInfo; heading: string | null };
+type Row = { kind: KindInfo; heading: string | null };
 
 export function QuickAdd({ kinds, after, onPick, onClose }: QuickAddProps) {
   const [query, setQuery] = useState("");

@@ -37,7 +37,7 @@ function doc(): WorkflowDoc {
       nodes: [
         { id: A, kind: "trigger.manual", label: "Start", position: { x: 0, y: 0 }, config: {} },
         { id: B, kind: "ai.agent", label: "Agent", position: { x: 300, y: 0 }, config: { model: "m", tools: ["t"] } },
-        { id: C, kind: "output.result", label: "Out", position: { x: 600, y: 0 }, config: {} },
+        { id: C, kind: "output", label: "Out", position: { x: 600, y: 0 }, config: {} },
       ],
       edges: [{ id: id(0x10), source: A, sourceHandle: null, target: B, targetHandle: null }],
     },
@@ -84,7 +84,7 @@ describe("undo/redo", () => {
       s().cutSelection();
     }, "Cut");
     roundTrip(() => s().moveNodes(new Map([[A, { x: 5, y: 5 }], [C, { x: 9, y: 9 }]]), "Auto-layout"), "Auto-layout");
-    roundTrip(() => s().addNode("ai.llm_prompt", undefined, { after: B }), "Add node");
+    roundTrip(() => s().addNode("ai.llm", undefined, { after: B }), "Add node");
     roundTrip(() => {
       s().selectNodes([A, C]);
       s().nudgeSelection(20, -20);
@@ -462,9 +462,9 @@ describe("quick-add search", () => {
       "integration.webhook",
     ]);
     expect(searchKinds(MEMORY_NODE_KINDS, "webhook").map((k) => k.kind)).toEqual(["trigger.webhook", "integration.webhook"]);
-    expect(searchKinds(MEMORY_NODE_KINDS, "ai prompt").map((k) => k.kind)).toEqual(["ai.llm_prompt"]);
+    expect(searchKinds(MEMORY_NODE_KINDS, "ai prompt").map((k) => k.kind)).toEqual(["ai.llm"]);
     // A category word beats a match inside a name ("gm-ai-l"); descriptions match only at word starts ("w-ai-ts" doesn't).
-    expect(searchKinds(MEMORY_NODE_KINDS, "ai").map((k) => k.kind)).toEqual(["ai.agent", "ai.llm_prompt", "ai.agent_team", "integration.gmail"]);
+    expect(searchKinds(MEMORY_NODE_KINDS, "ai").map((k) => k.kind)).toEqual(["ai.agent", "ai.llm", "ai.team", "integration.gmail"]);
     expect(searchKinds(MEMORY_NODE_KINDS, "zzz")).toEqual([]);
     expect(searchKinds(MEMORY_NODE_KINDS, "  ")).toBe(MEMORY_NODE_KINDS);
   });

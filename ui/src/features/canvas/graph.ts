@@ -1,12 +1,12 @@
 // Owns the pure graph edits of the canvas (add, connect, move, delete, rename, select, placement, load, save shape); no React, no I/O.
 import type { Edge, Node } from "@xyflow/react";
-import type { JsonValue, NodeKindInfo, Position, WorkflowDoc, WorkflowGraph } from "../../ipc";
+import type { JsonValue, KindInfo, Position, WorkflowDoc, WorkflowGraph } from "../../ipc";
 
 export type FlowNodeData = { kind: string; label: string; config: JsonValue };
 export type FlowNode = Node<FlowNodeData, "flow">;
 export type FlowEdge = Edge;
 export type CanvasGraph = { nodes: FlowNode[]; edges: FlowEdge[] };
-export type KindLookup = Readonly<Record<string, NodeKindInfo | undefined>>;
+export type KindLookup = Readonly<Record<string, KindInfo | undefined>>;
 export type ConnectionLike = {
   source: string | null;
   target: string | null;

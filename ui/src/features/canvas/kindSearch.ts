@@ -1,14 +1,14 @@
 // Owns node-kind search for the quick-add popup: every typed word must start a word of the kind's name, category, id or
 // description (or appear inside its name); name matches rank above category matches, which rank above the rest.
-import type { NodeKindInfo } from "../../ipc";
+import type { KindInfo } from "../../ipc";
 
 const wordsOf = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
-export function searchKinds(kinds: NodeKindInfo[], query: string): NodeKindInfo[] {
+export function searchKinds(kinds: KindInfo[], query: string): KindInfo[] {
   const words = wordsOf(query);
   if (words.length === 0) return kinds;
   const q = query.trim().toLowerCase();
-  const scored: [number, number, NodeKindInfo][] = [];
+  const scored: [number, number, KindInfo][] = [];
   kinds.forEach((k, i) => {
     const label = k.label.toLowerCase();
     const labelWords = wordsOf(k.label);

@@ -25,7 +25,7 @@ function threeNodes(): CanvasGraph {
   let g = emptyGraph();
   g = addNode(g, { id: "a", kind: "trigger.manual", label: "Start", position: { x: 0, y: 0 } });
   g = addNode(g, { id: "b", kind: "ai.agent", label: "Agent", position: { x: 300, y: 0 } });
-  g = addNode(g, { id: "c", kind: "output.result", label: "Out", position: { x: 600, y: 0 } });
+  g = addNode(g, { id: "c", kind: "output", label: "Out", position: { x: 600, y: 0 } });
   return g;
 }
 
@@ -33,7 +33,7 @@ const sampleGraph: WorkflowGraph = {
   nodes: [
     { id: uuidv7(), kind: "trigger.webhook", label: "Hook", position: { x: 80.5, y: -12.25 }, config: { path: "/in", n: [1, true, null] } },
     { id: uuidv7(), kind: "ai.agent", label: "Agent ✨", position: { x: 360, y: 80 }, config: {} },
-    { id: uuidv7(), kind: "output.result", label: "Done", position: { x: 640, y: 80 }, config: null },
+    { id: uuidv7(), kind: "output", label: "Done", position: { x: 640, y: 80 }, config: null },
   ],
   edges: [],
 };

@@ -2,7 +2,7 @@
 // clipboard edits, the dirty flag and saving.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
-import { api, type NodeKindInfo, type Position, type WorkflowDoc, type WorkflowGraph, type WorkflowSummary } from "../../ipc";
+import { api, type KindInfo, type Position, type WorkflowDoc, type WorkflowGraph, type WorkflowSummary } from "../../ipc";
 import { uuidv7 } from "../../shared/uuidv7";
 import { extractSubgraph, pasteOffset, pasteSubgraph, type ClipboardPayload } from "./clipboard";
 import * as G from "./graph";
@@ -33,7 +33,7 @@ export type CanvasState = {
   nodes: FlowNode[];
   edges: FlowEdge[];
   kinds: KindLookup;
-  kindList: NodeKindInfo[];
+  kindList: KindInfo[];
   /** True when the canvas differs from the last loaded/saved document. */
   dirty: boolean;
   /** Bumped by every graph change (edits, undo, redo); autosave debounces on it. */
@@ -49,7 +49,7 @@ export type CanvasState = {
   /** Ask a node to open its label editor (F2); `seq` makes repeated requests distinct. */
   renameRequest: { id: string; seq: number } | null;
 
-  setKinds: (kinds: NodeKindInfo[]) => void;
+  setKinds: (kinds: KindInfo[]) => void;
   load: (doc: WorkflowDoc) => void;
   reset: () => void;
   addNode: (kind: string, position?: Position, options?: AddNodeOptions) => string;

@@ -1,0 +1,114 @@
+//! Run and execution commands: validate a graph, start a run streaming its updates, cancel it, estimate its cost, list and read stored executions.
+
+use neuroflow_engine::{Diagnostic, Estimate};
+use neuroflow_model::graph::Graph;
+use neuroflow_runs::{ExecutionDetail, RunError, RunOptions, RunUpdate};
+use neuroflow_store::executions::ExecutionSummary;
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::error::{parse_id, AppError, ErrorCode};
+use crate::state::AppState;
+
+impl From<RunError> for AppError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::Store(store) => store.into(),
+            RunError::Invalid(_) => AppError::new(ErrorCode::InvalidGraph, e.to_string()),
+            RunError::Refused(why) => AppError::invalid(why),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunStarted {
+    pub execution_id: String,
+}
+
+/// Every problem of the graph on the canvas (saved or not), for badges and the inspector.
+#[tauri::command]
+#[specta::specta]
+pub async fn graph_validate(
+    state: State<'_, AppState>,
+    graph: Graph,
+) -> Result<Vec<Diagnostic>, AppError> {
+    let s = state.session()?;
+    Ok(s.runner.validate(s.actor(), &graph).await)
+}
+
+/// Runs the workflow's saved graph; `updates` gets each event, then whether it was stored.
+#[tauri::command]
+#[specta::specta]
+pub async fn workflow_run(
+    state: State<'_, AppState>,
+    id: String,
+    options: RunOptions,
+    updates: Channel<RunUpdate>,
+) -> Result<RunStarted, AppError> {
+    let s = state.session()?;
+    let id = parse_id("workflow", &id)?;
+    let execution_id = s
+        .runner
+        .start_streaming(s.actor(), id, options, move |update| {
+            // A closed window stops listening; the run still finishes and is stored.
+            let _ = updates.send(update);
+        })
+        .await?;
+    Ok(RunStarted {
+        execution_id: execution_id.to_string(),
+    })
+}
+
+/// True when the run was still going and has been asked to stop.
+#[tauri::command]
+#[specta::specta]
+pub fn run_cancel(state: State<'_, AppState>, execution_id: String) -> Result<bool, AppError> {
+    let s = state.session()?;
+    Ok(s.runner.cancel(parse_id("execution", &execution_id)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn workflow_estimate(
+    state: State<'_, AppState>,
+    id: String,
+    input: serde_json::Value,
+) -> Result<Estimate, AppError> {
+    let s = state.session()?;
+    Ok(s.runner
+        .estimate(s.actor(), parse_id("workflow", &id)?, &input)
+        .await?)
+}
+
+/// Newest first; of one workflow when `workflow_id` is given.
+#[tauri::command]
+#[specta::specta]
+pub async fn execution_list(
+    state: State<'_, AppState>,
+    workflow_id: Option<String>,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<ExecutionSummary>, AppError> {
+    let s = state.session()?;
+    let workflow_id = workflow_id
+        .as_deref()
+        .map(|w| parse_id("workflow", w))
+        .transpose()?;
+    Ok(s.store
+        .execution_list(s.actor(), workflow_id, limit, offset)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn execution_get(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<ExecutionDetail, AppError> {
+    let s = state.session()?;
+    Ok(s.runner
+        .detail(s.actor(), parse_id("execution", &id)?)
+        .await?)
+}
