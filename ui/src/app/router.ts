@@ -13,7 +13,8 @@ export const PAGES = [
   "showcases",
 ] as const;
 export type PageId = (typeof PAGES)[number];
-export type Route = { page: PageId; workflowId: string | null; path: string };
+/** `workflowId` opens a workflow's canvas; `executionId` with it shows that past run on the canvas, alone the run's detail. */
+export type Route = { page: PageId; workflowId: string | null; executionId: string | null; path: string };
 
 const DEFAULT_PATH = "/workflows";
 
@@ -21,12 +22,20 @@ export function parsePath(path: string): Route | null {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const page = PAGES.find((p) => p === parts[0]);
   if (!page) return null;
-  if (page === "workflows" && parts.length === 2) return { page, workflowId: parts[1], path };
+  if (page === "workflows" && parts.length === 2) return { page, workflowId: parts[1], executionId: null, path };
+  if (page === "workflows" && parts.length === 4 && parts[2] === "runs")
+    return { page, workflowId: parts[1], executionId: parts[3], path };
+  if (page === "executions" && parts.length === 2) return { page, workflowId: null, executionId: parts[1], path };
   if (parts.length !== 1) return null;
-  return { page, workflowId: null, path };
+  return { page, workflowId: null, executionId: null, path };
 }
 
 export const workflowPath = (id: string) => `/workflows/${encodeURIComponent(id)}`;
+/** A workflow's canvas showing one of its past runs. */
+export const workflowRunPath = (workflowId: string, executionId: string) =>
+  `/workflows/${encodeURIComponent(workflowId)}/runs/${encodeURIComponent(executionId)}`;
+/** The Executions page with one run's detail open. */
+export const executionPath = (executionId: string) => `/executions/${encodeURIComponent(executionId)}`;
 
 const hashPath = () => (typeof window === "undefined" ? DEFAULT_PATH : window.location.hash.replace(/^#/, "") || "/");
 const normalise = (path: string) => (parsePath(path) ? path : DEFAULT_PATH);
@@ -80,5 +89,5 @@ export function useRoute(): Route {
     },
     () => current,
   );
-  return parsePath(path) ?? { page: "workflows", workflowId: null, path: DEFAULT_PATH };
+  return parsePath(path) ?? { page: "workflows", workflowId: null, executionId: null, path: DEFAULT_PATH };
 }
