@@ -382,9 +382,10 @@ describe('canvas editor', () => {
     await p.click(tid('palette-item-http.request'));
     await waitCount(p, NODE, 2);
     assert.ok(await noOverlaps(p), 'palette clicks add non-overlapping nodes');
-    for (const kind of ['trigger.manual', 'http.request']) {
-      assert.equal(await count(p, `${nodeOfKind(kind)} .react-flow__handle.source`), 1);
-    }
+    // One handle per typed port: a trigger has its main output only; other kinds an error output too.
+    assert.equal(await count(p, `${nodeOfKind('trigger.manual')} .react-flow__handle.source`), 1);
+    assert.equal(await count(p, `${nodeOfKind('http.request')} .react-flow__handle.source[data-handleid="main"]`), 1);
+    assert.equal(await count(p, `${nodeOfKind('http.request')} .react-flow__handle.source[data-handleid="error"]`), 1);
     assert.equal(await count(p, `${nodeOfKind('http.request')} .react-flow__handle.target`), 1);
     await drag(p, await centre(p, `${nodeOfKind('trigger.manual')} .react-flow__handle.source`), await centre(p, `${nodeOfKind('http.request')} .react-flow__handle.target`));
     await waitCount(p, EDGE, 1);

@@ -100,9 +100,9 @@ export async function openDemo(page, baseUrl) {
   await waitCount(page, NODE, 6);
 }
 
-/** Creates an empty workflow through the list page and opens it. */
-export async function createAndOpen(page, baseUrl, name) {
-  await openApp(page, baseUrl, '/workflows');
+/** Creates an empty workflow through the list page and opens it; `query` adds backend options (e.g. "runStepMs=50"). */
+export async function createAndOpen(page, baseUrl, name, { query = '' } = {}) {
+  await openApp(page, baseUrl, '/workflows', { query });
   await page.fill(tid('new-workflow-name'), name);
   await page.click(tid('create-workflow'));
   const row = `${tid('workflow-row')}[data-name="${name}"]`;

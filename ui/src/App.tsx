@@ -48,7 +48,7 @@ export function App() {
   }
 
   let page;
-  if (route.page === "workflows" && route.workflowId) page = <CanvasPage key={route.workflowId} workflowId={route.workflowId} />;
+  if (route.page === "workflows" && route.workflowId) page = <CanvasPage key={route.workflowId} workflowId={route.workflowId} executionId={route.executionId} />;
   else if (route.page === "workflows") page = <WorkflowsPage />;
   else if (route.page === "integrations") page = <IntegrationsPage />;
   else page = <NotBuiltPage key={route.page} page={pageInfo(route.page)} />;

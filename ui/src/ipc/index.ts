@@ -103,7 +103,7 @@ function inTauri(): boolean {
 
 /**
  * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?latency=300`,
- * `?keychain=available` shape the in-memory backend.
+ * `?keychain=available`, `?runStepMs=50` (time per simulated node) shape the in-memory backend.
  */
 function memoryOptionsFromUrl(): MemoryOptions {
   if (typeof window === "undefined") return {};
@@ -116,6 +116,7 @@ function memoryOptionsFromUrl(): MemoryOptions {
     failSaveGraph: ERROR_CODES.find((c) => c === q.get("failSave")),
     latencyMs: Number.isFinite(latency) && latency > 0 ? latency : undefined,
     keychain: KEYCHAIN_STATES.find((k) => k === q.get("keychain")),
+    runStepMs: Number.isFinite(Number(q.get("runStepMs"))) && q.get("runStepMs") !== null ? Number(q.get("runStepMs")) : undefined,
   };
 }
 

@@ -39,6 +39,13 @@ const PATHS = {
   copy: "M9 9h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H9a1 1 0 0 1-1-1V10a1 1 0 0 1 1-1zM5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1",
   check: "M5 12.5l4.5 4.5L19 7.5",
   info: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v5.5M12 7.5h.01",
+  clock: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2",
+  spinner: "M12 3a9 9 0 1 0 9 9",
+  pin: "M9 4h6l-1 6 3 3H7l3-3zM12 16v5",
+  skip: "M5 5l7 7-7 7M13 5l6 7-6 7",
+  play: "M7 4.5v15l12-7.5z",
+  stop: "M6 6h12v12H6z",
+  panelRight: "M4 4h16v16H4zM15 4v16",
 } as const;
 
 export type IconName = keyof typeof PATHS;

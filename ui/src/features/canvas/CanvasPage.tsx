@@ -19,12 +19,16 @@ import {
   type Viewport,
 } from "@xyflow/react";
 import { useShallow } from "zustand/react/shallow";
-import { api, errorMessage, isIpcError, type Position } from "../../ipc";
-import { navigate, setNavigationBlocker } from "../../app/router";
+import { api, errorMessage, isIpcError, type Position, type RunMode } from "../../ipc";
+import { executionPath, navigate, setNavigationBlocker, workflowPath } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { Icon } from "../../shared/icons";
 import { toast, Toaster } from "../../shared/toast";
 import { CanvasToolbar } from "./CanvasToolbar";
+import { Inspector, type InspectorTab } from "./Inspector";
+import { RunBar, RunControls } from "./RunControls";
+import { isLive, useRunState } from "./runState";
+import { useValidation } from "./validation";
 import { parseClipboard, serializeClipboard } from "./clipboard";
 import { nodeTypes } from "./FlowNodeView";
 import { categoryStyle } from "./kindStyle";
@@ -53,15 +57,18 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 type LoadState = { status: "loading" } | { status: "ready" } | { status: "error"; message: string; notFound: boolean };
 
-export function CanvasPage({ workflowId }: { workflowId: string }) {
+/** Validation runs this long after the last edit. */
+const VALIDATE_MS = 300;
+
+export function CanvasPage({ workflowId, executionId = null }: { workflowId: string; executionId?: string | null }) {
   return (
     <ReactFlowProvider>
-      <CanvasScreen workflowId={workflowId} />
+      <CanvasScreen workflowId={workflowId} executionId={executionId} />
     </ReactFlowProvider>
   );
 }
 
-function CanvasScreen({ workflowId }: { workflowId: string }) {
+function CanvasScreen({ workflowId, executionId }: { workflowId: string; executionId: string | null }) {
   const [load, setLoad] = useState<LoadState>({ status: "loading" });
   const [saveError, setSaveError] = useState<string | null>(null);
   const [dialog, confirm] = useConfirm();
@@ -88,8 +95,34 @@ function CanvasScreen({ workflowId }: { workflowId: string }) {
     return () => {
       live = false;
       useCanvasStore.getState().reset();
+      useValidation.getState().clear();
+      // A run in flight goes on (and is stored); the canvas just stops showing it.
+      useRunState.getState().clear();
     };
   }, [workflowId]);
+
+  // A past run opened from the Executions page: its node results on the canvas.
+  useEffect(() => {
+    if (!executionId) {
+      if (useRunState.getState().isPast) useRunState.getState().clear();
+      return;
+    }
+    let live = true;
+    api
+      .executionGet(executionId)
+      .then((detail) => {
+        if (!live) return;
+        if (detail.summary.workflowId !== workflowId) {
+          toast("That run belongs to another workflow.", "error");
+          return;
+        }
+        useRunState.getState().showExecution(detail);
+      })
+      .catch((e: unknown) => live && toast(`Couldn't open the run: ${errorMessage(e)}`, "error"));
+    return () => {
+      live = false;
+    };
+  }, [executionId, workflowId]);
 
   // Leaving with unsaved changes asks first: in-app navigation, and reload/close in a browser.
   useEffect(() => {
@@ -133,6 +166,45 @@ function CanvasScreen({ workflowId }: { workflowId: string }) {
   }, []);
 
 
+  /** Runs the saved workflow (saving first when there are changes); a second press while it runs cancels it. */
+  const runWorkflow = useCallback(
+    async (mode: RunMode = { mode: "full" }) => {
+      const run = useRunState.getState();
+      if (isLive(run.phase)) {
+        if (mode.mode === "full") await run.cancel().catch((e: unknown) => toast(`Couldn't cancel: ${errorMessage(e)}`, "error"));
+        return;
+      }
+      const s = useCanvasStore.getState();
+      if (!s.summary) return;
+      if (s.dirty || s.saving) {
+        while (useCanvasStore.getState().saving) await new Promise((r) => setTimeout(r, 50));
+        if (useCanvasStore.getState().dirty) {
+          try {
+            await useCanvasStore.getState().save();
+            setSaveError(null);
+          } catch (e) {
+            setSaveError(errorMessage(e));
+            toast(`Not run: the workflow couldn't be saved (${errorMessage(e)})`, "error");
+            return;
+          }
+        }
+      }
+      if (useRunState.getState().isPast) navigate(workflowPath(workflowId), { force: true });
+      const ids = useCanvasStore.getState().nodes.map((n) => n.id);
+      try {
+        await useRunState.getState().start(workflowId, mode, ids);
+      } catch (e) {
+        if (isIpcError(e, "invalid_graph")) {
+          const summary = useValidation.getState();
+          const first = summary.all.find((d) => d.nodeId);
+          if (first?.nodeId) useCanvasStore.getState().selectNodes([first.nodeId]);
+        }
+        toast(errorMessage(e), "error");
+      }
+    },
+    [workflowId],
+  );
+
   // The palette calls into these; Flow fills them with functions that know the viewport.
   const dropRef = useRef<DropFn>(noop);
   const revealRef = useRef<RevealFn>(noop);
@@ -166,6 +238,7 @@ function CanvasScreen({ workflowId }: { workflowId: string }) {
         )}
         {load.status === "ready" && (
           <>
+            <RunControls onRun={() => void runWorkflow()} />
             <span
               className={`save-status ${statusClass}`}
               data-testid="save-status"
@@ -209,11 +282,13 @@ function CanvasScreen({ workflowId }: { workflowId: string }) {
           {load.status === "loading" ? (
             <div className="canvas-loading">Loading workflow…</div>
           ) : (
-            <Flow dropRef={dropRef} revealRef={revealRef} onSave={() => void save()} />
+            <Flow dropRef={dropRef} revealRef={revealRef} onSave={() => void save()} onRun={(mode) => void runWorkflow(mode)} />
           )}
+          {load.status === "ready" && <InspectorDock onRun={(mode) => void runWorkflow(mode)} />}
         </div>
       )}
       {load.status === "ready" && <Autosave save={save} failedAt={failedAt} />}
+      {load.status === "ready" && <LiveValidation />}
       <Toaster />
       {dialog}
     </div>
@@ -236,6 +311,36 @@ function Autosave({ save, failedAt }: { save: (auto: boolean) => Promise<void>; 
   return null;
 }
 
+/** Checks the graph with the engine shortly after each edit, so problems show on the nodes while editing. */
+function LiveValidation() {
+  const revision = useCanvasStore((s) => s.revision);
+  useEffect(() => {
+    const t = setTimeout(() => void useValidation.getState().check(useCanvasStore.getState().toGraph(), revision), VALIDATE_MS);
+    return () => clearTimeout(t);
+  }, [revision]);
+  return null;
+}
+
+/** The single selected node, or null; a primitive, so selecting elsewhere doesn't re-render the dock. */
+const singleSelected = (s: { nodes: { id: string; selected?: boolean }[] }): string | null => {
+  let found: string | null = null;
+  for (const n of s.nodes) {
+    if (!n.selected) continue;
+    if (found) return null;
+    found = n.id;
+  }
+  return found;
+};
+
+/** The inspector beside the canvas while exactly one node is selected (unless closed for it). */
+function InspectorDock({ onRun }: { onRun: (mode: RunMode) => void }) {
+  const selected = useCanvasStore(singleSelected);
+  const [closedFor, setClosedFor] = useState<string | null>(null);
+  const [tab, setTab] = useState<InspectorTab>("settings");
+  if (!selected || closedFor === selected) return null;
+  return <Inspector nodeId={selected} tab={tab} onTab={setTab} onClose={() => setClosedFor(selected)} onRun={onRun} />;
+}
+
 type DropFn = (kind: string, clientX: number, clientY: number) => void;
 type RevealFn = (p: Position) => void;
 const noop = () => {};
@@ -243,7 +348,17 @@ const noop = () => {};
 /** What the quick-add popup adds after (a node id) and where (a flow position), when not the defaults. */
 type QuickAddState = { after: string | null; at: Position | null };
 
-function Flow({ dropRef, revealRef, onSave }: { dropRef: RefObject<DropFn>; revealRef: RefObject<RevealFn>; onSave: () => void }) {
+function Flow({
+  dropRef,
+  revealRef,
+  onSave,
+  onRun,
+}: {
+  dropRef: RefObject<DropFn>;
+  revealRef: RefObject<RevealFn>;
+  onSave: () => void;
+  onRun: (mode: RunMode) => void;
+}) {
   const wrapper = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition, getViewport, setViewport, setCenter, fitView, zoomIn, zoomOut, zoomTo } = useReactFlow();
   const { nodes, edges, onNodesChange, onEdgesChange, connect, addNode, endDrag, kindList } = useCanvasStore(
@@ -502,12 +617,15 @@ function Flow({ dropRef, revealRef, onSave }: { dropRef: RefObject<DropFn>; reve
         case "save":
           onSave();
           return true;
+        case "run":
+          onRun({ mode: "full" });
+          return true;
         case "help":
           setSheetOpen(true);
           return true;
       }
     },
-    [copy, paste, fit, zoomIn, zoomOut, zoomTo, runLayout, openQuickAdd, onSave],
+    [copy, paste, fit, zoomIn, zoomOut, zoomTo, runLayout, openQuickAdd, onSave, onRun],
   );
 
   const modalOpen = quickAdd !== null || sheetOpen;
@@ -517,8 +635,8 @@ function Flow({ dropRef, revealRef, onSave }: { dropRef: RefObject<DropFn>; reve
       const action = shortcutFor(e);
       if (!action) return;
       const target = e.target instanceof HTMLElement ? e.target : null;
-      // Dialogs own their keys; only saving reaches through.
-      if ((modalOpen || target?.closest("[role=dialog],[role=alertdialog]")) && action !== "save") return;
+      // Dialogs own their keys; only saving and running reach through.
+      if ((modalOpen || target?.closest("[role=dialog],[role=alertdialog]")) && action !== "save" && action !== "run") return;
       // Tab keeps moving focus between controls; on the canvas (or nowhere) it opens quick-add.
       if (e.key === "Tab" && target && target !== document.body && !wrapper.current?.contains(target)) return;
       if (e.key === "Tab" && target?.closest("button, a, input, select, textarea, .react-flow__controls")) return;
@@ -575,6 +693,7 @@ function Flow({ dropRef, revealRef, onSave }: { dropRef: RefObject<DropFn>; reve
         <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
         {nodes.length > 0 && <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} nodeBorderRadius={4} />}
       </ReactFlow>
+      <RunBar onOpenExecution={(id) => navigate(executionPath(id))} onBackToEditing={() => navigate(workflowPath(useCanvasStore.getState().summary?.id ?? ""))} />
       <CanvasToolbar
         onQuickAdd={() => openQuickAdd()}
         onLayout={() => void runLayout()}

@@ -1,6 +1,6 @@
 // Owns the pure graph edits of the canvas (add, connect, move, delete, rename, select, placement, load, save shape); no React, no I/O.
 import type { Edge, Node } from "@xyflow/react";
-import type { JsonValue, KindInfo, Position, WorkflowDoc, WorkflowGraph } from "../../ipc";
+import type { JsonValue, KindInfo, PortInfo, PortType, Position, WorkflowDoc, WorkflowGraph } from "../../ipc";
 
 export type FlowNodeData = { kind: string; label: string; config: JsonValue };
 export type FlowNode = Node<FlowNodeData, "flow">;
@@ -92,28 +92,85 @@ export function addNode(graph: CanvasGraph, node: NewNode): CanvasGraph {
 
 export type ConnectCheck = { ok: true } | { ok: false; reason: string };
 
+/** An edge's handle names a port; none means the port `main`, as in the engine. */
+export const MAIN_PORT = "main";
+export const ERROR_PORT = "error";
+export const portName = (handle: string | null | undefined): string => handle || MAIN_PORT;
+
+/** A node's output ports: the kind's static ones plus one per `flow.switch` rule, the error port last. */
+export function outputPorts(kind: KindInfo | undefined, config: JsonValue): PortInfo[] {
+  if (!kind) return [{ name: MAIN_PORT, ty: "any" }];
+  if (!kind.ruleOutputs) return kind.outputs;
+  const rules = config && typeof config === "object" && !Array.isArray(config) ? config.rules : null;
+  const extra: PortInfo[] = [];
+  if (Array.isArray(rules)) {
+    for (const r of rules) {
+      const port = r && typeof r === "object" && !Array.isArray(r) ? r.port : null;
+      if (typeof port === "string" && port.trim() && port !== ERROR_PORT && !extra.some((p) => p.name === port))
+        extra.push({ name: port, ty: "any" });
+    }
+  }
+  const errorPort = kind.outputs.filter((p) => p.name === ERROR_PORT);
+  return [...kind.outputs.filter((p) => p.name !== ERROR_PORT), ...extra, ...errorPort];
+}
+
+export function inputPorts(kind: KindInfo | undefined): PortInfo[] {
+  return kind ? kind.inputs : [{ name: MAIN_PORT, ty: "any" }];
+}
+
+const TYPE_WORDS: Record<PortType, string> = {
+  any: "anything",
+  object: "objects",
+  array: "arrays",
+  string: "text",
+  number: "numbers",
+  bool: "true/false values",
+};
+
+/** Whether items of type `from` may flow into a port of type `to` (the engine's rule). */
+export const portAccepts = (to: PortType, from: PortType) => to === "any" || from === "any" || to === from;
+
 export function canConnect(graph: CanvasGraph, c: ConnectionLike, kinds?: KindLookup): ConnectCheck {
   const source = graph.nodes.find((n) => n.id === c.source);
   const target = graph.nodes.find((n) => n.id === c.target);
   if (!source || !target) return { ok: false, reason: "Both ends must be nodes on the canvas." };
   if (source.id === target.id) return { ok: false, reason: "A node can't be connected to itself." };
   if (kinds) {
-    if (kinds[source.data.kind]?.hasOutput === false)
+    const sk = kinds[source.data.kind];
+    const tk = kinds[target.data.kind];
+    if (sk?.hasOutput === false)
       return { ok: false, reason: `“${source.data.label}” has no output: nothing can connect from it.` };
-    if (kinds[target.data.kind]?.hasInput === false)
+    if (tk?.hasInput === false)
       return { ok: false, reason: `“${target.data.label}” has no input: nothing can connect into it.` };
+    if (sk && tk) {
+      const out = outputPorts(sk, source.data.config).find((p) => p.name === portName(c.sourceHandle));
+      const inp = inputPorts(tk).find((p) => p.name === portName(c.targetHandle));
+      if (!out) return { ok: false, reason: `“${source.data.label}” has no output “${portName(c.sourceHandle)}”.` };
+      if (!inp) return { ok: false, reason: `“${target.data.label}” has no input “${portName(c.targetHandle)}”.` };
+      if (!portAccepts(inp.ty, out.ty))
+        return {
+          ok: false,
+          reason: `“${source.data.label}” gives ${TYPE_WORDS[out.ty]} on “${out.name}”, but “${target.data.label}” takes ${TYPE_WORDS[inp.ty]}.`,
+        };
+    }
   }
-  const sh = c.sourceHandle ?? null;
-  const th = c.targetHandle ?? null;
+  const sh = portName(c.sourceHandle);
+  const th = portName(c.targetHandle);
   const duplicate = graph.edges.some(
-    (e) =>
-      e.source === source.id &&
-      e.target === target.id &&
-      (e.sourceHandle ?? null) === sh &&
-      (e.targetHandle ?? null) === th,
+    (e) => e.source === source.id && e.target === target.id && portName(e.sourceHandle) === sh && portName(e.targetHandle) === th,
   );
   if (duplicate) return { ok: false, reason: "These nodes are already connected." };
   return { ok: true };
+}
+
+/** Replaces a node's config; an equal config leaves the graph as it is. */
+export function setConfig(graph: CanvasGraph, id: string, config: JsonValue): CanvasGraph {
+  const node = graph.nodes.find((n) => n.id === id);
+  if (!node || JSON.stringify(node.data.config) === JSON.stringify(config)) return graph;
+  return {
+    nodes: graph.nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, config: structuredClone(config) } } : n)),
+    edges: graph.edges,
+  };
 }
 
 /** Adds the edge, or returns the same graph object when the connection is refused. */

@@ -23,6 +23,7 @@ export type ShortcutAction =
   | "toolSelect"
   | "toolPan"
   | "save"
+  | "run"
   | "help";
 
 /** One key combination. `mod` is Ctrl (⌘ on macOS); `shift: undefined` means "either". */
@@ -38,8 +39,8 @@ export type Shortcut = {
   inInputs?: boolean;
 };
 
-export type ShortcutGroup = "Add & edit" | "Selection" | "History & clipboard" | "View" | "General";
-export const SHORTCUT_GROUPS: ShortcutGroup[] = ["Add & edit", "Selection", "History & clipboard", "View", "General"];
+export type ShortcutGroup = "Add & edit" | "Selection" | "History & clipboard" | "View" | "Run" | "General";
+export const SHORTCUT_GROUPS: ShortcutGroup[] = ["Add & edit", "Selection", "History & clipboard", "View", "Run", "General"];
 
 export const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 const MOD = isMac ? "⌘" : "Ctrl";
@@ -120,6 +121,14 @@ export const SHORTCUTS: Shortcut[] = [
   { group: "View", description: "Hand tool (drag to pan)", action: "toolPan", bindings: [b(["H"], { key: "h", mod: false, shift: false })] },
   { group: "View", description: "Snap to grid on / off", action: "snap", bindings: [b([SHIFT, "G"], { key: "g", mod: false, shift: true })] },
 
+  {
+    group: "Run",
+    description: "Run the workflow (saves first); again to cancel",
+    action: "run",
+    inInputs: true,
+    bindings: [b([MOD, "Enter"], { key: "enter", mod: true, shift: false })],
+  },
+  { group: "Run", description: "Run one node, up to it or from it", bindings: [b(["Inspector", "Data"], {})] },
   { group: "General", description: "Save", action: "save", inInputs: true, bindings: [b([MOD, "S"], { key: "s", mod: true })] },
   { group: "General", description: "Keyboard shortcuts", action: "help", bindings: [b(["?"], { key: "?", mod: false })] },
 ];

@@ -2,7 +2,7 @@
 // clipboard edits, the dirty flag and saving.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
-import { api, type KindInfo, type Position, type WorkflowDoc, type WorkflowGraph, type WorkflowSummary } from "../../ipc";
+import { api, type JsonValue, type KindInfo, type Position, type WorkflowDoc, type WorkflowGraph, type WorkflowSummary } from "../../ipc";
 import { uuidv7 } from "../../shared/uuidv7";
 import { extractSubgraph, pasteOffset, pasteSubgraph, type ClipboardPayload } from "./clipboard";
 import * as G from "./graph";
@@ -12,6 +12,8 @@ export * from "./graph";
 
 /** Undo steps kept; the oldest are dropped beyond this. */
 export const HISTORY_LIMIT = 200;
+/** Config edits of one burst (one field, typing) closer than this are one undo step. */
+export const BURST_MS = 1000;
 
 /**
  * One undo step: the graph as it was before an edit. Graphs are immutable, so a snapshot is two array references;
@@ -65,6 +67,11 @@ export type CanvasState = {
   deleteSelection: () => boolean;
   renameNode: (id: string, label: string) => void;
   requestRename: (id: string) => void;
+  /**
+   * Replaces a node's config as an undo step "Edit settings". Edits with the same `burst` key within a second of each
+   * other (typing in one field) are one step.
+   */
+  updateConfig: (id: string, config: JsonValue, burst?: string) => boolean;
 
   selectAll: () => void;
   selectNodes: (ids: string[]) => void;
@@ -119,6 +126,8 @@ const pushCapped = (list: HistoryEntry[], entry: HistoryEntry): HistoryEntry[] =
 
 export const useCanvasStore = create<CanvasState>()((set, get) => {
   let drag: DragSession | null = null;
+  /** The last config edit's burst key and time; any other edit ends the burst. */
+  let burst: { key: string; at: number } | null = null;
   /** Bumped by load/reset, so a save that finishes after the canvas was reloaded doesn't touch it. */
   let generation = 0;
 
@@ -148,13 +157,21 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
    * Applies a pure edit as one undo step labelled `label`; returns false (and records nothing) when the graph did not
    * change. An open drag is closed first, so it stays a step of its own.
    */
-  const commit = (label: string, f: (g: CanvasGraph) => CanvasGraph): boolean => {
+  const commit = (label: string, f: (g: CanvasGraph) => CanvasGraph, burstKey?: string): boolean => {
     finishDrag();
     const s = get();
     const before: CanvasGraph = { nodes: s.nodes, edges: s.edges };
     const after = f(before);
     if (after === before) return false;
     const content = nextContent();
+    const now = Date.now();
+    const sameBurst = burstKey !== undefined && burst?.key === burstKey && now - burst.at < BURST_MS && s.past.length > 0;
+    burst = burstKey === undefined ? null : { key: burstKey, at: now };
+    if (sameBurst) {
+      // Still the same burst: the step already holds the graph from before it began.
+      set({ nodes: after.nodes, edges: after.edges, content, dirty: content !== s.savedContent, revision: s.revision + 1, future: [] });
+      return true;
+    }
     set({
       nodes: after.nodes,
       edges: after.edges,
@@ -202,6 +219,7 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
 
     load: (doc) => {
       drag = null;
+      burst = null;
       generation++;
       const g = G.fromDoc(doc.graph);
       set((s) => ({ ...cleared(), summary: doc.summary, nodes: g.nodes, edges: g.edges, revision: s.revision + 1 }));
@@ -252,6 +270,9 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
 
     renameNode: (id, label) => void commit("Rename", (g) => G.renameNode(g, id, label)),
 
+    updateConfig: (id, config, burstKey) =>
+      commit("Edit settings", (g) => G.setConfig(g, id, config), burstKey === undefined ? undefined : `${id}\u0000${burstKey}`),
+
     requestRename: (id) => set((s) => ({ renameRequest: { id, seq: (s.renameRequest?.seq ?? 0) + 1 } })),
 
     selectAll: () => set((s) => G.selectAll({ nodes: s.nodes, edges: s.edges })),
@@ -278,6 +299,7 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
 
     undo: () => {
       finishDrag();
+      burst = null;
       const s = get();
       const entry = s.past[s.past.length - 1];
       if (!entry) return false;
@@ -291,6 +313,7 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
 
     redo: () => {
       finishDrag();
+      burst = null;
       const s = get();
       const entry = s.future[s.future.length - 1];
       if (!entry) return false;

@@ -1,0 +1,128 @@
+// Browser tests of running from the canvas and of the inspector: the built UI in Debian's Chromium on the in-memory
+// backend (runs are simulated there; the real engine is tested in Rust and in the desktop end-to-end tests).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { EDGE, MOD, NODE, createAndOpen, launchBrowser, newPage, nodeByLabel, startServer, tid, waitCount, waitText } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Adds a node after the selected one through quick-add. */
+async function quickAdd(p, search) {
+  await p.keyboard.press('Tab');
+  await p.keyboard.type(search);
+  await p.keyboard.press('Enter');
+}
+
+/** A three-node workflow (manual trigger → set fields → output) on a fresh page, with the Set node unconfigured. */
+async function threeNodes() {
+  const p = await newPage(browser);
+  await createAndOpen(p, server.url, 'Greeter', { query: 'runStepMs=120' });
+  await p.locator('.react-flow__pane').click();
+  await quickAdd(p, 'manual');
+  await quickAdd(p, 'set fields');
+  await quickAdd(p, 'output');
+  await waitCount(p, NODE, 3);
+  await waitCount(p, EDGE, 2);
+  return p;
+}
+
+describe('running from the canvas', () => {
+  test('problems show on the node and its form until the settings are filled, and the edit undoes as one step', async () => {
+    const p = await threeNodes();
+    const set = nodeByLabel(p, 'Set fields');
+    await set.locator(tid('node-problems')).waitFor();
+    await waitText(p, tid('problem-count'), '1 problem');
+
+    await set.click();
+    await p.locator(tid('inspector')).waitFor();
+    const field = p.locator(`${tid('config-field')}[data-field="fields"]`);
+    assert.match(await field.locator(tid('config-error')).textContent(), /'fields' is required/);
+
+    await field.locator(tid('kv-add')).click();
+    await field.getByLabel('Name').fill('greeting');
+    await field.getByLabel('Value').fill('Hello {{ item.name }}');
+    await set.locator(tid('node-problems')).waitFor({ state: 'detached' });
+    assert.equal(await p.locator(tid('problem-count')).count(), 0);
+
+    // Typing the key and the value is one undo step per field burst, not one per keystroke.
+    await p.locator('.react-flow__pane').click();
+    await p.keyboard.press(`${MOD}+z`);
+    await p.keyboard.press(`${MOD}+z`);
+    await set.locator(tid('node-problems')).waitFor();
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('Run saves, shows each node live, then the output in the inspector; a pinned output stands in', async () => {
+    const p = await threeNodes();
+    const set = nodeByLabel(p, 'Set fields');
+    await set.click();
+    const field = p.locator(`${tid('config-field')}[data-field="fields"]`);
+    await field.locator(tid('kv-add')).click();
+    await field.getByLabel('Name').fill('greeting');
+    await field.getByLabel('Value').fill('hi');
+    await set.locator(tid('node-problems')).waitFor({ state: 'detached' });
+
+    await p.click(tid('run-workflow'));
+    // Unsaved edits are saved first; the run bar follows the run.
+    await p.locator(`${tid('run-bar')}[data-phase="running"]`).waitFor();
+    await p.locator(tid('cancel-run')).waitFor();
+    await p.locator(`${tid('run-bar')}[data-phase="completed"]`).waitFor();
+    await waitText(p, tid('save-status'), 'Saved');
+    for (const label of ['Manual trigger', 'Set fields', 'Output']) {
+      assert.equal(await nodeByLabel(p, label).getAttribute('data-run-status'), 'succeeded', label);
+    }
+
+    await set.click();
+    await p.click(tid('tab-data'));
+    await p.locator(tid('node-output-main')).waitFor();
+    assert.match(await p.locator(tid('node-output-main')).textContent(), /"greeting": "hi"/);
+    await p.locator(tid('node-input')).waitFor();
+
+    // Pin the output: the node is marked, and the next run uses the pinned items.
+    await p.click(tid('pin-output'));
+    await p.locator(tid('pinned-note')).waitFor();
+    await p.keyboard.press(`${MOD}+Enter`);
+    await p.locator(`${tid('run-bar')}[data-phase="completed"]`).waitFor();
+    await p.click(tid('unpin'));
+    await p.locator(tid('pinned-note')).waitFor({ state: 'detached' });
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('a run can be cancelled, and the nodes it did not reach say so', async () => {
+    const p = await newPage(browser);
+    await createAndOpen(p, server.url, 'Slow', { query: 'runStepMs=1500' });
+    await p.locator('.react-flow__pane').click();
+    await quickAdd(p, 'manual');
+    await quickAdd(p, 'output');
+    await waitCount(p, EDGE, 1);
+    await p.click(tid('run-workflow'));
+    await p.locator(tid('cancel-run')).waitFor();
+    await p.click(tid('cancel-run'));
+    await p.locator(`${tid('run-bar')}[data-phase="cancelled"]`).waitFor();
+    assert.equal(await nodeByLabel(p, 'Output').getAttribute('data-run-status'), 'skipped');
+    await p.locator(tid('run-workflow')).waitFor();
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('an invalid workflow is not run: it says why and selects the node at fault', async () => {
+    const p = await threeNodes();
+    await p.locator(tid('problem-count')).waitFor();
+    await p.click(tid('run-workflow'));
+    await p.locator(tid('toast')).filter({ hasText: /cannot run: 'fields' is required/ }).waitFor();
+    await p.locator(tid('inspector')).waitFor();
+    await waitText(p, '.inspector-label', 'Set fields');
+    assert.equal(await p.locator(tid('run-bar')).getAttribute('data-phase'), 'failed');
+    assert.deepEqual(p.errors, []);
+  });
+});

@@ -1,0 +1,61 @@
+// Owns the canvas's live validation (zustand): the engine's diagnostics for the graph as it is on the canvas, by node
+// and by config field, refreshed shortly after each edit.
+import { create } from "zustand";
+import { api, type Diagnostic, type WorkflowGraph } from "../../ipc";
+
+export type ValidationState = {
+  /** Every problem of the last checked graph. */
+  all: Diagnostic[];
+  byNode: Record<string, Diagnostic[]>;
+  /** Problems of the graph as a whole (no trigger) or of an edge. */
+  general: Diagnostic[];
+  /** The revision the diagnostics are for; stale while an edit waits to be checked. */
+  checkedRevision: number;
+  /** Why the last check could not run (the backend failed), if so. */
+  error: string | null;
+  check: (graph: WorkflowGraph, revision: number) => Promise<void>;
+  clear: () => void;
+};
+
+/** The config key a diagnostic is about: the engine names it first, in quotes (`'url' is required`). */
+export function fieldOf(d: Diagnostic): string | null {
+  if (d.code !== "missingConfig" && d.code !== "invalidConfig" && d.code !== "secretInConfig") return null;
+  const m = /^'([^']+)'/.exec(d.message);
+  return m ? m[1] : null;
+}
+
+export function groupDiagnostics(all: Diagnostic[]): Pick<ValidationState, "byNode" | "general"> {
+  const byNode: Record<string, Diagnostic[]> = {};
+  const general: Diagnostic[] = [];
+  for (const d of all) {
+    if (d.nodeId) (byNode[d.nodeId] ??= []).push(d);
+    else general.push(d);
+  }
+  return { byNode, general };
+}
+
+export const useValidation = create<ValidationState>()((set) => {
+  let latest = 0;
+  return {
+    all: [],
+    byNode: {},
+    general: [],
+    checkedRevision: -1,
+    error: null,
+    check: async (graph, revision) => {
+      const mine = ++latest;
+      try {
+        const all = await api.graphValidate(graph);
+        if (mine !== latest) return;
+        set({ all, ...groupDiagnostics(all), checkedRevision: revision, error: null });
+      } catch (e) {
+        if (mine !== latest) return;
+        set({ error: e instanceof Error ? e.message : String(e), checkedRevision: revision });
+      }
+    },
+    clear: () => {
+      latest++;
+      set({ all: [], byNode: {}, general: [], checkedRevision: -1, error: null });
+    },
+  };
+});
