@@ -4,7 +4,8 @@ import { formatCost, formatDuration, formatTokens } from "./format";
 
 describe("run figures", () => {
   it.each([
-    [0, "0 ms"],
+    [0, "<1 ms"],
+    [0.4, "<1 ms"],
     [850.4, "850 ms"],
     [1240, "1.24 s"],
     [12_340, "12.3 s"],
