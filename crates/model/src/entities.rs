@@ -462,6 +462,34 @@ entity!(
     }
 );
 
+entity!(
+    /// A saved version of a workflow graph, kept whole; never changed once written.
+    WorkflowVersion in "workflow_versions", org: Uuid {
+        workflow_id: Uuid = Uuid,
+        version: i32 = Int,
+        kind: VersionKind = Enum,
+        label: String = Text,
+        graph: Json = Json,
+        node_count: i32 = Int,
+        edge_count: i32 = Int,
+        author_id: Uuid = Uuid,
+    }
+);
+
+entity!(
+    /// A saved version of a tool blueprint graph, kept whole; never changed once written.
+    BlueprintVersion in "blueprint_versions", org: Uuid {
+        blueprint_id: Uuid = Uuid,
+        version: i32 = Int,
+        kind: VersionKind = Enum,
+        label: String = Text,
+        graph: Json = Json,
+        node_count: i32 = Int,
+        edge_count: i32 = Int,
+        author_id: Uuid = Uuid,
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,6 +142,12 @@ db_enum!(
     IntegrationProvider { Slack = "SLACK", Gmail = "GMAIL", Webhook = "WEBHOOK", Http = "HTTP" }
 );
 
+db_enum!(
+    /// What made a saved version of a graph: an explicit save, a restore of an older version,
+    /// an autosave checkpoint, or an imported file.
+    VersionKind { Save = "SAVE", Autosave = "AUTOSAVE", Restore = "RESTORE", Import = "IMPORT" }
+);
+
 /// Every stored enum with its allowed values, for SQL CHECK constraints and docs.
 pub fn all_enums() -> Vec<(&'static str, Vec<&'static str>)> {
     fn values<E: DbEnum>() -> (&'static str, Vec<&'static str>) {
@@ -164,6 +170,7 @@ pub fn all_enums() -> Vec<(&'static str, Vec<&'static str>)> {
         values::<TemplateCategory>(),
         values::<DifficultyLevel>(),
         values::<IntegrationProvider>(),
+        values::<VersionKind>(),
     ]
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod value;
 pub mod executions;
 pub mod local;
 pub mod pg_admin;
+pub mod versions;
 pub mod workflows;
 
 pub use db::{Backend, Db};

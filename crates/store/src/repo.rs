@@ -388,6 +388,8 @@ fn entity_name(table: &str) -> &'static str {
         "workflows" => "workflow",
         "workflow_nodes" => "workflow node",
         "workflow_edges" => "workflow edge",
+        "workflow_versions" => "workflow version",
+        "blueprint_versions" => "blueprint version",
         "custom_agent_orders" => "order",
         "order_milestones" => "milestone",
         "build_logs" => "build log",

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::db::on_db;
 use crate::repo::{ListQuery, Store};
 use crate::value::SqlValue;
+use crate::versions::SaveAs;
 use crate::StoreError;
 
 /// Who is acting, and in which organization.
@@ -194,14 +195,28 @@ impl Store {
         })
     }
 
-    /// Replaces the workflow's graph: only elements that changed are written (so concurrent
-    /// edits to other elements survive sync), removed ones are tombstoned, and the version
-    /// goes up by one — all in one transaction.
+    /// An explicit save: [`workflow_save_graph_as`](Self::workflow_save_graph_as) recorded as
+    /// a version of kind SAVE.
     pub async fn workflow_save_graph(
         &self,
         actor: Actor,
         id: Uuid,
         graph: &Graph,
+    ) -> Result<WorkflowDoc, StoreError> {
+        self.workflow_save_graph_as(actor, id, graph, &SaveAs::save())
+            .await
+    }
+
+    /// Replaces the workflow's graph: only elements that changed are written (so concurrent
+    /// edits to other elements survive sync), removed ones are tombstoned, the version goes up
+    /// by one and the save is recorded in the history as `save` says (an autosave only at a
+    /// checkpoint) — all in one transaction.
+    pub async fn workflow_save_graph_as(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        graph: &Graph,
+        save: &SaveAs,
     ) -> Result<WorkflowDoc, StoreError> {
         check_workflow_graph(graph).map_err(|errors| {
             let shown: Vec<_> = errors.iter().take(5).map(|e| e.message.clone()).collect();
@@ -293,6 +308,12 @@ impl Store {
         }
         workflow.version = workflow.version.saturating_add(1);
         ops.push(self.update_op(&workflow)?.0);
+        if let Some(op) = self
+            .workflow_version_op(actor, id, workflow.version, graph, save)
+            .await?
+        {
+            ops.push(op);
+        }
         self.apply(ops).await.map_err(|e| match e {
             // An id that exists as a tombstone or in another workflow collides on insert.
             StoreError::Conflict(_) => StoreError::Conflict(

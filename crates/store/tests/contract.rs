@@ -703,8 +703,8 @@ async fn sqlite_outbox_is_written_with_each_edit_and_not_on_failure() {
     )
     .await
     .expect("save");
-    // 2 nodes + 1 edge + the workflow's version bump.
-    assert_eq!(s.outbox_len().await.expect("outbox"), 5);
+    // 2 nodes + 1 edge + the workflow's version bump + the saved version.
+    assert_eq!(s.outbox_len().await.expect("outbox"), 6);
     // A graph whose edge id collides with a node id fails as a whole: no element, no outbox row.
     let dup = GraphEdge {
         id: a.id,
@@ -725,7 +725,7 @@ async fn sqlite_outbox_is_written_with_each_edit_and_not_on_failure() {
         )
         .await
         .is_err());
-    assert_eq!(s.outbox_len().await.expect("outbox"), 5);
+    assert_eq!(s.outbox_len().await.expect("outbox"), 6);
     assert_eq!(
         s.workflow_get(actor, w.id)
             .await
@@ -875,5 +875,109 @@ contract!(
             Err(StoreError::NotFound { .. })
         ));
         assert!(s.execution_start(other, w.id, json!({})).await.is_err());
+    }
+);
+
+contract!(
+    saves_become_versions_with_their_author_and_graph,
+    |t: common::TestDb| async move {
+        use neuroflow_model::VersionKind;
+        use neuroflow_store::versions::SaveAs;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let w = s.workflow_create(actor, "Versioned").await.expect("create");
+        assert!(s
+            .workflow_versions(actor, w.id)
+            .await
+            .expect("none yet")
+            .is_empty());
+
+        let a = node("trigger.manual", 0.0);
+        let one = Graph {
+            nodes: vec![a.clone()],
+            edges: vec![],
+        };
+        s.workflow_save_graph(actor, w.id, &one)
+            .await
+            .expect("save 1");
+        let b = node("output", 300.0);
+        let two = Graph {
+            nodes: vec![a.clone(), b.clone()],
+            edges: vec![GraphEdge {
+                id: new_id(),
+                source: a.id,
+                source_handle: None,
+                target: b.id,
+                target_handle: None,
+            }],
+        };
+        // An autosave right after a version is no new version; an explicit save always is.
+        let auto = SaveAs {
+            kind: VersionKind::Autosave,
+            label: String::new(),
+        };
+        s.workflow_save_graph_as(actor, w.id, &two, &auto)
+            .await
+            .expect("autosave");
+        assert_eq!(
+            s.workflow_versions(actor, w.id).await.expect("list").len(),
+            1
+        );
+        let restored = SaveAs {
+            kind: VersionKind::Restore,
+            label: "Restored v2".into(),
+        };
+        let doc = s
+            .workflow_save_graph_as(actor, w.id, &one, &restored)
+            .await
+            .expect("restore");
+        assert_eq!(doc.summary.version, 4);
+
+        let history = s.workflow_versions(actor, w.id).await.expect("history");
+        assert_eq!(
+            history
+                .iter()
+                .map(|v| (v.version, v.kind))
+                .collect::<Vec<_>>(),
+            [(4, VersionKind::Restore), (2, VersionKind::Save)],
+            "newest first"
+        );
+        assert_eq!(history[0].label, "Restored v2");
+        assert_eq!(history[1].node_count, 1);
+        assert!(!history[0].author.is_empty());
+        assert_eq!(history[0].author_id, t.user);
+
+        let v2 = s
+            .workflow_version_get(actor, history[1].id)
+            .await
+            .expect("get");
+        assert_eq!(v2.graph, one);
+        assert_eq!(v2.summary, history[1]);
+
+        // Another organization sees neither the list nor a version.
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert!(matches!(
+            s.workflow_versions(other, w.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            s.workflow_version_get(other, history[1].id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        // Versions are never changed.
+        let row: WorkflowVersion = s.get(Some(t.org), history[1].id).await.expect("row");
+        assert!(s
+            .update(&WorkflowVersion {
+                label: "rewritten".into(),
+                ..row
+            })
+            .await
+            .is_err());
     }
 );

@@ -254,15 +254,29 @@ const TABLES: &[&str] = &[
     "team_members",
     "team_executions",
     "integrations",
+    "workflow_versions",
+    "blueprint_versions",
 ];
+
+/// Tables app roles may only read and append to: no UPDATE or DELETE grant at all.
+fn insert_only(table: &str) -> bool {
+    matches!(
+        table,
+        "build_logs" | "workflow_versions" | "blueprint_versions"
+    )
+}
 
 /// The parent table of a child table (the row its composite FK points to).
 fn parent_of(table: &str) -> Option<&'static str> {
     Some(match table {
-        "workflow_nodes" | "workflow_edges" | "workflow_executions" => "workflows",
+        "workflow_nodes" | "workflow_edges" | "workflow_executions" | "workflow_versions" => {
+            "workflows"
+        }
         "order_milestones" | "build_logs" => "custom_agent_orders",
         "template_reviews" => "agent_templates",
-        "blueprint_components" | "blueprint_connections" => "tool_blueprints",
+        "blueprint_components" | "blueprint_connections" | "blueprint_versions" => {
+            "tool_blueprints"
+        }
         "agent_executions" => "ai_agents",
         "team_members" | "team_executions" => "agent_teams",
         _ => return None,
@@ -447,6 +461,22 @@ async fn insert_row(
         )
         .bind(id)
         .bind(org)
+        .bind(r.user),
+        "workflow_versions" => sqlx::query(
+            "INSERT INTO workflow_versions (id, organization_id, workflow_id, version, kind, graph, author_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, 2, 'SAVE', '{\"nodes\": [], \"edges\": []}', $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent)
+        .bind(r.user),
+        "blueprint_versions" => sqlx::query(
+            "INSERT INTO blueprint_versions (id, organization_id, blueprint_id, version, kind, graph, author_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, 2, 'SAVE', '{\"nodes\": [], \"edges\": []}', $4, now(), now())",
+        )
+        .bind(id)
+        .bind(org)
+        .bind(r.parent)
         .bind(r.user),
         other => panic!("no insert for {other}"),
     };
@@ -686,9 +716,9 @@ async fn another_tenant_cannot_read_change_or_delete_any_table_family() {
                     &[id],
                 )
                 .await;
-                if *table == "build_logs" {
-                    assert_refused(update, &[RLS], "UPDATE build_logs");
-                    assert_refused(delete, &[RLS], "DELETE build_logs");
+                if insert_only(table) {
+                    assert_refused(update, &[RLS], &format!("UPDATE {table}"));
+                    assert_refused(delete, &[RLS], &format!("DELETE {table}"));
                 } else {
                     assert_eq!(
                         update.unwrap_or_else(|e| panic!("UPDATE {table}: {e}")),
@@ -702,7 +732,7 @@ async fn another_tenant_cannot_read_change_or_delete_any_table_family() {
                     );
                 }
                 // Mass updates and deletes reach nothing of A either.
-                if *table != "build_logs" {
+                if !insert_only(table) {
                     exec(
                         &attacker.pool,
                         &format!("UPDATE {table} SET updated_at = '1999-01-01Z'"),
@@ -1060,7 +1090,7 @@ async fn viewer_reads_but_cannot_write() {
                 1,
                 "viewer cannot read {table}"
             );
-            if *table != "build_logs" {
+            if !insert_only(table) {
                 assert_eq!(
                     exec(
                         &v.pool,
@@ -1850,6 +1880,55 @@ async fn sync_style_upserts_follow_the_same_rules() {
         // Re-pushing the same state (a retried push) is accepted.
         assert_eq!(push(&fx.a_owner, order, org, client, "APPROVED").await.unwrap(), 1);
         assert_eq!(status_of(&fx, order).await, "APPROVED");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn saved_versions_are_immutable_and_written_only_as_oneself() {
+    with_fixture(|fx| async move {
+        let version = fx.a_rows["workflow_versions"];
+        let workflow = fx.a_rows["workflows"];
+        const INSERT: &str =
+            "INSERT INTO workflow_versions (id, organization_id, workflow_id, version, kind, graph, author_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, 3, 'SAVE', '{\"nodes\": [], \"edges\": []}', $4, now(), now())";
+        // A member writes a version as themself…
+        assert_eq!(
+            exec(&fx.a_builder.pool, INSERT, &[Uuid::now_v7(), fx.org_a, workflow, fx.a_builder.id])
+                .await
+                .unwrap(),
+            1
+        );
+        // …but not in someone else's name, and another tenant not at all.
+        assert_refused(
+            exec(&fx.a_builder.pool, INSERT, &[Uuid::now_v7(), fx.org_a, workflow, fx.a_owner.id]).await,
+            &[RLS],
+            "version in another member's name",
+        );
+        assert_refused(
+            exec(&fx.b_owner.pool, INSERT, &[Uuid::now_v7(), fx.org_a, workflow, fx.b_owner.id]).await,
+            &[RLS],
+            "B writes a version of A's workflow",
+        );
+        // Nobody rewrites history: not the owner, not the superuser.
+        for pool in [&fx.a_owner.pool, &fx.su] {
+            let r = exec(
+                pool,
+                "UPDATE workflow_versions SET graph = '{\"nodes\": [], \"edges\": [], \"x\": 1}' WHERE id = $1",
+                &[version],
+            )
+            .await;
+            assert_refused(r, &[RLS], "UPDATE workflow_versions");
+        }
+        assert_refused(
+            exec(&fx.a_owner.pool, "DELETE FROM workflow_versions WHERE id = $1", &[version]).await,
+            &[RLS],
+            "DELETE workflow_versions",
+        );
+        assert_eq!(
+            count(&fx.su, "SELECT count(*) FROM workflow_versions WHERE id = $1 AND graph = '{\"nodes\": [], \"edges\": []}'", version).await,
+            1
+        );
     })
     .await;
 }
