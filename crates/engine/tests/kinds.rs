@@ -296,7 +296,7 @@ async fn http_request_templates_url_headers_query_and_body_per_item() {
         if req.path.starts_with("/users/") {
             Reply::json(200, json!({"path": req.path, "got": req.json(), "authorized": req.header("authorization") == Some("Bearer tok-1")}))
         } else {
-            Reply { status: 200, content_type: "text/plain", body: "plain text".into() }
+            Reply { status: 200, content_type: "text/plain", body: "plain text".into(), headers: Vec::new() }
         }
     })
     .await;

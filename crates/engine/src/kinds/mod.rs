@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use uuid::Uuid;
 
+use crate::error::NodeError;
 use crate::scheduler::RunCtx;
 
 /// What one item on a port is.
@@ -54,7 +55,7 @@ const fn port(name: &'static str, ty: PortType) -> PortSpec {
 pub const ERROR_PORT: &str = "error";
 pub const MAIN: &str = "main";
 
-pub type NodeRun = Result<NodeOutput, String>;
+pub type NodeRun = Result<NodeOutput, NodeError>;
 pub type NodeFuture = Pin<Box<dyn Future<Output = NodeRun> + Send>>;
 
 pub enum Runner {
