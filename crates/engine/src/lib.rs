@@ -19,7 +19,8 @@ pub use cancel::CancelToken;
 pub use error::NodeError;
 pub use events::{EventSender, NodeStatus, PortItems, RunEvent, RunStatus};
 pub use host::{
-    AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, NoHost, Secret,
+    AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, HttpAction,
+    IntegrationAction, IntegrationCall, NoHost, Secret,
 };
 pub use kinds::{catalog, KindInfo, PortInfo, PortType};
 pub use limits::RunLimits;

@@ -433,6 +433,7 @@ impl ScopeRun {
             items: items.clone(),
             branches,
             logs: Mutex::new(Vec::new()),
+            completed: Mutex::new(Vec::new()),
         });
         self.in_flight.insert(
             n,

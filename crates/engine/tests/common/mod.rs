@@ -51,12 +51,19 @@ pub fn set(label: &str, fields: Json) -> GraphNode {
     node("data.set", label, json!({ "fields": fields }))
 }
 
+/// Answers an integration call; gets the call and how many came before it.
+pub type IntegrationAnswer =
+    Box<dyn Fn(&IntegrationCall, usize) -> Result<Json, NodeError> + Send + Sync>;
+
 #[derive(Default)]
 pub struct TestHost {
     pub agents: HashMap<Uuid, AgentProfile>,
     pub blueprints: HashMap<Uuid, BlueprintGraph>,
     pub keys: HashMap<String, String>,
     pub asked: Mutex<Vec<CredentialRequest>>,
+    /// `None` keeps the trait's default (integrations refused).
+    pub integrations: Option<IntegrationAnswer>,
+    pub integration_calls: Mutex<Vec<IntegrationCall>>,
 }
 
 impl EngineHost for TestHost {
@@ -93,6 +100,19 @@ impl EngineHost for TestHost {
                 (Some(c), None) => Err(format!("no credential {c}")),
                 (_, found) => Ok(found),
             }
+        })
+    }
+    fn integration(&self, call: IntegrationCall) -> HostFuture<'_, Result<Json, NodeError>> {
+        Box::pin(async move {
+            let Some(answer) = &self.integrations else {
+                return NoHost.integration(call).await;
+            };
+            let before = {
+                let mut calls = self.integration_calls.lock().expect("calls");
+                calls.push(call.clone());
+                calls.len() - 1
+            };
+            answer(&call, before)
         })
     }
 }
