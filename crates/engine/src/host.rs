@@ -1,12 +1,17 @@
 //! What the engine asks of its host (the desktop app or the CLI): AI agent rows, blueprint
-//! sub-graphs and credentials. Secrets cross this boundary in a type that never prints them.
+//! sub-graphs, credentials, and integration calls. Secrets cross this boundary in a type that
+//! never prints them; integration calls need none: the host makes them with its own.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use neuroflow_model::graph::Graph;
+use neuroflow_model::IntegrationProvider;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use uuid::Uuid;
+
+use crate::error::NodeError;
 
 pub type HostFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -69,6 +74,81 @@ pub struct BlueprintGraph {
     pub graph: Graph,
 }
 
+/// One provider call of an integration node, for one item, with its config already
+/// templated over the item. The host loads the integration (settings and credentials) and
+/// performs it; the engine never sees the credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationCall {
+    pub node_id: Uuid,
+    /// The `integrations` row the node names (`config.integrationId`).
+    pub integration_id: Uuid,
+    pub action: IntegrationAction,
+}
+
+impl IntegrationCall {
+    /// The provider the integration must be: the one whose action the node asks for.
+    pub fn provider(&self) -> IntegrationProvider {
+        self.action.provider()
+    }
+}
+
+/// What an integration node asks the provider to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "action",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum IntegrationAction {
+    /// Slack `chat.postMessage`. No channel means the integration's default channel.
+    SlackPostMessage {
+        channel: Option<String>,
+        text: String,
+        thread_ts: Option<String>,
+    },
+    /// Gmail `users.messages.send` of a plain-text email.
+    GmailSend {
+        to: Vec<String>,
+        cc: Vec<String>,
+        subject: String,
+        body: String,
+    },
+    /// A POST of `body` as JSON to the integration's webhook URL, signed when it has a
+    /// signing secret.
+    WebhookPost { body: Json },
+    /// A request under the integration's base URL, with its auth.
+    HttpRequest(HttpAction),
+}
+
+impl IntegrationAction {
+    pub fn provider(&self) -> IntegrationProvider {
+        match self {
+            IntegrationAction::SlackPostMessage { .. } => IntegrationProvider::Slack,
+            IntegrationAction::GmailSend { .. } => IntegrationProvider::Gmail,
+            IntegrationAction::WebhookPost { .. } => IntegrationProvider::Webhook,
+            IntegrationAction::HttpRequest(_) => IntegrationProvider::Http,
+        }
+    }
+}
+
+/// An `integration.http` request: `path` (and `query`) under the integration's base URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpAction {
+    pub method: String,
+    /// Starts with `/`; appended to the base URL.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    /// JSON is sent as application/json, a string as text; `None` sends no body.
+    pub body: Option<Json>,
+    /// Fail on a status outside 200–299 (otherwise the status is the output's).
+    pub fail_on_status: bool,
+    /// A longer response fails the call.
+    pub max_response_bytes: usize,
+}
+
 /// Implemented by the app (database + keychain) and by the CLI (graph file + environment).
 /// Errors are one-line messages shown on the failing node.
 pub trait EngineHost: Send + Sync {
@@ -79,6 +159,19 @@ pub trait EngineHost: Send + Sync {
         &self,
         request: CredentialRequest,
     ) -> HostFuture<'_, Result<Option<Secret>, String>>;
+
+    /// Performs an integration node's call and gives its output item. A host without
+    /// integrations (the CLI) keeps this default, which refuses in one line; the error says
+    /// whether a retry can help (a rate limit, a server failure) or not (rejected credentials).
+    fn integration(&self, call: IntegrationCall) -> HostFuture<'_, Result<Json, NodeError>> {
+        Box::pin(async move {
+            Err(NodeError::permanent(format!(
+                "integrations run in the desktop app; this host cannot reach integration {} ({})",
+                call.integration_id,
+                call.provider()
+            )))
+        })
+    }
 }
 
 /// A host with no agents, no blueprints and no credentials: enough for graphs that use none.

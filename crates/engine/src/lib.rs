@@ -2,6 +2,7 @@
 //! run events and results, previews, and the graph file format.
 
 pub mod cancel;
+pub mod error;
 pub mod events;
 pub mod file;
 pub mod host;
@@ -15,9 +16,11 @@ pub mod template;
 pub mod validate;
 
 pub use cancel::CancelToken;
+pub use error::NodeError;
 pub use events::{EventSender, NodeStatus, PortItems, RunEvent, RunStatus};
 pub use host::{
-    AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, NoHost, Secret,
+    AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, HttpAction,
+    IntegrationAction, IntegrationCall, NoHost, Secret,
 };
 pub use kinds::{catalog, KindInfo, PortInfo, PortType};
 pub use limits::RunLimits;

@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use crate::cancel::CancelToken;
+use crate::error::NodeError;
 use crate::events::{EventSender, NodeStatus, PortItems, RunEvent};
 use crate::host::EngineHost;
 use crate::kinds::{NodeCall, NodeOutput, NodeRun, Runner, ERROR_PORT, MAIN};
@@ -24,6 +25,9 @@ use crate::result::{AgentCallRecord, NodeResult};
 
 /// The longest wait between two retries, however many there were.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+/// The longest Retry-After a retry waits out. A service asking for more fails the node at
+/// once, saying so, rather than holding the run.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Why a scope stopped before its end.
 #[derive(Debug, Clone, PartialEq)]
@@ -429,6 +433,7 @@ impl ScopeRun {
             items: items.clone(),
             branches,
             logs: Mutex::new(Vec::new()),
+            completed: Mutex::new(Vec::new()),
         });
         self.in_flight.insert(
             n,
@@ -459,7 +464,7 @@ impl ScopeRun {
                 self.tasks.insert(handle.id(), n);
                 Ok(())
             }
-            Runner::Unavailable(why) => self.finish(n, Err((*why).to_string()), 1),
+            Runner::Unavailable(why) => self.finish(n, Err(NodeError::permanent(*why)), 1),
         }
     }
 
@@ -544,7 +549,7 @@ impl ScopeRun {
                 }
                 Ok(())
             }
-            Err(message) => {
+            Err(NodeError { message, .. }) => {
                 let handled = graph.catches_errors[n];
                 record.status = NodeStatus::Failed;
                 record.error = Some(message.clone());
@@ -612,7 +617,10 @@ fn wall_clock(ctx: &RunCtx) -> Stop {
     ))
 }
 
-/// Runs a node's kind with its timeout, retrying failures with exponential backoff.
+/// Runs a node's kind with its timeout, retrying failures with exponential backoff. A failure
+/// that is not retryable ends it at once; a rate limit's Retry-After is waited out when it
+/// is no longer than [`MAX_RETRY_AFTER`], and fails the node when it is. The waits are plain
+/// sleeps in the node's task: cancelling the run aborts the task, sleep included.
 async fn attempts(call: Arc<NodeCall>) -> (NodeRun, u32) {
     let node = &call.run.graph.nodes[call.node];
     let mut attempt = 0;
@@ -623,30 +631,51 @@ async fn attempts(call: Arc<NodeCall>) -> (NodeRun, u32) {
                 Runner::Sync(run) => run(&call),
                 Runner::Async(run) => run(call.clone()).await,
                 Runner::Loop | Runner::Unavailable(_) => {
-                    Err("this kind cannot run as a task".to_string())
+                    Err(NodeError::permanent("this kind cannot run as a task"))
                 }
             }
         };
         let result = match node.timeout {
-            Some(limit) => tokio::time::timeout(limit, work)
-                .await
-                .unwrap_or_else(|_| Err(format!("timed out after {} ms", limit.as_millis()))),
+            Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+                Err(NodeError::new(format!(
+                    "timed out after {} ms",
+                    limit.as_millis()
+                )))
+            }),
             None => work.await,
         };
-        match result {
-            Err(e) if attempt <= node.retries => {
-                let wait = node
-                    .retry_delay
-                    .saturating_mul(1u32 << (attempt - 1).min(16))
-                    .min(MAX_RETRY_DELAY);
-                call.log(format!(
-                    "attempt {attempt} failed: {e}; retrying in {} ms",
-                    wait.as_millis()
-                ));
-                tokio::time::sleep(wait).await;
-            }
+        let error = match result {
+            Err(e) if attempt <= node.retries => e,
             other => return (other, attempt),
+        };
+        if !error.retryable {
+            call.log(format!(
+                "attempt {attempt} failed: {error}; not retried: another attempt would fail the same way"
+            ));
+            return (Err(error), attempt);
         }
+        let backoff = node
+            .retry_delay
+            .saturating_mul(1u32 << (attempt - 1).min(16))
+            .min(MAX_RETRY_DELAY);
+        let wait = match error.retry_after {
+            Some(asked) if asked > MAX_RETRY_AFTER => {
+                let message = format!(
+                    "{error}; the service asks to wait {} s before trying again, longer than the {} s a retry may wait: run it again later",
+                    asked.as_secs(),
+                    MAX_RETRY_AFTER.as_secs()
+                );
+                call.log(format!("attempt {attempt} failed: {message}"));
+                return (Err(NodeError::permanent(message)), attempt);
+            }
+            Some(asked) => asked.max(backoff),
+            None => backoff,
+        };
+        call.log(format!(
+            "attempt {attempt} failed: {error}; retrying in {} ms",
+            wait.as_millis()
+        ));
+        tokio::time::sleep(wait).await;
     }
 }
 

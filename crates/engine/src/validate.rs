@@ -513,6 +513,13 @@ fn check_kind_config(
                 }
             }
         }
+        "integration.slack" | "integration.gmail" | "integration.webhook" | "integration.http" => {
+            if let Some(id) = config.get("integrationId").and_then(Json::as_str) {
+                if id.trim().parse::<Uuid>().is_err() {
+                    invalid(format!("integrationId '{}' is not an id", clip(id)));
+                }
+            }
+        }
         "blueprint.call" => {
             if let Some(id) = config.get("blueprintId").and_then(Json::as_str) {
                 if id.parse::<Uuid>().is_err() {

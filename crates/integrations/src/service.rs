@@ -19,6 +19,10 @@ use crate::settings::{GmailSettings, HttpAuthKind, IntegrationSettings};
 use crate::view::IntegrationView;
 use crate::IntegrationError;
 
+mod actions;
+
+pub use actions::answer_integration_call;
+
 /// A Gmail access token this close to its recorded expiry is refreshed before use.
 const EXPIRY_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -43,8 +47,8 @@ pub struct IntegrationService {
     http: ProviderHttp,
 }
 
-/// Why the saved credentials could not be read for a test, in words for the integration's
-/// `last_error`.
+/// Why the saved credentials could not be read for a test or a workflow call, in words for
+/// the integration's `last_error` or the node.
 struct CredentialsUnavailable(String);
 
 /// The outcome of a connection test, and what it learned along the way.
@@ -305,7 +309,7 @@ impl IntegrationService {
     }
 
     async fn run_test(&self, row: &Integration, settings: &IntegrationSettings) -> TestReport {
-        let credentials = match self.saved_for_test(row).await {
+        let credentials = match self.saved_credentials(row).await {
             Ok(credentials) => credentials,
             Err(CredentialsUnavailable(reason)) => return TestReport::failed(reason),
         };
@@ -386,10 +390,16 @@ impl IntegrationService {
             first => {
                 let rejected = first.and_then(Result::err);
                 match self
-                    .refresh_gmail(row, settings, &mut credentials, &client, &mut report)
+                    .refresh_gmail(row, settings, &mut credentials, &client)
                     .await
                 {
-                    Ok(token) => client.profile(&token).await,
+                    Ok(refreshed) => {
+                        if refreshed.scopes.is_some() {
+                            report.scopes = refreshed.scopes;
+                        }
+                        report.refreshed = Some((refreshed.fingerprint, refreshed.expires_at));
+                        client.profile(&refreshed.token).await
+                    }
                     // Without a way to refresh, the 401 itself says the most.
                     Err(RefreshFailure::Impossible(why)) => Err(rejected.unwrap_or(why)),
                     Err(RefreshFailure::Failed(e)) => Err(e),
@@ -413,14 +423,16 @@ impl IntegrationService {
         report
     }
 
+    /// The refresh-token grant with the saved refresh token and client; the new access token
+    /// (and a rotated refresh token) replaces the old in `credentials` and in the keychain.
+    /// The caller records the new fingerprint and expiry on the row.
     async fn refresh_gmail(
         &self,
         row: &Integration,
         settings: &GmailSettings,
         credentials: &mut StoredCredentials,
         client: &GmailClient,
-        report: &mut TestReport,
-    ) -> Result<Secret, RefreshFailure> {
+    ) -> Result<Refreshed, RefreshFailure> {
         let refresh_token = credentials
             .get(CredentialField::RefreshToken)
             .ok_or_else(|| {
@@ -459,16 +471,17 @@ impl IntegrationService {
                     "Gmail: a new access token was obtained but could not be saved: {e}"
                 ))
             })?;
-        if refreshed.scopes.is_some() {
-            report.scopes = refreshed.scopes;
-        }
-        report.refreshed = Some((fingerprint, refreshed.expires_at));
         log_line(&format!(
             "integration {} (GMAIL): the access token was refreshed and the new one saved ({})",
             row.id,
             backend_words(self.secrets.backend())
         ));
-        Ok(token)
+        Ok(Refreshed {
+            token,
+            fingerprint,
+            expires_at: refreshed.expires_at,
+            scopes: refreshed.scopes,
+        })
     }
 
     async fn row(&self, id: Uuid) -> Result<Integration, IntegrationError> {
@@ -527,7 +540,7 @@ impl IntegrationService {
         })
     }
 
-    async fn saved_for_test(
+    async fn saved_credentials(
         &self,
         row: &Integration,
     ) -> Result<StoredCredentials, CredentialsUnavailable> {
@@ -552,6 +565,15 @@ impl IntegrationService {
             ))),
         }
     }
+}
+
+/// A Gmail access token bought with the refresh token, already saved in the keychain.
+struct Refreshed {
+    token: Secret,
+    /// Of the keychain entry now saved.
+    fingerprint: String,
+    expires_at: Option<DateTime<Utc>>,
+    scopes: Option<Vec<String>>,
 }
 
 enum RefreshFailure {

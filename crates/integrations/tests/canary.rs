@@ -1,4 +1,4 @@
-//! The canary test: unique canary secrets go through create, test (including a Gmail token refresh and servers that echo secrets back), list, get, edit, error paths and delete; afterwards the canary is in none of the SQLite files (main, -wal, -shm), the IPC DTO JSON, the error messages, nor the process's log output.
+//! The canary test: unique canary secrets go through create, test (including a Gmail token refresh and servers that echo secrets back), workflow integration nodes run by the engine (succeeding and failing, with servers echoing secrets), list, get, edit, error paths and delete; afterwards the canary is in none of the SQLite files (main, -wal, -shm), the IPC DTO JSON, the node outputs, the run events, the error messages, nor the process's log output.
 //!
 //! The flow runs in a child process so that everything it prints, from any code, is captured.
 
@@ -59,6 +59,12 @@ fn the_canary_appears_in_no_database_file_dto_error_or_log() {
     );
     assert!(stdout.contains("DTO {\"id\""), "{stdout}");
     assert!(stdout.contains("ERROR-MESSAGE "), "{stdout}");
+    assert!(stdout.contains("RUN-RESULT {"), "{stdout}");
+    assert!(stdout.contains("RUN-EVENT {"), "{stdout}");
+    assert!(
+        stderr.contains("call from node") && stderr.contains("(not retryable)"),
+        "{stderr}"
+    );
 
     // The database files, as they were while open (with the -wal) and after closing.
     let files = database_files(&dir);
@@ -128,6 +134,27 @@ impl Outputs {
         println!("DTO {json}");
     }
 
+    /// A workflow run: its result (every node's input, output, logs and error) and events.
+    fn run(&self, result: &neuroflow_engine::RunResult, events: &[neuroflow_engine::RunEvent]) {
+        let json = serde_json::to_string(result).expect("result JSON");
+        assert!(
+            !json.contains(&self.canary),
+            "the canary is in a run result: {json}"
+        );
+        println!("RUN-RESULT {json}");
+        for event in events {
+            let json = serde_json::to_string(event).expect("event JSON");
+            assert!(
+                !json.contains(&self.canary),
+                "the canary is in a run event: {json}"
+            );
+            println!("RUN-EVENT {json}");
+        }
+        if let Some(error) = &result.error {
+            self.error(error);
+        }
+    }
+
     fn error(&self, message: impl std::fmt::Display + std::fmt::Debug) {
         let (display, debug) = (message.to_string(), format!("{message:?}"));
         assert!(
@@ -181,6 +208,11 @@ async fn canary_flow() {
         let fresh = fresh_token.clone();
         StandIn::start(move |r| match r.target.as_str() {
             "/token" => Reply::json(200, serde_json::json!({"access_token": fresh, "expires_in": 3600})),
+            "/gmail/v1/users/me/messages/send"
+                if r.header("authorization") == Some(format!("Bearer {fresh}").as_str()) =>
+            {
+                Reply::json(200, serde_json::json!({"id": "m-1", "threadId": "t-1"}))
+            }
             "/revoked/token" => Reply::json(
                 400,
                 serde_json::json!({"error": "invalid_grant", "error_description": format!("refresh token {} revoked", r.form_value("refresh_token").unwrap_or_default())}),
@@ -313,6 +345,126 @@ async fn canary_flow() {
         fx.keychain_entry(views[2].id).expect("gmail entry")["fields"]["accessToken"],
         fresh_token.as_str()
     );
+
+    // Workflow nodes over these integrations, run by the engine. Servers echo what they got.
+    let echo = StandIn::start(|r| {
+        let headers: serde_json::Map<String, serde_json::Value> = r
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        let status = if r.target.starts_with("/fail") {
+            400
+        } else {
+            200
+        };
+        Reply::json(
+            status,
+            serde_json::json!({"headers": headers, "body": r.body_text()}),
+        )
+        .with_header("X-Echo-Auth", r.header("x-api-key").unwrap_or_default())
+    })
+    .await;
+    let echo_api = fx
+        .create(IntegrationDraft {
+            name: "Canary echo API".into(),
+            settings: http_settings(&echo.url(""), HttpAuthKind::ApiKey),
+            credentials: http_credentials(None, None, Some(&secret("key-echo"))),
+        })
+        .await;
+    let node_gmail = fx
+        .create(gmail_draft(
+            "Canary Gmail node",
+            GmailDraft {
+                api_base: &google.url(""),
+                token_endpoint: &google.url("/token"),
+                email: None,
+                access_token: Some(&secret("ya29-node-old")),
+                refresh_token: Some(&secret("1//refresh-node")),
+                client_secret: Some(&secret("GOCSPX-node")),
+            },
+        ))
+        .await;
+    let node = |kind: &str, label: &str, id: Uuid, extra: serde_json::Value| {
+        let mut config =
+            serde_json::json!({"integrationId": id.to_string(), "retries": 1, "retryDelayMs": 1});
+        if let (Some(config), serde_json::Value::Object(extra)) = (config.as_object_mut(), extra) {
+            config.extend(extra);
+        }
+        graph_node(kind, label, config)
+    };
+    let text = serde_json::json!({"text": "hello {{ item.name }}"});
+    let succeeding = [
+        node("integration.slack", "Slack", views[0].id, text.clone()),
+        node(
+            "integration.gmail",
+            "Gmail",
+            node_gmail.id,
+            serde_json::json!({"to": "ada@example.com", "subject": "Hi", "body": "Hello"}),
+        ),
+        node(
+            "integration.webhook",
+            "Hook",
+            views[4].id,
+            serde_json::json!({}),
+        ),
+        node(
+            "integration.http",
+            "Echo",
+            echo_api.id,
+            serde_json::json!({"method": "POST", "path": "/echo", "body": {"n": 1}}),
+        ),
+    ];
+    let (result, events) = run_nodes(
+        service.clone(),
+        &succeeding.iter().collect::<Vec<_>>(),
+        serde_json::json!({"name": "Ada"}),
+    )
+    .await;
+    out.run(&result, &events);
+    assert_eq!(
+        result.status,
+        neuroflow_engine::RunStatus::Completed,
+        "{:?}",
+        result.error
+    );
+    assert!(
+        serde_json::to_string(&result.nodes)
+            .expect("json")
+            .contains("***"),
+        "the echo was scrubbed, not missing"
+    );
+    let failing = [
+        node("integration.slack", "Slack echo", views[1].id, text.clone()),
+        node(
+            "integration.gmail",
+            "Gmail revoked",
+            views[3].id,
+            serde_json::json!({"to": "ada@example.com", "subject": "Hi", "body": "Hello"}),
+        ),
+        node(
+            "integration.http",
+            "Echo failure",
+            echo_api.id,
+            serde_json::json!({"method": "GET", "path": "/fail"}),
+        ),
+    ];
+    for failing in &failing {
+        let (result, events) = run_nodes(
+            service.clone(),
+            &[failing],
+            serde_json::json!({"name": "Ada"}),
+        )
+        .await;
+        out.run(&result, &events);
+        assert_eq!(result.status, neuroflow_engine::RunStatus::Failed);
+    }
+    assert_eq!(
+        fx.keychain_entry(node_gmail.id).expect("entry")["fields"]["accessToken"],
+        fresh_token.as_str()
+    );
+    views.push(echo_api);
+    views.push(node_gmail);
 
     // List, get and edits (keeping, then replacing secrets).
     for view in service.list().await.expect("list") {

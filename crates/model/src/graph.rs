@@ -204,6 +204,14 @@ const WORKFLOW_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
         true,
     ),
     (
+        "integration.http",
+        "HTTP service call",
+        "Integrations",
+        "Calls an API with a saved integration's base URL and credentials.",
+        true,
+        true,
+    ),
+    (
         "output",
         "Output",
         "Flow",

@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 
 use super::{NodeCall, NodeFuture, NodeOutput};
+use crate::error::NodeError;
 use crate::scheduler::run_blueprint;
 
 /// How deep blueprint calls may nest, recursion aside.
@@ -24,10 +25,14 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
     Box::pin(async move {
         let id = blueprint_id(call.config()).ok_or("config.blueprintId must be a blueprint id")?;
         if call.run.blueprint_stack.contains(&id) {
-            return Err(format!("blueprint {id} calls itself: recursion is refused"));
+            return Err(NodeError::permanent(format!(
+                "blueprint {id} calls itself: recursion is refused"
+            )));
         }
         if call.run.blueprint_stack.len() >= MAX_DEPTH {
-            return Err(format!("blueprint calls nest deeper than {MAX_DEPTH}"));
+            return Err(NodeError::permanent(format!(
+                "blueprint calls nest deeper than {MAX_DEPTH}"
+            )));
         }
         let blueprint = call.run.host.blueprint(id).await?;
         call.log(format!("blueprint '{}'", blueprint.name));

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{Map, Value as Json};
 
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun, MAIN};
+use crate::error::NodeError;
 use crate::template::{item_context, to_value, Condition};
 
 fn taken(ports: Vec<(String, Vec<Json>)>) -> NodeOutput {
@@ -129,7 +130,9 @@ pub fn merge(call: &NodeCall) -> NodeRun {
                 .collect();
             Ok(NodeOutput::main(merged))
         }
-        other => Err(format!("config.mode '{other}' is not append or byIndex")),
+        other => Err(NodeError::permanent(format!(
+            "config.mode '{other}' is not append or byIndex"
+        ))),
     }
 }
 

@@ -1,11 +1,14 @@
 //! `http.request`: one HTTP call per item (reqwest, rustls); method, url, headers, query and
-//! body are templated over the item. Responses are read up to a cap.
+//! body are templated over the item. Responses are read up to a cap. A failed status says
+//! whether a retry can help (429 with its Retry-After, 5xx) or not (401, 403, 400…).
 
 use std::sync::Arc;
 
+use chrono::Utc;
 use serde_json::{json, Map, Value as Json};
 
 use super::{NodeCall, NodeFuture, NodeOutput};
+use crate::error::{parse_retry_after, NodeError};
 use crate::host::CredentialRequest;
 use crate::template::{item_context, to_value, Tpl};
 
@@ -34,19 +37,27 @@ pub fn schema() -> Json {
 pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     cap: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, NodeError> {
     let mut body = Vec::new();
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| format!("reading the response failed: {e}"))?
+        .map_err(|e| NodeError::new(format!("reading the response failed: {e}")))?
     {
         if body.len() + chunk.len() > cap {
-            return Err(format!("the response is larger than {cap} bytes"));
+            return Err(NodeError::permanent(format!(
+                "the response is larger than {cap} bytes"
+            )));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// The Retry-After of a response, when it has one.
+pub(crate) fn retry_after_of(response: &reqwest::Response) -> Option<std::time::Duration> {
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
+    parse_retry_after(value.to_str().ok()?, Utc::now())
 }
 
 pub(crate) fn one_line(s: &str) -> String {
@@ -71,7 +82,7 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
             .unwrap_or("GET")
             .to_ascii_uppercase();
         let method = reqwest::Method::from_bytes(method_name.as_bytes())
-            .map_err(|_| format!("'{method_name}' is not an HTTP method"))?;
+            .map_err(|_| NodeError::permanent(format!("'{method_name}' is not an HTTP method")))?;
         let url_tpl = Tpl::compile(config.get("url").ok_or("config.url is required")?)?;
         let empty = Json::Object(Map::new());
         let headers_tpl = Tpl::compile(config.get("headers").unwrap_or(&empty))?;
@@ -139,11 +150,14 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
                 Some(json) => request = request.json(&json),
                 None => {}
             }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| format!("{method_name} {url} failed: {}", one_line(&e.to_string())))?;
+            let response = request.send().await.map_err(|e| {
+                NodeError::new(format!(
+                    "{method_name} {url} failed: {}",
+                    one_line(&e.to_string())
+                ))
+            })?;
             let status = response.status();
+            let retry_after = retry_after_of(&response);
             let mut headers = Map::new();
             for (name, value) in response.headers() {
                 headers.insert(
@@ -167,7 +181,11 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
                     Json::String(s) => one_line(s),
                     other => one_line(&other.to_string()),
                 };
-                return Err(format!("{method_name} {url} answered {status}: {detail}"));
+                return Err(NodeError::for_status(
+                    status.as_u16(),
+                    retry_after,
+                    format!("{method_name} {url} answered {status}: {detail}"),
+                ));
             }
             call.log(format!("{method_name} {url} → {}", status.as_u16()));
             out.push(json!({"status": status.as_u16(), "headers": headers, "body": body}));

@@ -10,8 +10,9 @@ use chrono::Utc;
 use serde_json::{json, Value as Json};
 use uuid::Uuid;
 
-use super::http::{one_line, read_capped};
+use super::http::{one_line, read_capped, retry_after_of};
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun, MAIN};
+use crate::error::NodeError;
 use crate::events::RunStatus;
 use crate::host::{CredentialRequest, Secret};
 use crate::result::AgentCallRecord;
@@ -128,7 +129,7 @@ pub async fn chat(
     key: Option<&Secret>,
     system: Option<&str>,
     prompt: &str,
-) -> Result<Reply, String> {
+) -> Result<Reply, NodeError> {
     let (url, body) = match settings.protocol {
         Protocol::OpenAi => {
             let mut messages = Vec::new();
@@ -170,19 +171,28 @@ pub async fn chat(
         request = request.header("anthropic-version", ANTHROPIC_VERSION);
     }
     let response = request.send().await.map_err(|e| {
-        format!(
+        NodeError::new(format!(
             "{} call to {url} failed: {}",
             settings.provider,
             one_line(&e.without_url().to_string())
-        )
+        ))
     })?;
     let status = response.status();
+    let retry_after = retry_after_of(&response);
     let bytes = read_capped(response, MAX_REPLY_BYTES).await?;
     let reply: Json = serde_json::from_slice(&bytes).map_err(|_| {
-        format!(
-            "{} answered {status} with a body that is not JSON: {}",
-            settings.provider,
-            one_line(&String::from_utf8_lossy(&bytes))
+        NodeError::for_status(
+            if status.is_success() {
+                502
+            } else {
+                status.as_u16()
+            },
+            retry_after,
+            format!(
+                "{} answered {status} with a body that is not JSON: {}",
+                settings.provider,
+                one_line(&String::from_utf8_lossy(&bytes))
+            ),
         )
     })?;
     if !status.is_success() {
@@ -191,12 +201,13 @@ pub async fn chat(
             .and_then(Json::as_str)
             .map(one_line)
             .unwrap_or_else(|| one_line(&reply.to_string()));
-        return Err(format!(
-            "{} answered {status}: {message}",
-            settings.provider
+        return Err(NodeError::for_status(
+            status.as_u16(),
+            retry_after,
+            format!("{} answered {status}: {message}", settings.provider),
         ));
     }
-    parse_reply(settings, &reply)
+    Ok(parse_reply(settings, &reply)?)
 }
 
 fn tokens(v: Option<&Json>) -> u32 {
@@ -331,7 +342,7 @@ pub async fn over_items(
     let (mut items, mut texts) = (Vec::new(), Vec::new());
     for (index, item) in call.items.iter().enumerate() {
         if let Some(reason) = call.run.over_budget() {
-            return Err(reason);
+            return Err(NodeError::permanent(reason));
         }
         let ctx = item_context(item, index, &input);
         let system = system_tpl
@@ -394,7 +405,7 @@ pub async fn over_items(
                 call.run.keep_call(record);
             }
             Err(e) => {
-                record.error = Some(e.clone());
+                record.error = Some(e.message.clone());
                 call.run.keep_call(record);
                 return Err(e);
             }

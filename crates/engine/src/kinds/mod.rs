@@ -6,6 +6,7 @@ pub mod blueprint;
 pub mod data;
 pub mod flow;
 pub mod http;
+pub mod integration;
 pub mod llm;
 pub mod transform;
 pub mod trigger;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use uuid::Uuid;
 
+use crate::error::NodeError;
 use crate::scheduler::RunCtx;
 
 /// What one item on a port is.
@@ -54,7 +56,7 @@ const fn port(name: &'static str, ty: PortType) -> PortSpec {
 pub const ERROR_PORT: &str = "error";
 pub const MAIN: &str = "main";
 
-pub type NodeRun = Result<NodeOutput, String>;
+pub type NodeRun = Result<NodeOutput, NodeError>;
 pub type NodeFuture = Pin<Box<dyn Future<Output = NodeRun> + Send>>;
 
 pub enum Runner {
@@ -387,33 +389,41 @@ static KINDS: &[KindSpec] = &[
         name: "integration.slack",
         trigger: false,
         inputs: ANY_IN,
-        outputs: ANY_OUT,
+        outputs: OBJECT_OUT,
         rule_outputs: false,
-        required: &[],
-        schema: || object_schema(json!({}), &[]),
-        runner: Runner::Unavailable("the Slack integration cannot run yet"),
+        required: integration::SLACK_REQUIRED,
+        schema: integration::slack_schema,
+        runner: Runner::Async(integration::slack),
     },
     KindSpec {
         name: "integration.gmail",
         trigger: false,
         inputs: ANY_IN,
-        outputs: ANY_OUT,
+        outputs: OBJECT_OUT,
         rule_outputs: false,
-        required: &[],
-        schema: || object_schema(json!({}), &[]),
-        runner: Runner::Unavailable("the Gmail integration cannot run yet"),
+        required: integration::GMAIL_REQUIRED,
+        schema: integration::gmail_schema,
+        runner: Runner::Async(integration::gmail),
     },
     KindSpec {
         name: "integration.webhook",
         trigger: false,
         inputs: ANY_IN,
-        outputs: ANY_OUT,
+        outputs: OBJECT_OUT,
         rule_outputs: false,
-        required: &[],
-        schema: || object_schema(json!({}), &[]),
-        runner: Runner::Unavailable(
-            "the signed webhook integration cannot run yet; use http.request",
-        ),
+        required: integration::WEBHOOK_REQUIRED,
+        schema: integration::webhook_schema,
+        runner: Runner::Async(integration::webhook),
+    },
+    KindSpec {
+        name: "integration.http",
+        trigger: false,
+        inputs: ANY_IN,
+        outputs: OBJECT_OUT,
+        rule_outputs: false,
+        required: integration::HTTP_REQUIRED,
+        schema: integration::http_schema,
+        runner: Runner::Async(integration::http),
     },
 ];
 
@@ -523,6 +533,9 @@ pub struct NodeCall {
     /// (`items` is then their concatenation).
     pub branches: Vec<Arc<Vec<Json>>>,
     pub(crate) logs: Mutex<Vec<String>>,
+    /// Output items of the input items an earlier attempt already finished, in order: a
+    /// retry of a node with side effects (a message posted) resumes after them.
+    pub(crate) completed: Mutex<Vec<Json>>,
 }
 
 impl NodeCall {
@@ -564,5 +577,20 @@ impl NodeCall {
 
     pub fn str_config(&self, key: &str) -> Option<&str> {
         self.config().get(key).and_then(Json::as_str)
+    }
+
+    /// The outputs of the items earlier attempts of this node finished (see `completed`).
+    pub fn completed_items(&self) -> Vec<Json> {
+        self.completed
+            .lock()
+            .map(|done| done.clone())
+            .unwrap_or_default()
+    }
+
+    /// Records the output of the next input item, so a retry does not do it again.
+    pub fn complete_item(&self, output: Json) {
+        if let Ok(mut done) = self.completed.lock() {
+            done.push(output);
+        }
     }
 }

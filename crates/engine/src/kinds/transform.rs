@@ -9,6 +9,7 @@ use jaq_json::Val;
 use serde_json::{Map, Number, Value as Json};
 
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun};
+use crate::error::NodeError;
 
 /// A jq program that yields more items than this fails rather than filling memory.
 pub const MAX_JQ_OUTPUTS: usize = 100_000;
@@ -50,7 +51,11 @@ fn transform(call: &NodeCall) -> NodeRun {
                 Err(many) => many,
             };
         }
-        other => return Err(format!("config.mode '{other}' is not each or all")),
+        other => {
+            return Err(NodeError::permanent(format!(
+                "config.mode '{other}' is not each or all"
+            )))
+        }
     }
     Ok(NodeOutput::main(out))
 }

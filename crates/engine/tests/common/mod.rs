@@ -51,12 +51,19 @@ pub fn set(label: &str, fields: Json) -> GraphNode {
     node("data.set", label, json!({ "fields": fields }))
 }
 
+/// Answers an integration call; gets the call and how many came before it.
+pub type IntegrationAnswer =
+    Box<dyn Fn(&IntegrationCall, usize) -> Result<Json, NodeError> + Send + Sync>;
+
 #[derive(Default)]
 pub struct TestHost {
     pub agents: HashMap<Uuid, AgentProfile>,
     pub blueprints: HashMap<Uuid, BlueprintGraph>,
     pub keys: HashMap<String, String>,
     pub asked: Mutex<Vec<CredentialRequest>>,
+    /// `None` keeps the trait's default (integrations refused).
+    pub integrations: Option<IntegrationAnswer>,
+    pub integration_calls: Mutex<Vec<IntegrationCall>>,
 }
 
 impl EngineHost for TestHost {
@@ -93,6 +100,19 @@ impl EngineHost for TestHost {
                 (Some(c), None) => Err(format!("no credential {c}")),
                 (_, found) => Ok(found),
             }
+        })
+    }
+    fn integration(&self, call: IntegrationCall) -> HostFuture<'_, Result<Json, NodeError>> {
+        Box::pin(async move {
+            let Some(answer) = &self.integrations else {
+                return NoHost.integration(call).await;
+            };
+            let before = {
+                let mut calls = self.integration_calls.lock().expect("calls");
+                calls.push(call.clone());
+                calls.len() - 1
+            };
+            answer(&call, before)
         })
     }
 }
@@ -155,6 +175,7 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
@@ -163,7 +184,13 @@ impl Reply {
             status,
             content_type: "application/json",
             body: body.to_string(),
+            headers: Vec::new(),
         }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
     }
 }
 
@@ -221,8 +248,13 @@ pub async fn serve(
                 };
                 let reply = handler(&req);
                 seen.lock().expect("log").push(req);
+                let extra: String = reply
+                    .headers
+                    .iter()
+                    .map(|(name, value)| format!("{name}: {value}\r\n"))
+                    .collect();
                 let text = format!(
-                    "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
+                    "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n{}",
                     reply.status,
                     reply.content_type,
                     reply.body.len(),

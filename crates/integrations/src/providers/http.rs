@@ -1,10 +1,14 @@
-//! Any HTTP API under a base URL, with the integration's auth: bearer token, basic user and password, or an API key in a named header.
+//! Any HTTP API under a base URL, with the integration's auth: bearer token, basic user and password, or an API key in a named header; requests stay under that base URL.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use neuroflow_engine::HttpAction;
 use neuroflow_secrets::Secret;
-use reqwest::header::{HeaderName, ACCEPT, AUTHORIZATION};
-use reqwest::Method;
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, Url};
 
-use super::{check_status, send, sensitive_header, ProviderError, ProviderHttp};
+use super::{body_value, check_status, read_body_capped, scrub, scrub_json, send};
+use super::{sensitive_header, ProviderError, ProviderHttp};
 
 const SERVICE: &str = "The HTTP service";
 
@@ -44,6 +48,158 @@ impl HttpServiceClient {
             .http
             .client()
             .request(method, format!("{}{path}", self.base_url));
+        self.authorize(request)
+    }
+
+    /// `{base}{path}`, refused unless it stays on the base URL's scheme, host and port and
+    /// under its path: a templated path must not carry the credentials elsewhere (`@host`,
+    /// `/../`).
+    pub fn url_for(&self, path: &str) -> Result<Url, ProviderError> {
+        let outside = || ProviderError::Setup {
+            service: SERVICE.to_owned(),
+            detail: "the path leads outside the integration's base URL; give a path under it"
+                .to_owned(),
+        };
+        if !path.starts_with('/') {
+            return Err(outside());
+        }
+        let base = Url::parse(&self.base_url).map_err(|_| ProviderError::Setup {
+            service: SERVICE.to_owned(),
+            detail: "the integration's base URL does not parse; edit the integration".to_owned(),
+        })?;
+        let url = Url::parse(&format!("{}{path}", self.base_url)).map_err(|_| outside())?;
+        let base_path = base.path().trim_end_matches('/');
+        let under = url.path() == base_path
+            || url
+                .path()
+                .strip_prefix(base_path)
+                .is_some_and(|rest| rest.starts_with('/'));
+        if url.scheme() != base.scheme()
+            || url.host_str() != base.host_str()
+            || url.port_or_known_default() != base.port_or_known_default()
+            || !url.username().is_empty()
+            || url.password().is_some()
+            || !under
+        {
+            return Err(outside());
+        }
+        Ok(url)
+    }
+
+    /// The values the auth sends, to scrub answers of: the secret, and for basic auth also the
+    /// header's base64 of `user:password`.
+    fn sent_secrets(&self) -> Vec<Secret> {
+        match &self.auth {
+            HttpAuth::None => Vec::new(),
+            HttpAuth::Bearer(token) => vec![token.clone()],
+            HttpAuth::Basic { username, password } => vec![
+                password.clone(),
+                Secret::new(STANDARD.encode(format!("{username}:{}", password.expose()))),
+            ],
+            HttpAuth::ApiKey { key, .. } => vec![key.clone()],
+        }
+    }
+
+    /// The header the auth occupies, which a node may not set itself.
+    fn auth_header(&self) -> Option<&str> {
+        match &self.auth {
+            HttpAuth::None => None,
+            HttpAuth::Bearer(_) | HttpAuth::Basic { .. } => Some("authorization"),
+            HttpAuth::ApiKey { header, .. } => Some(header.as_str()),
+        }
+    }
+
+    /// An `integration.http` call: the action's method, path, query, headers and body under
+    /// the base URL with the auth. Gives `{"status", "headers", "body"}` (body parsed when the
+    /// answer is JSON), scrubbed of the credentials; a status outside 2xx fails unless the
+    /// action says otherwise.
+    pub async fn perform(&self, action: &HttpAction) -> Result<serde_json::Value, ProviderError> {
+        let setup = |detail: String| ProviderError::Setup {
+            service: SERVICE.to_owned(),
+            detail,
+        };
+        let method = Method::from_bytes(action.method.as_bytes()).map_err(|_| {
+            setup(format!(
+                "'{}' is not an HTTP method",
+                scrub(&action.method, [])
+            ))
+        })?;
+        let mut url = self.url_for(&action.path)?;
+        if !action.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&action.query);
+        }
+        let mut request = self.http.client().request(method, url);
+        for (name, value) in &action.headers {
+            if self
+                .auth_header()
+                .is_some_and(|auth| auth.eq_ignore_ascii_case(name))
+            {
+                return Err(setup(format!(
+                    "the header {name} carries the integration's credentials; remove it from the node"
+                )));
+            }
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| setup(format!("'{}' is not an HTTP header name", scrub(name, []))))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| setup(format!("the value of the header {header} cannot be sent")))?;
+            request = request.header(header, value);
+        }
+        request = match &action.body {
+            None => request,
+            Some(serde_json::Value::String(text)) => request
+                .header(CONTENT_TYPE, "text/plain; charset=utf-8")
+                .body(text.clone()),
+            Some(json) => request
+                .header(CONTENT_TYPE, "application/json")
+                .body(json.to_string()),
+        };
+        let response = send(SERVICE, self.authorize(request)?).await?;
+        let sent = self.sent_secrets();
+        let sent: Vec<&Secret> = sent.iter().collect();
+        let status = response.status().as_u16();
+        if action.fail_on_status {
+            if let Err(failure) = check_status(SERVICE, &response, None) {
+                let bytes = read_body_capped(SERVICE, response, 64 * 1024)
+                    .await
+                    .unwrap_or_default();
+                let said = scrub(&String::from_utf8_lossy(&bytes), sent.iter().copied());
+                return Err(match failure {
+                    ProviderError::UnexpectedStatus { service, status } if !said.is_empty() => {
+                        ProviderError::Api {
+                            service,
+                            detail: format!("answered HTTP {status}: {said}"),
+                        }
+                    }
+                    other => other,
+                });
+            }
+        }
+        let mut headers = serde_json::Map::new();
+        for (name, value) in response.headers() {
+            headers.insert(
+                name.to_string(),
+                serde_json::Value::String(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+            );
+        }
+        let is_json = headers
+            .get("content-type")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|ct| ct.contains("json"));
+        let bytes = read_body_capped(SERVICE, response, action.max_response_bytes).await?;
+        Ok(scrub_json(
+            serde_json::json!({
+                "status": status,
+                "headers": headers,
+                "body": body_value(&bytes, is_json),
+            }),
+            &sent,
+        ))
+    }
+
+    fn authorize(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, ProviderError> {
         Ok(match &self.auth {
             HttpAuth::None => request,
             HttpAuth::Bearer(token) => request.header(

@@ -77,6 +77,9 @@ pub enum ProviderError {
     UnexpectedStatus { service: String, status: u16 },
     /// The provider answered, but not as its protocol says, or with an error of its own.
     Api { service: String, detail: String },
+    /// The provider said, in its own words rather than a 5xx, that it failed for now
+    /// (Slack's `internal_error`, `fatal_error`, `service_unavailable`).
+    Unavailable { service: String, detail: String },
     /// No answer: refused, unreachable, TLS failure, timeout.
     Network { service: String, detail: String },
     /// The request could not be made from what is saved (e.g. no refresh token).
@@ -90,6 +93,7 @@ impl ProviderError {
             self,
             ProviderError::RateLimited { .. }
                 | ProviderError::ServiceFailed { .. }
+                | ProviderError::Unavailable { .. }
                 | ProviderError::Network { .. }
         )
     }
@@ -158,6 +162,7 @@ impl fmt::Display for ProviderError {
                 write!(f, "{service}: unexpected answer HTTP {status}{reason}")
             }
             ProviderError::Api { service, detail }
+            | ProviderError::Unavailable { service, detail }
             | ProviderError::Network { service, detail }
             | ProviderError::Setup { service, detail } => write!(f, "{service}: {detail}"),
         }
@@ -306,6 +311,36 @@ pub(crate) async fn read_body(
     Ok(body)
 }
 
+/// Reads the whole body, failing (rather than cutting it off) once it passes `cap` bytes: for
+/// answers that become a workflow's data.
+pub(crate) async fn read_body_capped(
+    service: &str,
+    mut response: Response,
+    cap: usize,
+) -> Result<Vec<u8>, ProviderError> {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > cap {
+                    return Err(ProviderError::Api {
+                        service: service.to_owned(),
+                        detail: format!("the answer is larger than {cap} bytes"),
+                    });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                return Err(ProviderError::Network {
+                    service: service.to_owned(),
+                    detail: format!("the answer broke off ({})", root_cause(&e.without_url())),
+                })
+            }
+        }
+    }
+}
+
 /// Parses a JSON answer; the parse error's text is not shown (it can quote the body).
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     service: &str,
@@ -339,6 +374,43 @@ pub(crate) fn without_secrets<'a>(
         }
     }
     out
+}
+
+/// A provider's answer made fit for a workflow's data: every secret we sent replaced by `***`
+/// in every string and key, at any depth (a server may echo a token back).
+pub(crate) fn scrub_json(value: serde_json::Value, secrets: &[&Secret]) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        Json::String(s) => Json::String(without_secrets(&s, secrets.iter().copied())),
+        Json::Array(items) => {
+            Json::Array(items.into_iter().map(|v| scrub_json(v, secrets)).collect())
+        }
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    (
+                        without_secrets(&k, secrets.iter().copied()),
+                        scrub_json(v, secrets),
+                    )
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// A response body as workflow data: parsed JSON when it is JSON, otherwise its text, and
+/// `null` when empty.
+pub(crate) fn body_value(bytes: &[u8], is_json: bool) -> serde_json::Value {
+    if bytes.is_empty() {
+        return serde_json::Value::Null;
+    }
+    if is_json {
+        if let Ok(value) = serde_json::from_slice(bytes) {
+            return value;
+        }
+    }
+    serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
 }
 
 fn one_line(text: &str, max_chars: usize) -> String {
@@ -396,6 +468,16 @@ mod tests {
         let token = Secret::new("xoxb-123-secret");
         let text = scrub("bad token xoxb-123-secret\nline two", [&token]);
         assert_eq!(text, "bad token *** line two");
+    }
+
+    #[test]
+    fn scrub_json_reaches_every_string_and_key() {
+        let token = Secret::new("tok-12345");
+        let value = serde_json::json!({"echo": "Bearer tok-12345", "tok-12345": [1, "a tok-12345 b"], "n": 3});
+        assert_eq!(
+            scrub_json(value, &[&token]),
+            serde_json::json!({"echo": "Bearer ***", "***": [1, "a *** b"], "n": 3})
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Shared by the integration tests: stand-in HTTP servers on 127.0.0.1, a fresh SQLite store per test, and the real OS keychain (never keyring's mock).
+//! Shared by the integration tests: stand-in HTTP servers on 127.0.0.1, a fresh SQLite store per test, the real OS keychain (never keyring's mock), and an engine host over the integration service that runs real workflow graphs.
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
@@ -8,13 +8,19 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
+use neuroflow_engine::{
+    AgentProfile, BlueprintGraph, CancelToken, CredentialRequest, EngineHost, HostFuture,
+    IntegrationCall, NodeError, RunEvent, RunRequest, RunResult, Secret,
+};
 use neuroflow_integrations::providers::ProviderHttp;
 use neuroflow_integrations::{
-    CredentialsInput, GmailCredentialsInput, GmailSettings, HttpAuthKind, HttpCredentialsInput,
-    HttpSettings, IntegrationDraft, IntegrationService, IntegrationSettings, IntegrationView,
-    SecretInput, SlackCredentialsInput, SlackSettings, WebhookCredentialsInput, WebhookSettings,
+    answer_integration_call, CredentialsInput, GmailCredentialsInput, GmailSettings, HttpAuthKind,
+    HttpCredentialsInput, HttpSettings, IntegrationDraft, IntegrationService, IntegrationSettings,
+    IntegrationView, SecretInput, SlackCredentialsInput, SlackSettings, WebhookCredentialsInput,
+    WebhookSettings,
 };
 use neuroflow_model::entities::Integration;
+use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, Position};
 use neuroflow_secrets::{KeychainStatus, SecretRef, SecretStore};
 use neuroflow_store::local::ensure_local_identity;
 use neuroflow_store::workflows::Actor;
@@ -461,4 +467,96 @@ pub fn http_credentials(
         password: password.map(SecretInput::new),
         api_key: api_key.map(SecretInput::new),
     }))
+}
+
+// ---------------------------------------------------------------- workflow runs
+
+/// An engine host as the desktop app would build one: integration calls go to the service;
+/// these tests use no agents, blueprints or other credentials.
+pub struct ServiceHost {
+    pub service: IntegrationService,
+}
+
+impl EngineHost for ServiceHost {
+    fn agent(&self, id: Uuid) -> HostFuture<'_, Result<AgentProfile, String>> {
+        Box::pin(async move { Err(format!("AI agent {id} is not in this test")) })
+    }
+
+    fn blueprint(&self, id: Uuid) -> HostFuture<'_, Result<BlueprintGraph, String>> {
+        Box::pin(async move { Err(format!("blueprint {id} is not in this test")) })
+    }
+
+    fn credential(
+        &self,
+        _request: CredentialRequest,
+    ) -> HostFuture<'_, Result<Option<Secret>, String>> {
+        Box::pin(async move { Ok(None) })
+    }
+
+    fn integration(
+        &self,
+        call: IntegrationCall,
+    ) -> HostFuture<'_, Result<serde_json::Value, NodeError>> {
+        Box::pin(answer_integration_call(&self.service, call))
+    }
+}
+
+pub fn graph_node(kind: &str, label: &str, config: serde_json::Value) -> GraphNode {
+    GraphNode {
+        id: Uuid::now_v7(),
+        kind: kind.into(),
+        label: label.into(),
+        position: Position { x: 0.0, y: 0.0 },
+        config,
+    }
+}
+
+pub fn graph_edge(from: &GraphNode, to: &GraphNode) -> GraphEdge {
+    GraphEdge {
+        id: Uuid::now_v7(),
+        source: from.id,
+        source_handle: None,
+        target: to.id,
+        target_handle: None,
+    }
+}
+
+/// A manual trigger feeding each of `nodes`, run through `neuroflow_engine::run` with a
+/// [`ServiceHost`]; gives the result and every event, in order.
+pub async fn run_nodes(
+    service: IntegrationService,
+    nodes: &[&GraphNode],
+    input: serde_json::Value,
+) -> (RunResult, Vec<RunEvent>) {
+    let trigger = graph_node("trigger.manual", "Start", serde_json::json!({}));
+    let mut all = vec![trigger.clone()];
+    all.extend(nodes.iter().map(|n| (*n).clone()));
+    let edges = nodes.iter().map(|n| graph_edge(&trigger, n)).collect();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let result = neuroflow_engine::run(
+        RunRequest {
+            graph: Graph { nodes: all, edges },
+            input,
+            ..RunRequest::default()
+        },
+        Arc::new(ServiceHost { service }),
+        Some(tx),
+        CancelToken::new(),
+    )
+    .await
+    .expect("the graph is valid");
+    let mut events = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        events.push(event);
+    }
+    (result, events)
+}
+
+/// The `main` output items of a node in a run.
+pub fn items_of(result: &RunResult, node: &GraphNode) -> Vec<serde_json::Value> {
+    result
+        .node(node.id)
+        .and_then(|r| r.output.get("main"))
+        .map(|items| items.to_vec())
+        .unwrap_or_default()
 }
