@@ -484,6 +484,44 @@ impl IntegrationService {
         })
     }
 
+    /// The API key an LLM node names through an HTTP integration (bearer token or API-key
+    /// header): so model keys live in the keychain like every other credential. The error is
+    /// one line for the node, never containing a secret.
+    pub async fn api_key(&self, id: Uuid) -> Result<Secret, String> {
+        let row = self
+            .row(id)
+            .await
+            .map_err(|e| format!("the credential's integration cannot be used: {e}"))?;
+        let settings = settings_of(&row).map_err(|e| e.to_string())?;
+        let IntegrationSettings::Http(http) = &settings else {
+            return Err(format!(
+                "integration '{}' is a {} integration: an API key comes from an HTTP integration with a bearer token or an API key",
+                row.name,
+                provider_label(row.provider)
+            ));
+        };
+        let credentials = self
+            .saved_credentials(&row)
+            .await
+            .map_err(|CredentialsUnavailable(why)| why)?;
+        let field = match http.auth {
+            HttpAuthKind::Bearer => CredentialField::BearerToken,
+            HttpAuthKind::ApiKey => CredentialField::ApiKey,
+            HttpAuthKind::None | HttpAuthKind::Basic => {
+                return Err(format!(
+                    "integration '{}' has no bearer token or API key to use as a model key",
+                    row.name
+                ))
+            }
+        };
+        credentials.get(field).cloned().ok_or_else(|| {
+            format!(
+                "integration '{}' has no key saved: edit it and enter one",
+                row.name
+            )
+        })
+    }
+
     async fn row(&self, id: Uuid) -> Result<Integration, IntegrationError> {
         Ok(self
             .store

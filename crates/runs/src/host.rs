@@ -1,23 +1,31 @@
-//! The engine host of the desktop app: AI agents from the store, credentials from the keychain through the integrations service.
+//! The engine host of the desktop app: AI agents from the store; integration calls and model API keys through the integrations service (credentials in the keychain).
 
 use neuroflow_engine::{
-    AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, Secret,
+    AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, IntegrationCall,
+    NodeError, Secret,
 };
+use neuroflow_integrations::IntegrationService;
 use neuroflow_model::entities::AiAgent;
 use neuroflow_store::workflows::Actor;
 use neuroflow_store::{Store, StoreError};
 use uuid::Uuid;
 
-/// What a run of one actor may read: that organization's agents and credentials.
+/// What a run of one actor may read: that organization's agents and credentials. Without an
+/// integrations service (validation, estimates) integration nodes and keys are refused.
 #[derive(Clone)]
 pub struct StoreHost {
     store: Store,
     actor: Actor,
+    integrations: Option<IntegrationService>,
 }
 
 impl StoreHost {
-    pub fn new(store: Store, actor: Actor) -> Self {
-        StoreHost { store, actor }
+    pub fn new(store: Store, actor: Actor, integrations: Option<IntegrationService>) -> Self {
+        StoreHost {
+            store,
+            actor,
+            integrations,
+        }
     }
 }
 
@@ -60,9 +68,32 @@ impl EngineHost for StoreHost {
                 (None, Some(name)) => Err(format!(
                     "the desktop app does not read API keys from environment variables ({name}): choose a saved credential"
                 )),
-                (Some(_), _) => Err(format!(
-                    "{} API keys cannot be chosen from the keychain yet",
-                    request.provider
+                (Some(reference), _) => {
+                    let id: Uuid = reference.trim().parse().map_err(|_| {
+                        format!("credential '{reference}' is not an integration id: choose the HTTP integration that holds the {} key", request.provider)
+                    })?;
+                    let integrations = self
+                        .integrations
+                        .as_ref()
+                        .ok_or("API keys are only read when the workflow runs")?;
+                    let key = integrations.api_key(id).await?;
+                    Ok(Some(Secret::new(key.expose())))
+                }
+            }
+        })
+    }
+
+    fn integration(
+        &self,
+        call: IntegrationCall,
+    ) -> HostFuture<'_, Result<serde_json::Value, NodeError>> {
+        Box::pin(async move {
+            match &self.integrations {
+                Some(service) => {
+                    neuroflow_integrations::answer_integration_call(service, call).await
+                }
+                None => Err(NodeError::permanent(
+                    "integrations are only called when the workflow runs",
                 )),
             }
         })

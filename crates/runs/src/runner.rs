@@ -18,6 +18,8 @@ use serde_json::Value as Json;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+use neuroflow_integrations::IntegrationService;
+
 use crate::host::StoreHost;
 use crate::RunError;
 
@@ -87,8 +89,8 @@ impl WorkflowRunner {
         }
     }
 
-    fn host(&self, actor: Actor) -> Arc<StoreHost> {
-        Arc::new(StoreHost::new(self.store.clone(), actor))
+    fn host(&self, actor: Actor, integrations: Option<IntegrationService>) -> Arc<StoreHost> {
+        Arc::new(StoreHost::new(self.store.clone(), actor, integrations))
     }
 
     /// Every problem of a graph (saved or not), each with its node or edge, for the canvas.
@@ -97,7 +99,7 @@ impl WorkflowRunner {
         actor: Actor,
         graph: &neuroflow_model::graph::Graph,
     ) -> Vec<neuroflow_engine::Diagnostic> {
-        neuroflow_engine::validate_with_host(graph, self.host(actor).as_ref()).await
+        neuroflow_engine::validate_with_host(graph, self.host(actor, None).as_ref()).await
     }
 
     /// Starts a run of the workflow's saved graph. Refuses at once (and records nothing) when
@@ -108,10 +110,11 @@ impl WorkflowRunner {
         actor: Actor,
         workflow_id: Uuid,
         options: RunOptions,
+        integrations: Option<IntegrationService>,
         events: Option<EventSender>,
     ) -> Result<StartedRun, RunError> {
         let doc = self.store.workflow_get(actor, workflow_id).await?;
-        let host = self.host(actor);
+        let host = self.host(actor, integrations);
         let previous = match (&options.mode, options.previous_execution_id) {
             (RunMode::Full | RunMode::UpTo { .. }, _) => HashMap::new(),
             (_, Some(id)) => self.outputs_of(actor, Some(workflow_id), id).await?,
@@ -166,10 +169,13 @@ impl WorkflowRunner {
         actor: Actor,
         workflow_id: Uuid,
         options: RunOptions,
+        integrations: Option<IntegrationService>,
         on_update: impl Fn(RunUpdate) + Send + 'static,
     ) -> Result<Uuid, RunError> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let started = self.start(actor, workflow_id, options, Some(tx)).await?;
+        let started = self
+            .start(actor, workflow_id, options, integrations, Some(tx))
+            .await?;
         let execution_id = started.execution_id;
         let runner = self.clone();
         tokio::spawn(async move {
@@ -238,7 +244,7 @@ impl WorkflowRunner {
         input: &Json,
     ) -> Result<neuroflow_engine::Estimate, RunError> {
         let doc = self.store.workflow_get(actor, workflow_id).await?;
-        Ok(neuroflow_engine::estimate(&doc.graph, input, self.host(actor).as_ref()).await)
+        Ok(neuroflow_engine::estimate(&doc.graph, input, self.host(actor, None).as_ref()).await)
     }
 
     /// The Executions page row of a stored execution.

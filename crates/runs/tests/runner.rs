@@ -24,6 +24,20 @@ struct Fixture {
     store: Store,
     actor: Actor,
     runner: WorkflowRunner,
+    /// Session memory: these tests are about runs, not the keychain (the integrations crate
+    /// tests the real Secret Service).
+    secrets: neuroflow_secrets::SecretStore,
+}
+
+impl Fixture {
+    fn integrations(&self) -> Option<neuroflow_integrations::IntegrationService> {
+        Some(neuroflow_integrations::IntegrationService::new(
+            self.store.clone(),
+            self.secrets.clone(),
+            self.actor,
+            neuroflow_integrations::providers::ProviderHttp::new().expect("http client"),
+        ))
+    }
 }
 
 mod tempdir {
@@ -57,6 +71,7 @@ async fn fixture() -> Fixture {
         runner: WorkflowRunner::new(store.clone()),
         store,
         actor,
+        secrets: neuroflow_secrets::SecretStore::session_memory(),
     }
 }
 
@@ -106,7 +121,7 @@ async fn run(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let started = f
         .runner
-        .start(f.actor, id, options, Some(tx))
+        .start(f.actor, id, options, f.integrations(), Some(tx))
         .await
         .expect("start");
     let execution = started.finished.await.expect("join").expect("recorded");
@@ -227,7 +242,7 @@ async fn an_invalid_workflow_is_refused_with_every_problem_and_nothing_is_stored
     .await;
     let refused = f
         .runner
-        .start(f.actor, id, RunOptions::default(), None)
+        .start(f.actor, id, RunOptions::default(), None, None)
         .await
         .err()
         .expect("refused");
@@ -258,7 +273,7 @@ async fn a_cancelled_run_is_stored_as_cancelled() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let started = f
         .runner
-        .start(f.actor, id, RunOptions::default(), Some(tx))
+        .start(f.actor, id, RunOptions::default(), None, Some(tx))
         .await
         .expect("start");
     // Cancel once the delay node has started.
@@ -303,6 +318,7 @@ async fn run_from_a_node_reuses_the_latest_runs_outputs() {
                 mode: RunMode::From { node_id: b.id },
                 ..RunOptions::default()
             },
+            None,
             None,
         )
         .await
@@ -407,7 +423,14 @@ async fn chat_stand_in() -> (String, Arc<Mutex<Vec<Json>>>) {
                     .as_str()
                     .unwrap_or("")
                     .to_string();
-                log.lock().expect("log").push(body.clone());
+                let authorization = head.lines().find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .starts_with("authorization:")
+                        .then(|| l["authorization:".len()..].trim().to_string())
+                });
+                log.lock()
+                    .expect("log")
+                    .push(json!({"request": body.clone(), "authorization": authorization}));
                 let reply = if ok {
                     json!({
                         "id": "chatcmpl-1", "object": "chat.completion", "created": 1_700_000_000,
@@ -485,10 +508,15 @@ async fn an_agent_node_uses_the_stored_agent_and_its_call_is_stored_as_an_agent_
 
     let requests = seen.lock().expect("seen").clone();
     assert_eq!(requests.len(), 1);
-    assert_eq!(requests[0]["model"], "llama3.2");
+    assert_eq!(requests[0]["request"]["model"], "llama3.2");
     assert_eq!(
-        requests[0]["messages"][0]["content"],
+        requests[0]["request"]["messages"][0]["content"],
         "You are the support bot."
+    );
+    assert_eq!(
+        requests[0]["authorization"],
+        Json::Null,
+        "a local model needs no key"
     );
 
     let detail = f
@@ -533,7 +561,7 @@ async fn a_streamed_run_reports_every_event_then_its_stored_execution() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let execution_id = f
         .runner
-        .start_streaming(f.actor, id, RunOptions::default(), move |u| {
+        .start_streaming(f.actor, id, RunOptions::default(), None, move |u| {
             let _ = tx.send(u);
         })
         .await
@@ -568,4 +596,154 @@ async fn a_streamed_run_reports_every_event_then_its_stored_execution() {
             .count(),
         2
     );
+}
+
+/// A tiny receiver on 127.0.0.1 that records each request's headers and body and answers 200.
+async fn receiver(reply: Json) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let log = log.clone();
+            let reply = reply.to_string();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let (head_end, length) = loop {
+                    let n = match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        break (p + 4, length);
+                    }
+                };
+                while buf.len() < head_end + length {
+                    let n = match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+                let body = String::from_utf8_lossy(&buf[head_end..]).to_string();
+                log.lock().expect("log").push((head, body));
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn integration_nodes_and_model_keys_go_through_the_integrations_in_the_keychain() {
+    let f = fixture().await;
+    let service = f.integrations().expect("service");
+    let (hook_url, hook_seen) = receiver(json!({"ok": true})).await;
+    let hook = service
+        .create(
+            serde_json::from_value(json!({
+                "name": "Orders hook",
+                "settings": {"provider": "WEBHOOK", "url": format!("{hook_url}/in")},
+                "credentials": {"provider": "WEBHOOK", "signingSecret": "whsec-runs-test"}
+            }))
+            .expect("draft"),
+        )
+        .await
+        .expect("webhook integration");
+    let (llm_base, llm_seen) = chat_stand_in().await;
+    let key = service
+        .create(
+            serde_json::from_value(json!({
+                "name": "OpenAI key",
+                "settings": {"provider": "HTTP", "baseUrl": "https://api.openai.com/v1", "auth": "BEARER",
+                             "username": null, "headerName": null, "testPath": "/models"},
+                "credentials": {"provider": "HTTP", "bearerToken": "sk-runs-test-key"}
+            }))
+            .expect("draft"),
+        )
+        .await
+        .expect("key integration");
+
+    let start = node("trigger.manual", "Start", json!({}));
+    let ask = node(
+        "ai.llm",
+        "Summarise",
+        json!({"provider": "openai", "model": "gpt-4o-mini", "baseUrl": llm_base,
+               "credential": key.id.to_string(), "prompt": "Order {{ item.order }}"}),
+    );
+    let post = node(
+        "integration.webhook",
+        "Notify",
+        json!({"integrationId": hook.id.to_string()}),
+    );
+    let id = workflow(
+        &f,
+        "Notify on orders",
+        &[&start, &ask, &post],
+        vec![edge(&start, &ask), edge(&ask, &post)],
+    )
+    .await;
+    let (execution, _) = run(
+        &f,
+        id,
+        RunOptions {
+            input: json!({"order": 42}),
+            ..RunOptions::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        execution.status,
+        ExecutionStatus::Completed,
+        "{:?}",
+        execution.error
+    );
+
+    // The model was called with the key kept in the integration, never in the graph.
+    let calls = llm_seen.lock().expect("seen").clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["authorization"], "Bearer sk-runs-test-key");
+    // The webhook got the model node's item, signed with the integration's secret.
+    let hooks = hook_seen.lock().expect("hook").clone();
+    assert_eq!(hooks.len(), 1);
+    let (head, body) = &hooks[0];
+    assert!(head.starts_with("post /in "), "{head}");
+    assert!(head.contains("x-neuroflow-signature: sha256="), "{head}");
+    assert!(body.contains("Order 42"), "{body}");
+
+    // Nothing of either secret is in the stored execution.
+    let stored = serde_json::to_string(
+        &f.runner
+            .detail(f.actor, execution.id)
+            .await
+            .expect("detail"),
+    )
+    .expect("json");
+    assert!(!stored.contains("sk-runs-test-key") && !stored.contains("whsec-runs-test"));
+
+    // Without the integrations (validation, estimates), an integration node is refused plainly.
+    let refused = f
+        .runner
+        .start(f.actor, id, RunOptions::default(), None, None)
+        .await
+        .expect("starts")
+        .finished
+        .await
+        .expect("join")
+        .expect("recorded");
+    assert_eq!(refused.status, ExecutionStatus::Failed);
 }

@@ -9,7 +9,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::{parse_id, AppError, ErrorCode};
-use crate::state::AppState;
+use crate::state::{AppState, SecretsState};
 
 impl From<RunError> for AppError {
     fn from(e: RunError) -> Self {
@@ -43,15 +43,18 @@ pub async fn graph_validate(
 #[specta::specta]
 pub async fn workflow_run(
     state: State<'_, AppState>,
+    secrets: State<'_, SecretsState>,
     id: String,
     options: RunOptions,
     updates: Channel<RunUpdate>,
 ) -> Result<RunStarted, AppError> {
     let s = state.session()?;
     let id = parse_id("workflow", &id)?;
+    // Integration nodes and model keys read the keychain (or this session's memory) as it is now.
+    let integrations = super::integrations::service(&state, &secrets)?;
     let execution_id = s
         .runner
-        .start_streaming(s.actor(), id, options, move |update| {
+        .start_streaming(s.actor(), id, options, Some(integrations), move |update| {
             // A closed window stops listening; the run still finishes and is stored.
             let _ = updates.send(update);
         })
