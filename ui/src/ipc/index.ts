@@ -6,6 +6,7 @@ import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
 
 export type {
+  AgentExecution,
   AppError,
   AppInfo,
   ErrorCode,
