@@ -36,6 +36,8 @@ export type MemoryOptions = {
   failAppInfo?: ErrorCode;
   /** Make every workflowSaveGraph fail with this code, e.g. to show how a failed (auto)save looks. */
   failSaveGraph?: ErrorCode;
+  /** Make every executionList and executionGet fail with this code, e.g. to show how the Executions page reports it. */
+  failRuns?: ErrorCode;
   /** Artificial delay per call, in milliseconds. */
   latencyMs?: number;
   /** Clock, for tests. */
@@ -98,6 +100,10 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       if (e instanceof Fail) return { status: "error", error: { code: e.code, message: e.message } };
       throw e;
     }
+  }
+
+  function fail(code: ErrorCode, message: string): never {
+    throw new Fail(code, message);
   }
 
   function live(id: string): Row {
@@ -217,6 +223,10 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       },
       stepMs: options.runStepMs ?? 250,
       history: demo ? demoExecutions(now(), info.organizationId, demoWorkflow(demo.triage), demoWorkflow(demo.digest)) : undefined,
+    }),
+    ...(options.failRuns && {
+      executionList: () => run(() => fail(options.failRuns!, "The database could not be read (simulated failure).")),
+      executionGet: () => run(() => fail(options.failRuns!, "The database could not be read (simulated failure).")),
     }),
     ...createMemoryIntegrations({
       run,

@@ -68,3 +68,12 @@ describe("a simulated run in progress", () => {
     expect(await api.executionList(null, 50, 0)).toEqual([]);
   });
 });
+
+describe("simulated failures", () => {
+  it("can make the execution commands fail", async () => {
+    setBackend(createMemoryBackend({ seed: "demo", failRuns: "database" }));
+    await expect(api.executionList(null, 20, 0)).rejects.toMatchObject({ code: "database" });
+    await expect(api.executionGet("anything")).rejects.toMatchObject({ code: "database" });
+    expect((await api.workflowList(null)).length).toBe(3);
+  });
+});

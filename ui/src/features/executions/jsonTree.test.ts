@@ -1,6 +1,6 @@
 // Tests the bounded JSON view's rules: children, summaries, which containers start open, and cut strings.
 import { describe, expect, it } from "vitest";
-import { childrenOf, isContainer, scalarKind, scalarText, startsOpen, summaryOf, OPEN_MAX_CHILDREN, STRING_CAP } from "./jsonTree";
+import { childrenOf, isContainer, scalarKind, scalarText, startsOpen, summaryOf, OPEN_FLAT_MAX, OPEN_MAX_CHILDREN, STRING_CAP } from "./jsonTree";
 
 describe("json tree", () => {
   it("knows containers and their children in order", () => {
@@ -23,7 +23,9 @@ describe("json tree", () => {
   it("opens shallow, small containers only", () => {
     expect(startsOpen({ a: 1 }, 0)).toBe(true);
     expect(startsOpen({ a: 1 }, 1)).toBe(true);
-    expect(startsOpen({ a: 1 }, 2)).toBe(false);
+    expect(startsOpen({ a: { b: 1 } }, 2)).toBe(false);
+    expect(startsOpen(["SENT"], 4)).toBe(true);
+    expect(startsOpen(Array.from({ length: OPEN_FLAT_MAX + 1 }, () => "x"), 2)).toBe(false);
     expect(startsOpen(Array.from({ length: OPEN_MAX_CHILDREN + 1 }, () => 0), 0)).toBe(false);
   });
 

@@ -5,7 +5,7 @@ import type { JsonValue } from "../../ipc";
 export const CHILD_CAP = 25;
 /** Characters of a string shown before "show all". */
 export const STRING_CAP = 240;
-/** Containers at this depth or deeper start collapsed; so do big ones. */
+/** Containers at this depth or deeper start collapsed (unless short and flat); so do big ones. */
 export const OPEN_DEPTH = 2;
 export const OPEN_MAX_CHILDREN = 40;
 
@@ -31,8 +31,13 @@ export function summaryOf(v: JsonContainer): string {
   return n === 0 ? "{}" : `{ ${n} ${n === 1 ? "key" : "keys"} }`;
 }
 
+/** Short containers of plain values open at any depth: folding them would hide less than it costs. */
+export const OPEN_FLAT_MAX = 6;
+
 export function startsOpen(v: JsonContainer, depth: number): boolean {
-  return depth < OPEN_DEPTH && sizeOf(v) <= OPEN_MAX_CHILDREN;
+  const size = sizeOf(v);
+  if (depth < OPEN_DEPTH) return size <= OPEN_MAX_CHILDREN;
+  return size <= OPEN_FLAT_MAX && childrenOf(v).every(([, c]) => !isContainer(c));
 }
 
 /** A scalar as JSON text; strings longer than `cap` are cut (the caller offers the rest). */

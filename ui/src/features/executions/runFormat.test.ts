@@ -1,6 +1,6 @@
 // Tests the Executions page's number and status formatting.
 import { describe, expect, it } from "vitest";
-import { executionLook, firstLine, formatCost, formatDuration, formatElapsed, formatTokens, isLive, nodeLook, plural } from "./runFormat";
+import { executionLook, firstLine, formatCost, formatDuration, formatElapsed, formatOffset, formatTokens, isLive, nodeLook, plural, shortId } from "./runFormat";
 
 describe("formatDuration", () => {
   it.each([
@@ -113,5 +113,15 @@ describe("plural", () => {
     expect(plural(1, "item")).toBe("1 item");
     expect(plural(3, "item")).toBe("3 items");
     expect(plural(2, "entry", "entries")).toBe("2 entries");
+  });
+});
+
+describe("ids and offsets", () => {
+  it("shortens a run id to its random tail", () => {
+    expect(shortId("01920000-0000-7000-8000-00000000d001")).toBe("0000d001");
+  });
+  it("writes a start offset with a plus", () => {
+    expect(formatOffset(0)).toBe("+0 ms");
+    expect(formatOffset(1_250)).toBe("+1.25 s");
   });
 });

@@ -101,3 +101,13 @@ export function firstLine(error: string | null | undefined, max = 160): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
+
+/** The last characters of a run id: enough to tell runs apart at a glance (UUIDv7s start with their time). */
+export function shortId(id: string): string {
+  return id.replace(/-/g, "").slice(-8);
+}
+
+/** A node's start within the run: "+0 ms", "+1.25 s". */
+export function formatOffset(ms: number): string {
+  return `+${formatDuration(ms)}`;
+}
