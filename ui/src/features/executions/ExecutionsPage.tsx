@@ -411,7 +411,7 @@ function ExecutionRow({ run, now, tabbable, rowRef, onOpen, onFocus, onKeyDown }
         {running && (
           <button
             type="button"
-            className="icon-button icon-button-danger"
+            className="icon-button icon-button-danger exec-stop"
             data-testid="execution-stop"
             title="Stop run"
             aria-label={`Stop the run of ${run.workflowName}`}
