@@ -7,6 +7,7 @@ import { pageInfo } from "./app/pages";
 import { useRoute } from "./app/router";
 import { Sidebar } from "./app/Sidebar";
 import { CanvasPage } from "./features/canvas/CanvasPage";
+import { ExecutionsPage } from "./features/executions/ExecutionsPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
 import { WorkflowsPage } from "./features/workflows/WorkflowsPage";
 
@@ -51,6 +52,7 @@ export function App() {
   if (route.page === "workflows" && route.workflowId) page = <CanvasPage key={route.workflowId} workflowId={route.workflowId} executionId={route.executionId} />;
   else if (route.page === "workflows") page = <WorkflowsPage />;
   else if (route.page === "integrations") page = <IntegrationsPage />;
+  else if (route.page === "executions") page = <ExecutionsPage executionId={route.executionId} />;
   else page = <NotBuiltPage key={route.page} page={pageInfo(route.page)} />;
 
   return (

@@ -6,6 +6,7 @@ import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
 
 export type {
+  AgentExecution,
   AppError,
   AppInfo,
   ErrorCode,
@@ -102,8 +103,8 @@ function inTauri(): boolean {
 }
 
 /**
- * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?latency=300`,
- * `?keychain=available`, `?runStepMs=50` (time per simulated node) shape the in-memory backend.
+ * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?failRuns=database`,
+ * `?latency=300`, `?keychain=available`, `?runStepMs=50` (time per simulated node) shape the in-memory backend.
  */
 function memoryOptionsFromUrl(): MemoryOptions {
   if (typeof window === "undefined") return {};
@@ -114,6 +115,7 @@ function memoryOptionsFromUrl(): MemoryOptions {
     seed: q.get("seed") === "demo" ? "demo" : undefined,
     failAppInfo: ERROR_CODES.find((c) => c === fail),
     failSaveGraph: ERROR_CODES.find((c) => c === q.get("failSave")),
+    failRuns: ERROR_CODES.find((c) => c === q.get("failRuns")),
     latencyMs: Number.isFinite(latency) && latency > 0 ? latency : undefined,
     keychain: KEYCHAIN_STATES.find((k) => k === q.get("keychain")),
     runStepMs: Number.isFinite(Number(q.get("runStepMs"))) && q.get("runStepMs") !== null ? Number(q.get("runStepMs")) : undefined,

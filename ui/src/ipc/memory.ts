@@ -17,6 +17,7 @@ import type {
 import type { Result, WorkflowGraph } from "./wire";
 import { isUuidV7, uuidv7 } from "../shared/uuidv7";
 import { createMemoryIntegrations } from "./memoryIntegrations";
+import { demoExecutions, type DemoWorkflow } from "./memoryDemoRuns";
 import { createMemoryRuns } from "./memoryRuns";
 import GENERATED_KINDS from "./kinds.generated.json";
 
@@ -35,6 +36,8 @@ export type MemoryOptions = {
   failAppInfo?: ErrorCode;
   /** Make every workflowSaveGraph fail with this code, e.g. to show how a failed (auto)save looks. */
   failSaveGraph?: ErrorCode;
+  /** Make every executionList and executionGet fail with this code, e.g. to show how the Executions page reports it. */
+  failRuns?: ErrorCode;
   /** Artificial delay per call, in milliseconds. */
   latencyMs?: number;
   /** Clock, for tests. */
@@ -99,6 +102,10 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     }
   }
 
+  function fail(code: ErrorCode, message: string): never {
+    throw new Fail(code, message);
+  }
+
   function live(id: string): Row {
     const row = rows.get(id);
     if (!row || row.deleted) throw new Fail("not_found", `Workflow ${id} was not found.`);
@@ -152,6 +159,9 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     }
     return graph;
   }
+
+  const demo = options.seed === "demo" ? seedDemo(create, rows) : null;
+  const demoWorkflow = (id: string): DemoWorkflow => ({ id, name: rows.get(id)!.summary.name, graph: rows.get(id)!.graph });
 
   const backend: Backend = {
     appInfo: () =>
@@ -212,6 +222,11 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         return { name: row.summary.name, graph: row.graph };
       },
       stepMs: options.runStepMs ?? 250,
+      history: demo ? demoExecutions(now(), info.organizationId, demoWorkflow(demo.triage), demoWorkflow(demo.digest)) : undefined,
+    }),
+    ...(options.failRuns && {
+      executionList: () => run(() => fail(options.failRuns!, "The database could not be read (simulated failure).")),
+      executionGet: () => run(() => fail(options.failRuns!, "The database could not be read (simulated failure).")),
     }),
     ...createMemoryIntegrations({
       run,
@@ -222,7 +237,8 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     }),
   };
 
-  if (options.seed === "demo") seedDemo(create, rows);
+  // The demo also has a run in progress: lead enrichment waits two minutes for a CRM sync (Stop ends it at once).
+  if (demo) void backend.workflowRun(demo.lead, { input: { email: "dana@contoso.example", company: "Contoso", source: "pricing page" } }, () => {});
   return backend;
 }
 
@@ -230,17 +246,18 @@ function edgeKey(e: GraphEdge): string {
   return `${e.source}\u0000${e.sourceHandle ?? ""}\u0000${e.target}\u0000${e.targetHandle ?? ""}`;
 }
 
+/** Creates the demo workflows and returns their ids. */
 function seedDemo(create: (name: string, id?: string) => WorkflowSummary, rows: Map<string, Row>) {
   const id = (n: number) => `01920000-0000-7000-8000-${n.toString(16).padStart(12, "0")}`;
   const lead = create("Lead enrichment", id(0xd003));
   const digest = create("Daily news digest", id(0xd002));
   const triage = create("Support ticket triage", DEMO_WORKFLOW_ID);
-  const node = (n: number, kind: string, label: string, x: number, y: number): GraphNode => ({
+  const node = (n: number, kind: string, label: string, x: number, y: number, config: GraphNode["config"] = {}): GraphNode => ({
     id: id(0x100 + n),
     kind,
     label,
     position: { x, y },
-    config: {},
+    config,
   });
   const edge = (n: number, s: number, t: number): GraphEdge => ({
     id: id(0x200 + n),
@@ -286,5 +303,20 @@ function seedDemo(create: (name: string, id?: string) => WorkflowSummary, rows: 
     3,
     185,
   );
-  put(lead, { nodes: [], edges: [] }, 1, 2 * 24 * 60 + 30);
+  // The one demo workflow with valid config: it runs in the browser preview.
+  put(
+    lead,
+    {
+      nodes: [
+        node(21, "trigger.manual", "Start", 80, 160),
+        node(22, "flow.delay", "Wait for CRM sync", 360, 160, { ms: 120_000 }),
+        node(23, "data.set", "Tag as enriched", 640, 160, { fields: { stage: "enriched", owner: "sales" } }),
+        node(24, "output", "Result", 920, 160),
+      ],
+      edges: [edge(21, 21, 22), edge(22, 22, 23), edge(23, 23, 24)],
+    },
+    4,
+    2 * 24 * 60 + 30,
+  );
+  return { triage: triage.id, digest: digest.id, lead: lead.id };
 }

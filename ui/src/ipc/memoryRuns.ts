@@ -30,11 +30,13 @@ type Deps = {
   now: () => Date;
   kinds: Map<string, KindInfo>;
   workflow: (id: string) => { name: string; graph: WorkflowGraph };
-  /** Time each simulated node takes, so the live status can be seen. */
+  /** Time each simulated node takes, so the live status can be seen (a `flow.delay` node takes its `ms`). */
   stepMs: number;
+  /** Runs stored before this backend started (the demo seed), newest first. */
+  history?: ExecutionDetail[];
 };
 
-type Stored = { detail: ExecutionDetail; cancelled: boolean; running: boolean };
+type Stored = { detail: ExecutionDetail; cancelled: boolean; running: boolean; wake?: () => void };
 
 const portOf = (handle: string | null) => handle ?? "main";
 
@@ -84,13 +86,27 @@ function simulate(node: GraphNode, items: Value[]): Record<string, Value[]> {
 export function createMemoryRuns(deps: Deps): RunCommands {
   const executions = new Map<string, Stored>();
   const order: string[] = [];
+  for (const detail of deps.history ?? []) {
+    executions.set(detail.summary.id, { detail: structuredClone(detail), cancelled: false, running: false });
+    order.push(detail.summary.id);
+  }
 
   const summary = (s: Stored): ExecutionSummary => s.detail.summary;
 
   async function play(stored: Stored, graph: WorkflowGraph, input: Value, onUpdate: (u: RunUpdate) => void) {
     const started = Date.now();
     const emit = (event: RunEvent) => onUpdate({ type: "event", event });
-    const wait = () => new Promise((r) => setTimeout(r, deps.stepMs));
+    // A node's simulated work; cancelling the run ends it at once.
+    const wait = (node: GraphNode) =>
+      new Promise<void>((resolve) => {
+        const config = (node.config ?? {}) as Record<string, Value>;
+        const ms = node.kind === "flow.delay" && typeof config.ms === "number" ? config.ms : deps.stepMs;
+        const timer = setTimeout(resolve, ms);
+        stored.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
     const inputs = new Map<string, Value[]>();
     const items = Array.isArray(input) ? input : [input ?? {}];
@@ -115,18 +131,26 @@ export function createMemoryRuns(deps: Deps): RunCommands {
       }
       const t0 = Date.now() - started;
       emit({ type: "nodeStarted", nodeId: id, kind: node.kind, label: node.label });
-      await wait();
+      const input = inputs.get(id) ?? [];
+      const startedSeq = seq++;
+      await wait(node);
       if (stored.cancelled) {
+        // Like the engine: the node in flight is recorded as stopped.
+        stored.detail.nodes.push({
+          nodeId: id, kind: node.kind, label: node.label, status: "stopped", input, output: {}, logs: [], error: null, handled: false,
+          reason: "the run was cancelled", startedMs: t0, durationMs: Date.now() - started - t0, attempts: 1, iterations: 1, tokens: 0,
+          cost: 0, startedSeq, finishedSeq: seq++,
+        });
+        done.add(id);
         status = "cancelled";
         break;
       }
-      const input = inputs.get(id) ?? [];
       const output = simulate(node, input);
       const durationMs = Date.now() - started - t0;
       done.add(id);
       const result: NodeResult = {
         nodeId: id, kind: node.kind, label: node.label, status: "succeeded", input, output, logs: [], error: null, handled: false,
-        reason: null, startedMs: t0, durationMs, attempts: 1, iterations: 1, tokens: 0, cost: 0, startedSeq: seq++, finishedSeq: seq++,
+        reason: null, startedMs: t0, durationMs, attempts: 1, iterations: 1, tokens: 0, cost: 0, startedSeq, finishedSeq: seq++,
       };
       stored.detail.nodes.push(result);
       emit({ type: "nodeFinished", nodeId: id, status: "succeeded", output, durationMs, tokens: 0, cost: 0 });
@@ -191,6 +215,7 @@ export function createMemoryRuns(deps: Deps): RunCommands {
         const s = executions.get(executionId);
         if (!s?.running) return false;
         s.cancelled = true;
+        s.wake?.();
         return true;
       }),
     workflowEstimate: () => deps.run(() => ({ nodes: [], tokens: 0, cost: 0 })),
