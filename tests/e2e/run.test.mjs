@@ -85,7 +85,7 @@ test('a three-node workflow runs in the engine: every node succeeds and the outp
     await click(browser, tid('tab-data'), 'the Data tab of the inspector');
     await waitForDisplayed(browser, tid('node-output-main'), 'the Set node’s output');
     const output = await browser.$(tid('node-output-main')).getText();
-    assert.match(output, /"greeting": "Hello from NeuroFlow"/, 'the output carries the set field');
+    assert.match(output, /greeting: "Hello from NeuroFlow"/, 'the output carries the set field');
     await waitForDisplayed(browser, tid('node-input'), 'the Set node’s input, once the execution is stored');
     await screenshotFor(browser, 'canvas-run.png');
   });

@@ -74,7 +74,7 @@ describe('canvas editor', () => {
     await p.waitForSelector(tid('quick-add'));
     await p.keyboard.type('integrations');
     const hits = await p.$$eval('[data-testid^="quick-add-item-"]', (els) => els.map((e) => e.getAttribute('data-testid')));
-    assert.deepEqual(hits, ['quick-add-item-integration.slack', 'quick-add-item-integration.gmail', 'quick-add-item-integration.webhook']);
+    assert.deepEqual(hits, ['quick-add-item-integration.slack', 'quick-add-item-integration.gmail', 'quick-add-item-integration.webhook', 'quick-add-item-integration.http']);
     await p.keyboard.press('Escape');
     await p.waitForSelector(tid('quick-add'), { state: 'detached' });
     assert.equal(await count(p, NODE), 0);

@@ -460,6 +460,7 @@ describe("quick-add search", () => {
       "integration.slack",
       "integration.gmail",
       "integration.webhook",
+      "integration.http",
     ]);
     expect(searchKinds(MEMORY_NODE_KINDS, "webhook").map((k) => k.kind)).toEqual(["trigger.webhook", "integration.webhook"]);
     expect(searchKinds(MEMORY_NODE_KINDS, "ai prompt").map((k) => k.kind)).toEqual(["ai.llm"]);

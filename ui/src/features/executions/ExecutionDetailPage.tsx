@@ -5,22 +5,10 @@ import { navigate, workflowRunPath } from "../../app/router";
 import { useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
 import { absoluteTime, relativeTime } from "../../shared/time";
-import { JsonView } from "./JsonView";
+import { JsonView } from "../../shared/JsonView";
 import { barOf, initialNode, orderNodes, outputPorts, tally, timelineSpan } from "./nodeTimeline";
-import {
-  exactCost,
-  executionLook,
-  firstLine,
-  formatCost,
-  formatDuration,
-  formatElapsed,
-  formatOffset,
-  formatTokens,
-  isLive,
-  nodeLook,
-  plural,
-  shortId,
-} from "./runFormat";
+import { executionLook, firstLine, formatOffset, isLive, nodeLook, plural, shortId } from "./runFormat";
+import { exactCost, formatCost, formatDuration, formatElapsed, formatTokens } from "../../shared/format";
 import { StatusBadge, StatusGlyphIcon } from "./StatusBadge";
 import { stopRun } from "./stopRun";
 

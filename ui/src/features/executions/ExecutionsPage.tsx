@@ -20,7 +20,8 @@ import {
   type Loaded,
   type StatusFilter,
 } from "./executionPaging";
-import { exactCost, executionLook, firstLine, formatCost, formatDuration, formatElapsed, formatTokens, isLive, plural, shortId } from "./runFormat";
+import { executionLook, firstLine, isLive, plural, shortId } from "./runFormat";
+import { exactCost, formatCost, formatDuration, formatElapsed, formatTokens } from "../../shared/format";
 import { stopRun } from "./stopRun";
 import { StatusBadge } from "./StatusBadge";
 import "./executions.css";

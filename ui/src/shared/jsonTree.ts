@@ -1,5 +1,5 @@
 // Owns the rules of the bounded JSON view: what a value's children are, how a collapsed value is summarised, and caps.
-import type { JsonValue } from "../../ipc";
+import type { JsonValue } from "../ipc";
 
 /** Children shown per object/array before "Show more". */
 export const CHILD_CAP = 25;
