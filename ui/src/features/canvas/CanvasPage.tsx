@@ -37,7 +37,7 @@ import { useCanvasPrefs } from "./prefs";
 import { QuickAdd } from "./QuickAdd";
 import { ShortcutSheet } from "./ShortcutSheet";
 import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
-import { boundsOf, canConnect, freeSpotNear, NODE_HEIGHT, NODE_WIDTH, positionAfter, useCanvasStore, type FlowNode } from "./store";
+import { boundsOf, canConnect, connectionAfter, freeSpotNear, NODE_HEIGHT, NODE_WIDTH, positionAfter, useCanvasStore, type FlowNode } from "./store";
 import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
 import "./editor.css";
 
@@ -454,8 +454,10 @@ function Flow({
     const after = useCanvasStore.getState();
     const added = after.nodes.find((n) => n.id === id);
     if (added) reveal(added.position);
-    if (anchor && after.edges.length === before && after.kinds[anchor.data.kind]?.hasOutput) {
-      toast(`Added without a connection: ${after.kinds[kind]?.label ?? kind} has no input.`);
+    if (anchor && after.edges.length === before && added) {
+      // Say why it stayed unconnected, in the words the connection check uses.
+      const check = canConnect(after, connectionAfter(anchor, added.id, kind, after.kinds), after.kinds);
+      toast(`Added without a connection: ${check.ok ? "the connection was refused." : check.reason}`);
     }
     wrapper.current?.focus({ preventScroll: true });
   };

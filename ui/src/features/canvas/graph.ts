@@ -163,6 +163,21 @@ export function canConnect(graph: CanvasGraph, c: ConnectionLike, kinds?: KindLo
   return { ok: true };
 }
 
+/**
+ * The connection quick-add makes from `anchor` to a new node of `kind`: the anchor's first output (a condition's
+ * "true", a loop's "body") into the new node's first input. Handles stay null for the main port, as saved graphs have them.
+ */
+export function connectionAfter(anchor: FlowNode, target: string, kind: string, kinds: KindLookup): ConnectionLike {
+  const out = outputPorts(kinds[anchor.data.kind], anchor.data.config).find((p) => p.name !== ERROR_PORT);
+  const inp = inputPorts(kinds[kind])[0];
+  return {
+    source: anchor.id,
+    sourceHandle: out && out.name !== MAIN_PORT ? out.name : null,
+    target,
+    targetHandle: inp && inp.name !== MAIN_PORT ? inp.name : null,
+  };
+}
+
 /** Replaces a node's config; an equal config leaves the graph as it is. */
 export function setConfig(graph: CanvasGraph, id: string, config: JsonValue): CanvasGraph {
   const node = graph.nodes.find((n) => n.id === id);

@@ -48,6 +48,26 @@ describe("typed ports", () => {
   });
 });
 
+describe("adding after a node", () => {
+  beforeEach(() => {
+    useCanvasStore.getState().reset();
+    useCanvasStore.getState().setKinds(MEMORY_NODE_KINDS);
+  });
+
+  it("connects from the anchor's first output port: a condition's true, a loop's body", () => {
+    const s = useCanvasStore.getState;
+    const cond = s().addNode("flow.condition");
+    const out = s().addNode("output", undefined, { after: cond });
+    expect(s().edges).toEqual([expect.objectContaining({ source: cond, sourceHandle: "true", target: out, targetHandle: null })]);
+    const loop = s().addNode("flow.loop");
+    const body = s().addNode("data.set", undefined, { after: loop });
+    expect(s().edges.at(-1)).toEqual(expect.objectContaining({ source: loop, sourceHandle: "body", target: body, targetHandle: null }));
+    const trigger = s().addNode("trigger.manual");
+    const set = s().addNode("data.set", undefined, { after: trigger });
+    expect(s().edges.at(-1)).toEqual(expect.objectContaining({ source: trigger, sourceHandle: null, target: set }));
+  });
+});
+
 describe("config edits", () => {
   beforeEach(() => {
     useCanvasStore.getState().reset();

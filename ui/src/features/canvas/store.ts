@@ -239,7 +239,7 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
       commit("Add node", (g) => {
         const at = position ?? (anchor ? G.positionAfter(g, anchor) : G.nextFreePosition(g));
         let next = G.addNode(g, { id, kind, label, position: at });
-        if (anchor) next = G.connect(next, { source: anchor.id, target: id }, uuidv7(), kinds);
+        if (anchor) next = G.connect(next, G.connectionAfter(anchor, id, kind, kinds), uuidv7(), kinds);
         return options.select === false ? next : G.selectOnly(next, [id]);
       });
       return id;
