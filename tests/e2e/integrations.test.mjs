@@ -8,7 +8,25 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { test } from 'node:test';
-import { click, cssString, tid, typeInto, uniqueName, waitForCount, waitForDisplayed, waitForText, waitUntil, withApp } from './app.mjs';
+import {
+  CANVAS_NODE,
+  EDGE,
+  click,
+  createWorkflow,
+  cssString,
+  dragBetween,
+  gotoWorkflows,
+  nodeOfKind,
+  openWorkflow,
+  tid,
+  typeInto,
+  uniqueName,
+  waitForCount,
+  waitForDisplayed,
+  waitForText,
+  waitUntil,
+  withApp,
+} from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
 
@@ -113,6 +131,47 @@ test('a webhook integration tests green in session memory and its request is sig
       assert.equal(String(body.timestamp), ping.headers['x-neuroflow-timestamp']);
       assert.ok(!ping.body.toString('utf8').includes(signingSecret), 'the secret itself is never sent');
       await screenshotFor(browser, 'integrations-connected.png');
+
+      // The integration in a workflow: a webhook node posts each item, signed, when the workflow runs.
+      await gotoWorkflows(browser);
+      const flow = uniqueName('E2E hook flow');
+      await createWorkflow(browser, flow);
+      await openWorkflow(browser, flow);
+      await click(browser, tid('palette-item-trigger.manual'), 'the manual trigger palette item');
+      await click(browser, tid('palette-item-integration.webhook'), 'the webhook call palette item');
+      await waitForCount(browser, CANVAS_NODE, 2, 'the trigger and the webhook node');
+      await dragBetween(
+        browser,
+        `${nodeOfKind('trigger.manual')} .react-flow__handle.source`,
+        `${nodeOfKind('integration.webhook')} .react-flow__handle.target`,
+        'connect the trigger to the webhook node',
+      );
+      await waitForCount(browser, EDGE, 1, 'the edge trigger → webhook');
+      await click(browser, nodeOfKind('integration.webhook'), 'the webhook node');
+      await waitForDisplayed(browser, tid('integration-picker'), 'the integration picker in the inspector');
+      await waitUntil(
+        async () => (await browser.$(`${tid('integration-picker')} option`).isExisting()) && (await browser.$$(`${tid('integration-picker')} option`)).length > 1,
+        'the picker lists the webhook integration',
+      );
+      await browser.$(tid('integration-picker')).selectByVisibleText(name);
+      await waitForCount(browser, `${nodeOfKind('integration.webhook')} ${tid('node-problems')}`, 0, 'problems on the configured webhook node');
+      const before = receiver.requests.length;
+      await click(browser, tid('run-workflow'), 'the Run button');
+      await waitUntil(
+        async () => (await browser.execute(() => document.querySelector('[data-testid="run-bar"]')?.getAttribute('data-phase'))) === 'completed',
+        async () => `the run did not complete: ${await browser.execute(() => document.querySelector('[data-testid="run-bar"]')?.textContent)}`,
+      );
+      assert.equal(receiver.requests.length, before + 1, 'the run posted once');
+      const posted = receiver.requests.at(-1);
+      assert.equal(posted.method, 'POST');
+      assert.equal(
+        posted.headers['x-neuroflow-signature'],
+        `sha256=${createHmac('sha256', signingSecret).update(posted.body).digest('hex')}`,
+        'the run’s request is signed over its raw body',
+      );
+      assert.deepEqual(JSON.parse(posted.body.toString('utf8')), {}, 'the trigger’s empty item is posted');
+      await screenshotFor(browser, 'canvas-webhook-run.png');
+      await gotoIntegrations(browser);
 
       // A failing receiver turns the row red with the reason.
       receiver.answer(500);
