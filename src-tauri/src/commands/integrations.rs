@@ -25,7 +25,10 @@ impl From<IntegrationError> for AppError {
     }
 }
 
-pub(crate) fn service(state: &AppState, secrets: &SecretsState) -> Result<IntegrationService, AppError> {
+pub(crate) fn service(
+    state: &AppState,
+    secrets: &SecretsState,
+) -> Result<IntegrationService, AppError> {
     let session = state.session()?;
     Ok(IntegrationService::new(
         session.store.clone(),
