@@ -224,3 +224,238 @@ pub fn to_string(file: &GraphFile) -> Result<String, FileError> {
     serde_json::to_string_pretty(file)
         .map_err(|e| FileError(format!("cannot write the graph: {e}")))
 }
+
+/// What an import brings: the file's name (a React Flow export has none) and its graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub name: Option<String>,
+    pub description: String,
+    pub graph: Graph,
+    /// The AI agents a graph file carries for its `ai.agent` nodes.
+    pub agents: Vec<AgentProfile>,
+    /// "neuroflow.graph v1" or "React Flow".
+    pub source: &'static str,
+}
+
+/// Reads a file the desktop can import: this project's graph file, or React Flow's
+/// `toObject()` JSON (`{nodes, edges, viewport}`, each node's kind in `data.kind` or its
+/// `type`, label and config in `data`). React Flow ids that are not UUIDs get fresh ones, the
+/// edges following them. Every id is then replaced by a fresh one, so a file imported twice
+/// (or into the workspace it came from) makes independent workflows. Errors are one line.
+pub fn parse_import(bytes: &[u8]) -> Result<Imported, FileError> {
+    let mut imported = parse_import_as_is(bytes)?;
+    imported.graph = with_fresh_ids(imported.graph);
+    Ok(imported)
+}
+
+/// The same graph with new node and edge ids (UUIDv7), edges following their nodes. An edge
+/// whose end is not a node keeps that end, so validation still reports it.
+pub fn with_fresh_ids(graph: Graph) -> Graph {
+    let ids: std::collections::HashMap<uuid::Uuid, uuid::Uuid> = graph
+        .nodes
+        .iter()
+        .map(|n| (n.id, neuroflow_model::new_id()))
+        .collect();
+    let map = |id: uuid::Uuid| ids.get(&id).copied().unwrap_or(id);
+    Graph {
+        nodes: graph
+            .nodes
+            .into_iter()
+            .map(|n| GraphNode { id: map(n.id), ..n })
+            .collect(),
+        edges: graph
+            .edges
+            .into_iter()
+            .map(|e| GraphEdge {
+                id: neuroflow_model::new_id(),
+                source: map(e.source),
+                target: map(e.target),
+                ..e
+            })
+            .collect(),
+    }
+}
+
+fn parse_import_as_is(bytes: &[u8]) -> Result<Imported, FileError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError(format!(
+            "the file is {} bytes; the limit is {MAX_FILE_BYTES}",
+            bytes.len()
+        )));
+    }
+    // Both formats are JSON objects (serde would read a struct from an array too).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(FileError(
+            "not a graph file: a graph file is a JSON object".into(),
+        ));
+    }
+    let header: Header = serde_json::from_slice(bytes)
+        .map_err(|e| FileError(format!("not a graph file: {}", one_line(e))))?;
+    if header.format.is_some() {
+        let file = parse(bytes)?;
+        return Ok(Imported {
+            name: Some(file.name.clone()).filter(|n| !n.trim().is_empty()),
+            description: file.description.clone(),
+            graph: file.graph(),
+            agents: file.agents,
+            source: "neuroflow.graph v1",
+        });
+    }
+    let flow: ReactFlowObject = serde_json::from_slice(bytes).map_err(|e| {
+        FileError(format!(
+            "neither a neuroflow graph file nor React Flow JSON: {}",
+            one_line(e)
+        ))
+    })?;
+    flow.into_graph().map(|graph| Imported {
+        name: None,
+        description: String::new(),
+        graph,
+        agents: Vec::new(),
+        source: "React Flow",
+    })
+}
+
+#[derive(Deserialize)]
+struct ReactFlowObject {
+    #[serde(deserialize_with = "bounded_flow_nodes")]
+    nodes: Vec<ReactFlowNode>,
+    #[serde(default, deserialize_with = "bounded_flow_edges")]
+    edges: Vec<ReactFlowEdge>,
+}
+
+#[derive(Deserialize)]
+struct ReactFlowNode {
+    id: serde_json::Value,
+    #[serde(default, rename = "type")]
+    node_type: Option<String>,
+    #[serde(default)]
+    position: Option<ReactFlowPosition>,
+    #[serde(default)]
+    data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct ReactFlowPosition {
+    x: f64,
+    y: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReactFlowEdge {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    source: serde_json::Value,
+    target: serde_json::Value,
+    #[serde(default)]
+    source_handle: Option<String>,
+    #[serde(default)]
+    target_handle: Option<String>,
+}
+
+fn bounded_flow_nodes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ReactFlowNode>, D::Error> {
+    bounded(d, MAX_NODES, "nodes")
+}
+
+fn bounded_flow_edges<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ReactFlowEdge>, D::Error> {
+    bounded(d, MAX_EDGES, "edges")
+}
+
+/// React Flow ids are strings (or numbers in hand-written files).
+fn id_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl ReactFlowObject {
+    fn into_graph(self) -> Result<Graph, FileError> {
+        use std::collections::HashMap;
+        let mut ids: HashMap<String, uuid::Uuid> = HashMap::with_capacity(self.nodes.len());
+        let mut nodes = Vec::with_capacity(self.nodes.len());
+        for (i, n) in self.nodes.into_iter().enumerate() {
+            let raw =
+                id_text(&n.id).ok_or_else(|| FileError(format!("node {} has no id", i + 1)))?;
+            let id = raw
+                .parse::<uuid::Uuid>()
+                .unwrap_or_else(|_| neuroflow_model::new_id());
+            if ids.insert(raw.clone(), id).is_some() {
+                return Err(FileError(format!("node id '{}' is used twice", clip(&raw))));
+            }
+            // Our own canvas exports `type: "flow"` with the kind in data; other React Flow
+            // apps may name the kind in `type`.
+            let kind = n
+                .data
+                .get("kind")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+                .or(n.node_type.filter(|t| t != "flow"))
+                .ok_or_else(|| {
+                    FileError(format!(
+                        "node '{}' has no kind (data.kind or type)",
+                        clip(&raw)
+                    ))
+                })?;
+            let label = n
+                .data
+                .get("label")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| kind.clone());
+            let config = n
+                .data
+                .get("config")
+                .cloned()
+                .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+            let position = n.position.unwrap_or(ReactFlowPosition { x: 0.0, y: 0.0 });
+            nodes.push(GraphNode {
+                id,
+                kind,
+                label,
+                position: neuroflow_model::graph::Position {
+                    x: position.x,
+                    y: position.y,
+                },
+                config,
+            });
+        }
+        let mut edges = Vec::with_capacity(self.edges.len());
+        for (i, e) in self.edges.into_iter().enumerate() {
+            let end = |v: &serde_json::Value, side: &str| {
+                let raw =
+                    id_text(v).ok_or_else(|| FileError(format!("edge {} has no {side}", i + 1)))?;
+                ids.get(&raw).copied().ok_or_else(|| {
+                    FileError(format!(
+                        "edge {} points to node '{}', which is not in the file",
+                        i + 1,
+                        clip(&raw)
+                    ))
+                })
+            };
+            let id =
+                e.id.as_ref()
+                    .and_then(id_text)
+                    .and_then(|s| s.parse::<uuid::Uuid>().ok())
+                    .unwrap_or_else(neuroflow_model::new_id);
+            edges.push(GraphEdge {
+                id,
+                source: end(&e.source, "source")?,
+                source_handle: e.source_handle,
+                target: end(&e.target, "target")?,
+                target_handle: e.target_handle,
+            });
+        }
+        Ok(Graph { nodes, edges })
+    }
+}
+
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}

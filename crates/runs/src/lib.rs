@@ -1,6 +1,7 @@
-//! Workflow runs against the local database: the engine host over the store and keychain, the executions each run stores, and the runs in flight that can be cancelled.
+//! Workflows against the local database: runs (the engine host over the store and keychain, the executions each run stores, the runs in flight that can be cancelled) and workflow files (export, import).
 
 mod error;
+pub mod files;
 mod host;
 mod runner;
 

@@ -218,15 +218,7 @@ impl Store {
         graph: &Graph,
         save: &SaveAs,
     ) -> Result<WorkflowDoc, StoreError> {
-        check_workflow_graph(graph).map_err(|errors| {
-            let shown: Vec<_> = errors.iter().take(5).map(|e| e.message.clone()).collect();
-            let more = errors.len().saturating_sub(shown.len());
-            let mut message = format!("the graph cannot be saved: {}", shown.join("; "));
-            if more > 0 {
-                message.push_str(&format!(" (and {more} more)"));
-            }
-            StoreError::Invalid(message)
-        })?;
+        check_graph(graph, "saved")?;
         let org = actor.organization_id;
         let mut workflow: Workflow = self.get(Some(org), id).await?;
         let old_nodes: HashMap<Uuid, WorkflowNode> = self
@@ -254,20 +246,7 @@ impl Store {
             ops.push(self.tombstone_op::<WorkflowNode>(Some(org), n.id, false)?);
         }
         for n in &graph.nodes {
-            let row = WorkflowNode {
-                id: n.id,
-                organization_id: org,
-                workflow_id: id,
-                kind: n.kind.clone(),
-                label: n.label.trim().to_string(),
-                position_x: n.position.x,
-                position_y: n.position.y,
-                config: n.config.clone(),
-                created_at: now,
-                updated_at: now,
-                deleted_at: None,
-                hlc: String::new(),
-            };
+            let row = node_row(org, id, n, now);
             match old_nodes.get(&n.id) {
                 None => ops.push(self.insert_op(&row)?.0),
                 Some(old) if !same_node(old, &row) => ops.push(
@@ -281,19 +260,7 @@ impl Store {
             }
         }
         for e in &graph.edges {
-            let row = WorkflowEdge {
-                id: e.id,
-                organization_id: org,
-                workflow_id: id,
-                source_id: e.source,
-                source_handle: e.source_handle.clone(),
-                target_id: e.target,
-                target_handle: e.target_handle.clone(),
-                created_at: now,
-                updated_at: now,
-                deleted_at: None,
-                hlc: String::new(),
-            };
+            let row = edge_row(org, id, e, now);
             match old_edges.get(&e.id) {
                 None => ops.push(self.insert_op(&row)?.0),
                 Some(old) if !same_edge(old, &row) => ops.push(
@@ -323,6 +290,107 @@ impl Store {
             other => other,
         })?;
         self.workflow_get(actor, id).await
+    }
+
+    /// A new workflow holding an imported graph — the workflow, every element and the first
+    /// version (kind IMPORT) in one transaction: an invalid graph creates nothing.
+    pub async fn workflow_import(
+        &self,
+        actor: Actor,
+        name: &str,
+        graph: &Graph,
+    ) -> Result<WorkflowDoc, StoreError> {
+        let name = validate::name("workflow name", name)?;
+        check_graph(graph, "imported")?;
+        let org = actor.organization_id;
+        let now = Utc::now();
+        let w = Workflow {
+            id: new_id(),
+            organization_id: org,
+            name,
+            description: String::new(),
+            version: 1,
+            template_id: None,
+            execution_count: 0,
+            last_executed: None,
+            is_active: false,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            hlc: String::new(),
+        };
+        let mut ops = vec![self.insert_op(&w)?.0];
+        for n in &graph.nodes {
+            ops.push(self.insert_op(&node_row(org, w.id, n, now))?.0);
+        }
+        for e in &graph.edges {
+            ops.push(self.insert_op(&edge_row(org, w.id, e, now))?.0);
+        }
+        let import = SaveAs {
+            kind: neuroflow_model::VersionKind::Import,
+            label: "Imported".into(),
+        };
+        if let Some(op) = self
+            .workflow_version_op(actor, w.id, 1, graph, &import)
+            .await?
+        {
+            ops.push(op);
+        }
+        self.apply(ops).await.map_err(|e| match e {
+            StoreError::Conflict(_) => StoreError::Conflict(
+                "an element id in this file is already used in this workspace; import it again to get fresh ids"
+                    .into(),
+            ),
+            other => other,
+        })?;
+        self.workflow_get(actor, w.id).await
+    }
+}
+
+/// The structural checks of a graph about to be stored, as one error naming the first few.
+fn check_graph(graph: &Graph, verb: &str) -> Result<(), StoreError> {
+    check_workflow_graph(graph).map_err(|errors| {
+        let shown: Vec<_> = errors.iter().take(5).map(|e| e.message.clone()).collect();
+        let more = errors.len().saturating_sub(shown.len());
+        let mut message = format!("the graph cannot be {verb}: {}", shown.join("; "));
+        if more > 0 {
+            message.push_str(&format!(" (and {more} more)"));
+        }
+        StoreError::Invalid(message)
+    })
+}
+
+fn node_row(org: Uuid, workflow_id: Uuid, n: &GraphNode, now: DateTime<Utc>) -> WorkflowNode {
+    WorkflowNode {
+        id: n.id,
+        organization_id: org,
+        workflow_id,
+        kind: n.kind.clone(),
+        label: n.label.trim().to_string(),
+        position_x: n.position.x,
+        position_y: n.position.y,
+        config: n.config.clone(),
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        hlc: String::new(),
+    }
+}
+
+fn edge_row(org: Uuid, workflow_id: Uuid, e: &GraphEdge, now: DateTime<Utc>) -> WorkflowEdge {
+    WorkflowEdge {
+        id: e.id,
+        organization_id: org,
+        workflow_id,
+        source_id: e.source,
+        source_handle: e.source_handle.clone(),
+        target_id: e.target,
+        target_handle: e.target_handle.clone(),
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        hlc: String::new(),
     }
 }
 

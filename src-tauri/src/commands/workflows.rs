@@ -1,8 +1,10 @@
-//! Workflow commands: list, create, rename, delete, open and save the canvas graph.
+//! Workflow commands: list, create, rename, delete, open and save the canvas graph; its saved versions; export and import as files.
 
 use neuroflow_model::graph::Graph;
+use neuroflow_runs::files::{self, ImportReport, WorkflowExport};
+use neuroflow_store::versions::{SaveAs, VersionDoc, VersionSummary};
 use neuroflow_store::workflows::{WorkflowDoc, WorkflowSummary};
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 
 use crate::error::{parse_id, AppError};
 use crate::state::AppState;
@@ -60,13 +62,83 @@ pub async fn workflow_get(state: State<'_, AppState>, id: String) -> Result<Work
 
 #[tauri::command]
 #[specta::specta]
+/// `save` says how the history records it (an autosave only becomes a version at a checkpoint).
 pub async fn workflow_save_graph(
     state: State<'_, AppState>,
     id: String,
     graph: Graph,
+    save: SaveAs,
 ) -> Result<WorkflowDoc, AppError> {
     let s = state.session()?;
     Ok(s.store
-        .workflow_save_graph(s.actor(), parse_id("workflow", &id)?, &graph)
+        .workflow_save_graph_as(s.actor(), parse_id("workflow", &id)?, &graph, &save)
         .await?)
+}
+
+/// The workflow's saved versions, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn workflow_versions(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<VersionSummary>, AppError> {
+    let s = state.session()?;
+    Ok(s.store
+        .workflow_versions(s.actor(), parse_id("workflow", &id)?)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn workflow_version_get(
+    state: State<'_, AppState>,
+    version_id: String,
+) -> Result<VersionDoc, AppError> {
+    let s = state.session()?;
+    Ok(s.store
+        .workflow_version_get(s.actor(), parse_id("version", &version_id)?)
+        .await?)
+}
+
+/// Writes the workflow's graph file into the Downloads folder (a new file, never replacing one)
+/// and returns its text too.
+#[tauri::command]
+#[specta::specta]
+pub async fn workflow_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<WorkflowExport, AppError> {
+    let s = state.session()?;
+    let (file, contents) = files::export(&s.store, s.actor(), parse_id("workflow", &id)?).await?;
+    let file_name = files::file_name(&file.name);
+    let dir = app.path().download_dir().map_err(|e| {
+        AppError::new(
+            crate::error::ErrorCode::Internal,
+            format!("cannot find the Downloads folder: {e}"),
+        )
+    })?;
+    let saved = files::write_new_file(&dir, &file_name, &contents)
+        .map_err(|e| AppError::new(crate::error::ErrorCode::Internal, e))?;
+    Ok(WorkflowExport {
+        file_name,
+        contents,
+        saved_to: Some(saved.display().to_string()),
+    })
+}
+
+/// A new workflow from a graph file's text or React Flow JSON; `file_name` names it when the
+/// file does not.
+#[tauri::command]
+#[specta::specta]
+pub async fn workflow_import(
+    state: State<'_, AppState>,
+    contents: String,
+    file_name: String,
+) -> Result<ImportReport, AppError> {
+    let s = state.session()?;
+    let fallback = file_name
+        .trim_end_matches(".json")
+        .trim_end_matches(".neuroflow");
+    Ok(files::import(&s.store, s.actor(), contents.as_bytes(), fallback).await?)
 }

@@ -11,7 +11,21 @@ export const commands = {
 	workflowRename: (id: string, name: string) => typedError<WorkflowSummary, AppError>(__TAURI_INVOKE("workflow_rename", { id, name })),
 	workflowDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("workflow_delete", { id })),
 	workflowGet: (id: string) => typedError<WorkflowDoc, AppError>(__TAURI_INVOKE("workflow_get", { id })),
-	workflowSaveGraph: (id: string, graph: Graph) => typedError<WorkflowDoc, AppError>(__TAURI_INVOKE("workflow_save_graph", { id, graph })),
+	/**  `save` says how the history records it (an autosave only becomes a version at a checkpoint). */
+	workflowSaveGraph: (id: string, graph: Graph, save: SaveAs) => typedError<WorkflowDoc, AppError>(__TAURI_INVOKE("workflow_save_graph", { id, graph, save })),
+	/**  The workflow's saved versions, newest first. */
+	workflowVersions: (id: string) => typedError<VersionSummary[], AppError>(__TAURI_INVOKE("workflow_versions", { id })),
+	workflowVersionGet: (versionId: string) => typedError<VersionDoc, AppError>(__TAURI_INVOKE("workflow_version_get", { versionId })),
+	/**
+	 *  Writes the workflow's graph file into the Downloads folder (a new file, never replacing one)
+	 *  and returns its text too.
+	 */
+	workflowExport: (id: string) => typedError<WorkflowExport, AppError>(__TAURI_INVOKE("workflow_export", { id })),
+	/**
+	 *  A new workflow from a graph file's text or React Flow JSON; `file_name` names it when the
+	 *  file does not.
+	 */
+	workflowImport: (contents: string, fileName: string) => typedError<ImportReport, AppError>(__TAURI_INVOKE("workflow_import", { contents, fileName })),
 	/**  Every problem of the graph on the canvas (saved or not), for badges and the inspector. */
 	graphValidate: (graph: Graph) => typedError<Diagnostic[], AppError>(__TAURI_INVOKE("graph_validate", { graph })),
 	/**  Runs the workflow's saved graph; `updates` gets each event, then whether it was stored. */
@@ -204,6 +218,15 @@ export type HttpSettings = {
 	testPath: string,
 };
 
+/**  What an import made. */
+export type ImportReport = {
+	workflow: WorkflowSummary,
+	/**  "neuroflow.graph v1" or "React Flow". */
+	source: string,
+	/**  Agents the file carried that were added to this workspace. */
+	agentsAdded: number,
+};
+
 /**  What the Add/Edit form sends. */
 export type IntegrationDraft = {
 	name: string,
@@ -394,6 +417,13 @@ export type RunStatus = "completed" | "failed" | "cancelled";
  */
 export type RunUpdate = { type: "event"; event: RunEvent } | { type: "stored"; execution: ExecutionSummary } | { type: "notStored"; message: string };
 
+/**  How a save is recorded in the history. */
+export type SaveAs = {
+	kind: VersionKind,
+	/**  Shown in the history, e.g. "Restored v3"; empty for plain saves. */
+	label?: string,
+};
+
 /**
  *  A secret typed by a person, on its way from the UI to the keychain.
  * 
@@ -416,6 +446,32 @@ export type SlackSettings = {
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
+export type VersionDoc = {
+	summary: VersionSummary,
+	graph: Graph,
+};
+
+/**
+ *  What made a saved version of a graph: an explicit save, a restore of an older version,
+ *  an autosave checkpoint, or an imported file.
+ */
+export type VersionKind = "SAVE" | "AUTOSAVE" | "RESTORE" | "IMPORT";
+
+/**  One entry of a graph's history. */
+export type VersionSummary = {
+	id: string,
+	/**  The workflow's version number this save produced. */
+	version: number,
+	kind: VersionKind,
+	label: string,
+	nodeCount: number,
+	edgeCount: number,
+	authorId: string,
+	/**  The author's display name, or email when there is none. */
+	author: string,
+	createdAt: string,
+};
+
 export type WebhookCredentialsInput = {
 	/**  Key of the `X-NeuroFlow-Signature` HMAC; without one, requests go unsigned. */
 	signingSecret: SecretInput | null,
@@ -428,6 +484,13 @@ export type WebhookSettings = {
 export type WorkflowDoc = {
 	summary: WorkflowSummary,
 	graph: Graph,
+};
+
+/**  An exported workflow: the file's text and where it was written, if it was. */
+export type WorkflowExport = {
+	fileName: string,
+	contents: string,
+	savedTo: string | null,
 };
 
 export type WorkflowSummary = {

@@ -1,7 +1,7 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AppError, ErrorCode, IntegrationDraft, KeychainState, RunOptions, RunUpdate } from "./bindings";
+import type { AppError, ErrorCode, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
 
@@ -39,6 +39,12 @@ export type {
   RunStarted,
   RunStatus,
   RunUpdate,
+  ImportReport,
+  SaveAs,
+  VersionDoc,
+  VersionKind,
+  VersionSummary,
+  WorkflowExport,
   WorkflowDoc,
   WorkflowSummary,
 } from "./bindings";
@@ -134,6 +140,9 @@ const tauriBackend: Backend = {
   },
 };
 
+/** The engine's graph file limit (crates/engine/src/file.rs). */
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
 let backend: Backend | null = null;
 
 function current(): Backend {
@@ -159,7 +168,19 @@ export const api = {
   workflowRename: (id: string, name: string) => unwrap(current().workflowRename(id, name)),
   workflowDelete: (id: string) => unwrap(current().workflowDelete(id)),
   workflowGet: (id: string) => unwrap(current().workflowGet(id)),
-  workflowSaveGraph: (id: string, graph: WorkflowGraph) => unwrap(current().workflowSaveGraph(id, graph)),
+  /** An explicit save unless `save` says otherwise (autosaves become a version only at a checkpoint). */
+  workflowSaveGraph: (id: string, graph: WorkflowGraph, save: SaveAs = { kind: "SAVE" }) =>
+    unwrap(current().workflowSaveGraph(id, graph, save)),
+  workflowVersions: (id: string) => unwrap(current().workflowVersions(id)),
+  workflowVersionGet: (versionId: string) => unwrap(current().workflowVersionGet(versionId)),
+  /** The desktop writes the file to the Downloads folder (`savedTo`); a browser gets the text to save itself. */
+  workflowExport: (id: string) => unwrap(current().workflowExport(id)),
+  workflowImport: (contents: string, fileName: string) => unwrap(current().workflowImport(contents, fileName)),
+  /** Reads a chosen file (refusing one over the graph file limit before reading it) and imports it. */
+  importWorkflowFile: async (file: File) => {
+    if (file.size > MAX_IMPORT_BYTES) throw new IpcError("invalid_input", `${file.name} is ${file.size} bytes; the limit is ${MAX_IMPORT_BYTES}`);
+    return unwrap(current().workflowImport(await file.text(), file.name));
+  },
   graphValidate: (graph: WorkflowGraph) => unwrap(current().graphValidate(graph)),
   /** Starts a run of the saved workflow; `onUpdate` gets each event, then whether the execution was stored. */
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) =>

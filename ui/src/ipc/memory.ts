@@ -18,6 +18,7 @@ import type { Result, WorkflowGraph } from "./wire";
 import { isUuidV7, uuidv7 } from "../shared/uuidv7";
 import { createMemoryIntegrations } from "./memoryIntegrations";
 import { demoExecutions, type DemoWorkflow } from "./memoryDemoRuns";
+import { createMemoryFiles } from "./memoryFiles";
 import { createMemoryRuns } from "./memoryRuns";
 import GENERATED_KINDS from "./kinds.generated.json";
 
@@ -160,6 +161,23 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     return graph;
   }
 
+  const files = createMemoryFiles({
+    run,
+    fail: (code, message) => new Fail(code, message),
+    now,
+    user: { id: info.userId, email: info.userEmail },
+    workflow: (id) => live(id),
+    createWithGraph: (name, graph) => {
+      // Validate first: an invalid file must leave no workflow behind.
+      const checked = structuredClone(validateGraph(graph));
+      const summary = create(name);
+      const row = rows.get(summary.id)!;
+      row.graph = checked;
+      row.summary.nodeCount = checked.nodes.length;
+      return row.summary;
+    },
+  });
+
   const demo = options.seed === "demo" ? seedDemo(create, rows) : null;
   const demoWorkflow = (id: string): DemoWorkflow => ({ id, name: rows.get(id)!.summary.name, graph: rows.get(id)!.graph });
 
@@ -202,7 +220,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         const row = live(id);
         return { summary: row.summary, graph: row.graph };
       }),
-    workflowSaveGraph: (id, graph) =>
+    workflowSaveGraph: (id, graph, save) =>
       run((): WorkflowDoc => {
         if (options.failSaveGraph) throw new Fail(options.failSaveGraph, "The database is read-only (simulated failure).");
         const row = live(id);
@@ -210,8 +228,13 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         row.summary.version += 1;
         row.summary.nodeCount = row.graph.nodes.length;
         touch(row);
+        files.record(id, row.summary.version, row.graph, save);
         return { summary: row.summary, graph: row.graph };
       }),
+    workflowVersions: files.workflowVersions,
+    workflowVersionGet: files.workflowVersionGet,
+    workflowExport: files.workflowExport,
+    workflowImport: files.workflowImport,
     ...createMemoryRuns({
       run,
       fail: (code, message) => new Fail(code, message),

@@ -49,6 +49,8 @@ const PATHS = {
   spinner: "M12 3a9 9 0 1 0 9 9",
   play: "M7 4.5v15l12-7.5z",
   panelRight: "M4 4h16v16H4zM15 4v16",
+  upload: "M12 16V4M7 9l5-5 5 5M5 20h14",
+  download: "M12 4v12M7 11l5 5 5-5M5 20h14",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,6 +1,6 @@
 // Owns the workflow canvas page: loading a workflow, the header (save status, Save / Ctrl+S, autosave), the palette,
 // React Flow with its editing tools (toolbar, shortcuts, quick-add, clipboard, auto-layout) and the leave guard.
-import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -24,7 +24,11 @@ import { executionPath, navigate, setNavigationBlocker, workflowPath } from "../
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { Icon } from "../../shared/icons";
 import { toast, Toaster } from "../../shared/toast";
+import { exportWorkflow } from "../../shared/workflowFile";
 import { CanvasToolbar } from "./CanvasToolbar";
+import type { GraphDiff } from "./diff";
+import { useHistory } from "./history";
+import { HistoryPanel } from "./HistoryPanel";
 import { Inspector, type InspectorTab } from "./Inspector";
 import { RunBar, RunControls } from "./RunControls";
 import { isLive, useRunState } from "./runState";
@@ -37,7 +41,7 @@ import { useCanvasPrefs } from "./prefs";
 import { QuickAdd } from "./QuickAdd";
 import { ShortcutSheet } from "./ShortcutSheet";
 import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
-import { boundsOf, canConnect, connectionAfter, freeSpotNear, NODE_HEIGHT, NODE_WIDTH, positionAfter, useCanvasStore, type FlowNode } from "./store";
+import { boundsOf, canConnect, connectionAfter, freeSpotNear, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, positionAfter, useCanvasStore, type FlowNode } from "./store";
 import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
 import "./editor.css";
 
@@ -96,6 +100,7 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
       live = false;
       useCanvasStore.getState().reset();
       useValidation.getState().clear();
+      useHistory.getState().reset();
       // A run in flight goes on (and is stored); the canvas just stops showing it.
       useRunState.getState().clear();
     };
@@ -156,7 +161,7 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
     if (!s.summary || s.saving || (auto && failedAt.current === s.revision)) return;
     const at = s.revision;
     try {
-      await s.save();
+      await s.save({ kind: auto ? "AUTOSAVE" : "SAVE" });
       failedAt.current = null;
       setSaveError(null);
     } catch (e) {
@@ -180,7 +185,8 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
         while (useCanvasStore.getState().saving) await new Promise((r) => setTimeout(r, 50));
         if (useCanvasStore.getState().dirty) {
           try {
-            await useCanvasStore.getState().save();
+            // Running is not a milestone: the save becomes a version only at an autosave checkpoint.
+            await useCanvasStore.getState().save({ kind: "AUTOSAVE" });
             setSaveError(null);
           } catch (e) {
             setSaveError(errorMessage(e));
@@ -204,6 +210,35 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
     },
     [workflowId],
   );
+
+  /** Exports the workflow as saved, saving unsaved changes first so the file has them. */
+  const exportCurrent = useCallback(async () => {
+    try {
+      if (useCanvasStore.getState().dirty) await useCanvasStore.getState().save({ kind: "SAVE" });
+      await exportWorkflow(workflowId);
+    } catch (e) {
+      toast(`Couldn't export: ${errorMessage(e)}`, "error");
+    }
+  }, [workflowId]);
+
+  /** Puts an older version on the canvas (one undo step) and saves it as a new version. */
+  const restoreVersion = useCallback(async (versionId: string) => {
+    try {
+      const doc = await api.workflowVersionGet(versionId);
+      const v = doc.summary.version;
+      const changed = useCanvasStore.getState().replaceGraph(doc.graph, `Restore v${v}`);
+      useHistory.getState().stopComparing();
+      if (!changed) {
+        toast(`The canvas is already the same as v${v}.`);
+        return;
+      }
+      await useCanvasStore.getState().save({ kind: "RESTORE", label: `Restored v${v}` });
+      setSaveError(null);
+      toast(`Restored v${v} as a new version. Undo (Ctrl+Z) takes it back.`, "success");
+    } catch (e) {
+      toast(`Couldn't restore: ${errorMessage(e)}`, "error");
+    }
+  }, []);
 
   // The palette calls into these; Flow fills them with functions that know the viewport.
   const dropRef = useRef<DropFn>(noop);
@@ -238,6 +273,17 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
         )}
         {load.status === "ready" && (
           <>
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              data-testid="export-workflow"
+              title="Export as a file (saves first)"
+              onClick={() => void exportCurrent()}
+            >
+              <Icon name="download" size={15} />
+              Export
+            </button>
+            <HistoryButton workflowId={workflowId} />
             <RunControls onRun={() => void runWorkflow()} />
             <span
               className={`save-status ${statusClass}`}
@@ -284,7 +330,9 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
           ) : (
             <Flow dropRef={dropRef} revealRef={revealRef} onSave={() => void save()} onRun={(mode) => void runWorkflow(mode)} />
           )}
-          {load.status === "ready" && <InspectorDock onRun={(mode) => void runWorkflow(mode)} />}
+          {load.status === "ready" && (
+            <InspectorDock workflowId={workflowId} onRun={(mode) => void runWorkflow(mode)} onRestore={(id) => void restoreVersion(id)} />
+          )}
         </div>
       )}
       {load.status === "ready" && <Autosave save={save} failedAt={failedAt} />}
@@ -332,11 +380,46 @@ const singleSelected = (s: { nodes: { id: string; selected?: boolean }[] }): str
   return found;
 };
 
-/** The inspector beside the canvas while exactly one node is selected (unless closed for it). */
-function InspectorDock({ onRun }: { onRun: (mode: RunMode) => void }) {
+function HistoryButton({ workflowId }: { workflowId: string }) {
+  const open = useHistory((s) => s.open);
+  return (
+    <button
+      type="button"
+      className={`btn btn-ghost btn-sm${open ? " is-pressed" : ""}`}
+      aria-pressed={open}
+      data-testid="history-toggle"
+      title="Version history: compare and restore saved versions"
+      onClick={() => (open ? useHistory.getState().hide() : void useHistory.getState().show(workflowId))}
+    >
+      <Icon name="history" size={15} />
+      History
+    </button>
+  );
+}
+
+/** Keeps a comparison with the canvas up to date while the canvas is edited. */
+function LiveComparison() {
+  const revision = useCanvasStore((s) => s.revision);
+  const comparing = useHistory((s) => s.base !== null && s.head === null);
+  useEffect(() => {
+    if (comparing) useHistory.getState().recompare(useCanvasStore.getState().toGraph());
+  }, [revision, comparing]);
+  return null;
+}
+
+/** Beside the canvas: the version history when open, else the inspector while exactly one node is selected. */
+function InspectorDock({ workflowId, onRun, onRestore }: { workflowId: string; onRun: (mode: RunMode) => void; onRestore: (id: string) => void }) {
   const selected = useCanvasStore(singleSelected);
+  const historyOpen = useHistory((s) => s.open);
   const [closedFor, setClosedFor] = useState<string | null>(null);
   const [tab, setTab] = useState<InspectorTab>("settings");
+  if (historyOpen)
+    return (
+      <>
+        <LiveComparison />
+        <HistoryPanel workflowId={workflowId} onRestore={onRestore} onClose={() => useHistory.getState().hide()} />
+      </>
+    );
   if (!selected || closedFor === selected) return null;
   return <Inspector nodeId={selected} tab={tab} onTab={setTab} onClose={() => setClosedFor(selected)} onRun={onRun} />;
 }
@@ -374,6 +457,8 @@ function Flow({
     })),
   );
   const { tool, snapToGrid } = useCanvasPrefs(useShallow((p) => ({ tool: p.tool, snapToGrid: p.snapToGrid })));
+  const diff = useHistory((s) => s.diff);
+  const diffView = useMemo(() => (diff ? comparisonElements(diff) : null), [diff]);
   const [quickAdd, setQuickAdd] = useState<QuickAddState | null>(null);
   const [sheetOpen, setSheetOpen] = useState(false);
   const [layingOut, setLayingOut] = useState(false);
@@ -660,11 +745,14 @@ function Flow({
   return (
     <div className="canvas-flow" ref={wrapper} tabIndex={-1} data-tool={tool}>
       <ReactFlow<FlowNode>
-        nodes={nodes}
-        edges={edges}
+        nodes={diffView ? diffView.nodes : nodes}
+        edges={diffView ? diffView.edges : edges}
         nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
+        onNodesChange={diffView ? undefined : onNodesChange}
+        onEdgesChange={diffView ? undefined : onEdgesChange}
+        nodesDraggable={!diffView}
+        nodesConnectable={!diffView}
+        className={diffView ? "is-comparing" : undefined}
         onNodeDragStop={endDrag}
         onNodeClick={onNodeClick}
         onSelectionDragStop={endDrag}
@@ -723,6 +811,18 @@ function Flow({
       {sheetOpen && <ShortcutSheet onClose={() => setSheetOpen(false)} />}
     </div>
   );
+}
+
+/** The read-only graph of a comparison: both versions' nodes and edges, each marked with how it changed. */
+function comparisonElements(diff: GraphDiff): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  const g = fromDoc(diff.graph);
+  return {
+    nodes: g.nodes.map((n) => {
+      const d = diff.nodes.get(n.id);
+      return { ...n, selectable: false, data: { ...n.data, diff: d ? { status: d.status, changes: d.changes } : { status: "same", changes: [] } } };
+    }),
+    edges: g.edges.map((e) => ({ ...e, selectable: false, className: `is-diff-${diff.edges.get(e.id)?.status ?? "same"}` })),
+  };
 }
 
 /** A plain click on one node of a multi-selection selects just that node (as in Figma); React Flow keeps them all. */

@@ -23,8 +23,12 @@ const STATUS: Record<NodeRunStatus, { icon: IconName; text: string }> = {
 function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const info = useCanvasStore((s) => s.kinds[data.kind]);
   const renameNode = useCanvasStore((s) => s.renameNode);
-  const run = useRunState((s) => s.nodes[id]);
-  const problems = useValidation((s) => s.byNode[id]);
+  // A comparison shows what changed, not the last run or today's problems.
+  const comparing = data.diff !== undefined;
+  const liveRun = useRunState((s) => s.nodes[id]);
+  const liveProblems = useValidation((s) => s.byNode[id]);
+  const run = comparing ? undefined : liveRun;
+  const problems = comparing ? undefined : liveProblems;
   const [draft, setDraft] = useState<string | null>(null);
   // F2 on the selected node asks for the label editor through the store.
   const renameSeq = useCanvasStore((s) => (s.renameRequest?.id === id ? s.renameRequest.seq : 0));
@@ -61,12 +65,13 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
 
   return (
     <div
-      className={`fnode${selected ? " is-selected" : ""}${info ? "" : " is-unknown"}${run ? ` is-run-${run.status}` : ""}${problems ? " has-problems" : ""}`}
+      className={`fnode${selected ? " is-selected" : ""}${info ? "" : " is-unknown"}${run ? ` is-run-${run.status}` : ""}${problems ? " has-problems" : ""}${data.diff ? ` is-diff-${data.diff.status}` : ""}`}
       style={{ "--cat": style.color } as CSSProperties}
       data-testid="canvas-node"
       data-kind={data.kind}
       data-node-id={id}
       data-run-status={run?.status}
+      data-diff={data.diff?.status}
       title={info?.description}
     >
       <div className="fnode-head">
@@ -136,6 +141,11 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
         <div className={`fnode-status is-${run.status}`} data-testid="node-run-status" title={statusTitle}>
           <Icon name={status.icon} size={12} />
           {run.durationMs !== null && run.status !== "skipped" && <span>{formatDuration(run.durationMs)}</span>}
+        </div>
+      )}
+      {data.diff && data.diff.status !== "same" && (
+        <div className={`fnode-diff is-${data.diff.status}`} data-testid="node-diff" title={data.diff.changes.join(", ")}>
+          {data.diff.status === "changed" ? `changed: ${data.diff.changes.filter((c) => c !== "position").join(", ")}` : data.diff.status}
         </div>
       )}
       {problems && (

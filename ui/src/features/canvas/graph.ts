@@ -2,7 +2,13 @@
 import type { Edge, Node } from "@xyflow/react";
 import type { JsonValue, KindInfo, PortInfo, PortType, Position, WorkflowDoc, WorkflowGraph } from "../../ipc";
 
-export type FlowNodeData = { kind: string; label: string; config: JsonValue };
+export type FlowNodeData = {
+  kind: string;
+  label: string;
+  config: JsonValue;
+  /** Set only on the read-only nodes of a version comparison. */
+  diff?: { status: "added" | "removed" | "changed" | "moved" | "same"; changes: string[] };
+};
 export type FlowNode = Node<FlowNodeData, "flow">;
 export type FlowEdge = Edge;
 export type CanvasGraph = { nodes: FlowNode[]; edges: FlowEdge[] };

@@ -2,7 +2,7 @@
 // clipboard edits, the dirty flag and saving.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
-import { api, type JsonValue, type KindInfo, type Position, type WorkflowDoc, type WorkflowGraph, type WorkflowSummary } from "../../ipc";
+import { api, type JsonValue, type KindInfo, type Position, type SaveAs, type WorkflowDoc, type WorkflowGraph, type WorkflowSummary } from "../../ipc";
 import { uuidv7 } from "../../shared/uuidv7";
 import { extractSubgraph, pasteOffset, pasteSubgraph, type ClipboardPayload } from "./clipboard";
 import * as G from "./graph";
@@ -95,8 +95,13 @@ export type CanvasState = {
   onNodesChange: (changes: NodeChange<FlowNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
   toGraph: () => WorkflowGraph;
-  /** Saves through the IPC; the canvas stays as it is (history too), and is clean unless edited meanwhile. */
-  save: () => Promise<WorkflowDoc | null>;
+  /**
+   * Saves through the IPC as `as` says (an explicit save by default); the canvas stays as it is (history too), and is
+   * clean unless edited meanwhile.
+   */
+  save: (as?: SaveAs) => Promise<WorkflowDoc | null>;
+  /** Puts a saved version's graph on the canvas as one undo step (selection cleared). */
+  replaceGraph: (graph: WorkflowGraph, label: string) => boolean;
 };
 
 let contentSeq = 0;
@@ -368,13 +373,20 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
 
     toGraph: () => G.toGraph({ nodes: get().nodes, edges: get().edges }),
 
-    save: async () => {
+    replaceGraph: (graph, label) =>
+      commit(label, (g) => {
+        const next = G.fromDoc(graph);
+        const same = JSON.stringify(G.toGraph(g)) === JSON.stringify(G.toGraph(next));
+        return same ? g : next;
+      }),
+
+    save: async (as = { kind: "SAVE" }) => {
       const { summary, saving, content } = get();
       if (!summary || saving) return null;
       const started = generation;
       set({ saving: true });
       try {
-        const doc = await api.workflowSaveGraph(summary.id, get().toGraph());
+        const doc = await api.workflowSaveGraph(summary.id, get().toGraph(), as);
         if (generation !== started) return doc; // navigated away or reloaded meanwhile
         set((s) => ({ summary: doc.summary, savedContent: content, dirty: s.content !== content }));
         return doc;

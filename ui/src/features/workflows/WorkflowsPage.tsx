@@ -1,4 +1,4 @@
-// Owns the Workflows list page: search, create, inline rename, delete with confirmation, open on the canvas.
+// Owns the Workflows list page: search, create, import a file, inline rename, export, delete with confirmation, open on the canvas.
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { api, errorMessage, type WorkflowSummary } from "../../ipc";
 import { navigate, workflowPath } from "../../app/router";
@@ -6,6 +6,8 @@ import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
 import { absoluteTime, relativeTime } from "../../shared/time";
+import { toast, Toaster } from "../../shared/toast";
+import { exportWorkflow } from "../../shared/workflowFile";
 
 type ListState = { status: "loading" } | { status: "ready"; items: WorkflowSummary[] } | { status: "error"; message: string };
 
@@ -70,6 +72,25 @@ export function WorkflowsPage() {
     }
   };
 
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [importing, setImporting] = useState(false);
+  const importFile = async (file: File) => {
+    setImporting(true);
+    setCreateError(null);
+    try {
+      const report = await api.importWorkflowFile(file);
+      setHighlight(report.workflow.id);
+      await refresh(debounced);
+      const agents = report.agentsAdded ? `, with ${report.agentsAdded} agent${report.agentsAdded === 1 ? "" : "s"}` : "";
+      toast(`Imported “${report.workflow.name}” (${report.workflow.nodeCount} nodes, ${report.source}${agents})`, "success");
+    } catch (err) {
+      setCreateError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
+    } finally {
+      setImporting(false);
+      if (fileInput.current) fileInput.current.value = "";
+    }
+  };
+
   const items = list.status === "ready" ? list.items : [];
   const noWorkflowsAtAll = list.status === "ready" && items.length === 0 && debounced === "";
 
@@ -113,7 +134,30 @@ export function WorkflowsPage() {
             Create workflow
           </button>
         </form>
+        <button
+          type="button"
+          className="btn"
+          data-testid="import-workflow"
+          disabled={importing}
+          title="Import a NeuroFlow graph file (.neuroflow.json) or React Flow JSON"
+          onClick={() => fileInput.current?.click()}
+        >
+          <Icon name="upload" size={15} />
+          {importing ? "Importing…" : "Import"}
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="import-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void importFile(f);
+          }}
+        />
       </div>
+      <Toaster />
       {createError && (
         <div className="form-error" role="alert" data-testid="form-error">
           <Icon name="alert" size={14} />
@@ -286,6 +330,16 @@ function WorkflowRow({ workflow: w, now, highlighted, onRenamed, onDelete }: Row
           }}
         >
           <Icon name="pencil" size={15} />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="workflow-export"
+          aria-label={`Export ${w.name}`}
+          title="Export as a file"
+          onClick={() => exportWorkflow(w.id).catch((e: unknown) => toast(`Couldn't export: ${errorMessage(e)}`, "error"))}
+        >
+          <Icon name="download" size={15} />
         </button>
         <button
           type="button"

@@ -1,0 +1,135 @@
+// Browser tests of version history (compare on the canvas, restore, undo) and of workflow files (export, import of graph
+// files and React Flow JSON, a bad file refused): the built UI in Debian's Chromium on the in-memory backend.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { EDGE, MOD, NODE, createAndOpen, launchBrowser, newPage, nodeByLabel, openApp, startServer, tid, waitCount, waitText } from './harness.mjs';
+
+let server;
+let browser;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-history-'));
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Adds a node connected after the node labelled `after` (clicked first, so the canvas has the keyboard). */
+async function quickAdd(p, search, after) {
+  await nodeByLabel(p, after).click();
+  await p.keyboard.press('Tab');
+  await p.keyboard.type(search);
+  await p.keyboard.press('Enter');
+}
+
+async function saveNow(p) {
+  await p.keyboard.press(`${MOD}+s`);
+  await waitText(p, tid('save-status'), 'Saved');
+}
+
+describe('version history', () => {
+  test('every save is a version; any version compares with the canvas, restores as a new version, and undo takes it back', async () => {
+    const p = await newPage(browser);
+    await createAndOpen(p, server.url, 'Versioned');
+    await p.click(tid('palette-item-trigger.manual'));
+    await waitCount(p, NODE, 1);
+    await saveNow(p);
+    await quickAdd(p, 'set fields', 'Manual trigger');
+    await waitCount(p, NODE, 2);
+    await saveNow(p);
+
+    await p.click(tid('history-toggle'));
+    await p.locator(tid('history-panel')).waitFor();
+    await waitCount(p, tid('version-row'), 2);
+    const versions = await p.$$eval(tid('version-row'), (rows) => rows.map((r) => r.getAttribute('data-version')));
+    assert.deepEqual(versions, ['3', '2'], 'newest first');
+    assert.match(await p.locator(tid('version-row')).first().textContent(), /you@localhost/);
+
+    // Compare v2 with the canvas: the set node and its connection are new.
+    await p.locator(`${tid('version-row')}[data-version="2"] .version-main`).click();
+    await waitText(p, tid('diff-summary'), '1 added · 1 connection added');
+    assert.equal(await nodeByLabel(p, 'Set fields').getAttribute('data-diff'), 'added');
+    assert.equal(await nodeByLabel(p, 'Manual trigger').getAttribute('data-diff'), 'same');
+    await p.locator('.react-flow__edge.is-diff-added').waitFor({ state: 'attached' });
+    await p.screenshot({ path: path.join(process.env.NF_SHOTS_DIR || tmp, 'canvas-compare.png') });
+
+    // Restore v2: one node again, saved as a new version, undoable.
+    await p.click(tid('restore-version'));
+    await waitCount(p, NODE, 1);
+    await p.locator(tid('toast')).filter({ hasText: 'Restored v2 as a new version' }).waitFor();
+    await waitCount(p, tid('version-row'), 3);
+    assert.match(await p.locator(tid('version-row')).first().textContent(), /Restored v2/);
+    assert.equal(await p.locator(tid('history-compare')).count(), 0, 'the comparison ends');
+    await p.locator('.react-flow__pane').click();
+    await p.keyboard.press(`${MOD}+z`);
+    await waitCount(p, NODE, 2);
+    await waitCount(p, EDGE, 1);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('two versions compare with each other', async () => {
+    const p = await newPage(browser);
+    await createAndOpen(p, server.url, 'Two versions');
+    await p.click(tid('palette-item-trigger.manual'));
+    await saveNow(p);
+    await quickAdd(p, 'output', 'Manual trigger');
+    await waitCount(p, NODE, 2);
+    await saveNow(p);
+    await quickAdd(p, 'delay', 'Manual trigger');
+    await saveNow(p);
+    await p.click(tid('history-toggle'));
+    await waitCount(p, tid('version-row'), 3);
+    await p.locator(`${tid('version-row')}[data-version="2"] .version-main`).click();
+    await p.locator(`${tid('version-row')}[data-version="3"] ${tid('compare-against')}`).click();
+    await waitText(p, tid('diff-summary'), '1 added · 1 connection added');
+    await p.locator(tid('history-compare')).filter({ hasText: 'v2 → v3' }).waitFor();
+    await p.click(tid('stop-comparing'));
+    await waitCount(p, `${NODE}[data-diff]`, 0);
+    assert.deepEqual(p.errors, []);
+  });
+});
+
+describe('workflow files', () => {
+  test('a workflow exports as a graph file and imports back as a new workflow; a bad file is refused', async () => {
+    const p = await newPage(browser);
+    await createAndOpen(p, server.url, 'Round trip');
+    await p.click(tid('palette-item-trigger.manual'));
+    await quickAdd(p, 'http request', 'Manual trigger');
+    await waitCount(p, EDGE, 1);
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click(tid('export-workflow'))]);
+    assert.equal(download.suggestedFilename(), 'Round trip.neuroflow.json');
+    const file = path.join(tmp, download.suggestedFilename());
+    await download.saveAs(file);
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(exported.format, 'neuroflow.graph');
+    assert.equal(exported.nodes.length, 2);
+
+    await p.click(tid('back-to-workflows'));
+    await p.locator(tid('import-workflow')).waitFor();
+    await p.setInputFiles(tid('import-file'), file);
+    await p.locator(tid('toast')).filter({ hasText: 'Imported “Round trip” (2 nodes, neuroflow.graph v1)' }).waitFor();
+    await waitCount(p, `${tid('workflow-row')}[data-name="Round trip"]`, 2);
+
+    // React Flow JSON, named after its file.
+    const flow = path.join(tmp, 'From another editor.json');
+    fs.writeFileSync(flow, JSON.stringify({ nodes: [{ id: '1', type: 'trigger.manual', position: { x: 0, y: 0 }, data: {} }], edges: [], viewport: { x: 0, y: 0, zoom: 1 } }));
+    await p.setInputFiles(tid('import-file'), flow);
+    await waitCount(p, `${tid('workflow-row')}[data-name="From another editor"]`, 1);
+
+    const bad = path.join(tmp, 'notes.json');
+    fs.writeFileSync(bad, 'these are my notes');
+    const before = await p.locator(tid('workflow-row')).count();
+    await p.setInputFiles(tid('import-file'), bad);
+    await p.locator(tid('form-error')).filter({ hasText: "Couldn't import notes.json: not a graph file" }).waitFor();
+    assert.equal(await p.locator(tid('workflow-row')).count(), before, 'nothing was imported');
+    assert.deepEqual(p.errors, []);
+  });
+});

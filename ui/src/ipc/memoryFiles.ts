@@ -1,0 +1,180 @@
+// Owns the in-memory stand-in for saved versions and workflow files (browser preview, tests): versions as the store
+// records them (explicit saves, restores and imports always; autosaves at 10-minute checkpoints), export as the graph
+// file format, import of graph files and React Flow JSON with fresh ids, all or nothing.
+import type { AppError, ErrorCode, GraphEdge, GraphNode, ImportReport, SaveAs, VersionDoc, VersionSummary, WorkflowExport, WorkflowSummary, commands } from "./bindings";
+import type { Result, WorkflowGraph } from "./wire";
+import { uuidv7 } from "../shared/uuidv7";
+
+type Commands = typeof commands;
+export type FileCommands = Pick<Commands, "workflowVersions" | "workflowVersionGet" | "workflowExport" | "workflowImport">;
+
+/** Autosaves become a version at most this often (as in the Rust store). */
+export const AUTOSAVE_CHECKPOINT_MS = 10 * 60 * 1000;
+
+type Version = { summary: VersionSummary; graph: WorkflowGraph; workflowId: string };
+
+export type VersionLog = {
+  /** Records a save of `workflowId` (already applied, at `version`) as the history says it should. */
+  record: (workflowId: string, version: number, graph: WorkflowGraph, save: SaveAs) => void;
+};
+
+type Deps = {
+  run: <T>(f: () => T) => Promise<Result<T, AppError>>;
+  fail: (code: ErrorCode, message: string) => Error;
+  now: () => Date;
+  user: { id: string; email: string };
+  workflow: (id: string) => { summary: WorkflowSummary; graph: WorkflowGraph };
+  /** Creates a workflow with this graph, validating it first (throws on a bad graph, creating nothing). */
+  createWithGraph: (name: string, graph: WorkflowGraph) => WorkflowSummary;
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Reads a graph file or React Flow JSON into a graph with fresh ids, or throws a one-line reason. */
+export function parseImport(text: string): { name: string | null; graph: WorkflowGraph; source: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not a graph file: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!isObject(data)) throw new Error("not a graph file: a graph file is a JSON object");
+  const ids = new Map<string, string>();
+  const fresh = (raw: unknown, what: string): string => {
+    const key = typeof raw === "number" ? String(raw) : typeof raw === "string" && raw ? raw : null;
+    if (key === null) throw new Error(`${what} has no id`);
+    if (ids.has(key)) throw new Error(`node id '${key.slice(0, 40)}' is used twice`);
+    const id = uuidv7();
+    ids.set(key, id);
+    return id;
+  };
+  const endOf = (raw: unknown, i: number, side: string): string => {
+    const key = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw : "";
+    const id = ids.get(key);
+    if (!id) throw new Error(`edge ${i + 1} points to node '${key.slice(0, 40)}', which is not in the file`);
+    void side;
+    return id;
+  };
+  if ("format" in data) {
+    if (data.format !== "neuroflow.graph") throw new Error(`not a neuroflow graph file: its format is '${String(data.format).slice(0, 40)}'`);
+    if (data.version !== 1) throw new Error(`graph file version ${String(data.version)} is not supported; this version reads version 1`);
+    if (!Array.isArray(data.nodes) || !Array.isArray(data.edges)) throw new Error("invalid graph file: nodes and edges must be lists");
+    const nodes: GraphNode[] = data.nodes.map((n, i) => {
+      if (!isObject(n) || typeof n.kind !== "string" || typeof n.label !== "string" || !isObject(n.position))
+        throw new Error(`invalid graph file: node ${i + 1} needs an id, kind, label and position`);
+      const { x, y } = n.position;
+      if (typeof x !== "number" || typeof y !== "number") throw new Error(`invalid graph file: node ${i + 1} has no numeric position`);
+      return { id: fresh(n.id, `node ${i + 1}`), kind: n.kind, label: n.label, position: { x, y }, config: (n.config ?? {}) as GraphNode["config"] };
+    });
+    const edges: GraphEdge[] = data.edges.map((e, i) => {
+      if (!isObject(e)) throw new Error(`invalid graph file: edge ${i + 1} is not an object`);
+      return {
+        id: uuidv7(),
+        source: endOf(e.source, i, "source"),
+        sourceHandle: typeof e.sourceHandle === "string" ? e.sourceHandle : null,
+        target: endOf(e.target, i, "target"),
+        targetHandle: typeof e.targetHandle === "string" ? e.targetHandle : null,
+      };
+    });
+    return { name: typeof data.name === "string" && data.name.trim() ? data.name : null, graph: { nodes, edges }, source: "neuroflow.graph v1" };
+  }
+  if (!Array.isArray(data.nodes)) throw new Error("neither a neuroflow graph file nor React Flow JSON: it has no nodes");
+  const nodes: GraphNode[] = data.nodes.map((n, i) => {
+    if (!isObject(n)) throw new Error(`node ${i + 1} is not an object`);
+    const d = isObject(n.data) ? n.data : {};
+    const kind = typeof d.kind === "string" ? d.kind : typeof n.type === "string" && n.type !== "flow" ? n.type : null;
+    const id = fresh(n.id, `node ${i + 1}`);
+    if (!kind) throw new Error(`node '${String(n.id).slice(0, 40)}' has no kind (data.kind or type)`);
+    const p = isObject(n.position) ? n.position : {};
+    return {
+      id,
+      kind,
+      label: typeof d.label === "string" ? d.label : kind,
+      position: { x: typeof p.x === "number" ? p.x : 0, y: typeof p.y === "number" ? p.y : 0 },
+      config: (d.config ?? {}) as GraphNode["config"],
+    };
+  });
+  const rawEdges = Array.isArray(data.edges) ? data.edges : [];
+  const edges: GraphEdge[] = rawEdges.map((e, i) => {
+    if (!isObject(e)) throw new Error(`edge ${i + 1} is not an object`);
+    return {
+      id: uuidv7(),
+      source: endOf(e.source, i, "source"),
+      sourceHandle: typeof e.sourceHandle === "string" ? e.sourceHandle : null,
+      target: endOf(e.target, i, "target"),
+      targetHandle: typeof e.targetHandle === "string" ? e.targetHandle : null,
+    };
+  });
+  return { name: null, graph: { nodes, edges }, source: "React Flow" };
+}
+
+export function fileName(name: string): string {
+  const safe = name.replace(/[^\p{L}\p{N} \-_().,]/gu, "_").trim().replace(/^\.+|\.+$/g, "");
+  return `${(safe || "workflow").slice(0, 100)}.neuroflow.json`;
+}
+
+export function createMemoryFiles(deps: Deps): FileCommands & VersionLog {
+  const versions: Version[] = [];
+
+  const record = (workflowId: string, version: number, graph: WorkflowGraph, save: SaveAs) => {
+    const now = deps.now();
+    if (save.kind === "AUTOSAVE") {
+      const last = versions.filter((v) => v.workflowId === workflowId).at(-1);
+      if (last && now.getTime() - Date.parse(last.summary.createdAt) < AUTOSAVE_CHECKPOINT_MS) return;
+    }
+    versions.push({
+      workflowId,
+      graph: structuredClone(graph),
+      summary: {
+        id: uuidv7(now.getTime()),
+        version,
+        kind: save.kind,
+        label: (save.label ?? "").trim(),
+        nodeCount: graph.nodes.length,
+        edgeCount: graph.edges.length,
+        authorId: deps.user.id,
+        author: deps.user.email,
+        createdAt: now.toISOString(),
+      },
+    });
+  };
+
+  return {
+    record,
+    workflowVersions: (id) =>
+      deps.run(() => {
+        deps.workflow(id);
+        return versions
+          .filter((v) => v.workflowId === id)
+          .map((v) => v.summary)
+          .reverse();
+      }),
+    workflowVersionGet: (versionId) =>
+      deps.run((): VersionDoc => {
+        const v = versions.find((x) => x.summary.id === versionId);
+        if (!v) throw deps.fail("not_found", `workflow version ${versionId} was not found`);
+        deps.workflow(v.workflowId);
+        return { summary: v.summary, graph: v.graph };
+      }),
+    workflowExport: (id) =>
+      deps.run((): WorkflowExport => {
+        const w = deps.workflow(id);
+        const file = { format: "neuroflow.graph", version: 1, name: w.summary.name, nodes: w.graph.nodes, edges: w.graph.edges };
+        // A browser has no Downloads folder to write to: the page saves the text itself.
+        return { fileName: fileName(w.summary.name), contents: JSON.stringify(file, null, 2), savedTo: null };
+      }),
+    workflowImport: (contents, name) =>
+      deps.run((): ImportReport => {
+        let parsed: ReturnType<typeof parseImport>;
+        try {
+          parsed = parseImport(contents);
+        } catch (e) {
+          throw deps.fail("invalid_input", e instanceof Error ? e.message : String(e));
+        }
+        const fallback = name.replace(/\.json$/, "").replace(/\.neuroflow$/, "").trim();
+        const workflow = deps.createWithGraph(parsed.name ?? (fallback || "Imported workflow"), parsed.graph);
+        record(workflow.id, workflow.version, parsed.graph, { kind: "IMPORT", label: "Imported" });
+        return { workflow, source: parsed.source, agentsAdded: 0 };
+      }),
+  };
+}
