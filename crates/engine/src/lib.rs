@@ -22,8 +22,9 @@ pub use host::{
     AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, HttpAction,
     IntegrationAction, IntegrationCall, NoHost, Secret,
 };
-pub use kinds::{catalog, KindInfo, PortInfo, PortType};
+pub use kinds::{catalog, catalog_for, KindInfo, PortInfo, PortType};
 pub use limits::RunLimits;
+pub use neuroflow_model::signature::{signature, ToolSignature};
 pub use result::{AgentCallRecord, ExecutionRecord, NodeResult, RunResult};
 pub use run::{estimate, preflight, run, Estimate, NodeEstimate, RunMode, RunRefused, RunRequest};
 pub use validate::{validate, validate_with_host, Diagnostic, DiagnosticCode};

@@ -369,7 +369,7 @@ impl ScopeRun {
         let items: Arc<Vec<Json>> = if !has_inputs {
             if let Some(items) = ctx.entry.get(&n) {
                 items.clone()
-            } else if pin.is_some() {
+            } else if pin.is_some() || node.kind.source {
                 Arc::new(Vec::new())
             } else if node.kind.trigger {
                 if ctx.fire.is_some_and(|id| id != node.id) {

@@ -124,6 +124,14 @@ const WORKFLOW_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
         true,
     ),
     (
+        "data.constant",
+        "Constant",
+        "Data",
+        "A fixed value: text, a number, a list or an object.",
+        false,
+        true,
+    ),
+    (
         "data.transform",
         "Transform (jq)",
         "Data",
@@ -221,8 +229,110 @@ const WORKFLOW_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
     ),
 ];
 
-pub fn workflow_node_kinds() -> Vec<NodeKindInfo> {
-    WORKFLOW_KINDS
+/// Which editor a graph belongs to: a workflow, or a tool blueprint (whose input and output
+/// components are its tool signature).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum GraphSurface {
+    Workflow,
+    Blueprint,
+}
+
+/// The blueprint components (kind, label, category, description, has_input, has_output).
+const BLUEPRINT_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
+    (
+        "blueprint.input",
+        "Tool input",
+        "Signature",
+        "The tool's parameters: what an agent or workflow passes in.",
+        false,
+        true,
+    ),
+    (
+        "output",
+        "Tool output",
+        "Signature",
+        "What the tool returns to its caller.",
+        true,
+        false,
+    ),
+    (
+        "data.constant",
+        "Constant",
+        "Data",
+        "A fixed value: text, a number, a list or an object.",
+        false,
+        true,
+    ),
+    (
+        "http.request",
+        "HTTP call",
+        "Actions",
+        "Calls any HTTP API.",
+        true,
+        true,
+    ),
+    (
+        "data.transform",
+        "Transform (jq)",
+        "Data",
+        "Reshapes items with a jq expression.",
+        true,
+        true,
+    ),
+    (
+        "data.set",
+        "Set fields",
+        "Data",
+        "Adds or overwrites fields on each item.",
+        true,
+        true,
+    ),
+    (
+        "ai.llm",
+        "LLM",
+        "AI",
+        "Sends a templated prompt to a chat model.",
+        true,
+        true,
+    ),
+    (
+        "flow.condition",
+        "Condition",
+        "Flow",
+        "Routes items down the true or false branch.",
+        true,
+        true,
+    ),
+    (
+        "blueprint.call",
+        "Blueprint call",
+        "Actions",
+        "Runs another tool blueprint as a step.",
+        true,
+        true,
+    ),
+];
+
+type KindRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    bool,
+);
+
+fn kinds_of(surface: GraphSurface) -> &'static [KindRow] {
+    match surface {
+        GraphSurface::Workflow => WORKFLOW_KINDS,
+        GraphSurface::Blueprint => BLUEPRINT_KINDS,
+    }
+}
+
+/// The palette of an editor.
+pub fn node_kinds(surface: GraphSurface) -> Vec<NodeKindInfo> {
+    kinds_of(surface)
         .iter()
         .map(
             |(kind, label, category, description, has_input, has_output)| NodeKindInfo {
@@ -237,17 +347,8 @@ pub fn workflow_node_kinds() -> Vec<NodeKindInfo> {
         .collect()
 }
 
-fn workflow_kind(
-    kind: &str,
-) -> Option<&'static (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    bool,
-    bool,
-)> {
-    WORKFLOW_KINDS.iter().find(|k| k.0 == kind)
+pub fn workflow_node_kinds() -> Vec<NodeKindInfo> {
+    node_kinds(GraphSurface::Workflow)
 }
 
 /// Limits that keep a hostile or broken file from exhausting memory.
@@ -260,6 +361,13 @@ const MAX_HANDLE_CHARS: usize = 64;
 /// edges between existing nodes on sides that exist, no self-loops or duplicate edges.
 /// All problems are returned together so the canvas can mark every one.
 pub fn check_workflow_graph(graph: &Graph) -> Result<(), Vec<ValidationError>> {
+    check_graph(graph, GraphSurface::Workflow)
+}
+
+/// [`check_workflow_graph`] for either editor: kinds are those of its palette.
+pub fn check_graph(graph: &Graph, surface: GraphSurface) -> Result<(), Vec<ValidationError>> {
+    let palette = kinds_of(surface);
+    let workflow_kind = |kind: &str| palette.iter().find(|k| k.0 == kind);
     let mut errors = Vec::new();
     if graph.nodes.len() > MAX_NODES {
         errors.push(ValidationError::new(

@@ -2,9 +2,11 @@
 
 mod db;
 mod error;
+mod graph_docs;
 mod repo;
 pub(crate) mod value;
 
+pub mod blueprints;
 pub mod executions;
 pub mod local;
 pub mod pg_admin;

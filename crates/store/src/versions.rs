@@ -1,15 +1,15 @@
-//! Saved versions of workflow graphs: which saves become versions, the history list (without the graphs), and one version's graph.
+//! Saved versions of workflow and blueprint graphs: which saves become versions, the history list (without the graphs), and one version's graph.
 
 use chrono::{DateTime, Utc};
-use neuroflow_model::entities::WorkflowVersion;
+use neuroflow_model::entities::{BlueprintVersion, ToolBlueprint, Workflow, WorkflowVersion};
 use neuroflow_model::graph::Graph;
-use neuroflow_model::{new_id, DbEnum, VersionKind};
+use neuroflow_model::{DbEnum, VersionKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::on_db;
-use crate::repo::{ListQuery, Store, WriteOp};
-use crate::value::SqlValue;
+use crate::graph_docs::{BlueprintTables, GraphTables, WorkflowTables};
+use crate::repo::Store;
 use crate::workflows::Actor;
 use crate::StoreError;
 
@@ -104,39 +104,84 @@ impl Store {
         workflow_id: Uuid,
     ) -> Result<Vec<VersionSummary>, StoreError> {
         // The workflow must be this organization's (and live) for its history to be read.
-        let _: neuroflow_model::entities::Workflow =
-            self.get(Some(actor.organization_id), workflow_id).await?;
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM workflow_versions v LEFT JOIN users u ON u.id = v.author_id \
-             WHERE v.organization_id = $1 AND v.workflow_id = $2 AND v.deleted_at IS NULL \
-             ORDER BY v.created_at DESC, v.id DESC LIMIT 500"
-        );
-        let rows: Vec<SummaryRow> = on_db!(self.db(), pool => {
-            sqlx::query_as(&sql)
-                .bind(actor.organization_id)
-                .bind(workflow_id)
-                .fetch_all(pool)
-                .await?
-        });
-        rows.into_iter().map(summary_of).collect()
+        let _: Workflow = self.get(Some(actor.organization_id), workflow_id).await?;
+        self.versions_of::<WorkflowTables>(actor, workflow_id).await
     }
 
-    /// One saved version with its graph.
+    /// One saved version of a workflow, with its graph.
     pub async fn workflow_version_get(
         &self,
         actor: Actor,
         version_id: Uuid,
     ) -> Result<VersionDoc, StoreError> {
         let row: WorkflowVersion = self.get(Some(actor.organization_id), version_id).await?;
-        let _: neuroflow_model::entities::Workflow = self
+        let _: Workflow = self
             .get(Some(actor.organization_id), row.workflow_id)
             .await?;
-        let graph: Graph = serde_json::from_value(row.graph.clone()).map_err(|e| {
+        self.version_doc::<WorkflowTables>(actor, version_id, &row.graph)
+            .await
+    }
+
+    /// The tool blueprint's history, newest first, without the graphs.
+    pub async fn blueprint_versions(
+        &self,
+        actor: Actor,
+        blueprint_id: Uuid,
+    ) -> Result<Vec<VersionSummary>, StoreError> {
+        let _: ToolBlueprint = self.get(Some(actor.organization_id), blueprint_id).await?;
+        self.versions_of::<BlueprintTables>(actor, blueprint_id)
+            .await
+    }
+
+    /// One saved version of a tool blueprint, with its graph.
+    pub async fn blueprint_version_get(
+        &self,
+        actor: Actor,
+        version_id: Uuid,
+    ) -> Result<VersionDoc, StoreError> {
+        let row: BlueprintVersion = self.get(Some(actor.organization_id), version_id).await?;
+        let _: ToolBlueprint = self
+            .get(Some(actor.organization_id), row.blueprint_id)
+            .await?;
+        self.version_doc::<BlueprintTables>(actor, version_id, &row.graph)
+            .await
+    }
+
+    async fn versions_of<T: GraphTables>(
+        &self,
+        actor: Actor,
+        owner: Uuid,
+    ) -> Result<Vec<VersionSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {} v LEFT JOIN users u ON u.id = v.author_id \
+             WHERE v.organization_id = $1 AND v.{} = $2 AND v.deleted_at IS NULL \
+             ORDER BY v.created_at DESC, v.id DESC LIMIT 500",
+            T::VERSION_TABLE,
+            T::OWNER_COLUMN
+        );
+        let rows: Vec<SummaryRow> = on_db!(self.db(), pool => {
+            sqlx::query_as(&sql)
+                .bind(actor.organization_id)
+                .bind(owner)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(summary_of).collect()
+    }
+
+    async fn version_doc<T: GraphTables>(
+        &self,
+        actor: Actor,
+        version_id: Uuid,
+        graph: &serde_json::Value,
+    ) -> Result<VersionDoc, StoreError> {
+        let graph: Graph = serde_json::from_value(graph.clone()).map_err(|e| {
             StoreError::Invalid(format!("version {version_id} holds no readable graph: {e}"))
         })?;
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM workflow_versions v LEFT JOIN users u ON u.id = v.author_id \
-             WHERE v.organization_id = $1 AND v.id = $2"
+            "SELECT {SUMMARY_COLUMNS} FROM {} v LEFT JOIN users u ON u.id = v.author_id \
+             WHERE v.organization_id = $1 AND v.id = $2",
+            T::VERSION_TABLE
         );
         let summary: SummaryRow = on_db!(self.db(), pool => {
             sqlx::query_as(&sql)
@@ -149,52 +194,5 @@ impl Store {
             summary: summary_of(summary)?,
             graph,
         })
-    }
-
-    /// The version row a save writes, or none for an autosave close after the last version.
-    pub(crate) async fn workflow_version_op(
-        &self,
-        actor: Actor,
-        workflow_id: Uuid,
-        version: i32,
-        graph: &Graph,
-        save: &SaveAs,
-    ) -> Result<Option<WriteOp>, StoreError> {
-        let now = Utc::now();
-        if save.kind == VersionKind::Autosave {
-            let latest: Vec<WorkflowVersion> = self
-                .list(&ListQuery {
-                    eq: vec![("workflow_id", SqlValue::Uuid(Some(workflow_id)))],
-                    order_by: "created_at",
-                    descending: true,
-                    limit: 1,
-                    ..ListQuery::in_org(actor.organization_id)
-                })
-                .await?;
-            if latest
-                .first()
-                .is_some_and(|v| now - v.created_at < AUTOSAVE_CHECKPOINT)
-            {
-                return Ok(None);
-            }
-        }
-        let row = WorkflowVersion {
-            id: new_id(),
-            organization_id: actor.organization_id,
-            workflow_id,
-            version,
-            kind: save.kind,
-            label: save.label.trim().chars().take(200).collect(),
-            graph: serde_json::to_value(graph)
-                .map_err(|e| StoreError::Invalid(format!("the graph cannot be stored: {e}")))?,
-            node_count: i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX),
-            edge_count: i32::try_from(graph.edges.len()).unwrap_or(i32::MAX),
-            author_id: actor.user_id,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-            hlc: String::new(),
-        };
-        Ok(Some(self.insert_op(&row)?.0))
     }
 }

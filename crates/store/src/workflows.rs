@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use neuroflow_model::entities::{Workflow, WorkflowEdge, WorkflowNode};
-use neuroflow_model::graph::{check_workflow_graph, Graph, GraphEdge, GraphNode, Position};
+use neuroflow_model::entities::Workflow;
+use neuroflow_model::graph::Graph;
 use neuroflow_model::{new_id, validate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::on_db;
+use crate::graph_docs::{check, WorkflowTables};
 use crate::repo::{ListQuery, Store};
-use crate::value::SqlValue;
 use crate::versions::SaveAs;
 use crate::StoreError;
 
@@ -50,16 +50,6 @@ fn summary(w: &Workflow, node_count: i32) -> WorkflowSummary {
         node_count,
         is_active: w.is_active,
         updated_at: w.updated_at,
-    }
-}
-
-fn element_query(org: Uuid, workflow_id: Uuid) -> ListQuery {
-    ListQuery {
-        eq: vec![("workflow_id", SqlValue::Uuid(Some(workflow_id)))],
-        order_by: "created_at",
-        descending: false,
-        limit: 100_000,
-        ..ListQuery::in_org(org)
     }
 }
 
@@ -146,15 +136,7 @@ impl Store {
     pub async fn workflow_delete(&self, actor: Actor, id: Uuid) -> Result<(), StoreError> {
         let org = actor.organization_id;
         let _: Workflow = self.get(Some(org), id).await?;
-        let nodes: Vec<WorkflowNode> = self.list(&element_query(org, id)).await?;
-        let edges: Vec<WorkflowEdge> = self.list(&element_query(org, id)).await?;
-        let mut ops = Vec::with_capacity(nodes.len() + edges.len() + 1);
-        for e in &edges {
-            ops.push(self.tombstone_op::<WorkflowEdge>(Some(org), e.id, false)?);
-        }
-        for n in &nodes {
-            ops.push(self.tombstone_op::<WorkflowNode>(Some(org), n.id, false)?);
-        }
+        let mut ops = self.delete_graph_ops::<WorkflowTables>(org, id).await?;
         ops.push(self.tombstone_op::<Workflow>(Some(org), id, true)?);
         self.apply(ops).await
     }
@@ -162,35 +144,9 @@ impl Store {
     pub async fn workflow_get(&self, actor: Actor, id: Uuid) -> Result<WorkflowDoc, StoreError> {
         let org = actor.organization_id;
         let w: Workflow = self.get(Some(org), id).await?;
-        let nodes: Vec<WorkflowNode> = self.list(&element_query(org, id)).await?;
-        let edges: Vec<WorkflowEdge> = self.list(&element_query(org, id)).await?;
-        let graph = Graph {
-            nodes: nodes
-                .into_iter()
-                .map(|n| GraphNode {
-                    id: n.id,
-                    kind: n.kind,
-                    label: n.label,
-                    position: Position {
-                        x: n.position_x,
-                        y: n.position_y,
-                    },
-                    config: n.config,
-                })
-                .collect(),
-            edges: edges
-                .into_iter()
-                .map(|e| GraphEdge {
-                    id: e.id,
-                    source: e.source_id,
-                    source_handle: e.source_handle,
-                    target: e.target_id,
-                    target_handle: e.target_handle,
-                })
-                .collect(),
-        };
+        let graph = self.graph_of::<WorkflowTables>(org, id).await?;
         Ok(WorkflowDoc {
-            summary: summary(&w, graph.nodes.len() as i32),
+            summary: summary(&w, i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX)),
             graph,
         })
     }
@@ -218,65 +174,14 @@ impl Store {
         graph: &Graph,
         save: &SaveAs,
     ) -> Result<WorkflowDoc, StoreError> {
-        check_graph(graph, "saved")?;
+        check::<WorkflowTables>(graph, "saved")?;
         let org = actor.organization_id;
         let mut workflow: Workflow = self.get(Some(org), id).await?;
-        let old_nodes: HashMap<Uuid, WorkflowNode> = self
-            .list::<WorkflowNode>(&element_query(org, id))
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n))
-            .collect();
-        let old_edges: HashMap<Uuid, WorkflowEdge> = self
-            .list::<WorkflowEdge>(&element_query(org, id))
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
-        let now = Utc::now();
-        let mut ops = Vec::new();
-
-        let kept_edges: std::collections::HashSet<Uuid> =
-            graph.edges.iter().map(|e| e.id).collect();
-        for e in old_edges.values().filter(|e| !kept_edges.contains(&e.id)) {
-            ops.push(self.tombstone_op::<WorkflowEdge>(Some(org), e.id, false)?);
-        }
-        let new_ids: std::collections::HashSet<Uuid> = graph.nodes.iter().map(|n| n.id).collect();
-        for n in old_nodes.values().filter(|n| !new_ids.contains(&n.id)) {
-            ops.push(self.tombstone_op::<WorkflowNode>(Some(org), n.id, false)?);
-        }
-        for n in &graph.nodes {
-            let row = node_row(org, id, n, now);
-            match old_nodes.get(&n.id) {
-                None => ops.push(self.insert_op(&row)?.0),
-                Some(old) if !same_node(old, &row) => ops.push(
-                    self.update_op(&WorkflowNode {
-                        created_at: old.created_at,
-                        ..row
-                    })?
-                    .0,
-                ),
-                Some(_) => {}
-            }
-        }
-        for e in &graph.edges {
-            let row = edge_row(org, id, e, now);
-            match old_edges.get(&e.id) {
-                None => ops.push(self.insert_op(&row)?.0),
-                Some(old) if !same_edge(old, &row) => ops.push(
-                    self.update_op(&WorkflowEdge {
-                        created_at: old.created_at,
-                        ..row
-                    })?
-                    .0,
-                ),
-                Some(_) => {}
-            }
-        }
+        let mut ops = self.graph_ops::<WorkflowTables>(org, id, graph).await?;
         workflow.version = workflow.version.saturating_add(1);
         ops.push(self.update_op(&workflow)?.0);
         if let Some(op) = self
-            .workflow_version_op(actor, id, workflow.version, graph, save)
+            .version_op::<WorkflowTables>(actor, id, workflow.version, graph, save)
             .await?
         {
             ops.push(op);
@@ -301,7 +206,7 @@ impl Store {
         graph: &Graph,
     ) -> Result<WorkflowDoc, StoreError> {
         let name = validate::name("workflow name", name)?;
-        check_graph(graph, "imported")?;
+        check::<WorkflowTables>(graph, "imported")?;
         let org = actor.organization_id;
         let now = Utc::now();
         let w = Workflow {
@@ -321,18 +226,13 @@ impl Store {
             hlc: String::new(),
         };
         let mut ops = vec![self.insert_op(&w)?.0];
-        for n in &graph.nodes {
-            ops.push(self.insert_op(&node_row(org, w.id, n, now))?.0);
-        }
-        for e in &graph.edges {
-            ops.push(self.insert_op(&edge_row(org, w.id, e, now))?.0);
-        }
+        ops.extend(self.new_graph_ops::<WorkflowTables>(org, w.id, graph)?);
         let import = SaveAs {
             kind: neuroflow_model::VersionKind::Import,
             label: "Imported".into(),
         };
         if let Some(op) = self
-            .workflow_version_op(actor, w.id, 1, graph, &import)
+            .version_op::<WorkflowTables>(actor, w.id, 1, graph, &import)
             .await?
         {
             ops.push(op);
@@ -346,67 +246,6 @@ impl Store {
         })?;
         self.workflow_get(actor, w.id).await
     }
-}
-
-/// The structural checks of a graph about to be stored, as one error naming the first few.
-fn check_graph(graph: &Graph, verb: &str) -> Result<(), StoreError> {
-    check_workflow_graph(graph).map_err(|errors| {
-        let shown: Vec<_> = errors.iter().take(5).map(|e| e.message.clone()).collect();
-        let more = errors.len().saturating_sub(shown.len());
-        let mut message = format!("the graph cannot be {verb}: {}", shown.join("; "));
-        if more > 0 {
-            message.push_str(&format!(" (and {more} more)"));
-        }
-        StoreError::Invalid(message)
-    })
-}
-
-fn node_row(org: Uuid, workflow_id: Uuid, n: &GraphNode, now: DateTime<Utc>) -> WorkflowNode {
-    WorkflowNode {
-        id: n.id,
-        organization_id: org,
-        workflow_id,
-        kind: n.kind.clone(),
-        label: n.label.trim().to_string(),
-        position_x: n.position.x,
-        position_y: n.position.y,
-        config: n.config.clone(),
-        created_at: now,
-        updated_at: now,
-        deleted_at: None,
-        hlc: String::new(),
-    }
-}
-
-fn edge_row(org: Uuid, workflow_id: Uuid, e: &GraphEdge, now: DateTime<Utc>) -> WorkflowEdge {
-    WorkflowEdge {
-        id: e.id,
-        organization_id: org,
-        workflow_id,
-        source_id: e.source,
-        source_handle: e.source_handle.clone(),
-        target_id: e.target,
-        target_handle: e.target_handle.clone(),
-        created_at: now,
-        updated_at: now,
-        deleted_at: None,
-        hlc: String::new(),
-    }
-}
-
-fn same_node(a: &WorkflowNode, b: &WorkflowNode) -> bool {
-    a.kind == b.kind
-        && a.label == b.label
-        && a.position_x == b.position_x
-        && a.position_y == b.position_y
-        && a.config == b.config
-}
-
-fn same_edge(a: &WorkflowEdge, b: &WorkflowEdge) -> bool {
-    a.source_id == b.source_id
-        && a.source_handle == b.source_handle
-        && a.target_id == b.target_id
-        && a.target_handle == b.target_handle
 }
 
 impl Store {

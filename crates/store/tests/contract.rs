@@ -981,3 +981,156 @@ contract!(
             .is_err());
     }
 );
+
+contract!(
+    blueprints_store_graphs_signatures_and_versions,
+    |t: common::TestDb| async move {
+        use neuroflow_model::AIToolCategory;
+        use neuroflow_store::blueprints::BlueprintMeta;
+        use neuroflow_store::versions::SaveAs;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let meta = BlueprintMeta {
+            name: "Summarise page".into(),
+            description: "Fetches a page and summarises it".into(),
+            category: AIToolCategory::Api,
+            is_public: false,
+        };
+        let doc = s.blueprint_create(actor, &meta).await.expect("create");
+        // A new blueprint runs as it is: an input with a `text` parameter, wired to an output.
+        assert_eq!(doc.graph.nodes.len(), 2);
+        assert_eq!(doc.graph.edges.len(), 1);
+        assert_eq!(
+            doc.summary.input_schema["properties"]["text"]["type"],
+            "string"
+        );
+        assert_eq!(doc.summary.input_schema["required"], json!(["text"]));
+        assert_eq!(
+            s.blueprint_versions(actor, doc.summary.id)
+                .await
+                .expect("versions")
+                .len(),
+            1
+        );
+
+        // Declaring another parameter changes the tool's signature on save.
+        let mut graph = doc.graph.clone();
+        graph.nodes[0].config = json!({"parameters": [
+            {"name": "url", "type": "string", "description": "Page to read", "required": true},
+            {"name": "words", "type": "integer", "required": false}
+        ]});
+        let saved = s
+            .blueprint_save_graph_as(actor, doc.summary.id, &graph, &SaveAs::save())
+            .await
+            .expect("save");
+        assert_eq!(saved.summary.version, 2);
+        assert_eq!(saved.summary.input_schema["required"], json!(["url"]));
+        assert_eq!(
+            saved.summary.input_schema["properties"]["words"]["type"],
+            "integer"
+        );
+        let history = s
+            .blueprint_versions(actor, doc.summary.id)
+            .await
+            .expect("history");
+        assert_eq!(history.len(), 2);
+        let first = s
+            .blueprint_version_get(actor, history[1].id)
+            .await
+            .expect("v1");
+        assert_eq!(first.graph, doc.graph);
+
+        // A workflow-only kind is refused in a blueprint; nothing changes.
+        let mut bad = graph.clone();
+        bad.nodes[0].kind = "trigger.schedule".into();
+        assert!(matches!(
+            s.blueprint_save_graph_as(actor, doc.summary.id, &bad, &SaveAs::save())
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.blueprint_get(actor, doc.summary.id)
+                .await
+                .expect("get")
+                .graph,
+            graph
+        );
+
+        // Listing by category and name; sharing and renaming.
+        let other_cat = s
+            .blueprint_create(
+                actor,
+                &BlueprintMeta {
+                    name: "Post to CRM".into(),
+                    description: String::new(),
+                    category: AIToolCategory::Integration,
+                    is_public: false,
+                },
+            )
+            .await
+            .expect("second");
+        let api = s
+            .blueprint_list(actor, None, Some(AIToolCategory::Api))
+            .await
+            .expect("list");
+        assert_eq!(
+            api.iter().map(|b| b.id).collect::<Vec<_>>(),
+            [doc.summary.id]
+        );
+        assert_eq!(
+            s.blueprint_list(actor, Some("crm"), None)
+                .await
+                .expect("search")[0]
+                .id,
+            other_cat.summary.id
+        );
+        let shared = s
+            .blueprint_update_meta(
+                actor,
+                doc.summary.id,
+                &BlueprintMeta {
+                    is_public: true,
+                    name: "Summarise a page".into(),
+                    ..meta.clone()
+                },
+            )
+            .await
+            .expect("meta");
+        assert!(shared.is_public);
+        assert_eq!(shared.name, "Summarise a page");
+        assert_eq!(shared.node_count, 2);
+
+        // Another organization sees nothing of it; a delete takes its components along.
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert!(matches!(
+            s.blueprint_get(other, doc.summary.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(s
+            .blueprint_list(other, None, None)
+            .await
+            .expect("other list")
+            .is_empty());
+        s.blueprint_delete(actor, doc.summary.id)
+            .await
+            .expect("delete");
+        assert!(matches!(
+            s.blueprint_get(actor, doc.summary.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        let components: Vec<BlueprintComponent> = s
+            .list(&ListQuery {
+                eq: vec![("blueprint_id", neuroflow_store_sql_uuid(doc.summary.id))],
+                ..ListQuery::in_org(t.org)
+            })
+            .await
+            .expect("components");
+        assert!(components.is_empty());
+    }
+);

@@ -1,4 +1,4 @@
-//! `data.set`: adds or overwrites fields on each item; values may be templates over the item.
+//! `data.set`: adds or overwrites fields on each item (values may be templates over the item); `data.constant`: a fixed value as items.
 
 use serde_json::{Map, Value as Json};
 
@@ -76,6 +76,16 @@ fn set_path(obj: &mut Map<String, Json>, path: &[&str], value: Json) {
     }
 }
 
+/// `data.constant`: its configured value as items (a list gives one item per element).
+pub fn constant(call: &NodeCall) -> NodeRun {
+    let items = match call.config().get("value") {
+        Some(Json::Array(items)) => items.clone(),
+        Some(Json::Null) | None => Vec::new(),
+        Some(value) => vec![value.clone()],
+    };
+    Ok(NodeOutput::main(items))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,3 +100,4 @@ mod tests {
         assert_eq!(Json::Object(m), json!({"a": {"b": 2}, "c": 3}));
     }
 }
+

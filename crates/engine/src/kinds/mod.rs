@@ -8,6 +8,7 @@ pub mod flow;
 pub mod http;
 pub mod integration;
 pub mod llm;
+pub mod signature;
 pub mod transform;
 pub mod trigger;
 
@@ -74,6 +75,9 @@ pub struct KindSpec {
     pub name: &'static str,
     /// Starts a run: fires with the run's input, has no input port.
     pub trigger: bool,
+    /// Has no input port and emits items of its own (a constant) in every run, whichever
+    /// trigger fired.
+    pub source: bool,
     pub inputs: &'static [PortSpec],
     pub outputs: &'static [PortSpec],
     /// `flow.switch`: each rule of `config.rules` adds an output port named after it.
@@ -160,6 +164,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "trigger.manual",
         trigger: true,
+        source: false,
         inputs: &[],
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -170,6 +175,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "trigger.webhook",
         trigger: true,
+        source: false,
         inputs: &[],
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -188,6 +194,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "trigger.schedule",
         trigger: true,
+        source: false,
         inputs: &[],
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -203,16 +210,30 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "blueprint.input",
         trigger: true,
+        source: false,
         inputs: &[],
         outputs: ANY_OUT,
         rule_outputs: false,
         required: &[],
-        schema: || object_schema(json!({}), &[]),
-        runner: Runner::Sync(trigger::fire),
+        schema: || {
+            object_schema(
+                json!({
+                    "parameters": {"type": "array", "description": "the tool's parameters: name, type, description, required", "items": {"type": "object", "properties": {
+                        "name": {"type": "string"},
+                        "type": {"type": "string", "enum": ["string", "number", "integer", "boolean", "object", "array"]},
+                        "description": {"type": "string"},
+                        "required": {"type": "boolean"}
+                    }, "required": ["name", "type"]}}
+                }),
+                &[],
+            )
+        },
+        runner: Runner::Sync(signature::check_input),
     },
     KindSpec {
         name: "data.set",
         trigger: false,
+        source: false,
         inputs: OBJECT_IN,
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -229,8 +250,25 @@ static KINDS: &[KindSpec] = &[
         runner: Runner::Sync(data::set),
     },
     KindSpec {
+        name: "data.constant",
+        trigger: false,
+        source: true,
+        inputs: &[],
+        outputs: ANY_OUT,
+        rule_outputs: false,
+        required: &["value"],
+        schema: || {
+            object_schema(
+                json!({"value": {"description": "the value it emits: a list gives one item per element"}}),
+                &["value"],
+            )
+        },
+        runner: Runner::Sync(data::constant),
+    },
+    KindSpec {
         name: "data.transform",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: ANY_OUT,
         rule_outputs: false,
@@ -249,6 +287,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "flow.condition",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: &[port("true", PortType::Any), port("false", PortType::Any)],
         rule_outputs: false,
@@ -264,6 +303,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "flow.switch",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: &[port("default", PortType::Any)],
         rule_outputs: true,
@@ -283,6 +323,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "flow.loop",
         trigger: false,
+        source: false,
         inputs: &[port(MAIN, PortType::Any), port("next", PortType::Any)],
         outputs: &[port("body", PortType::Any), port("done", PortType::Any)],
         rule_outputs: false,
@@ -293,6 +334,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "flow.merge",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: ANY_OUT,
         rule_outputs: false,
@@ -308,6 +350,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "flow.delay",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: ANY_OUT,
         rule_outputs: false,
@@ -323,6 +366,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "http.request",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -333,6 +377,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "ai.llm",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: &[port(MAIN, PortType::Object), port("text", PortType::String)],
         rule_outputs: false,
@@ -343,6 +388,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "ai.agent",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: &[port(MAIN, PortType::Object), port("text", PortType::String)],
         rule_outputs: false,
@@ -353,6 +399,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "blueprint.call",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: ANY_OUT,
         rule_outputs: false,
@@ -368,16 +415,29 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "output",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: &[],
         rule_outputs: false,
         required: &[],
-        schema: || object_schema(json!({}), &[]),
+        schema: || {
+            object_schema(
+                json!({
+                    "fields": {"type": "array", "description": "in a blueprint: the fields of the tool's result (name, type, description)", "items": {"type": "object", "properties": {
+                        "name": {"type": "string"},
+                        "type": {"type": "string", "enum": ["string", "number", "integer", "boolean", "object", "array"]},
+                        "description": {"type": "string"}
+                    }, "required": ["name", "type"]}}
+                }),
+                &[],
+            )
+        },
         runner: Runner::Sync(flow::output),
     },
     KindSpec {
         name: "ai.team",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: ANY_OUT,
         rule_outputs: false,
@@ -388,6 +448,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "integration.slack",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -398,6 +459,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "integration.gmail",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -408,6 +470,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "integration.webhook",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -418,6 +481,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "integration.http",
         trigger: false,
+        source: false,
         inputs: ANY_IN,
         outputs: OBJECT_OUT,
         rule_outputs: false,
@@ -471,7 +535,12 @@ pub struct KindInfo {
 /// The workflow palette: every kind the model's catalog lists, with the engine's ports and
 /// schema. A kind the engine has but the palette does not (`blueprint.input`) is left out.
 pub fn catalog() -> Vec<KindInfo> {
-    neuroflow_model::graph::workflow_node_kinds()
+    catalog_for(neuroflow_model::graph::GraphSurface::Workflow)
+}
+
+/// The palette of either editor, with the engine's ports and schemas.
+pub fn catalog_for(surface: neuroflow_model::graph::GraphSurface) -> Vec<KindInfo> {
+    neuroflow_model::graph::node_kinds(surface)
         .into_iter()
         .filter_map(|entry| {
             let k = kind(&entry.kind)?;

@@ -1,0 +1,244 @@
+//! Tool blueprints as the Garage sees them: summaries with category, sharing and tool signature, and `{nodes, edges}` documents stored one row per component, saved with versions like workflows.
+
+use chrono::{DateTime, Utc};
+use neuroflow_model::entities::ToolBlueprint;
+use neuroflow_model::graph::{Graph, GraphNode, Position};
+use neuroflow_model::signature::signature;
+use neuroflow_model::{new_id, validate, AIToolCategory};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+use uuid::Uuid;
+
+use crate::graph_docs::{check, BlueprintTables};
+use crate::repo::{ListQuery, Store};
+use crate::value::SqlValue;
+use crate::versions::SaveAs;
+use crate::workflows::Actor;
+use crate::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BlueprintSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub category: AIToolCategory,
+    pub is_public: bool,
+    pub version: i32,
+    pub node_count: i32,
+    /// JSON Schema of the tool's parameters (from its input components).
+    pub input_schema: Json,
+    /// JSON Schema of the tool's result (from its output components).
+    pub output_schema: Json,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct BlueprintDoc {
+    pub summary: BlueprintSummary,
+    pub graph: Graph,
+}
+
+/// What the Blueprints page edits besides the graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BlueprintMeta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub category: AIToolCategory,
+    #[serde(default)]
+    pub is_public: bool,
+}
+
+fn summary(b: &ToolBlueprint, node_count: i32) -> BlueprintSummary {
+    BlueprintSummary {
+        id: b.id,
+        name: b.name.clone(),
+        description: b.description.clone(),
+        category: b.category,
+        is_public: b.is_public,
+        version: b.version,
+        node_count,
+        input_schema: b.input_schema.clone(),
+        output_schema: b.output_schema.clone(),
+        updated_at: b.updated_at,
+    }
+}
+
+/// A new blueprint starts as a tool that passes its input through: one input with a `text`
+/// parameter, one output, connected — something that runs, to edit from.
+fn starter_graph() -> Graph {
+    let input = GraphNode {
+        id: new_id(),
+        kind: "blueprint.input".into(),
+        label: "Tool input".into(),
+        position: Position { x: 80.0, y: 160.0 },
+        config: json!({"parameters": [{"name": "text", "type": "string", "description": "What the tool works on", "required": true}]}),
+    };
+    let output = GraphNode {
+        id: new_id(),
+        kind: "output".into(),
+        label: "Tool output".into(),
+        position: Position { x: 440.0, y: 160.0 },
+        config: json!({"fields": [{"name": "text", "type": "string", "description": "The result"}]}),
+    };
+    let edge = neuroflow_model::graph::GraphEdge {
+        id: new_id(),
+        source: input.id,
+        source_handle: None,
+        target: output.id,
+        target_handle: None,
+    };
+    Graph {
+        nodes: vec![input, output],
+        edges: vec![edge],
+    }
+}
+
+impl Store {
+    /// The organization's blueprints, newest edit first; filtered by name and category.
+    pub async fn blueprint_list(
+        &self,
+        actor: Actor,
+        search: Option<&str>,
+        category: Option<AIToolCategory>,
+    ) -> Result<Vec<BlueprintSummary>, StoreError> {
+        let search = search
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| ("name", s.chars().take(200).collect()));
+        let mut query = ListQuery {
+            search,
+            limit: 1000,
+            ..ListQuery::in_org(actor.organization_id)
+        };
+        if let Some(c) = category {
+            query.eq.push((
+                "category",
+                SqlValue::Text(Some(neuroflow_model::DbEnum::as_str(c).to_string())),
+            ));
+        }
+        let rows: Vec<ToolBlueprint> = self.list(&query).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for b in &rows {
+            let count = self
+                .graph_of::<BlueprintTables>(actor.organization_id, b.id)
+                .await?
+                .nodes
+                .len();
+            out.push(summary(b, i32::try_from(count).unwrap_or(i32::MAX)));
+        }
+        Ok(out)
+    }
+
+    /// A new blueprint with the starter graph (input → output) as its first version.
+    pub async fn blueprint_create(
+        &self,
+        actor: Actor,
+        meta: &BlueprintMeta,
+    ) -> Result<BlueprintDoc, StoreError> {
+        let name = validate::name("blueprint name", &meta.name)?;
+        let graph = starter_graph();
+        let sig = signature(&graph);
+        let now = Utc::now();
+        let org = actor.organization_id;
+        let b = ToolBlueprint {
+            id: new_id(),
+            organization_id: org,
+            name,
+            description: meta.description.trim().to_string(),
+            category: meta.category,
+            is_public: meta.is_public,
+            version: 1,
+            input_schema: sig.input_schema,
+            output_schema: sig.output_schema,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            hlc: String::new(),
+        };
+        let mut ops = vec![self.insert_op(&b)?.0];
+        ops.extend(self.new_graph_ops::<BlueprintTables>(org, b.id, &graph)?);
+        if let Some(op) = self
+            .version_op::<BlueprintTables>(actor, b.id, 1, &graph, &SaveAs::save())
+            .await?
+        {
+            ops.push(op);
+        }
+        self.apply(ops).await?;
+        self.blueprint_get(actor, b.id).await
+    }
+
+    /// Name, description, category and sharing.
+    pub async fn blueprint_update_meta(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        meta: &BlueprintMeta,
+    ) -> Result<BlueprintSummary, StoreError> {
+        let name = validate::name("blueprint name", &meta.name)?;
+        let mut b: ToolBlueprint = self.get(Some(actor.organization_id), id).await?;
+        b.name = name;
+        b.description = meta.description.trim().to_string();
+        b.category = meta.category;
+        b.is_public = meta.is_public;
+        self.update(&b).await?;
+        Ok(self.blueprint_get(actor, id).await?.summary)
+    }
+
+    /// Tombstones the blueprint and its components and connections in one transaction.
+    pub async fn blueprint_delete(&self, actor: Actor, id: Uuid) -> Result<(), StoreError> {
+        let org = actor.organization_id;
+        let _: ToolBlueprint = self.get(Some(org), id).await?;
+        let mut ops = self.delete_graph_ops::<BlueprintTables>(org, id).await?;
+        ops.push(self.tombstone_op::<ToolBlueprint>(Some(org), id, true)?);
+        self.apply(ops).await
+    }
+
+    pub async fn blueprint_get(&self, actor: Actor, id: Uuid) -> Result<BlueprintDoc, StoreError> {
+        let org = actor.organization_id;
+        let b: ToolBlueprint = self.get(Some(org), id).await?;
+        let graph = self.graph_of::<BlueprintTables>(org, id).await?;
+        Ok(BlueprintDoc {
+            summary: summary(&b, i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX)),
+            graph,
+        })
+    }
+
+    /// Replaces the blueprint's graph as workflows are saved (only changed components written,
+    /// the version up by one, the save recorded in the history), and its tool signature with
+    /// what the input and output components now declare — all in one transaction.
+    pub async fn blueprint_save_graph_as(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        graph: &Graph,
+        save: &SaveAs,
+    ) -> Result<BlueprintDoc, StoreError> {
+        check::<BlueprintTables>(graph, "saved")?;
+        let org = actor.organization_id;
+        let mut b: ToolBlueprint = self.get(Some(org), id).await?;
+        let mut ops = self.graph_ops::<BlueprintTables>(org, id, graph).await?;
+        let sig = signature(graph);
+        b.version = b.version.saturating_add(1);
+        b.input_schema = sig.input_schema;
+        b.output_schema = sig.output_schema;
+        ops.push(self.update_op(&b)?.0);
+        if let Some(op) = self
+            .version_op::<BlueprintTables>(actor, id, b.version, graph, save)
+            .await?
+        {
+            ops.push(op);
+        }
+        self.apply(ops).await.map_err(|e| match e {
+            StoreError::Conflict(_) => StoreError::Conflict(
+                "a component id in this graph is already used elsewhere; reload and try again"
+                    .into(),
+            ),
+            other => other,
+        })?;
+        self.blueprint_get(actor, id).await
+    }
+}

@@ -1,0 +1,346 @@
+//! Graphs stored one row per element, for any owner (workflows, tool blueprints): reading an owner's `{nodes, edges}`, the writes that turn the stored graph into a new one touching only what changed, and the saved-version rows.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use neuroflow_model::entities::{
+    BlueprintComponent, BlueprintConnection, BlueprintVersion, Entity, WorkflowEdge, WorkflowNode,
+    WorkflowVersion,
+};
+use neuroflow_model::graph::{check_graph, Graph, GraphEdge, GraphNode, GraphSurface, Position};
+use neuroflow_model::{new_id, VersionKind};
+use uuid::Uuid;
+
+use crate::repo::{ListQuery, Store, WriteOp};
+use crate::value::SqlValue;
+use crate::versions::{SaveAs, AUTOSAVE_CHECKPOINT};
+use crate::workflows::Actor;
+use crate::StoreError;
+
+/// The tables of one kind of graph owner: its node, edge and version rows.
+pub(crate) trait GraphTables {
+    type Node: Entity;
+    type Edge: Entity;
+    type Version: Entity;
+    const SURFACE: GraphSurface;
+    /// The column of element and version rows naming their owner.
+    const OWNER_COLUMN: &'static str;
+    const VERSION_TABLE: &'static str;
+
+    fn node_row(org: Uuid, owner: Uuid, n: &GraphNode, now: DateTime<Utc>) -> Self::Node;
+    fn edge_row(org: Uuid, owner: Uuid, e: &GraphEdge, now: DateTime<Utc>) -> Self::Edge;
+    fn node(row: &Self::Node) -> GraphNode;
+    fn edge(row: &Self::Edge) -> GraphEdge;
+    fn node_created(row: &Self::Node) -> DateTime<Utc>;
+    fn edge_created(row: &Self::Edge) -> DateTime<Utc>;
+    fn set_node_created(row: &mut Self::Node, at: DateTime<Utc>);
+    fn set_edge_created(row: &mut Self::Edge, at: DateTime<Utc>);
+    fn version_row(
+        actor: Actor,
+        owner: Uuid,
+        version: i32,
+        graph: &Graph,
+        save: &SaveAs,
+        graph_json: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Self::Version;
+    fn version_created(row: &Self::Version) -> DateTime<Utc>;
+}
+
+pub(crate) struct WorkflowTables;
+pub(crate) struct BlueprintTables;
+
+fn position(n: &GraphNode) -> (f64, f64) {
+    (n.position.x, n.position.y)
+}
+
+macro_rules! graph_tables {
+    ($tables:ty, $node:ident, $edge:ident, $version:ident, $surface:expr, $owner:ident, $vtable:literal) => {
+        impl GraphTables for $tables {
+            type Node = $node;
+            type Edge = $edge;
+            type Version = $version;
+            const SURFACE: GraphSurface = $surface;
+            const OWNER_COLUMN: &'static str = stringify!($owner);
+            const VERSION_TABLE: &'static str = $vtable;
+
+            fn node_row(org: Uuid, owner: Uuid, n: &GraphNode, now: DateTime<Utc>) -> $node {
+                let (x, y) = position(n);
+                $node {
+                    id: n.id,
+                    organization_id: org,
+                    $owner: owner,
+                    kind: n.kind.clone(),
+                    label: n.label.trim().to_string(),
+                    position_x: x,
+                    position_y: y,
+                    config: n.config.clone(),
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: None,
+                    hlc: String::new(),
+                }
+            }
+            fn edge_row(org: Uuid, owner: Uuid, e: &GraphEdge, now: DateTime<Utc>) -> $edge {
+                $edge {
+                    id: e.id,
+                    organization_id: org,
+                    $owner: owner,
+                    source_id: e.source,
+                    source_handle: e.source_handle.clone(),
+                    target_id: e.target,
+                    target_handle: e.target_handle.clone(),
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: None,
+                    hlc: String::new(),
+                }
+            }
+            fn node(r: &$node) -> GraphNode {
+                GraphNode {
+                    id: r.id,
+                    kind: r.kind.clone(),
+                    label: r.label.clone(),
+                    position: Position {
+                        x: r.position_x,
+                        y: r.position_y,
+                    },
+                    config: r.config.clone(),
+                }
+            }
+            fn edge(r: &$edge) -> GraphEdge {
+                GraphEdge {
+                    id: r.id,
+                    source: r.source_id,
+                    source_handle: r.source_handle.clone(),
+                    target: r.target_id,
+                    target_handle: r.target_handle.clone(),
+                }
+            }
+            fn node_created(r: &$node) -> DateTime<Utc> {
+                r.created_at
+            }
+            fn edge_created(r: &$edge) -> DateTime<Utc> {
+                r.created_at
+            }
+            fn set_node_created(r: &mut $node, at: DateTime<Utc>) {
+                r.created_at = at;
+            }
+            fn set_edge_created(r: &mut $edge, at: DateTime<Utc>) {
+                r.created_at = at;
+            }
+            fn version_row(
+                actor: Actor,
+                owner: Uuid,
+                version: i32,
+                graph: &Graph,
+                save: &SaveAs,
+                graph_json: serde_json::Value,
+                now: DateTime<Utc>,
+            ) -> $version {
+                $version {
+                    id: new_id(),
+                    organization_id: actor.organization_id,
+                    $owner: owner,
+                    version,
+                    kind: save.kind,
+                    label: save.label.trim().chars().take(200).collect(),
+                    graph: graph_json,
+                    node_count: i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX),
+                    edge_count: i32::try_from(graph.edges.len()).unwrap_or(i32::MAX),
+                    author_id: actor.user_id,
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: None,
+                    hlc: String::new(),
+                }
+            }
+            fn version_created(r: &$version) -> DateTime<Utc> {
+                r.created_at
+            }
+        }
+    };
+}
+
+graph_tables!(
+    WorkflowTables,
+    WorkflowNode,
+    WorkflowEdge,
+    WorkflowVersion,
+    GraphSurface::Workflow,
+    workflow_id,
+    "workflow_versions"
+);
+graph_tables!(
+    BlueprintTables,
+    BlueprintComponent,
+    BlueprintConnection,
+    BlueprintVersion,
+    GraphSurface::Blueprint,
+    blueprint_id,
+    "blueprint_versions"
+);
+
+/// The structural checks of a graph about to be stored, as one error naming the first few.
+pub(crate) fn check<T: GraphTables>(graph: &Graph, verb: &str) -> Result<(), StoreError> {
+    check_graph(graph, T::SURFACE).map_err(|errors| {
+        let shown: Vec<_> = errors.iter().take(5).map(|e| e.message.clone()).collect();
+        let more = errors.len().saturating_sub(shown.len());
+        let mut message = format!("the graph cannot be {verb}: {}", shown.join("; "));
+        if more > 0 {
+            message.push_str(&format!(" (and {more} more)"));
+        }
+        StoreError::Invalid(message)
+    })
+}
+
+fn element_query<T: GraphTables>(org: Uuid, owner: Uuid) -> ListQuery {
+    ListQuery {
+        eq: vec![(T::OWNER_COLUMN, SqlValue::Uuid(Some(owner)))],
+        order_by: "created_at",
+        descending: false,
+        limit: 100_000,
+        ..ListQuery::in_org(org)
+    }
+}
+
+impl Store {
+    /// The owner's live graph, elements in the order they were created.
+    pub(crate) async fn graph_of<T: GraphTables>(
+        &self,
+        org: Uuid,
+        owner: Uuid,
+    ) -> Result<Graph, StoreError> {
+        let nodes: Vec<T::Node> = self.list(&element_query::<T>(org, owner)).await?;
+        let edges: Vec<T::Edge> = self.list(&element_query::<T>(org, owner)).await?;
+        Ok(Graph {
+            nodes: nodes.iter().map(T::node).collect(),
+            edges: edges.iter().map(T::edge).collect(),
+        })
+    }
+
+    /// The writes that make the owner's stored graph `graph`: new elements inserted, changed
+    /// ones updated (keeping their creation time), removed ones tombstoned — nothing else, so
+    /// concurrent edits to other elements survive sync.
+    pub(crate) async fn graph_ops<T: GraphTables>(
+        &self,
+        org: Uuid,
+        owner: Uuid,
+        graph: &Graph,
+    ) -> Result<Vec<WriteOp>, StoreError> {
+        let old_nodes: HashMap<Uuid, T::Node> = self
+            .list::<T::Node>(&element_query::<T>(org, owner))
+            .await?
+            .into_iter()
+            .map(|n| (n.id(), n))
+            .collect();
+        let old_edges: HashMap<Uuid, T::Edge> = self
+            .list::<T::Edge>(&element_query::<T>(org, owner))
+            .await?
+            .into_iter()
+            .map(|e| (e.id(), e))
+            .collect();
+        let now = Utc::now();
+        let mut ops = Vec::new();
+        let kept_edges: HashSet<Uuid> = graph.edges.iter().map(|e| e.id).collect();
+        for id in old_edges.keys().filter(|id| !kept_edges.contains(id)) {
+            ops.push(self.tombstone_op::<T::Edge>(Some(org), *id, false)?);
+        }
+        let kept_nodes: HashSet<Uuid> = graph.nodes.iter().map(|n| n.id).collect();
+        for id in old_nodes.keys().filter(|id| !kept_nodes.contains(id)) {
+            ops.push(self.tombstone_op::<T::Node>(Some(org), *id, false)?);
+        }
+        for n in &graph.nodes {
+            let mut row = T::node_row(org, owner, n, now);
+            match old_nodes.get(&n.id) {
+                None => ops.push(self.insert_op(&row)?.0),
+                Some(old) if T::node(old) != T::node(&row) => {
+                    T::set_node_created(&mut row, T::node_created(old));
+                    ops.push(self.update_op(&row)?.0);
+                }
+                Some(_) => {}
+            }
+        }
+        for e in &graph.edges {
+            let mut row = T::edge_row(org, owner, e, now);
+            match old_edges.get(&e.id) {
+                None => ops.push(self.insert_op(&row)?.0),
+                Some(old) if T::edge(old) != T::edge(&row) => {
+                    T::set_edge_created(&mut row, T::edge_created(old));
+                    ops.push(self.update_op(&row)?.0);
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(ops)
+    }
+
+    /// The inserts of a new owner's whole graph.
+    pub(crate) fn new_graph_ops<T: GraphTables>(
+        &self,
+        org: Uuid,
+        owner: Uuid,
+        graph: &Graph,
+    ) -> Result<Vec<WriteOp>, StoreError> {
+        let now = Utc::now();
+        let mut ops = Vec::with_capacity(graph.nodes.len() + graph.edges.len());
+        for n in &graph.nodes {
+            ops.push(self.insert_op(&T::node_row(org, owner, n, now))?.0);
+        }
+        for e in &graph.edges {
+            ops.push(self.insert_op(&T::edge_row(org, owner, e, now))?.0);
+        }
+        Ok(ops)
+    }
+
+    /// The tombstones of every element of an owner that is being deleted.
+    pub(crate) async fn delete_graph_ops<T: GraphTables>(
+        &self,
+        org: Uuid,
+        owner: Uuid,
+    ) -> Result<Vec<WriteOp>, StoreError> {
+        let nodes: Vec<T::Node> = self.list(&element_query::<T>(org, owner)).await?;
+        let edges: Vec<T::Edge> = self.list(&element_query::<T>(org, owner)).await?;
+        let mut ops = Vec::with_capacity(nodes.len() + edges.len());
+        for e in &edges {
+            ops.push(self.tombstone_op::<T::Edge>(Some(org), e.id(), false)?);
+        }
+        for n in &nodes {
+            ops.push(self.tombstone_op::<T::Node>(Some(org), n.id(), false)?);
+        }
+        Ok(ops)
+    }
+
+    /// The version row a save writes, or none for an autosave close after the last version.
+    pub(crate) async fn version_op<T: GraphTables>(
+        &self,
+        actor: Actor,
+        owner: Uuid,
+        version: i32,
+        graph: &Graph,
+        save: &SaveAs,
+    ) -> Result<Option<WriteOp>, StoreError> {
+        let now = Utc::now();
+        if save.kind == VersionKind::Autosave {
+            let latest: Vec<T::Version> = self
+                .list(&ListQuery {
+                    eq: vec![(T::OWNER_COLUMN, SqlValue::Uuid(Some(owner)))],
+                    order_by: "created_at",
+                    descending: true,
+                    limit: 1,
+                    ..ListQuery::in_org(actor.organization_id)
+                })
+                .await?;
+            if latest
+                .first()
+                .is_some_and(|v| now - T::version_created(v) < AUTOSAVE_CHECKPOINT)
+            {
+                return Ok(None);
+            }
+        }
+        let graph_json = serde_json::to_value(graph)
+            .map_err(|e| StoreError::Invalid(format!("the graph cannot be stored: {e}")))?;
+        let row = T::version_row(actor, owner, version, graph, save, graph_json, now);
+        Ok(Some(self.insert_op(&row)?.0))
+    }
+}
