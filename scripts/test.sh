@@ -15,7 +15,7 @@ cd "$NF_ROOT"
 
 # Generated from Rust and committed: the TypeScript bindings and the node catalog the
 # browser preview uses.
-GENERATED=(ui/src/ipc/bindings.ts ui/src/ipc/kinds.generated.json)
+GENERATED=(ui/src/ipc/bindings.ts ui/src/ipc/kinds.generated.json ui/src/ipc/blueprint-kinds.generated.json)
 
 # --locked whenever Cargo.lock is committed: CI builds exactly what was reviewed.
 CARGO_LOCKED=()

@@ -1,12 +1,15 @@
 // Owns the app shell: asks the backend who/where we are, then renders sidebar + the routed page (or a full-window error).
-import { useCallback, useEffect, useState } from "react";
-import { api, errorMessage, isIpcError, usingMemoryBackend, type AppInfo } from "./ipc";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { api, errorMessage, isIpcError, usingMemoryBackend, type AppInfo, type WorkflowGraph } from "./ipc";
 import { ErrorScreen } from "./app/ErrorScreen";
 import { NotBuiltPage } from "./app/NotBuiltPage";
 import { pageInfo } from "./app/pages";
 import { useRoute } from "./app/router";
 import { Sidebar } from "./app/Sidebar";
+import { BlueprintPanel } from "./features/blueprints/BlueprintPanel";
+import { BlueprintsPage } from "./features/blueprints/BlueprintsPage";
 import { CanvasPage } from "./features/canvas/CanvasPage";
+import { blueprintDocument, workflowDocument } from "./features/canvas/document";
 import { ExecutionsPage } from "./features/executions/ExecutionsPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
 import { WorkflowsPage } from "./features/workflows/WorkflowsPage";
@@ -48,17 +51,29 @@ export function App() {
     );
   }
 
+  const editing = route.workflowId !== null || route.blueprintId !== null;
   let page;
-  if (route.page === "workflows" && route.workflowId) page = <CanvasPage key={route.workflowId} workflowId={route.workflowId} executionId={route.executionId} />;
+  if (route.page === "workflows" && route.workflowId)
+    page = <DocumentCanvas key={route.workflowId} surface="workflow" id={route.workflowId} executionId={route.executionId} />;
   else if (route.page === "workflows") page = <WorkflowsPage />;
+  else if (route.page === "blueprints" && route.blueprintId)
+    page = <DocumentCanvas key={route.blueprintId} surface="blueprint" id={route.blueprintId} executionId={null} />;
+  else if (route.page === "blueprints") page = <BlueprintsPage />;
   else if (route.page === "integrations") page = <IntegrationsPage />;
   else if (route.page === "executions") page = <ExecutionsPage executionId={route.executionId} />;
   else page = <NotBuiltPage key={route.page} page={pageInfo(route.page)} />;
 
   return (
-    <div className={`app${route.workflowId ? " is-compact" : ""}`}>
-      <Sidebar active={route.page} info={boot.info} previewMode={usingMemoryBackend()} compact={route.workflowId !== null} />
+    <div className={`app${editing ? " is-compact" : ""}`}>
+      <Sidebar active={route.page} info={boot.info} previewMode={usingMemoryBackend()} compact={editing} />
       <main className="main">{page}</main>
     </div>
   );
+}
+
+/** The canvas of one workflow or blueprint; the document object lives as long as the page, so the canvas loads it once. */
+function DocumentCanvas({ surface, id, executionId }: { surface: "workflow" | "blueprint"; id: string; executionId: string | null }) {
+  const document = useMemo(() => (surface === "workflow" ? workflowDocument(id) : blueprintDocument(id)), [surface, id]);
+  const idlePanel = useMemo(() => (surface === "blueprint" ? (graph: WorkflowGraph) => <BlueprintPanel id={id} graph={graph} /> : undefined), [surface, id]);
+  return <CanvasPage document={document} executionId={executionId} idlePanel={idlePanel} />;
 }

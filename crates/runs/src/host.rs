@@ -1,4 +1,4 @@
-//! The engine host of the desktop app: AI agents from the store; integration calls and model API keys through the integrations service (credentials in the keychain).
+//! The engine host of the desktop app: AI agents and tool blueprints from the store; integration calls and model API keys through the integrations service (credentials in the keychain).
 
 use neuroflow_engine::{
     AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, IntegrationCall,
@@ -55,7 +55,23 @@ impl EngineHost for StoreHost {
     }
 
     fn blueprint(&self, id: Uuid) -> HostFuture<'_, Result<BlueprintGraph, String>> {
-        Box::pin(async move { Err(format!("blueprint {id} does not exist in this workspace")) })
+        Box::pin(async move {
+            let doc = self
+                .store
+                .blueprint_get(self.actor, id)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound { .. } => {
+                        format!("blueprint {id} does not exist in this workspace")
+                    }
+                    other => format!("blueprint {id} could not be read: {other}"),
+                })?;
+            Ok(BlueprintGraph {
+                id,
+                name: doc.summary.name,
+                graph: doc.graph,
+            })
+        })
     }
 
     fn credential(

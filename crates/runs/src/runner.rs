@@ -9,6 +9,7 @@ use neuroflow_engine::{
     RunRefused, RunRequest, RunResult,
 };
 use neuroflow_model::entities::{AgentExecution, WorkflowExecution};
+use neuroflow_model::graph::GraphSurface;
 use neuroflow_model::{new_id, ExecutionStatus};
 use neuroflow_store::executions::{ExecutionOutcome, ExecutionSummary};
 use neuroflow_store::workflows::Actor;
@@ -58,9 +59,19 @@ pub struct StartedRun {
     rename_all_fields = "camelCase"
 )]
 pub enum RunUpdate {
-    Event { event: RunEvent },
-    Stored { execution: ExecutionSummary },
-    NotStored { message: String },
+    Event {
+        event: RunEvent,
+    },
+    Stored {
+        execution: ExecutionSummary,
+    },
+    NotStored {
+        message: String,
+    },
+    /// A preview that is not stored (a blueprint's) ended: every node's part in it.
+    Results {
+        nodes: Vec<NodeResult>,
+    },
 }
 
 /// One stored run with every node's part in it.
@@ -93,13 +104,104 @@ impl WorkflowRunner {
         Arc::new(StoreHost::new(self.store.clone(), actor, integrations))
     }
 
-    /// Every problem of a graph (saved or not), each with its node or edge, for the canvas.
+    /// Every problem of a graph (saved or not) in its editor, each with its node or edge, for
+    /// the canvas: the engine's checks, and kinds the editor does not offer.
     pub async fn validate(
         &self,
         actor: Actor,
         graph: &neuroflow_model::graph::Graph,
+        surface: GraphSurface,
     ) -> Vec<neuroflow_engine::Diagnostic> {
-        neuroflow_engine::validate_with_host(graph, self.host(actor, None).as_ref()).await
+        let offered = neuroflow_model::graph::node_kinds(surface);
+        let mut diagnostics: Vec<neuroflow_engine::Diagnostic> = graph
+            .nodes
+            .iter()
+            .filter(|n| {
+                !offered.iter().any(|k| k.kind == n.kind)
+                    && neuroflow_engine::kinds::kind(&n.kind).is_some()
+            })
+            .map(|n| neuroflow_engine::Diagnostic {
+                node_id: Some(n.id),
+                edge_id: None,
+                code: neuroflow_engine::DiagnosticCode::NotAvailable,
+                message: match surface {
+                    GraphSurface::Blueprint => format!("'{}' is not a blueprint component", n.kind),
+                    GraphSurface::Workflow => {
+                        format!("'{}' belongs in a blueprint, not a workflow", n.kind)
+                    }
+                },
+            })
+            .collect();
+        diagnostics.extend(
+            neuroflow_engine::validate_with_host(graph, self.host(actor, None).as_ref()).await,
+        );
+        diagnostics
+    }
+
+    /// Runs a tool blueprint's saved graph as a preview: `options.input` is the call's
+    /// parameters. Not stored (executions belong to workflows); `on_update` gets every event,
+    /// then `Results` with each component's input and output.
+    pub async fn run_blueprint_streaming(
+        &self,
+        actor: Actor,
+        blueprint_id: Uuid,
+        options: RunOptions,
+        integrations: Option<IntegrationService>,
+        on_update: impl Fn(RunUpdate) + Send + 'static,
+    ) -> Result<(), RunError> {
+        let doc = self.store.blueprint_get(actor, blueprint_id).await?;
+        let host = self.host(actor, integrations);
+        let request = RunRequest {
+            graph: doc.graph,
+            input: match options.input {
+                Json::Null => Json::Object(Default::default()),
+                other => other,
+            },
+            limits: RunLimits {
+                max_output_bytes: DESKTOP_MAX_OUTPUT_BYTES,
+                ..RunLimits::default()
+            },
+            mode: options.mode,
+            trigger: options.trigger,
+            previous: HashMap::new(),
+        };
+        neuroflow_engine::preflight(&request, host.as_ref())
+            .await
+            .map_err(refused)?;
+        let cancel = CancelToken::new();
+        // Cancelled by the blueprint's id: one preview per blueprint at a time.
+        self.lock_in_flight().insert(blueprint_id, cancel.clone());
+        let runner = self.clone();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let run = neuroflow_engine::run(request, host, Some(tx), cancel);
+            tokio::pin!(run);
+            let mut closed = false;
+            let outcome = loop {
+                tokio::select! {
+                    event = rx.recv(), if !closed => match event {
+                        Some(event) => on_update(RunUpdate::Event { event }),
+                        None => closed = true,
+                    },
+                    done = &mut run => {
+                        while let Ok(event) = rx.try_recv() {
+                            on_update(RunUpdate::Event { event });
+                        }
+                        break done;
+                    }
+                }
+            };
+            runner.lock_in_flight().remove(&blueprint_id);
+            match outcome {
+                Ok(result) => on_update(RunUpdate::Results {
+                    nodes: result.nodes,
+                }),
+                Err(refused) => on_update(RunUpdate::NotStored {
+                    message: refused.to_string(),
+                }),
+            }
+        });
+        Ok(())
     }
 
     /// Starts a run of the workflow's saved graph. Refuses at once (and records nothing) when

@@ -747,3 +747,78 @@ async fn integration_nodes_and_model_keys_go_through_the_integrations_in_the_key
         .expect("recorded");
     assert_eq!(refused.status, ExecutionStatus::Failed);
 }
+
+#[tokio::test]
+async fn a_blueprint_preview_streams_its_events_then_every_components_results() {
+    let f = fixture().await;
+    let doc = f
+        .store
+        .blueprint_create(
+            f.actor,
+            &neuroflow_store::blueprints::BlueprintMeta {
+                name: "Echo".into(),
+                description: String::new(),
+                category: neuroflow_model::AIToolCategory::Automation,
+                is_public: false,
+            },
+        )
+        .await
+        .expect("blueprint");
+    let preview = |input: Json| {
+        let runner = f.runner.clone();
+        let actor = f.actor;
+        let id = doc.summary.id;
+        async move {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            runner
+                .run_blueprint_streaming(
+                    actor,
+                    id,
+                    RunOptions {
+                        input,
+                        ..RunOptions::default()
+                    },
+                    None,
+                    move |u| {
+                        let _ = tx.send(u);
+                    },
+                )
+                .await
+                .expect("starts");
+            let mut updates = Vec::new();
+            while let Some(u) = rx.recv().await {
+                let last = matches!(u, neuroflow_runs::RunUpdate::Results { .. });
+                updates.push(u);
+                if last {
+                    break;
+                }
+            }
+            updates
+        }
+    };
+    let ok = preview(json!({"text": "hi"})).await;
+    let Some(neuroflow_runs::RunUpdate::Results { nodes }) = ok.last() else {
+        panic!("ends with results: {ok:?}");
+    };
+    assert_eq!(nodes.len(), 2);
+    assert!(nodes.iter().all(|n| n.status == NodeStatus::Succeeded));
+    assert!(ok.iter().any(|u| matches!(
+        u,
+        neuroflow_runs::RunUpdate::Event {
+            event: RunEvent::RunFinished {
+                status: neuroflow_engine::RunStatus::Completed,
+                ..
+            }
+        }
+    )));
+    // Nothing is stored for a preview.
+    assert!(f
+        .store
+        .execution_list(f.actor, None, 10, 0)
+        .await
+        .expect("list")
+        .is_empty());
+
+    let missing = preview(json!({})).await;
+    assert!(missing.iter().any(|u| matches!(u, neuroflow_runs::RunUpdate::Event { event: RunEvent::NodeFailed { error, .. } } if error.contains("required parameter 'text'"))), "{missing:?}");
+}

@@ -1,4 +1,4 @@
-//! Regenerates `ui/src/ipc/bindings.ts` from the command surface and `ui/src/ipc/kinds.generated.json` from the engine's node catalog (CI checks both are current).
+//! Regenerates `ui/src/ipc/bindings.ts` from the command surface and the `*kinds.generated.json` palettes (workflow, blueprint) from the engine's catalog (CI checks all are current).
 
 fn main() {
     let ipc = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc");
@@ -13,13 +13,19 @@ fn main() {
     }
     println!("wrote {}", bindings.display());
     // The browser preview's in-memory backend offers exactly the kinds the engine has.
-    let kinds = dir.join("kinds.generated.json");
-    let written = serde_json::to_string_pretty(&neuroflow_engine::catalog())
-        .map_err(|e| e.to_string())
-        .and_then(|json| std::fs::write(&kinds, json + "\n").map_err(|e| e.to_string()));
-    if let Err(e) = written {
-        eprintln!("export-bindings: {}: {e}", kinds.display());
-        std::process::exit(1);
+    use neuroflow_model::graph::GraphSurface;
+    for (file, surface) in [
+        ("kinds.generated.json", GraphSurface::Workflow),
+        ("blueprint-kinds.generated.json", GraphSurface::Blueprint),
+    ] {
+        let path = dir.join(file);
+        let written = serde_json::to_string_pretty(&neuroflow_engine::catalog_for(surface))
+            .map_err(|e| e.to_string())
+            .and_then(|json| std::fs::write(&path, json + "\n").map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            eprintln!("export-bindings: {}: {e}", path.display());
+            std::process::exit(1);
+        }
+        println!("wrote {}", path.display());
     }
-    println!("wrote {}", kinds.display());
 }

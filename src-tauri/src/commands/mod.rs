@@ -1,6 +1,7 @@
 //! Tauri commands, grouped by domain; each is a short adapter over the crates.
 
 pub mod app;
+pub mod blueprints;
 pub mod integrations;
 pub mod runs;
 pub mod workflows;

@@ -1,7 +1,7 @@
 //! Run and execution commands: validate a graph, start a run streaming its updates, cancel it, estimate its cost, list and read stored executions.
 
 use neuroflow_engine::{Diagnostic, Estimate};
-use neuroflow_model::graph::Graph;
+use neuroflow_model::graph::{Graph, GraphSurface};
 use neuroflow_runs::{ExecutionDetail, RunError, RunOptions, RunUpdate};
 use neuroflow_store::executions::ExecutionSummary;
 use serde::Serialize;
@@ -33,9 +33,10 @@ pub struct RunStarted {
 pub async fn graph_validate(
     state: State<'_, AppState>,
     graph: Graph,
+    surface: GraphSurface,
 ) -> Result<Vec<Diagnostic>, AppError> {
     let s = state.session()?;
-    Ok(s.runner.validate(s.actor(), &graph).await)
+    Ok(s.runner.validate(s.actor(), &graph, surface).await)
 }
 
 /// Runs the workflow's saved graph; `updates` gets each event, then whether it was stored.

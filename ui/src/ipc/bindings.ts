@@ -26,8 +26,23 @@ export const commands = {
 	 *  file does not.
 	 */
 	workflowImport: (contents: string, fileName: string) => typedError<ImportReport, AppError>(__TAURI_INVOKE("workflow_import", { contents, fileName })),
+	blueprintList: (search: string | null, category: AIToolCategory | null) => typedError<BlueprintSummary[], AppError>(__TAURI_INVOKE("blueprint_list", { search, category })),
+	blueprintCreate: (meta: BlueprintMeta) => typedError<BlueprintDoc, AppError>(__TAURI_INVOKE("blueprint_create", { meta })),
+	blueprintUpdateMeta: (id: string, meta: BlueprintMeta) => typedError<BlueprintSummary, AppError>(__TAURI_INVOKE("blueprint_update_meta", { id, meta })),
+	blueprintDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("blueprint_delete", { id })),
+	blueprintGet: (id: string) => typedError<BlueprintDoc, AppError>(__TAURI_INVOKE("blueprint_get", { id })),
+	blueprintSaveGraph: (id: string, graph: Graph, save: SaveAs) => typedError<BlueprintDoc, AppError>(__TAURI_INVOKE("blueprint_save_graph", { id, graph, save })),
+	blueprintVersions: (id: string) => typedError<VersionSummary[], AppError>(__TAURI_INVOKE("blueprint_versions", { id })),
+	blueprintVersionGet: (versionId: string) => typedError<VersionDoc, AppError>(__TAURI_INVOKE("blueprint_version_get", { versionId })),
+	/**  The blueprint editor's palette: its components with their ports and config schemas. */
+	blueprintKindList: () => typedError<KindInfo[], AppError>(__TAURI_INVOKE("blueprint_kind_list")),
+	/**
+	 *  Runs the saved blueprint with `options.input` as the call's parameters; a preview, not
+	 *  stored: `updates` gets every event, then each component's results.
+	 */
+	blueprintRun: (id: string, options: RunOptions, updates: Channel<RunUpdate>) => typedError<null, AppError>(__TAURI_INVOKE("blueprint_run", { id, options, updates })),
 	/**  Every problem of the graph on the canvas (saved or not), for badges and the inspector. */
-	graphValidate: (graph: Graph) => typedError<Diagnostic[], AppError>(__TAURI_INVOKE("graph_validate", { graph })),
+	graphValidate: (graph: Graph, surface: GraphSurface) => typedError<Diagnostic[], AppError>(__TAURI_INVOKE("graph_validate", { graph, surface })),
 	/**  Runs the workflow's saved graph; `updates` gets each event, then whether it was stored. */
 	workflowRun: (id: string, options: RunOptions, updates: Channel<RunUpdate>) => typedError<RunStarted, AppError>(__TAURI_INVOKE("workflow_run", { id, options, updates })),
 	/**  True when the run was still going and has been asked to stop. */
@@ -51,6 +66,8 @@ export const commands = {
 };
 
 /* Types */
+export type AIToolCategory = "AUTOMATION" | "ANALYTICS" | "INTEGRATION" | "UI" | "API" | "WORKFLOW";
+
 /**  One task run of an agent, optionally inside a workflow execution. */
 export type AgentExecution = {
 	id: string,
@@ -87,6 +104,34 @@ export type AppInfo = {
 	userId: string,
 	userEmail: string,
 	databasePath: string,
+};
+
+export type BlueprintDoc = {
+	summary: BlueprintSummary,
+	graph: Graph,
+};
+
+/**  What the Blueprints page edits besides the graph. */
+export type BlueprintMeta = {
+	name: string,
+	description?: string,
+	category: AIToolCategory,
+	isPublic?: boolean,
+};
+
+export type BlueprintSummary = {
+	id: string,
+	name: string,
+	description: string,
+	category: AIToolCategory,
+	isPublic: boolean,
+	version: number,
+	nodeCount: number,
+	/**  JSON Schema of the tool's parameters (from its input components). */
+	inputSchema: Value,
+	/**  JSON Schema of the tool's result (from its output components). */
+	outputSchema: Value,
+	updatedAt: string,
 };
 
 /**
@@ -192,6 +237,12 @@ export type GraphNode = {
 	position: Position,
 	config: Value,
 };
+
+/**
+ *  Which editor a graph belongs to: a workflow, or a tool blueprint (whose input and output
+ *  components are its tool signature).
+ */
+export type GraphSurface = "workflow" | "blueprint";
 
 export type HttpAuthKind = "NONE" | 
 /**  `Authorization: Bearer <token>`. */
@@ -415,7 +466,9 @@ export type RunStatus = "completed" | "failed" | "cancelled";
  *  What a run in flight tells the window: each engine event in order, then whether its
  *  execution was stored (the page may read it from then on).
  */
-export type RunUpdate = { type: "event"; event: RunEvent } | { type: "stored"; execution: ExecutionSummary } | { type: "notStored"; message: string };
+export type RunUpdate = { type: "event"; event: RunEvent } | { type: "stored"; execution: ExecutionSummary } | { type: "notStored"; message: string } | 
+/**  A preview that is not stored (a blueprint's) ended: every node's part in it. */
+{ type: "results"; nodes: NodeResult[] };
 
 /**  How a save is recorded in the history. */
 export type SaveAs = {

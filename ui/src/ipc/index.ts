@@ -1,7 +1,7 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AppError, ErrorCode, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs } from "./bindings";
+import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphSurface, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
 
@@ -40,6 +40,11 @@ export type {
   RunStatus,
   RunUpdate,
   ImportReport,
+  AIToolCategory,
+  BlueprintDoc,
+  BlueprintMeta,
+  BlueprintSummary,
+  GraphSurface,
   SaveAs,
   VersionDoc,
   VersionKind,
@@ -133,12 +138,15 @@ const KEYCHAIN_STATES: readonly KeychainState[] = ["available", "locked", "unava
 /** The desktop backend: the generated commands, with run updates delivered through a Tauri channel. */
 const tauriBackend: Backend = {
   ...commands,
-  workflowRun: (id, options, onUpdate) => {
-    const updates = new Channel<RunUpdate>();
-    updates.onmessage = onUpdate;
-    return commands.workflowRun(id, options, updates);
-  },
+  workflowRun: (id, options, onUpdate) => commands.workflowRun(id, options, channel(onUpdate)),
+  blueprintRun: (id, options, onUpdate) => commands.blueprintRun(id, options, channel(onUpdate)),
 };
+
+function channel(onUpdate: (u: RunUpdate) => void): Channel<RunUpdate> {
+  const updates = new Channel<RunUpdate>();
+  updates.onmessage = onUpdate;
+  return updates;
+}
 
 /** The engine's graph file limit (crates/engine/src/file.rs). */
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -181,7 +189,7 @@ export const api = {
     if (file.size > MAX_IMPORT_BYTES) throw new IpcError("invalid_input", `${file.name} is ${file.size} bytes; the limit is ${MAX_IMPORT_BYTES}`);
     return unwrap(current().workflowImport(await file.text(), file.name));
   },
-  graphValidate: (graph: WorkflowGraph) => unwrap(current().graphValidate(graph)),
+  graphValidate: (graph: WorkflowGraph, surface: GraphSurface) => unwrap(current().graphValidate(graph, surface)),
   /** Starts a run of the saved workflow; `onUpdate` gets each event, then whether the execution was stored. */
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) =>
     unwrap(current().workflowRun(id, options, onUpdate)),
@@ -190,6 +198,17 @@ export const api = {
   executionList: (workflowId: string | null, limit: number, offset: number) =>
     unwrap(current().executionList(workflowId, limit, offset)),
   executionGet: (id: string) => unwrap(current().executionGet(id)),
+  blueprintList: (search: string | null, category: AIToolCategory | null) => unwrap(current().blueprintList(search, category)),
+  blueprintCreate: (meta: BlueprintMeta) => unwrap(current().blueprintCreate(meta)),
+  blueprintUpdateMeta: (id: string, meta: BlueprintMeta) => unwrap(current().blueprintUpdateMeta(id, meta)),
+  blueprintDelete: (id: string) => unwrap(current().blueprintDelete(id)),
+  blueprintGet: (id: string) => unwrap(current().blueprintGet(id)),
+  blueprintSaveGraph: (id: string, graph: WorkflowGraph, save: SaveAs = { kind: "SAVE" }) => unwrap(current().blueprintSaveGraph(id, graph, save)),
+  blueprintVersions: (id: string) => unwrap(current().blueprintVersions(id)),
+  blueprintVersionGet: (versionId: string) => unwrap(current().blueprintVersionGet(versionId)),
+  blueprintKindList: () => unwrap(current().blueprintKindList()),
+  /** A preview of the saved blueprint with `options.input` as its parameters; not stored. */
+  blueprintRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => unwrap(current().blueprintRun(id, options, onUpdate)),
   integrationList: () => unwrap(current().integrationList()),
   integrationCreate: (draft: IntegrationDraft) => unwrap(current().integrationCreate(draft)),
   integrationUpdate: (id: string, draft: IntegrationDraft) => unwrap(current().integrationUpdate(id, draft)),

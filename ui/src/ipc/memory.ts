@@ -19,15 +19,18 @@ import { isUuidV7, uuidv7 } from "../shared/uuidv7";
 import { createMemoryIntegrations } from "./memoryIntegrations";
 import { demoExecutions, type DemoWorkflow } from "./memoryDemoRuns";
 import { createMemoryFiles } from "./memoryFiles";
-import { createMemoryRuns } from "./memoryRuns";
+import { createMemoryRuns, memoryDiagnostics } from "./memoryRuns";
+import GENERATED_BLUEPRINT_KINDS from "./blueprint-kinds.generated.json";
 import GENERATED_KINDS from "./kinds.generated.json";
+import { createMemoryBlueprints } from "./memoryBlueprints";
 
 /**
  * The shape every backend (generated Tauri bindings or this fake) has; a run's updates arrive through a callback
  * (the desktop backend wraps it in a Tauri channel).
  */
-export type Backend = Omit<typeof commands, "workflowRun"> & {
+export type Backend = Omit<typeof commands, "workflowRun" | "blueprintRun"> & {
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<Result<RunStarted, AppError>>;
+  blueprintRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<Result<null, AppError>>;
 };
 
 export type MemoryOptions = {
@@ -55,6 +58,8 @@ export const NAME_MAX_CHARS = 120;
 
 /** The node kinds the fake offers: the engine's catalog, generated from Rust (export-bindings). */
 export const MEMORY_NODE_KINDS = GENERATED_KINDS as unknown as KindInfo[];
+/** The blueprint editor's components, likewise. */
+export const MEMORY_BLUEPRINT_KINDS = GENERATED_BLUEPRINT_KINDS as unknown as KindInfo[];
 
 class Fail extends Error {
   constructor(
@@ -132,12 +137,12 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     return summary;
   }
 
-  function validateGraph(graph: WorkflowGraph): WorkflowGraph {
+  function validateGraph(graph: WorkflowGraph, palette: Map<string, KindInfo> = kinds): WorkflowGraph {
     const nodes = new Map<string, GraphNode>();
     for (const n of graph.nodes) {
       if (!isUuidV7(n.id)) throw new Fail("invalid_input", `Node id "${n.id}" is not a UUIDv7.`);
       if (nodes.has(n.id)) throw new Fail("invalid_input", `Node id ${n.id} is used twice.`);
-      if (!kinds.has(n.kind)) throw new Fail("invalid_input", `Unknown node kind "${n.kind}".`);
+      if (!palette.has(n.kind)) throw new Fail("invalid_input", `Unknown node kind "${n.kind}".`);
       if (!Number.isFinite(n.position.x) || !Number.isFinite(n.position.y))
         throw new Fail("invalid_input", `Node ${n.id} has an invalid position.`);
       nodes.set(n.id, n);
@@ -152,8 +157,8 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       const target = nodes.get(e.target);
       if (!source || !target) throw new Fail("invalid_input", `Edge ${e.id} points to a node that is not in the graph.`);
       if (e.source === e.target) throw new Fail("invalid_input", `Edge ${e.id} connects a node to itself.`);
-      if (!kinds.get(source.kind)?.hasOutput) throw new Fail("invalid_input", `Node ${source.label} has no output.`);
-      if (!kinds.get(target.kind)?.hasInput) throw new Fail("invalid_input", `Node ${target.label} has no input.`);
+      if (!palette.get(source.kind)?.hasOutput) throw new Fail("invalid_input", `Node ${source.label} has no output.`);
+      if (!palette.get(target.kind)?.hasInput) throw new Fail("invalid_input", `Node ${target.label} has no input.`);
       const link = edgeKey(e);
       if (links.has(link)) throw new Fail("invalid_input", `Edge ${e.id} duplicates another edge.`);
       links.add(link);
@@ -180,6 +185,19 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
 
   const demo = options.seed === "demo" ? seedDemo(create, rows) : null;
   const demoWorkflow = (id: string): DemoWorkflow => ({ id, name: rows.get(id)!.summary.name, graph: rows.get(id)!.graph });
+
+  const runs = createMemoryRuns({
+    run,
+    fail: (code, message) => new Fail(code, message),
+    now,
+    kinds,
+    workflow: (id) => {
+      const row = live(id);
+      return { name: row.summary.name, graph: row.graph };
+    },
+    stepMs: options.runStepMs ?? 250,
+    history: demo ? demoExecutions(now(), info.organizationId, demoWorkflow(demo.triage), demoWorkflow(demo.digest)) : undefined,
+  });
 
   const backend: Backend = {
     appInfo: () =>
@@ -235,17 +253,18 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     workflowVersionGet: files.workflowVersionGet,
     workflowExport: files.workflowExport,
     workflowImport: files.workflowImport,
-    ...createMemoryRuns({
+    ...runs,
+    graphValidate: (graph, surface) =>
+      run(() => memoryDiagnostics(graph, surface === "blueprint" ? new Map(MEMORY_BLUEPRINT_KINDS.map((k) => [k.kind, k])) : kinds)),
+    ...createMemoryBlueprints({
       run,
       fail: (code, message) => new Fail(code, message),
       now,
-      kinds,
-      workflow: (id) => {
-        const row = live(id);
-        return { name: row.summary.name, graph: row.graph };
-      },
-      stepMs: options.runStepMs ?? 250,
-      history: demo ? demoExecutions(now(), info.organizationId, demoWorkflow(demo.triage), demoWorkflow(demo.digest)) : undefined,
+      validateName,
+      validateGraph: (graph, palette) => validateGraph(graph, palette),
+      kinds: MEMORY_BLUEPRINT_KINDS,
+      versions: files,
+      preview: runs.previewRun,
     }),
     ...(options.failRuns && {
       executionList: () => run(() => fail(options.failRuns!, "The database could not be read (simulated failure).")),

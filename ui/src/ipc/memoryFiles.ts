@@ -14,8 +14,12 @@ export const AUTOSAVE_CHECKPOINT_MS = 10 * 60 * 1000;
 type Version = { summary: VersionSummary; graph: WorkflowGraph; workflowId: string };
 
 export type VersionLog = {
-  /** Records a save of `workflowId` (already applied, at `version`) as the history says it should. */
-  record: (workflowId: string, version: number, graph: WorkflowGraph, save: SaveAs) => void;
+  /** Records a save of a workflow or blueprint (already applied, at `version`) as the history says it should. */
+  record: (ownerId: string, version: number, graph: WorkflowGraph, save: SaveAs) => void;
+  /** The owner's versions, newest first. */
+  versionsOf: (ownerId: string) => VersionSummary[];
+  /** One version, or throws not_found. */
+  versionDoc: (versionId: string) => VersionDoc;
 };
 
 type Deps = {
@@ -139,22 +143,32 @@ export function createMemoryFiles(deps: Deps): FileCommands & VersionLog {
     });
   };
 
+  const versionsOf = (ownerId: string) =>
+    versions
+      .filter((v) => v.workflowId === ownerId)
+      .map((v) => v.summary)
+      .reverse();
+  const versionDoc = (versionId: string): VersionDoc => {
+    const v = versions.find((x) => x.summary.id === versionId);
+    if (!v) throw deps.fail("not_found", `version ${versionId} was not found`);
+    return { summary: v.summary, graph: v.graph };
+  };
+
   return {
     record,
+    versionsOf,
+    versionDoc,
     workflowVersions: (id) =>
       deps.run(() => {
         deps.workflow(id);
-        return versions
-          .filter((v) => v.workflowId === id)
-          .map((v) => v.summary)
-          .reverse();
+        return versionsOf(id);
       }),
     workflowVersionGet: (versionId) =>
       deps.run((): VersionDoc => {
-        const v = versions.find((x) => x.summary.id === versionId);
-        if (!v) throw deps.fail("not_found", `workflow version ${versionId} was not found`);
-        deps.workflow(v.workflowId);
-        return { summary: v.summary, graph: v.graph };
+        const doc = versionDoc(versionId);
+        const owner = versions.find((x) => x.summary.id === versionId)!.workflowId;
+        deps.workflow(owner);
+        return doc;
       }),
     workflowExport: (id) =>
       deps.run((): WorkflowExport => {

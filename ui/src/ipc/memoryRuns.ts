@@ -21,6 +21,8 @@ import { uuidv7 } from "../shared/uuidv7";
 
 type Commands = typeof commands;
 export type RunCommands = Pick<Commands, "graphValidate" | "runCancel" | "workflowEstimate" | "executionList" | "executionGet"> & {
+  /** A simulated preview that is not stored (a blueprint's), cancellable by its owner's id. */
+  previewRun: (ownerId: string, name: string, graph: WorkflowGraph, input: Value, onUpdate: (u: RunUpdate) => void, palette: Map<string, KindInfo>) => void;
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<Result<RunStarted, AppError>>;
 };
 
@@ -93,7 +95,10 @@ export function createMemoryRuns(deps: Deps): RunCommands {
 
   const summary = (s: Stored): ExecutionSummary => s.detail.summary;
 
-  async function play(stored: Stored, graph: WorkflowGraph, input: Value, onUpdate: (u: RunUpdate) => void) {
+  /** Blueprint previews in flight, by blueprint id (they are not stored). */
+  const previews = new Map<string, Stored>();
+
+  async function play(stored: Stored, graph: WorkflowGraph, input: Value, onUpdate: (u: RunUpdate) => void, preview = false, palette = deps.kinds) {
     const started = Date.now();
     const emit = (event: RunEvent) => onUpdate({ type: "event", event });
     // A node's simulated work; cancelling the run ends it at once.
@@ -112,7 +117,7 @@ export function createMemoryRuns(deps: Deps): RunCommands {
     const items = Array.isArray(input) ? input : [input ?? {}];
     const queue: string[] = [];
     for (const n of graph.nodes) {
-      if (deps.kinds.get(n.kind)?.trigger) {
+      if (palette.get(n.kind)?.trigger) {
         inputs.set(n.id, items);
         queue.push(n.id);
       }
@@ -176,10 +181,31 @@ export function createMemoryRuns(deps: Deps): RunCommands {
     stored.detail.output = output;
     stored.running = false;
     emit({ type: "runFinished", runId: s.id, status, durationMs, tokens: 0, cost: 0, output, error: s.error });
-    onUpdate({ type: "stored", execution: structuredClone(s) });
+    if (preview) {
+      previews.delete(s.workflowId);
+      onUpdate({ type: "results", nodes: structuredClone(stored.detail.nodes) });
+    } else onUpdate({ type: "stored", execution: structuredClone(s) });
   }
 
   return {
+    previewRun: (ownerId, name, graph, input, onUpdate, palette) => {
+      const stored: Stored = {
+        cancelled: false,
+        running: true,
+        detail: {
+          summary: {
+            id: uuidv7(deps.now().getTime()), workflowId: ownerId, workflowName: name, status: "RUNNING", startedAt: deps.now().toISOString(),
+            finishedAt: null, durationMs: null, tokensUsed: 0, cost: 0, error: null,
+          },
+          input,
+          output: null,
+          nodes: [],
+          agentCalls: [],
+        },
+      };
+      previews.set(ownerId, stored);
+      void play(stored, graph, input, onUpdate, true, palette);
+    },
     graphValidate: (graph) => deps.run(() => memoryDiagnostics(graph, deps.kinds)),
     workflowRun: (id, options, onUpdate) =>
       deps.run((): RunStarted => {
@@ -212,7 +238,7 @@ export function createMemoryRuns(deps: Deps): RunCommands {
       }),
     runCancel: (executionId) =>
       deps.run(() => {
-        const s = executions.get(executionId);
+        const s = executions.get(executionId) ?? previews.get(executionId);
         if (!s?.running) return false;
         s.cancelled = true;
         s.wake?.();

@@ -100,4 +100,3 @@ mod tests {
         assert_eq!(Json::Object(m), json!({"a": {"b": 2}, "c": 3}));
     }
 }
-

@@ -1,6 +1,6 @@
 // Owns the workflow canvas page: loading a workflow, the header (save status, Save / Ctrl+S, autosave), the palette,
 // React Flow with its editing tools (toolbar, shortcuts, quick-add, clipboard, auto-layout) and the leave guard.
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -19,17 +19,18 @@ import {
   type Viewport,
 } from "@xyflow/react";
 import { useShallow } from "zustand/react/shallow";
-import { api, errorMessage, isIpcError, type Position, type RunMode } from "../../ipc";
+import { api, errorMessage, isIpcError, type GraphSurface, type Position, type RunMode, type WorkflowGraph } from "../../ipc";
 import { executionPath, navigate, setNavigationBlocker, workflowPath } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { Icon } from "../../shared/icons";
 import { toast, Toaster } from "../../shared/toast";
-import { exportWorkflow } from "../../shared/workflowFile";
 import { CanvasToolbar } from "./CanvasToolbar";
 import type { GraphDiff } from "./diff";
 import { useHistory } from "./history";
 import { HistoryPanel } from "./HistoryPanel";
+import type { CanvasDocument } from "./document";
 import { Inspector, type InspectorTab } from "./Inspector";
+import { RunInputButton, runInput } from "./RunInput";
 import { RunBar, RunControls } from "./RunControls";
 import { isLive, useRunState } from "./runState";
 import { useValidation } from "./validation";
@@ -64,15 +65,20 @@ type LoadState = { status: "loading" } | { status: "ready" } | { status: "error"
 /** Validation runs this long after the last edit. */
 const VALIDATE_MS = 300;
 
-export function CanvasPage({ workflowId, executionId = null }: { workflowId: string; executionId?: string | null }) {
+/** What the page shows beside the canvas while no node is selected (a blueprint's details and signature). */
+export type IdlePanel = (graph: WorkflowGraph) => ReactNode;
+
+/** The canvas editor of a workflow or a tool blueprint (`document`); `executionId` shows a past run of a workflow on it. */
+export function CanvasPage({ document, executionId = null, idlePanel }: { document: CanvasDocument; executionId?: string | null; idlePanel?: IdlePanel }) {
   return (
     <ReactFlowProvider>
-      <CanvasScreen workflowId={workflowId} executionId={executionId} />
+      <CanvasScreen document={document} executionId={executionId} idlePanel={idlePanel} />
     </ReactFlowProvider>
   );
 }
 
-function CanvasScreen({ workflowId, executionId }: { workflowId: string; executionId: string | null }) {
+function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDocument; executionId: string | null; idlePanel?: IdlePanel }) {
+  const workflowId = document.id;
   const [load, setLoad] = useState<LoadState>({ status: "loading" });
   const [saveError, setSaveError] = useState<string | null>(null);
   const [dialog, confirm] = useConfirm();
@@ -86,11 +92,11 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
     store.reset();
     setLoad({ status: "loading" });
     setSaveError(null);
-    Promise.all([api.workflowGet(workflowId), api.nodeKindList()])
+    Promise.all([document.load(), document.kinds()])
       .then(([doc, kinds]) => {
         if (!live) return;
         store.setKinds(kinds);
-        store.load(doc);
+        store.load(doc, document);
         setLoad({ status: "ready" });
       })
       .catch((e: unknown) => {
@@ -104,11 +110,11 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
       // A run in flight goes on (and is stored); the canvas just stops showing it.
       useRunState.getState().clear();
     };
-  }, [workflowId]);
+  }, [document]);
 
   // A past run opened from the Executions page: its node results on the canvas.
   useEffect(() => {
-    if (!executionId) {
+    if (!executionId || document.surface !== "workflow") {
       if (useRunState.getState().isPast) useRunState.getState().clear();
       return;
     }
@@ -127,7 +133,7 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
     return () => {
       live = false;
     };
-  }, [executionId, workflowId]);
+  }, [executionId, workflowId, document.surface]);
 
   // Leaving with unsaved changes asks first: in-app navigation, and reload/close in a browser.
   useEffect(() => {
@@ -195,10 +201,10 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
           }
         }
       }
-      if (useRunState.getState().isPast) navigate(workflowPath(workflowId), { force: true });
+      if (useRunState.getState().isPast && document.surface === "workflow") navigate(workflowPath(workflowId), { force: true });
       const ids = useCanvasStore.getState().nodes.map((n) => n.id);
       try {
-        await useRunState.getState().start(workflowId, mode, ids);
+        await useRunState.getState().start(document, mode, ids, runInput(document.id));
       } catch (e) {
         if (isIpcError(e, "invalid_graph")) {
           const summary = useValidation.getState();
@@ -208,23 +214,23 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
         toast(errorMessage(e), "error");
       }
     },
-    [workflowId],
+    [workflowId, document],
   );
 
   /** Exports the workflow as saved, saving unsaved changes first so the file has them. */
   const exportCurrent = useCallback(async () => {
     try {
       if (useCanvasStore.getState().dirty) await useCanvasStore.getState().save({ kind: "SAVE" });
-      await exportWorkflow(workflowId);
+      await document.exportFile?.();
     } catch (e) {
       toast(`Couldn't export: ${errorMessage(e)}`, "error");
     }
-  }, [workflowId]);
+  }, [document]);
 
   /** Puts an older version on the canvas (one undo step) and saves it as a new version. */
   const restoreVersion = useCallback(async (versionId: string) => {
     try {
-      const doc = await api.workflowVersionGet(versionId);
+      const doc = await document.version(versionId);
       const v = doc.summary.version;
       const changed = useCanvasStore.getState().replaceGraph(doc.graph, `Restore v${v}`);
       useHistory.getState().stopComparing();
@@ -238,7 +244,7 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
     } catch (e) {
       toast(`Couldn't restore: ${errorMessage(e)}`, "error");
     }
-  }, []);
+  }, [document]);
 
   // The palette calls into these; Flow fills them with functions that know the viewport.
   const dropRef = useRef<DropFn>(noop);
@@ -255,13 +261,13 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
   return (
     <div className="canvas-page">
       <header className="canvas-header">
-        <button type="button" className="btn btn-ghost btn-sm" data-testid="back-to-workflows" onClick={() => navigate("/workflows")}>
+        <button type="button" className="btn btn-ghost btn-sm" data-testid="back-to-workflows" onClick={() => navigate(document.back.path)}>
           <Icon name="arrowLeft" size={15} />
-          Workflows
+          {document.back.label}
         </button>
         <span className="canvas-header-sep" aria-hidden="true" />
         <h1 className="canvas-title" data-testid="canvas-title" title={summary?.name}>
-          {summary?.name ?? (load.status === "loading" ? "Loading…" : "Workflow")}
+          {summary?.name ?? (load.status === "loading" ? "Loading…" : document.noun)}
         </h1>
         {summary && <span className="chip" title="Saved version">v{summary.version}</span>}
         <div className="canvas-header-spacer" />
@@ -273,17 +279,20 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
         )}
         {load.status === "ready" && (
           <>
-            <button
-              type="button"
-              className="btn btn-ghost btn-sm"
-              data-testid="export-workflow"
-              title="Export as a file (saves first)"
-              onClick={() => void exportCurrent()}
-            >
-              <Icon name="download" size={15} />
-              Export
-            </button>
-            <HistoryButton workflowId={workflowId} />
+            {document.exportFile && (
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                data-testid="export-workflow"
+                title="Export as a file (saves first)"
+                onClick={() => void exportCurrent()}
+              >
+                <Icon name="download" size={15} />
+                Export
+              </button>
+            )}
+            <HistoryButton document={document} />
+            <RunInputButton document={document} />
             <RunControls onRun={() => void runWorkflow()} />
             <span
               className={`save-status ${statusClass}`}
@@ -315,10 +324,10 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
             <div className="empty-icon">
               <Icon name={load.notFound ? "search" : "alert"} size={22} />
             </div>
-            <h2>{load.notFound ? "This workflow doesn't exist" : "Couldn't open this workflow"}</h2>
+            <h2>{load.notFound ? `This ${document.noun} doesn't exist` : `Couldn't open this ${document.noun}`}</h2>
             <p data-testid="form-error">{load.notFound ? "It may have been deleted. " : ""}{load.message}</p>
-            <button type="button" className="btn btn-primary" onClick={() => navigate("/workflows")}>
-              Back to workflows
+            <button type="button" className="btn btn-primary" onClick={() => navigate(document.back.path)}>
+              Back to {document.back.label.toLowerCase()}
             </button>
           </div>
         </div>
@@ -326,17 +335,17 @@ function CanvasScreen({ workflowId, executionId }: { workflowId: string; executi
         <div className="canvas-body">
           <Palette kinds={kindList} onAdd={(kind) => addAndReveal(kind)} onDrop={(kind, x, y) => dropRef.current(kind, x, y)} />
           {load.status === "loading" ? (
-            <div className="canvas-loading">Loading workflow…</div>
+            <div className="canvas-loading">Loading {document.noun}…</div>
           ) : (
             <Flow dropRef={dropRef} revealRef={revealRef} onSave={() => void save()} onRun={(mode) => void runWorkflow(mode)} />
           )}
           {load.status === "ready" && (
-            <InspectorDock workflowId={workflowId} onRun={(mode) => void runWorkflow(mode)} onRestore={(id) => void restoreVersion(id)} />
+            <InspectorDock document={document} idlePanel={idlePanel} onRun={(mode) => void runWorkflow(mode)} onRestore={(id) => void restoreVersion(id)} />
           )}
         </div>
       )}
       {load.status === "ready" && <Autosave save={save} failedAt={failedAt} />}
-      {load.status === "ready" && <LiveValidation />}
+      {load.status === "ready" && <LiveValidation surface={document.surface} />}
       <Toaster />
       {dialog}
     </div>
@@ -360,12 +369,12 @@ function Autosave({ save, failedAt }: { save: (auto: boolean) => Promise<void>; 
 }
 
 /** Checks the graph with the engine shortly after each edit, so problems show on the nodes while editing. */
-function LiveValidation() {
+function LiveValidation({ surface }: { surface: GraphSurface }) {
   const revision = useCanvasStore((s) => s.revision);
   useEffect(() => {
-    const t = setTimeout(() => void useValidation.getState().check(useCanvasStore.getState().toGraph(), revision), VALIDATE_MS);
+    const t = setTimeout(() => void useValidation.getState().check(useCanvasStore.getState().toGraph(), revision, surface), VALIDATE_MS);
     return () => clearTimeout(t);
-  }, [revision]);
+  }, [revision, surface]);
   return null;
 }
 
@@ -380,7 +389,7 @@ const singleSelected = (s: { nodes: { id: string; selected?: boolean }[] }): str
   return found;
 };
 
-function HistoryButton({ workflowId }: { workflowId: string }) {
+function HistoryButton({ document }: { document: CanvasDocument }) {
   const open = useHistory((s) => s.open);
   return (
     <button
@@ -389,7 +398,7 @@ function HistoryButton({ workflowId }: { workflowId: string }) {
       aria-pressed={open}
       data-testid="history-toggle"
       title="Version history: compare and restore saved versions"
-      onClick={() => (open ? useHistory.getState().hide() : void useHistory.getState().show(workflowId))}
+      onClick={() => (open ? useHistory.getState().hide() : void useHistory.getState().show(document))}
     >
       <Icon name="history" size={15} />
       History
@@ -408,7 +417,17 @@ function LiveComparison() {
 }
 
 /** Beside the canvas: the version history when open, else the inspector while exactly one node is selected. */
-function InspectorDock({ workflowId, onRun, onRestore }: { workflowId: string; onRun: (mode: RunMode) => void; onRestore: (id: string) => void }) {
+function InspectorDock({
+  document,
+  idlePanel,
+  onRun,
+  onRestore,
+}: {
+  document: CanvasDocument;
+  idlePanel?: IdlePanel;
+  onRun: (mode: RunMode) => void;
+  onRestore: (id: string) => void;
+}) {
   const selected = useCanvasStore(singleSelected);
   const historyOpen = useHistory((s) => s.open);
   const [closedFor, setClosedFor] = useState<string | null>(null);
@@ -417,11 +436,23 @@ function InspectorDock({ workflowId, onRun, onRestore }: { workflowId: string; o
     return (
       <>
         <LiveComparison />
-        <HistoryPanel workflowId={workflowId} onRestore={onRestore} onClose={() => useHistory.getState().hide()} />
+        <HistoryPanel document={document} onRestore={onRestore} onClose={() => useHistory.getState().hide()} />
       </>
     );
-  if (!selected || closedFor === selected) return null;
+  if (!selected) return idlePanel ? <IdleDock panel={idlePanel} /> : null;
+  if (closedFor === selected) return null;
   return <Inspector nodeId={selected} tab={tab} onTab={setTab} onClose={() => setClosedFor(selected)} onRun={onRun} />;
+}
+
+/** The page's idle panel, given the graph as it is (re-read a moment after edits, not on every drag frame). */
+function IdleDock({ panel }: { panel: IdlePanel }) {
+  const revision = useCanvasStore((s) => s.revision);
+  const [graph, setGraph] = useState(() => useCanvasStore.getState().toGraph());
+  useEffect(() => {
+    const t = setTimeout(() => setGraph(useCanvasStore.getState().toGraph()), VALIDATE_MS);
+    return () => clearTimeout(t);
+  }, [revision]);
+  return <>{panel(graph)}</>;
 }
 
 type DropFn = (kind: string, clientX: number, clientY: number) => void;

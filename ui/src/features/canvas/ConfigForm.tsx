@@ -135,6 +135,8 @@ function Field({ name, schema, required, value, errors, set, special }: FieldPro
     );
   } else if (type === "object" && !schema.properties) {
     control = <KeyValueEditor value={value} set={set} />;
+  } else if (type === "array" && isFieldList(schema)) {
+    control = <FieldListEditor value={value} set={set} withRequired={fieldListHasRequired(schema)} />;
   } else {
     control = <JsonInput id={id} value={value} set={set} />;
   }
@@ -281,5 +283,72 @@ function JsonInput({ id, value, set }: { id: string; value: JsonValue | undefine
       />
       {error && <div className="config-error is-local">{error}</div>}
     </>
+  );
+}
+
+/** An array whose items are `{name, type, …}` objects: a tool's parameters or result fields. */
+function isFieldList(schema: Schema): boolean {
+  const items = asObject(schema.items);
+  const props = asObject(items.properties);
+  return "name" in props && "type" in props;
+}
+
+function fieldListHasRequired(schema: Schema): boolean {
+  return "required" in asObject(asObject(schema.items).properties);
+}
+
+const FIELD_TYPES = ["string", "number", "integer", "boolean", "object", "array"];
+type FieldRow = { name: string; type: string; description: string; required: boolean };
+
+function FieldListEditor({ value, set, withRequired }: { value: JsonValue | undefined; set: (v: JsonValue | undefined) => void; withRequired: boolean }) {
+  const rows: FieldRow[] = (Array.isArray(value) ? value : []).map((v) => {
+    const o = asObject(v);
+    return {
+      name: typeof o.name === "string" ? o.name : "",
+      type: typeof o.type === "string" ? o.type : "string",
+      description: typeof o.description === "string" ? o.description : "",
+      required: o.required === true,
+    };
+  });
+  const write = (next: FieldRow[]) =>
+    set(
+      next.length
+        ? next.map((r) => {
+            const out: { [key: string]: JsonValue } = { name: r.name, type: r.type };
+            if (r.description) out.description = r.description;
+            if (withRequired) out.required = r.required;
+            return out;
+          })
+        : undefined,
+    );
+  const edit = (i: number, patch: Partial<FieldRow>) => write(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <div className="field-list" data-testid="field-list">
+      {rows.map((r, i) => (
+        <div className="field-row" key={i} data-testid="field-row">
+          <input className="input" aria-label="Name" placeholder="name" value={r.name} spellCheck={false} onChange={(e) => edit(i, { name: e.target.value })} />
+          <select className="input" aria-label="Type" value={r.type} onChange={(e) => edit(i, { type: e.target.value })}>
+            {FIELD_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+          {withRequired && (
+            <label className="config-check" title="Required">
+              <input type="checkbox" aria-label="Required" checked={r.required} onChange={(e) => edit(i, { required: e.target.checked })} />
+              req.
+            </label>
+          )}
+          <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label="Remove" title="Remove" onClick={() => write(rows.filter((_, j) => j !== i))}>
+            ×
+          </button>
+          <input className="input field-description" aria-label="Description" placeholder="description (what a caller should pass)" value={r.description} onChange={(e) => edit(i, { description: e.target.value })} />
+        </div>
+      ))}
+      <button type="button" className="btn btn-ghost btn-sm kv-add" data-testid="field-add" onClick={() => write([...rows, { name: `field${rows.length + 1}`, type: "string", description: "", required: false }])}>
+        + Add
+      </button>
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import type { VersionSummary } from "../../ipc";
 import { Icon } from "../../shared/icons";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { describeDiff } from "./diff";
+import type { CanvasDocument } from "./document";
 import { useHistory } from "./history";
 import { useCanvasStore } from "./store";
 
@@ -17,12 +18,12 @@ const KIND_TEXT: Record<VersionSummary["kind"], string> = {
 };
 
 type Props = {
-  workflowId: string;
+  document: CanvasDocument;
   onRestore: (versionId: string) => void;
   onClose: () => void;
 };
 
-export function HistoryPanel({ workflowId, onRestore, onClose }: Props) {
+export function HistoryPanel({ document, onRestore, onClose }: Props) {
   const h = useHistory(
     useShallow((s) => ({
       versions: s.versions,
@@ -37,8 +38,8 @@ export function HistoryPanel({ workflowId, onRestore, onClose }: Props) {
   const dirty = useCanvasStore((s) => s.dirty);
   // A save adds a version: the list follows.
   useEffect(() => {
-    void useHistory.getState().refresh(workflowId);
-  }, [workflowId, savedVersion]);
+    void useHistory.getState().refresh(document);
+  }, [document, savedVersion]);
 
   const current = () => useCanvasStore.getState().toGraph();
   const compareWith = (v: VersionSummary, against: string | null) => void useHistory.getState().compare(v.id, current(), against);

@@ -1,7 +1,7 @@
 // Owns the inspector beside the canvas: the selected node's settings (a form from its kind's schema, with the engine's
 // diagnostics on the fields) and its data from the last run (input, output per port, logs), with the preview actions.
 import { useEffect, useState } from "react";
-import { api, type IntegrationView, type JsonValue, type RunMode } from "../../ipc";
+import { api, type BlueprintSummary, type IntegrationView, type JsonValue, type RunMode } from "../../ipc";
 import { formatCost, formatDuration, formatTokens } from "../../shared/format";
 import { Icon } from "../../shared/icons";
 import { JsonView } from "../../shared/JsonView";
@@ -97,6 +97,8 @@ export function Inspector({ nodeId, tab, onTab, onClose, onRun }: Props) {
                 renderSpecial={(key, value, set) =>
                   key === "integrationId" && PROVIDER_OF[node.data.kind] ? (
                     <IntegrationPicker provider={PROVIDER_OF[node.data.kind]} value={typeof value === "string" ? value : ""} set={set} />
+                  ) : key === "blueprintId" ? (
+                    <BlueprintPicker value={typeof value === "string" ? value : ""} set={set} />
                   ) : null
                 }
               />
@@ -213,6 +215,34 @@ function IntegrationPicker({ provider, value, set }: { provider: IntegrationView
         </option>
       ))}
       {value && !list.some((i) => i.id === value) && <option value={value}>(missing integration)</option>}
+    </select>
+  );
+}
+
+function BlueprintPicker({ value, set }: { value: string; set: (v: JsonValue | undefined) => void }) {
+  const [list, setList] = useState<BlueprintSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .blueprintList(null, null)
+      .then((all) => live && setList(all))
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (error) return <div className="config-error">Couldn't list blueprints: {error}</div>;
+  if (!list) return <select className="input" disabled><option>Loading…</option></select>;
+  return (
+    <select className="input" data-testid="blueprint-picker" value={value} onChange={(e) => set(e.target.value || undefined)}>
+      <option value="">{list.length ? "Choose a blueprint…" : "No blueprint yet — build one on the Blueprints page"}</option>
+      {list.map((b) => (
+        <option key={b.id} value={b.id}>
+          {b.name}
+        </option>
+      ))}
+      {value && !list.some((b) => b.id === value) && <option value={value}>(missing blueprint)</option>}
     </select>
   );
 }

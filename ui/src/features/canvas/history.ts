@@ -1,7 +1,8 @@
 // Owns the canvas's version history state (zustand): the saved versions of the open workflow, and the comparison shown
 // on the canvas — an older version against a newer one or against the canvas as it is.
 import { create } from "zustand";
-import { api, errorMessage, type VersionDoc, type VersionSummary, type WorkflowGraph } from "../../ipc";
+import { errorMessage, type VersionDoc, type VersionSummary, type WorkflowGraph } from "../../ipc";
+import type { CanvasDocument } from "./document";
 import { diffGraphs, type GraphDiff } from "./diff";
 
 export type HistoryState = {
@@ -15,8 +16,8 @@ export type HistoryState = {
   diff: GraphDiff | null;
   loadingVersion: string | null;
 
-  show: (workflowId: string) => Promise<void>;
-  refresh: (workflowId: string) => Promise<void>;
+  show: (document: CanvasDocument) => Promise<void>;
+  refresh: (document: CanvasDocument) => Promise<void>;
   hide: () => void;
   /** Compares version `id` with `against` (another version id) or, with none, with the canvas graph. */
   compare: (id: string, current: WorkflowGraph, against?: string | null) => Promise<void>;
@@ -31,10 +32,13 @@ const closed = { open: false, versions: null, error: null, base: null, head: nul
 export const useHistory = create<HistoryState>()((set, get) => {
   /** Fetched versions, by id: a version never changes once saved. */
   const docs = new Map<string, VersionDoc>();
+  /** The document whose history is shown. */
+  let current: CanvasDocument | null = null;
   const doc = async (id: string) => {
     const known = docs.get(id);
     if (known) return known;
-    const fetched = await api.workflowVersionGet(id);
+    if (!current) throw new Error("no document is open");
+    const fetched = await current.version(id);
     docs.set(id, fetched);
     return fetched;
   };
@@ -42,14 +46,16 @@ export const useHistory = create<HistoryState>()((set, get) => {
   return {
     ...closed,
 
-    show: async (workflowId) => {
+    show: async (document) => {
+      current = document;
       set({ open: true, error: null });
-      await get().refresh(workflowId);
+      await get().refresh(document);
     },
 
-    refresh: async (workflowId) => {
+    refresh: async (document) => {
+      current = document;
       try {
-        const versions = await api.workflowVersions(workflowId);
+        const versions = await document.versions();
         if (get().open) set({ versions, error: null });
       } catch (e) {
         if (get().open) set({ error: errorMessage(e) });
@@ -81,6 +87,7 @@ export const useHistory = create<HistoryState>()((set, get) => {
 
     reset: () => {
       docs.clear();
+      current = null;
       set({ ...closed });
     },
   };

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, setBackend, type Diagnostic, type RunUpdate, type WorkflowGraph } from "../../ipc";
 import { createMemoryBackend, MEMORY_NODE_KINDS } from "../../ipc/memory";
 import { formFields, humanize, parseLoose } from "./ConfigForm";
+import { workflowDocument } from "./document";
 import { useRunState } from "./runState";
 import { addNode, BURST_MS, canConnect, emptyGraph, outputPorts, useCanvasStore, type CanvasGraph } from "./store";
 import { fieldOf, groupDiagnostics } from "./validation";
@@ -169,7 +170,7 @@ describe("run state", () => {
     };
     await api.workflowSaveGraph(wf.id, graph);
     const ids = graph.nodes.map((n) => n.id);
-    await useRunState.getState().start(wf.id, { mode: "full" }, ids, { name: "x" });
+    await useRunState.getState().start(workflowDocument(wf.id), { mode: "full" }, ids, { name: "x" });
     expect(useRunState.getState().nodes[ids[1]].status).not.toBe("succeeded");
     await vi.waitFor(() => expect(useRunState.getState().stored).toBe(true));
     const s = useRunState.getState();
@@ -205,7 +206,7 @@ describe("run state", () => {
       ],
       edges: [],
     });
-    await expect(useRunState.getState().start(wf.id, { mode: "full" }, [])).rejects.toMatchObject({ code: "invalid_graph" });
+    await expect(useRunState.getState().start(workflowDocument(wf.id), { mode: "full" }, [])).rejects.toMatchObject({ code: "invalid_graph" });
     expect(useRunState.getState().phase).toBe("failed");
     expect(useRunState.getState().nodes).toEqual({});
   });

@@ -11,6 +11,7 @@ import {
   type RunMode,
   type RunUpdate,
 } from "../../ipc";
+import type { CanvasDocument } from "./document";
 
 /** A node's part in the run on the canvas: queued and running only while it goes. */
 export type NodeRunStatus = "queued" | "running" | NodeStatus;
@@ -55,7 +56,7 @@ export type RunState = {
   /** Why the finished run could not be stored, if so. */
   storeError: string | null;
 
-  start: (workflowId: string, mode: RunMode, nodeIds: string[], input?: JsonValue) => Promise<void>;
+  start: (document: CanvasDocument, mode: RunMode, nodeIds: string[], input?: JsonValue) => Promise<void>;
   cancel: () => Promise<void>;
   apply: (update: RunUpdate) => void;
   showExecution: (detail: ExecutionDetail) => void;
@@ -113,6 +114,8 @@ export const isLive = (phase: RunPhase) => phase === "starting" || phase === "ru
 export const useRunState = create<RunState>()((set, get) => {
   /** Bumped by every start/show/clear so updates of an older run are dropped. */
   let session = 0;
+  /** What the run in flight runs (its cancel goes there). */
+  let runDocument: CanvasDocument | null = null;
 
   const patchNode = (id: string, f: (v: NodeRunView) => NodeRunView) =>
     set((s) => ({ nodes: { ...s.nodes, [id]: f(s.nodes[id] ?? blank("queued")) } }));
@@ -135,12 +138,13 @@ export const useRunState = create<RunState>()((set, get) => {
   return {
     ...idle,
 
-    start: async (workflowId, mode, nodeIds, input) => {
+    start: async (document, mode, nodeIds, input) => {
       if (isLive(get().phase)) return;
       const mine = ++session;
+      runDocument = document;
       set({
         ...idle,
-        workflowId,
+        workflowId: document.id,
         phase: "starting",
         mode: mode.mode,
         nodes: Object.fromEntries(nodeIds.map((id) => [id, blank("queued")])),
@@ -148,11 +152,11 @@ export const useRunState = create<RunState>()((set, get) => {
         startedIso: new Date().toISOString(),
       });
       try {
-        const started = await api.workflowRun(workflowId, { mode, input: input ?? null }, (u) => {
+        const executionId = await document.run({ mode, input: input ?? null }, (u) => {
           if (mine === session) get().apply(u);
         });
         if (mine !== session) return;
-        set((s) => ({ executionId: started.executionId, phase: s.phase === "starting" ? "running" : s.phase }));
+        set((s) => ({ executionId: executionId ?? s.executionId, phase: s.phase === "starting" ? "running" : s.phase }));
       } catch (e) {
         if (mine !== session) return;
         set({ phase: "failed", error: errorMessage(e), nodes: {} });
@@ -162,8 +166,8 @@ export const useRunState = create<RunState>()((set, get) => {
 
     cancel: async () => {
       const { executionId, phase } = get();
-      if (!executionId || !isLive(phase)) return;
-      await api.runCancel(executionId);
+      if (!runDocument || !isLive(phase)) return;
+      await runDocument.cancel(executionId);
     },
 
     apply: (update) => {
@@ -174,6 +178,15 @@ export const useRunState = create<RunState>()((set, get) => {
       }
       if (update.type === "notStored") {
         set({ storeError: update.message });
+        return;
+      }
+      if (update.type === "results") {
+        // A preview that is not stored: its results carry what events do not (inputs, attempts).
+        set((s) => {
+          const nodes = { ...s.nodes };
+          for (const r of update.nodes) nodes[r.nodeId] = { ...viewOfResult(r), logs: r.logs.length ? r.logs : (nodes[r.nodeId]?.logs ?? []) };
+          return { nodes };
+        });
         return;
       }
       const e = update.event;

@@ -2,7 +2,8 @@
 // clipboard edits, the dirty flag and saving.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
-import { api, type JsonValue, type KindInfo, type Position, type SaveAs, type WorkflowDoc, type WorkflowGraph, type WorkflowSummary } from "../../ipc";
+import type { JsonValue, KindInfo, Position, SaveAs, WorkflowGraph } from "../../ipc";
+import { workflowDocument, type CanvasDocument, type DocSummary } from "./document";
 import { uuidv7 } from "../../shared/uuidv7";
 import { extractSubgraph, pasteOffset, pasteSubgraph, type ClipboardPayload } from "./clipboard";
 import * as G from "./graph";
@@ -30,8 +31,13 @@ export type AddNodeOptions = {
   select?: boolean;
 };
 
+/** A document as loaded or saved. */
+export type LoadedDoc = { summary: DocSummary; graph: WorkflowGraph };
+
 export type CanvasState = {
-  summary: WorkflowSummary | null;
+  summary: DocSummary | null;
+  /** What is open: saves go through it. */
+  document: CanvasDocument | null;
   nodes: FlowNode[];
   edges: FlowEdge[];
   kinds: KindLookup;
@@ -52,7 +58,7 @@ export type CanvasState = {
   renameRequest: { id: string; seq: number } | null;
 
   setKinds: (kinds: KindInfo[]) => void;
-  load: (doc: WorkflowDoc) => void;
+  load: (doc: LoadedDoc, document?: CanvasDocument | null) => void;
   reset: () => void;
   addNode: (kind: string, position?: Position, options?: AddNodeOptions) => string;
   connect: (connection: ConnectionLike) => boolean;
@@ -99,7 +105,7 @@ export type CanvasState = {
    * Saves through the IPC as `as` says (an explicit save by default); the canvas stays as it is (history too), and is
    * clean unless edited meanwhile.
    */
-  save: (as?: SaveAs) => Promise<WorkflowDoc | null>;
+  save: (as?: SaveAs) => Promise<LoadedDoc | null>;
   /** Puts a saved version's graph on the canvas as one undo step (selection cleared). */
   replaceGraph: (graph: WorkflowGraph, label: string) => boolean;
 };
@@ -215,6 +221,7 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
 
   return {
     summary: null,
+    document: null,
     ...cleared(),
     revision: 0,
     kinds: {},
@@ -222,18 +229,20 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
 
     setKinds: (list) => set({ kindList: list, kinds: Object.fromEntries(list.map((k) => [k.kind, k])) }),
 
-    load: (doc) => {
+    load: (doc, document = null) => {
       drag = null;
       burst = null;
       generation++;
       const g = G.fromDoc(doc.graph);
-      set((s) => ({ ...cleared(), summary: doc.summary, nodes: g.nodes, edges: g.edges, revision: s.revision + 1 }));
+      // Without one, the document is the workflow of that id (what the canvas edited first).
+      const open = document ?? workflowDocument(doc.summary.id);
+      set((s) => ({ ...cleared(), summary: doc.summary, document: open, nodes: g.nodes, edges: g.edges, revision: s.revision + 1 }));
     },
 
     reset: () => {
       drag = null;
       generation++;
-      set((s) => ({ ...cleared(), summary: null, revision: s.revision + 1 }));
+      set((s) => ({ ...cleared(), summary: null, document: null, revision: s.revision + 1 }));
     },
 
     addNode: (kind, position, options = {}) => {
@@ -381,12 +390,12 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
       }),
 
     save: async (as = { kind: "SAVE" }) => {
-      const { summary, saving, content } = get();
-      if (!summary || saving) return null;
+      const { summary, saving, content, document } = get();
+      if (!summary || saving || !document) return null;
       const started = generation;
       set({ saving: true });
       try {
-        const doc = await api.workflowSaveGraph(summary.id, get().toGraph(), as);
+        const doc = await document.save(get().toGraph(), as);
         if (generation !== started) return doc; // navigated away or reloaded meanwhile
         set((s) => ({ summary: doc.summary, savedContent: content, dirty: s.content !== content }));
         return doc;

@@ -1,7 +1,7 @@
 // Owns the canvas's live validation (zustand): the engine's diagnostics for the graph as it is on the canvas, by node
 // and by config field, refreshed shortly after each edit.
 import { create } from "zustand";
-import { api, type Diagnostic, type WorkflowGraph } from "../../ipc";
+import { api, type Diagnostic, type GraphSurface, type WorkflowGraph } from "../../ipc";
 
 export type ValidationState = {
   /** Every problem of the last checked graph. */
@@ -13,7 +13,7 @@ export type ValidationState = {
   checkedRevision: number;
   /** Why the last check could not run (the backend failed), if so. */
   error: string | null;
-  check: (graph: WorkflowGraph, revision: number) => Promise<void>;
+  check: (graph: WorkflowGraph, revision: number, surface: GraphSurface) => Promise<void>;
   clear: () => void;
 };
 
@@ -42,10 +42,10 @@ export const useValidation = create<ValidationState>()((set) => {
     general: [],
     checkedRevision: -1,
     error: null,
-    check: async (graph, revision) => {
+    check: async (graph, revision, surface) => {
       const mine = ++latest;
       try {
-        const all = await api.graphValidate(graph);
+        const all = await api.graphValidate(graph, surface);
         if (mine !== latest) return;
         set({ all, ...groupDiagnostics(all), checkedRevision: revision, error: null });
       } catch (e) {

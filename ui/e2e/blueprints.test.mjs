@@ -1,0 +1,140 @@
+// Browser tests of the Blueprints page and the blueprint editor (the same canvas as workflows): create with a starter
+// signature, add and wire components, edit the signature in the inspector, undo/redo, test-run, compare versions, and
+// call the blueprint from a workflow. The built UI in Debian's Chromium on the in-memory backend.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { EDGE, MOD, NODE, centre, drag, launchBrowser, newPage, nodeByLabel, openApp, startServer, tid, waitCount, waitText } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function createBlueprint(p, name, category = 'API') {
+  await openApp(p, server.url, '/blueprints', { seed: false, query: 'runStepMs=60' });
+  await p.fill(tid('new-blueprint-name'), name);
+  await p.selectOption(tid('new-blueprint-category'), category);
+  await p.click(tid('create-blueprint'));
+  await waitCount(p, NODE, 2);
+}
+
+describe('blueprints', () => {
+  test('a new blueprint is a tool input wired to a tool output, with its signature shown', async () => {
+    const p = await newPage(browser);
+    await createBlueprint(p, 'Shout');
+    await waitText(p, tid('canvas-title'), 'Shout');
+    await waitCount(p, EDGE, 1);
+    await waitText(p, tid('panel-signature'), '(text: string) → text: string');
+    await p.click(tid('back-to-workflows'));
+    const card = p.locator(`${tid('blueprint-row')}[data-name="Shout"]`);
+    await card.waitFor();
+    assert.equal((await card.locator(tid('blueprint-signature')).textContent()).trim(), '(text: string) → text: string');
+    // Category filter and search.
+    await p.click(tid('category-ANALYTICS'));
+    await waitCount(p, tid('blueprint-row'), 0);
+    await p.click(tid('category-API'));
+    await waitCount(p, tid('blueprint-row'), 1);
+    await p.fill(tid('blueprint-search'), 'nothing like it');
+    await waitCount(p, tid('blueprint-row'), 0);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('components are added, wired and configured; signature edits are undoable; a test run shows each component', async () => {
+    const p = await newPage(browser);
+    await createBlueprint(p, 'Upper');
+    // Transform after the input, then wire it to the output.
+    await nodeByLabel(p, 'Tool input').click();
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('transform');
+    await p.keyboard.press('Enter');
+    await waitCount(p, NODE, 3);
+    await drag(
+      p,
+      await centre(p, `${NODE}[data-kind="data.transform"] .react-flow__handle.source[data-handleid="main"]`),
+      await centre(p, `${NODE}[data-kind="output"] .react-flow__handle.target`),
+    );
+    await waitCount(p, EDGE, 3);
+    const transform = p.locator(`${NODE}[data-kind="data.transform"]`);
+    await transform.click();
+    await p.locator(`${tid('config-field')}[data-field="expression"] textarea`).fill('{text: (.text | ascii_upcase)}');
+    await transform.locator(tid('node-problems')).waitFor({ state: 'detached' });
+
+    // A second parameter in the tool input: the signature follows; undo and redo it as one step.
+    await nodeByLabel(p, 'Tool input').click();
+    await p.click(tid('field-add'));
+    await p.locator(tid('field-row')).nth(1).getByLabel('Name').fill('times');
+    await p.locator(tid('field-row')).nth(1).getByLabel('Type').selectOption('integer');
+    await p.locator('.react-flow__pane').click();
+    await waitText(p, tid('panel-signature'), '(text: string, times?: integer) → text: string');
+    // Undo brings back the selection of that moment; Escape clears it to see the blueprint's panel again.
+    await p.keyboard.press(`${MOD}+z`);
+    await p.keyboard.press('Escape');
+    await waitText(p, tid('panel-signature'), '(text: string) → text: string');
+    await p.keyboard.press(`${MOD}+Shift+z`);
+    await p.keyboard.press('Escape');
+    await waitText(p, tid('panel-signature'), '(text: string, times?: integer) → text: string');
+
+    // Test input, then Run: every component succeeds.
+    await p.click(tid('run-input-toggle'));
+    const input = p.locator(tid('run-input-text'));
+    assert.deepEqual(JSON.parse(await input.inputValue()), { text: '', times: 0 }, 'a starting point from the declared parameters');
+    await input.fill('{"text": "hi", "times": 2}');
+    await p.click(tid('run-input-apply'));
+    await p.click(tid('run-workflow'));
+    await p.locator(`${tid('run-bar')}[data-phase="completed"]`).waitFor();
+    for (const kind of ['blueprint.input', 'data.transform', 'output']) {
+      assert.equal(await p.locator(`${NODE}[data-kind="${kind}"]`).getAttribute('data-run-status'), 'succeeded', kind);
+    }
+    await nodeByLabel(p, 'Tool input').click();
+    await p.click(tid('tab-data'));
+    await p.locator(tid('node-input')).waitFor();
+    assert.match(await p.locator(tid('node-input')).textContent(), /text: "hi"/);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('a blueprint keeps versions and compares with an older one', async () => {
+    const p = await newPage(browser);
+    await createBlueprint(p, 'Versioned tool');
+    await nodeByLabel(p, 'Tool input').click();
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('constant');
+    await p.keyboard.press('Enter');
+    await waitCount(p, NODE, 3);
+    await p.keyboard.press(`${MOD}+s`);
+    await waitText(p, tid('save-status'), 'Saved');
+    await p.click(tid('history-toggle'));
+    await waitCount(p, tid('version-row'), 2);
+    await p.locator(`${tid('version-row')}[data-version="1"] .version-main`).click();
+    await waitText(p, tid('diff-summary'), '1 added');
+    assert.equal(await nodeByLabel(p, 'Constant').getAttribute('data-diff'), 'added');
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('a workflow calls the blueprint through a blueprint call node', async () => {
+    const p = await newPage(browser);
+    await createBlueprint(p, 'Callable');
+    // In-app navigation: the in-memory backend lives as long as the page.
+    await p.click(tid('back-to-workflows'));
+    await p.click(tid('nav-workflows'));
+    await p.fill(tid('new-workflow-name'), 'Uses a tool');
+    await p.click(tid('create-workflow'));
+    await p.click(`${tid('workflow-row')}[data-name="Uses a tool"] ${tid('workflow-open')}`);
+    await p.click(tid('palette-item-blueprint.call'));
+    await waitCount(p, NODE, 1);
+    await p.locator(NODE).click();
+    const picker = p.locator(tid('blueprint-picker'));
+    await picker.waitFor();
+    assert.match(await picker.textContent(), /Callable/);
+    await picker.selectOption({ label: 'Callable' });
+    await p.locator(`${tid('config-field')}[data-field="blueprintId"] ${tid('config-error')}`).waitFor({ state: 'detached' });
+    assert.deepEqual(p.errors, []);
+  });
+});

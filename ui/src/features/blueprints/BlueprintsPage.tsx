@@ -1,0 +1,239 @@
+// Owns the Blueprints page: the organization's tool blueprints with their category, sharing and tool signature; search,
+// filter by category, create, share or unshare, delete with confirmation, open in the blueprint editor.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { api, errorMessage, type AIToolCategory, type BlueprintSummary, type JsonValue } from "../../ipc";
+import { blueprintPath, navigate } from "../../app/router";
+import { useConfirm } from "../../shared/ConfirmDialog";
+import { useDebouncedValue, useNow } from "../../shared/hooks";
+import { Icon } from "../../shared/icons";
+import { absoluteTime, relativeTime } from "../../shared/time";
+import { toast, Toaster } from "../../shared/toast";
+import "./blueprints.css";
+
+export const CATEGORIES: { value: AIToolCategory; label: string }[] = [
+  { value: "AUTOMATION", label: "Automation" },
+  { value: "ANALYTICS", label: "Analytics" },
+  { value: "INTEGRATION", label: "Integration" },
+  { value: "UI", label: "UI" },
+  { value: "API", label: "API" },
+  { value: "WORKFLOW", label: "Workflow" },
+];
+const labelOf = (c: AIToolCategory) => CATEGORIES.find((x) => x.value === c)?.label ?? c;
+
+/** "url: string, words?: integer" — the tool's parameters as a call reads them (`marks`: ? on optional ones). */
+export function describeParameters(schema: JsonValue, marks = true): string {
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) return "";
+  const props = schema.properties;
+  if (!props || typeof props !== "object" || Array.isArray(props)) return "";
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  return Object.entries(props)
+    .map(([name, p]) => {
+      const ty = p && typeof p === "object" && !Array.isArray(p) && typeof p.type === "string" ? p.type : "any";
+      return `${name}${!marks || required.includes(name) ? "" : "?"}: ${ty}`;
+    })
+    .join(", ");
+}
+
+type ListState = { status: "loading" } | { status: "ready"; items: BlueprintSummary[] } | { status: "error"; message: string };
+
+export function BlueprintsPage() {
+  const [search, setSearch] = useState("");
+  const debounced = useDebouncedValue(search.trim(), 200);
+  const [category, setCategory] = useState<AIToolCategory | null>(null);
+  const [list, setList] = useState<ListState>({ status: "loading" });
+  const [newName, setNewName] = useState("");
+  const [newCategory, setNewCategory] = useState<AIToolCategory>("AUTOMATION");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [dialog, confirm] = useConfirm();
+  const nameInput = useRef<HTMLInputElement>(null);
+  const now = useNow();
+  const request = useRef(0);
+
+  const refresh = useCallback(async (query: string, cat: AIToolCategory | null) => {
+    const ticket = ++request.current;
+    try {
+      const items = await api.blueprintList(query === "" ? null : query, cat);
+      if (ticket === request.current) setList({ status: "ready", items });
+    } catch (e) {
+      if (ticket === request.current) setList({ status: "error", message: errorMessage(e) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh(debounced, category);
+  }, [debounced, category, refresh]);
+
+  const create = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const doc = await api.blueprintCreate({ name: newName, category: newCategory, description: "", isPublic: false });
+      setNewName("");
+      navigate(blueprintPath(doc.summary.id));
+    } catch (err) {
+      setError(errorMessage(err));
+      nameInput.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const share = async (b: BlueprintSummary) => {
+    try {
+      await api.blueprintUpdateMeta(b.id, { name: b.name, description: b.description, category: b.category, isPublic: !b.isPublic });
+      toast(b.isPublic ? `“${b.name}” is private again` : `“${b.name}” is shared: other organizations can find and use it`, "success");
+      await refresh(debounced, category);
+    } catch (err) {
+      setError(`Couldn't change sharing of “${b.name}”: ${errorMessage(err)}`);
+    }
+  };
+
+  const remove = async (b: BlueprintSummary) => {
+    const ok = await confirm({
+      title: `Delete “${b.name}”?`,
+      message: "Workflows and agents that call this tool will fail until they use another one.",
+      confirmLabel: "Delete blueprint",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.blueprintDelete(b.id);
+      await refresh(debounced, category);
+    } catch (err) {
+      setError(`Couldn't delete “${b.name}”: ${errorMessage(err)}`);
+    }
+  };
+
+  const items = list.status === "ready" ? list.items : [];
+  const empty = list.status === "ready" && items.length === 0 && debounced === "" && category === null;
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">Blueprints</h1>
+          <p className="page-subtitle">Build tools on the canvas: their inputs and outputs become the signature agents call.</p>
+        </div>
+      </header>
+      <Toaster />
+
+      <div className="toolbar">
+        <label className="input-with-icon toolbar-search">
+          <Icon name="search" size={15} />
+          <input
+            className="input"
+            type="search"
+            placeholder="Search blueprints"
+            aria-label="Search blueprints"
+            data-testid="blueprint-search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </label>
+        <form className="create-form" onSubmit={create}>
+          <input
+            ref={nameInput}
+            className={`input${error ? " is-invalid" : ""}`}
+            placeholder="New blueprint name"
+            aria-label="New blueprint name"
+            data-testid="new-blueprint-name"
+            value={newName}
+            onChange={(e) => {
+              setNewName(e.target.value);
+              setError(null);
+            }}
+          />
+          <select className="input blueprint-category-select" aria-label="Category" data-testid="new-blueprint-category" value={newCategory} onChange={(e) => setNewCategory(e.target.value as AIToolCategory)}>
+            {CATEGORIES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="btn btn-primary" data-testid="create-blueprint" disabled={busy}>
+            <Icon name="plus" size={15} />
+            Create blueprint
+          </button>
+        </form>
+      </div>
+      <div className="category-filter" role="group" aria-label="Filter by category">
+        <button type="button" className={`chip chip-button${category === null ? " is-on" : ""}`} data-testid="category-all" onClick={() => setCategory(null)}>
+          All
+        </button>
+        {CATEGORIES.map((c) => (
+          <button
+            key={c.value}
+            type="button"
+            className={`chip chip-button${category === c.value ? " is-on" : ""}`}
+            data-testid={`category-${c.value}`}
+            aria-pressed={category === c.value}
+            onClick={() => setCategory(category === c.value ? null : c.value)}
+          >
+            {c.label}
+          </button>
+        ))}
+      </div>
+      {error && (
+        <div className="form-error" role="alert" data-testid="form-error">
+          <Icon name="alert" size={14} />
+          {error}
+        </div>
+      )}
+      {list.status === "error" && (
+        <div className="form-error" role="alert" data-testid="form-error">
+          <Icon name="alert" size={14} />
+          Couldn't load blueprints: {list.message}
+          <button type="button" className="btn btn-sm" onClick={() => void refresh(debounced, category)}>
+            Retry
+          </button>
+        </div>
+      )}
+      {list.status === "loading" && <div className="list-loading">Loading blueprints…</div>}
+      {empty && (
+        <div className="empty" data-testid="blueprints-empty">
+          <div className="empty-icon">
+            <Icon name="blueprint" size={22} />
+          </div>
+          <h2>No blueprints yet</h2>
+          <p>A blueprint is a tool built on the canvas: a tool input, the steps, a tool output. Name one above to start.</p>
+        </div>
+      )}
+      {list.status === "ready" && items.length === 0 && !empty && <p className="muted">No blueprint matches.</p>}
+      {items.length > 0 && (
+        <div className="blueprint-grid" data-testid="blueprint-list">
+          {items.map((b) => (
+            <article key={b.id} className="blueprint-card" data-testid="blueprint-row" data-name={b.name}>
+              <button type="button" className="blueprint-open" data-testid="blueprint-open" onClick={() => navigate(blueprintPath(b.id))} title={`Open ${b.name}`}>
+                <div className="blueprint-card-head">
+                  <Icon name="blueprint" size={16} />
+                  <strong>{b.name}</strong>
+                  <span className="chip">{labelOf(b.category)}</span>
+                  {b.isPublic && <span className="chip chip-accent" data-testid="blueprint-public">Shared</span>}
+                </div>
+                {b.description && <p className="blueprint-description">{b.description}</p>}
+                <code className="blueprint-signature" data-testid="blueprint-signature" title="The tool's parameters">
+                  ({describeParameters(b.inputSchema) || "no parameters"}) → {describeParameters(b.outputSchema, false) || "any"}
+                </code>
+                <div className="blueprint-meta" title={absoluteTime(b.updatedAt)}>
+                  v{b.version} · {b.nodeCount} component{b.nodeCount === 1 ? "" : "s"} · edited {relativeTime(b.updatedAt, now)}
+                </div>
+              </button>
+              <div className="blueprint-actions">
+                <button type="button" className="btn btn-ghost btn-sm" data-testid="blueprint-share" onClick={() => void share(b)} title={b.isPublic ? "Make private" : "Share with other organizations"}>
+                  {b.isPublic ? "Unshare" : "Share"}
+                </button>
+                <button type="button" className="icon-button icon-button-danger" data-testid="blueprint-delete" aria-label={`Delete ${b.name}`} title="Delete" onClick={() => void remove(b)}>
+                  <Icon name="trash" size={15} />
+                </button>
+              </div>
+            </article>
+          ))}
+        </div>
+      )}
+      {dialog}
+    </div>
+  );
+}
