@@ -39,7 +39,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::runs::graph_validate,
             commands::runs::workflow_run,
             commands::runs::run_cancel,
-            commands::runs::workflow_estimate,
+            commands::runs::graph_estimate,
             commands::runs::execution_list,
             commands::runs::execution_get,
             commands::integrations::integration_list,

@@ -338,15 +338,15 @@ impl WorkflowRunner {
         self.lock_in_flight().contains_key(&execution_id)
     }
 
-    /// The pre-run token and cost figure of the workflow's saved LLM and agent nodes.
+    /// The pre-run token and cost figure of a graph's LLM and agent nodes (the canvas's, saved
+    /// or not).
     pub async fn estimate(
         &self,
         actor: Actor,
-        workflow_id: Uuid,
+        graph: &neuroflow_model::graph::Graph,
         input: &Json,
-    ) -> Result<neuroflow_engine::Estimate, RunError> {
-        let doc = self.store.workflow_get(actor, workflow_id).await?;
-        Ok(neuroflow_engine::estimate(&doc.graph, input, self.host(actor, None).as_ref()).await)
+    ) -> neuroflow_engine::Estimate {
+        neuroflow_engine::estimate(graph, input, self.host(actor, None).as_ref()).await
     }
 
     /// The Executions page row of a stored execution.

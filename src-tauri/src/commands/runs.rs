@@ -73,17 +73,16 @@ pub fn run_cancel(state: State<'_, AppState>, execution_id: String) -> Result<bo
     Ok(s.runner.cancel(parse_id("execution", &execution_id)?))
 }
 
+/// A rough pre-run figure of the tokens and cost the graph's model calls will take.
 #[tauri::command]
 #[specta::specta]
-pub async fn workflow_estimate(
+pub async fn graph_estimate(
     state: State<'_, AppState>,
-    id: String,
+    graph: Graph,
     input: serde_json::Value,
 ) -> Result<Estimate, AppError> {
     let s = state.session()?;
-    Ok(s.runner
-        .estimate(s.actor(), parse_id("workflow", &id)?, &input)
-        .await?)
+    Ok(s.runner.estimate(s.actor(), &graph, &input).await)
 }
 
 /// Newest first; of one workflow when `workflow_id` is given.

@@ -47,7 +47,8 @@ export const commands = {
 	workflowRun: (id: string, options: RunOptions, updates: Channel<RunUpdate>) => typedError<RunStarted, AppError>(__TAURI_INVOKE("workflow_run", { id, options, updates })),
 	/**  True when the run was still going and has been asked to stop. */
 	runCancel: (executionId: string) => typedError<boolean, AppError>(__TAURI_INVOKE("run_cancel", { executionId })),
-	workflowEstimate: (id: string, input: Value) => typedError<Estimate, AppError>(__TAURI_INVOKE("workflow_estimate", { id, input })),
+	/**  A rough pre-run figure of the tokens and cost the graph's model calls will take. */
+	graphEstimate: (graph: Graph, input: Value) => typedError<Estimate, AppError>(__TAURI_INVOKE("graph_estimate", { graph, input })),
 	/**  Newest first; of one workflow when `workflow_id` is given. */
 	executionList: (workflowId: string | null, limit: number, offset: number) => typedError<ExecutionSummary[], AppError>(__TAURI_INVOKE("execution_list", { workflowId, limit, offset })),
 	executionGet: (id: string) => typedError<ExecutionDetail, AppError>(__TAURI_INVOKE("execution_get", { id })),

@@ -194,7 +194,8 @@ export const api = {
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) =>
     unwrap(current().workflowRun(id, options, onUpdate)),
   runCancel: (executionId: string) => unwrap(current().runCancel(executionId)),
-  workflowEstimate: (id: string, input: JsonValue) => unwrap(current().workflowEstimate(id, input)),
+  /** A rough pre-run figure of the graph's model calls (tokens and cost), before it runs. */
+  graphEstimate: (graph: WorkflowGraph, input: JsonValue) => unwrap(current().graphEstimate(graph, input)),
   executionList: (workflowId: string | null, limit: number, offset: number) =>
     unwrap(current().executionList(workflowId, limit, offset)),
   executionGet: (id: string) => unwrap(current().executionGet(id)),

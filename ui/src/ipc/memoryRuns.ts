@@ -20,7 +20,7 @@ import type { Result, WorkflowGraph } from "./wire";
 import { uuidv7 } from "../shared/uuidv7";
 
 type Commands = typeof commands;
-export type RunCommands = Pick<Commands, "graphValidate" | "runCancel" | "workflowEstimate" | "executionList" | "executionGet"> & {
+export type RunCommands = Pick<Commands, "graphValidate" | "runCancel" | "graphEstimate" | "executionList" | "executionGet"> & {
   /** A simulated preview that is not stored (a blueprint's), cancellable by its owner's id. */
   previewRun: (ownerId: string, name: string, graph: WorkflowGraph, input: Value, onUpdate: (u: RunUpdate) => void, palette: Map<string, KindInfo>) => void;
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<Result<RunStarted, AppError>>;
@@ -244,7 +244,21 @@ export function createMemoryRuns(deps: Deps): RunCommands {
         s.wake?.();
         return true;
       }),
-    workflowEstimate: () => deps.run(() => ({ nodes: [], tokens: 0, cost: 0 })),
+    // The engine's rule of thumb (4 characters a token, each call answering maxTokens or 1024); the browser has no
+    // price table, so no cost.
+    graphEstimate: (graph, input) =>
+      deps.run(() => {
+        const calls = Array.isArray(input) ? input.length : 1;
+        const nodes = graph.nodes
+          .filter((n) => n.kind === "ai.llm" || n.kind === "ai.agent")
+          .map((n) => {
+            const c = (n.config ?? {}) as Record<string, Value>;
+            const prompt = typeof c.prompt === "string" ? c.prompt.length : 0;
+            const out = typeof c.maxTokens === "number" ? c.maxTokens : 1024;
+            return { nodeId: n.id, model: typeof c.model === "string" ? c.model : "", calls, inputTokens: Math.ceil(prompt / 4) * calls, outputTokens: out * calls, cost: 0 };
+          });
+        return { nodes, tokens: nodes.reduce((t, n) => t + n.inputTokens + n.outputTokens, 0), cost: 0 };
+      }),
     executionList: (workflowId, limit, offset) =>
       deps.run(() =>
         order

@@ -372,7 +372,10 @@ function Autosave({ save, failedAt }: { save: (auto: boolean) => Promise<void>; 
 function LiveValidation({ surface }: { surface: GraphSurface }) {
   const revision = useCanvasStore((s) => s.revision);
   useEffect(() => {
-    const t = setTimeout(() => void useValidation.getState().check(useCanvasStore.getState().toGraph(), revision, surface), VALIDATE_MS);
+    const t = setTimeout(() => {
+      const summary = useCanvasStore.getState().summary;
+      void useValidation.getState().check(useCanvasStore.getState().toGraph(), revision, surface, summary ? runInput(summary.id) : undefined);
+    }, VALIDATE_MS);
     return () => clearTimeout(t);
   }, [revision, surface]);
   return null;

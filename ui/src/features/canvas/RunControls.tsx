@@ -14,9 +14,19 @@ const RUN_KEY = isMac ? "⌘↵" : "Ctrl ↵";
 export function RunControls({ onRun }: { onRun: () => void }) {
   const phase = useRunState((s) => s.phase);
   const problems = useValidation((s) => s.all.length);
+  const estimate = useValidation((s) => s.estimate);
   const live = isLive(phase);
   return (
     <>
+      {estimate && estimate.tokens > 0 && (
+        <span
+          className="chip"
+          data-testid="run-estimate"
+          title={`A rough figure before the run: prompts at about 4 characters a token, each of ${estimate.nodes.length} model step${estimate.nodes.length === 1 ? "" : "s"} answering its maxTokens (or 1024).`}
+        >
+          ≈ {formatTokens(estimate.tokens)} tokens{(estimate.cost ?? 0) > 0 ? ` · ${formatCost(estimate.cost)}` : ""}
+        </span>
+      )}
       {problems > 0 && (
         <span className="chip chip-danger" data-testid="problem-count" title="Problems the engine found; select a node to see its own">
           <Icon name="alert" size={12} />

@@ -1,7 +1,7 @@
 // Owns the canvas's live validation (zustand): the engine's diagnostics for the graph as it is on the canvas, by node
 // and by config field, refreshed shortly after each edit.
 import { create } from "zustand";
-import { api, type Diagnostic, type GraphSurface, type WorkflowGraph } from "../../ipc";
+import { api, type Diagnostic, type Estimate, type GraphSurface, type JsonValue, type WorkflowGraph } from "../../ipc";
 
 export type ValidationState = {
   /** Every problem of the last checked graph. */
@@ -13,7 +13,9 @@ export type ValidationState = {
   checkedRevision: number;
   /** Why the last check could not run (the backend failed), if so. */
   error: string | null;
-  check: (graph: WorkflowGraph, revision: number, surface: GraphSurface) => Promise<void>;
+  /** The pre-run figure of the model calls, when the graph has any. */
+  estimate: Estimate | null;
+  check: (graph: WorkflowGraph, revision: number, surface: GraphSurface, input?: JsonValue) => Promise<void>;
   clear: () => void;
 };
 
@@ -42,12 +44,15 @@ export const useValidation = create<ValidationState>()((set) => {
     general: [],
     checkedRevision: -1,
     error: null,
-    check: async (graph, revision, surface) => {
+    estimate: null,
+    check: async (graph, revision, surface, input) => {
       const mine = ++latest;
       try {
         const all = await api.graphValidate(graph, surface);
+        const models = graph.nodes.some((n) => n.kind === "ai.llm" || n.kind === "ai.agent");
+        const estimate = models ? await api.graphEstimate(graph, input ?? {}) : null;
         if (mine !== latest) return;
-        set({ all, ...groupDiagnostics(all), checkedRevision: revision, error: null });
+        set({ all, ...groupDiagnostics(all), checkedRevision: revision, error: null, estimate });
       } catch (e) {
         if (mine !== latest) return;
         set({ error: e instanceof Error ? e.message : String(e), checkedRevision: revision });
@@ -55,7 +60,7 @@ export const useValidation = create<ValidationState>()((set) => {
     },
     clear: () => {
       latest++;
-      set({ all: [], byNode: {}, general: [], checkedRevision: -1, error: null });
+      set({ all: [], byNode: {}, general: [], checkedRevision: -1, error: null, estimate: null });
     },
   };
 });
