@@ -366,3 +366,12 @@ export async function nodeKinds(browser) {
   );
   return kinds.sort();
 }
+
+/** With NEUROFLOW_SCREENSHOT_DIR set, keeps a picture of the real window (the README's screenshots). */
+export async function screenshotFor(browser, file) {
+  const dir = process.env.NEUROFLOW_SCREENSHOT_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await sleep(500);
+  await browser.saveScreenshot(join(dir, file));
+}

@@ -2,8 +2,6 @@
 // transform and a tool output, undoes and redoes an edit, saves, test-runs it in the Rust engine, then compares with the
 // first version (the transform shows as added) and restores it.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import {
   CANVAS_NODE,
@@ -19,6 +17,7 @@ import {
   waitForText,
   waitUntil,
   withApp,
+  screenshotFor,
 } from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
@@ -31,13 +30,6 @@ async function value(browser, selector) {
   return browser.execute((sel) => document.querySelector(sel)?.value ?? null, selector);
 }
 
-async function screenshotFor(browser, file) {
-  const dir = process.env.NEUROFLOW_SCREENSHOT_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await new Promise((r) => setTimeout(r, 500));
-  await browser.saveScreenshot(path.join(dir, file));
-}
 
 const EXPRESSION = `${tid('config-field')}[data-field="expression"] textarea`;
 

@@ -4,9 +4,7 @@
 // receiver it starts on 127.0.0.1, tests it (green) and checks the request's HMAC signature.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { test } from 'node:test';
 import {
   CANVAS_NODE,
@@ -26,6 +24,7 @@ import {
   waitForText,
   waitUntil,
   withApp,
+  screenshotFor,
 } from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
@@ -85,14 +84,6 @@ async function consentToSessionMemory(browser) {
   await waitForBannerState(browser, 'session-memory', 'after consent');
 }
 
-/** With NEUROFLOW_SCREENSHOT_DIR set, keeps a picture of the real window. */
-async function screenshotFor(browser, file) {
-  const dir = process.env.NEUROFLOW_SCREENSHOT_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await new Promise((r) => setTimeout(r, 400));
-  await browser.saveScreenshot(path.join(dir, file));
-}
 
 test('a webhook integration tests green in session memory and its request is signed', { timeout: TEST_TIMEOUT }, async () => {
   const receiver = await startReceiver();

@@ -2,8 +2,6 @@
 // (manual trigger → set fields → output), fills the Set node's settings in the inspector, runs it in the Rust engine,
 // and checks each node's live status and the output in the inspector's Data tab.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import {
   CANVAS_NODE,
@@ -20,6 +18,7 @@ import {
   waitForDisplayed,
   waitUntil,
   withApp,
+  screenshotFor,
 } from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
@@ -38,13 +37,6 @@ async function attr(browser, selector, name) {
   return browser.execute((sel, n) => document.querySelector(sel)?.getAttribute(n) ?? null, selector, name);
 }
 
-async function screenshotFor(browser, file) {
-  const dir = process.env.NEUROFLOW_SCREENSHOT_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await new Promise((r) => setTimeout(r, 500));
-  await browser.saveScreenshot(path.join(dir, file));
-}
 
 test('a three-node workflow runs in the engine: every node succeeds and the output shows in the inspector', { timeout: TEST_TIMEOUT }, async () => {
   const name = uniqueName('E2E run');

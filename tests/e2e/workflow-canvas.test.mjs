@@ -24,6 +24,7 @@ import {
   waitForRow,
   waitForText,
   withApp,
+  screenshotFor,
 } from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
@@ -66,14 +67,6 @@ test('a workflow built on the canvas is saved and survives an app restart', { ti
   });
 });
 
-/** With NEUROFLOW_SCREENSHOT_DIR set, keeps a picture of the real window (used for the README). */
-async function screenshotFor(browser, file) {
-  const dir = process.env.NEUROFLOW_SCREENSHOT_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await new Promise((r) => setTimeout(r, 500));
-  await browser.saveScreenshot(path.join(dir, file));
-}
 
 test('a workflow can be renamed and deleted', { timeout: TEST_TIMEOUT }, async () => {
   const name = uniqueName('E2E temp');

@@ -374,6 +374,31 @@ async fn runs_the_app_did_not_finish_are_marked_failed_at_start_up() {
     assert_eq!(f.runner.fail_interrupted(f.actor).await.expect("again"), 0);
 }
 
+/// One HTTP/1.1 request off the socket: its bytes and where the head ends (the body follows,
+/// as long as its Content-Length says); `None` when the peer went away first.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<(Vec<u8>, usize)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let (head_end, length) = loop {
+        let n = socket.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            break (p + 4, length);
+        }
+    };
+    while buf.len() < head_end + length {
+        let n = socket.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some((buf, head_end))
+}
+
 /// A stand-in speaking OpenAI's chat-completions protocol (as Ollama serves it, no key): it
 /// checks the request shape and answers with a real-shaped completion and usage.
 async fn chat_stand_in() -> (String, Arc<Mutex<Vec<Json>>>) {
@@ -385,31 +410,9 @@ async fn chat_stand_in() -> (String, Arc<Mutex<Vec<Json>>>) {
         while let Ok((mut socket, _)) = listener.accept().await {
             let log = log.clone();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                let (head_end, length) = loop {
-                    let n = match socket.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => n,
-                    };
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        break (p + 4, length);
-                    }
+                let Some((buf, head_end)) = read_request(&mut socket).await else {
+                    return;
                 };
-                while buf.len() < head_end + length {
-                    let n = match socket.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => n,
-                    };
-                    buf.extend_from_slice(&chunk[..n]);
-                }
                 let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
                 let body: Json = serde_json::from_slice(&buf[head_end..]).unwrap_or(Json::Null);
                 let ok = head.starts_with("POST /v1/chat/completions ");
@@ -609,31 +612,9 @@ async fn receiver(reply: Json) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
             let log = log.clone();
             let reply = reply.to_string();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                let (head_end, length) = loop {
-                    let n = match socket.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => n,
-                    };
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        break (p + 4, length);
-                    }
+                let Some((buf, head_end)) = read_request(&mut socket).await else {
+                    return;
                 };
-                while buf.len() < head_end + length {
-                    let n = match socket.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => n,
-                    };
-                    buf.extend_from_slice(&chunk[..n]);
-                }
                 let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
                 let body = String::from_utf8_lossy(&buf[head_end..]).to_string();
                 log.lock().expect("log").push((head, body));

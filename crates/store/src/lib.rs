@@ -7,6 +7,7 @@ mod repo;
 pub(crate) mod value;
 
 pub mod blueprints;
+pub mod drafts;
 pub mod executions;
 pub mod local;
 pub mod pg_admin;

@@ -41,6 +41,27 @@ pub struct WorkflowDoc {
     pub graph: Graph,
 }
 
+/// A new, empty workflow of the actor, at version 1.
+fn new_workflow(actor: Actor, name: String) -> Workflow {
+    let now = Utc::now();
+    Workflow {
+        id: new_id(),
+        organization_id: actor.organization_id,
+        name,
+        description: String::new(),
+        version: 1,
+        template_id: None,
+        execution_count: 0,
+        last_executed: None,
+        is_active: false,
+        created_by: actor.user_id,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        hlc: String::new(),
+    }
+}
+
 fn summary(w: &Workflow, node_count: i32) -> WorkflowSummary {
     WorkflowSummary {
         id: w.id,
@@ -92,24 +113,7 @@ impl Store {
         name: &str,
     ) -> Result<WorkflowSummary, StoreError> {
         let name = validate::name("workflow name", name)?;
-        let now = Utc::now();
-        let w = Workflow {
-            id: new_id(),
-            organization_id: actor.organization_id,
-            name,
-            description: String::new(),
-            version: 1,
-            template_id: None,
-            execution_count: 0,
-            last_executed: None,
-            is_active: false,
-            created_by: actor.user_id,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-            hlc: String::new(),
-        };
-        let stored = self.insert(&w).await?;
+        let stored = self.insert(&new_workflow(actor, name)).await?;
         Ok(summary(&stored, 0))
     }
 
@@ -208,23 +212,7 @@ impl Store {
         let name = validate::name("workflow name", name)?;
         check::<WorkflowTables>(graph, "imported")?;
         let org = actor.organization_id;
-        let now = Utc::now();
-        let w = Workflow {
-            id: new_id(),
-            organization_id: org,
-            name,
-            description: String::new(),
-            version: 1,
-            template_id: None,
-            execution_count: 0,
-            last_executed: None,
-            is_active: false,
-            created_by: actor.user_id,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-            hlc: String::new(),
-        };
+        let w = new_workflow(actor, name);
         let mut ops = vec![self.insert_op(&w)?.0];
         ops.extend(self.new_graph_ops::<WorkflowTables>(org, w.id, graph)?);
         let import = SaveAs {

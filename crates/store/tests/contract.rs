@@ -1134,3 +1134,40 @@ contract!(
         assert!(components.is_empty());
     }
 );
+
+#[tokio::test]
+async fn sqlite_drafts_keep_the_latest_unsaved_graph_until_cleared() {
+    use neuroflow_model::graph::GraphSurface;
+    let t = common::sqlite().await;
+    let s = &t.store;
+    let owner = new_id();
+    assert_eq!(s.draft_get(owner).await.expect("none"), None);
+    let one = Graph {
+        nodes: vec![node("trigger.manual", 0.0)],
+        edges: vec![],
+    };
+    let two = Graph {
+        nodes: vec![node("trigger.manual", 0.0), node("output", 300.0)],
+        edges: vec![],
+    };
+    s.draft_put(owner, GraphSurface::Workflow, 3, &one)
+        .await
+        .expect("put");
+    s.draft_put(owner, GraphSurface::Workflow, 4, &two)
+        .await
+        .expect("replace");
+    let d = s.draft_get(owner).await.expect("get").expect("kept");
+    assert_eq!((d.base_version, d.graph), (4, two));
+    s.draft_clear(owner).await.expect("clear");
+    assert_eq!(s.draft_get(owner).await.expect("gone"), None);
+    // The team database keeps no drafts: they belong to this device.
+    let pg = common::postgres().await;
+    assert!(matches!(
+        pg.store
+            .draft_put(owner, GraphSurface::Blueprint, 1, &one)
+            .await,
+        Err(StoreError::Unavailable(_))
+    ));
+    pg.close().await;
+    t.close().await;
+}

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod blueprints;
+pub mod drafts;
 pub mod integrations;
 pub mod runs;
 pub mod workflows;

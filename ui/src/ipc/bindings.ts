@@ -41,6 +41,9 @@ export const commands = {
 	 *  stored: `updates` gets every event, then each component's results.
 	 */
 	blueprintRun: (id: string, options: RunOptions, updates: Channel<RunUpdate>) => typedError<null, AppError>(__TAURI_INVOKE("blueprint_run", { id, options, updates })),
+	draftPut: (ownerId: string, surface: GraphSurface, baseVersion: number, graph: Graph) => typedError<null, AppError>(__TAURI_INVOKE("draft_put", { ownerId, surface, baseVersion, graph })),
+	draftGet: (ownerId: string) => typedError<Draft | null, AppError>(__TAURI_INVOKE("draft_get", { ownerId })),
+	draftClear: (ownerId: string) => typedError<null, AppError>(__TAURI_INVOKE("draft_clear", { ownerId })),
 	/**  Every problem of the graph on the canvas (saved or not), for badges and the inspector. */
 	graphValidate: (graph: Graph, surface: GraphSurface) => typedError<Diagnostic[], AppError>(__TAURI_INVOKE("graph_validate", { graph, surface })),
 	/**  Runs the workflow's saved graph; `updates` gets each event, then whether it was stored. */
@@ -157,6 +160,15 @@ export type Diagnostic = {
 };
 
 export type DiagnosticCode = "tooLarge" | "duplicateId" | "unknownKind" | "notAvailable" | "danglingEdge" | "unknownPort" | "incompatiblePorts" | "missingConfig" | "invalidConfig" | "secretInConfig" | "cycle" | "loopBody" | "noTrigger" | "unknownBlueprint" | "invalidBlueprint" | "blueprintRecursion";
+
+/**  The unsaved state of one document's canvas. */
+export type Draft = {
+	ownerId: string,
+	/**  The saved version the changes were made on. */
+	baseVersion: number,
+	graph: Graph,
+	updatedAt: string,
+};
 
 export type ErrorCode = "invalid_input" | 
 /**  The graph cannot run: the canvas shows each problem on its node (graph_validate). */

@@ -45,6 +45,7 @@ export type {
   BlueprintMeta,
   BlueprintSummary,
   GraphSurface,
+  Draft,
   SaveAs,
   VersionDoc,
   VersionKind,
@@ -210,6 +211,10 @@ export const api = {
   blueprintKindList: () => unwrap(current().blueprintKindList()),
   /** A preview of the saved blueprint with `options.input` as its parameters; not stored. */
   blueprintRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => unwrap(current().blueprintRun(id, options, onUpdate)),
+  draftPut: (ownerId: string, surface: GraphSurface, baseVersion: number, graph: WorkflowGraph) =>
+    unwrap(current().draftPut(ownerId, surface, baseVersion, graph)),
+  draftGet: (ownerId: string) => unwrap(current().draftGet(ownerId)),
+  draftClear: (ownerId: string) => unwrap(current().draftClear(ownerId)),
   integrationList: () => unwrap(current().integrationList()),
   integrationCreate: (draft: IntegrationDraft) => unwrap(current().integrationCreate(draft)),
   integrationUpdate: (id: string, draft: IntegrationDraft) => unwrap(current().integrationUpdate(id, draft)),

@@ -6,6 +6,7 @@ import type {
   GraphEdge,
   KeychainState,
   GraphNode,
+  Draft,
   KindInfo,
   RunOptions,
   RunStarted,
@@ -166,6 +167,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     return graph;
   }
 
+  const drafts = new Map<string, Draft>();
   const files = createMemoryFiles({
     run,
     fail: (code, message) => new Fail(code, message),
@@ -248,6 +250,18 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         touch(row);
         files.record(id, row.summary.version, row.graph, save);
         return { summary: row.summary, graph: row.graph };
+      }),
+    // Drafts live as long as the page, like everything in the browser preview.
+    draftPut: (ownerId, _surface, baseVersion, graph) =>
+      run(() => {
+        drafts.set(ownerId, { ownerId, baseVersion, graph: structuredClone(graph), updatedAt: now().toISOString() });
+        return null;
+      }),
+    draftGet: (ownerId) => run(() => drafts.get(ownerId) ?? null),
+    draftClear: (ownerId) =>
+      run(() => {
+        drafts.delete(ownerId);
+        return null;
       }),
     workflowVersions: files.workflowVersions,
     workflowVersionGet: files.workflowVersionGet,

@@ -92,11 +92,16 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
     store.reset();
     setLoad({ status: "loading" });
     setSaveError(null);
-    Promise.all([document.load(), document.kinds()])
-      .then(([doc, kinds]) => {
+    Promise.all([document.load(), document.kinds(), document.getDraft().catch(() => null)])
+      .then(([doc, kinds, draft]) => {
         if (!live) return;
         store.setKinds(kinds);
         store.load(doc, document);
+        // Changes the app did not live to save come back as unsaved changes (one undo step away from the saved graph).
+        if (draft && useCanvasStore.getState().replaceGraph(draft.graph, "Recover unsaved changes")) {
+          const since = draft.baseVersion === doc.summary.version ? "" : ` (made on v${draft.baseVersion}; review before saving)`;
+          toast(`Recovered unsaved changes from before the app closed${since}.`, "success");
+        } else if (draft) void document.clearDraft().catch(() => {});
         setLoad({ status: "ready" });
       })
       .catch((e: unknown) => {
@@ -148,6 +153,8 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
       });
       if (leave) {
         setNavigationBlocker(null);
+        // Discarded on purpose: the draft must not bring them back next time.
+        void document.clearDraft().catch(() => {});
         navigate(to, { force: true });
       }
     });
@@ -157,7 +164,7 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
       setNavigationBlocker(null);
       window.removeEventListener("beforeunload", onBeforeUnload);
     };
-  }, [dirty, confirm]);
+  }, [dirty, confirm, document]);
 
   /** The revision an autosave failed at: no automatic retry until the next edit (a manual save still tries). */
   const failedAt = useRef<number | null>(null);
@@ -346,6 +353,7 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
       )}
       {load.status === "ready" && <Autosave save={save} failedAt={failedAt} />}
       {load.status === "ready" && <LiveValidation surface={document.surface} />}
+      {load.status === "ready" && <DraftKeeper document={document} />}
       <Toaster />
       {dialog}
     </div>
@@ -365,6 +373,33 @@ function Autosave({ save, failedAt }: { save: (auto: boolean) => Promise<void>; 
     const t = setTimeout(() => void save(true), AUTOSAVE_MS);
     return () => clearTimeout(t);
   }, [dirty, saving, dragging, revision, save, failedAt]);
+  return null;
+}
+
+/** Unsaved changes go to the local database this soon after an edit (autosave stores them a little later). */
+const DRAFT_MS = 200;
+
+/** Keeps the unsaved graph as a local draft moments after each edit, and drops it once the canvas is saved. */
+function DraftKeeper({ document }: { document: CanvasDocument }) {
+  const { revision, dirty } = useCanvasStore(useShallow((s) => ({ revision: s.revision, dirty: s.dirty })));
+  const kept = useRef(false);
+  useEffect(() => {
+    if (!dirty) {
+      if (kept.current) {
+        kept.current = false;
+        void document.clearDraft().catch(() => {});
+      }
+      return;
+    }
+    const t = setTimeout(() => {
+      const s = useCanvasStore.getState();
+      if (!s.summary || !s.dirty) return;
+      kept.current = true;
+      // A draft that cannot be written is no worse than none: autosave still runs.
+      void document.putDraft(s.toGraph(), s.summary.version).catch(() => {});
+    }, DRAFT_MS);
+    return () => clearTimeout(t);
+  }, [revision, dirty, document]);
   return null;
 }
 

@@ -2,6 +2,7 @@
 // export), so both editors are the same canvas.
 import {
   api,
+  type Draft,
   type GraphSurface,
   type KindInfo,
   type RunOptions,
@@ -31,10 +32,26 @@ export type CanvasDocument = {
   cancel: (executionId: string | null) => Promise<boolean>;
   versions: () => Promise<VersionSummary[]>;
   version: (versionId: string) => Promise<VersionDoc>;
+  /** Keeps the canvas's unsaved graph in the local database (a crash then loses nothing). */
+  putDraft: (graph: WorkflowGraph, baseVersion: number) => Promise<void>;
+  getDraft: () => Promise<Draft | null>;
+  clearDraft: () => Promise<void>;
   /** Writes the document as a file, or null when it cannot be exported. */
   exportFile: (() => Promise<void>) | null;
   back: { path: string; label: string };
 };
+
+function drafts(id: string, surface: GraphSurface): Pick<CanvasDocument, "putDraft" | "getDraft" | "clearDraft"> {
+  return {
+    putDraft: async (graph, baseVersion) => {
+      await api.draftPut(id, surface, baseVersion, graph);
+    },
+    getDraft: () => api.draftGet(id),
+    clearDraft: async () => {
+      await api.draftClear(id);
+    },
+  };
+}
 
 export function workflowDocument(id: string): CanvasDocument {
   return {
@@ -48,6 +65,7 @@ export function workflowDocument(id: string): CanvasDocument {
     cancel: (executionId) => (executionId ? api.runCancel(executionId) : Promise.resolve(false)),
     versions: () => api.workflowVersions(id),
     version: (versionId) => api.workflowVersionGet(versionId),
+    ...drafts(id, "workflow"),
     exportFile: () => exportWorkflow(id),
     back: { path: "/workflows", label: "Workflows" },
   };
@@ -69,6 +87,7 @@ export function blueprintDocument(id: string): CanvasDocument {
     cancel: () => api.runCancel(id),
     versions: () => api.blueprintVersions(id),
     version: (versionId) => api.blueprintVersionGet(versionId),
+    ...drafts(id, "blueprint"),
     exportFile: null,
     back: { path: blueprintsPath(), label: "Blueprints" },
   };

@@ -1,0 +1,47 @@
+//! Draft commands: keep, read and clear the canvas's unsaved changes in the local database (so a crash loses no edit).
+
+use neuroflow_model::graph::{Graph, GraphSurface};
+use neuroflow_store::drafts::Draft;
+use tauri::State;
+
+use crate::error::{parse_id, AppError};
+use crate::state::AppState;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_put(
+    state: State<'_, AppState>,
+    owner_id: String,
+    surface: GraphSurface,
+    base_version: i32,
+    graph: Graph,
+) -> Result<(), AppError> {
+    let s = state.session()?;
+    Ok(s.store
+        .draft_put(
+            parse_id("document", &owner_id)?,
+            surface,
+            base_version,
+            &graph,
+        )
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_get(
+    state: State<'_, AppState>,
+    owner_id: String,
+) -> Result<Option<Draft>, AppError> {
+    let s = state.session()?;
+    Ok(s.store.draft_get(parse_id("document", &owner_id)?).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_clear(state: State<'_, AppState>, owner_id: String) -> Result<(), AppError> {
+    let s = state.session()?;
+    Ok(s.store
+        .draft_clear(parse_id("document", &owner_id)?)
+        .await?)
+}
