@@ -109,6 +109,11 @@ pub async fn run(
         trigger,
         previous,
     } = request;
+    // Notes and groups are the canvas's, not steps: the run never sees them.
+    let graph = match neuroflow_model::graph::program_of(&graph) {
+        std::borrow::Cow::Borrowed(_) => graph,
+        std::borrow::Cow::Owned(program) => program,
+    };
     let prepared = prepare(graph, &mode, &previous)?;
     let plan = plan(&prepared.graph).map_err(RunRefused::Preview)?;
     let index: HashMap<Uuid, usize> = plan
@@ -199,7 +204,8 @@ pub async fn preflight(request: &RunRequest, host: &dyn EngineHost) -> Result<()
     if !diagnostics.is_empty() {
         return Err(RunRefused::Invalid(diagnostics));
     }
-    let prepared = prepare(request.graph.clone(), &request.mode, &request.previous)?;
+    let graph = neuroflow_model::graph::program_of(&request.graph).into_owned();
+    let prepared = prepare(graph, &request.mode, &request.previous)?;
     plan(&prepared.graph).map_err(RunRefused::Preview)?;
     Ok(())
 }

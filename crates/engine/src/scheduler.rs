@@ -465,6 +465,14 @@ impl ScopeRun {
                 Ok(())
             }
             Runner::Unavailable(why) => self.finish(n, Err(NodeError::permanent(*why)), 1),
+            // Runs leave notes and groups out (`program_of`): one here is a bug, said plainly.
+            Runner::CanvasOnly => self.finish(
+                n,
+                Err(NodeError::permanent(
+                    "a note or group is not a step of the run",
+                )),
+                1,
+            ),
         }
     }
 
@@ -630,7 +638,7 @@ async fn attempts(call: Arc<NodeCall>) -> (NodeRun, u32) {
             match &node.kind.runner {
                 Runner::Sync(run) => run(&call),
                 Runner::Async(run) => run(call.clone()).await,
-                Runner::Loop | Runner::Unavailable(_) => {
+                Runner::Loop | Runner::Unavailable(_) | Runner::CanvasOnly => {
                     Err(NodeError::permanent("this kind cannot run as a task"))
                 }
             }

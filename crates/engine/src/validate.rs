@@ -125,6 +125,7 @@ pub fn validate(graph: &Graph) -> Vec<Diagnostic> {
 
 /// Validates a graph and, through the host, every blueprint it calls (recursion included).
 pub async fn validate_with_host(graph: &Graph, host: &dyn EngineHost) -> Vec<Diagnostic> {
+    let graph = &*neuroflow_model::graph::program_of(graph);
     let mut fetched: HashMap<Uuid, Result<Graph, String>> = HashMap::new();
     let mut queue: VecDeque<Uuid> = called_blueprints(graph).into_iter().collect();
     while let Some(id) = queue.pop_front() {
@@ -153,6 +154,7 @@ pub fn validate_with_blueprints(
     graph: &Graph,
     blueprints: Option<&HashMap<Uuid, Result<Graph, String>>>,
 ) -> Vec<Diagnostic> {
+    let graph = &*neuroflow_model::graph::program_of(graph);
     let mut report = Report {
         items: Vec::new(),
         dropped: 0,

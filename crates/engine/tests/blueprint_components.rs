@@ -138,3 +138,24 @@ async fn a_blueprint_called_from_a_workflow_gets_the_items_as_its_parameters() {
         .unwrap_or_default()
         .contains("lacks the required parameter 'city'"));
 }
+
+#[tokio::test]
+async fn notes_and_groups_are_the_canvass_not_steps_of_the_run() {
+    let start = manual();
+    let note = node(
+        "note",
+        "Read me",
+        json!({"text": "This greets people", "color": "yellow"}),
+    );
+    let group = node("group", "Greeting", json!({"width": 600, "height": 300}));
+    let set = set("Greet", json!({"hello": "world"}));
+    let g = graph(&[&start, &note, &group, &set], vec![edge(&start, &set)]);
+    assert!(validate(&g).is_empty(), "{:?}", validate(&g));
+    let result = run_graph(g, json!({})).await;
+    assert_eq!(result.status, RunStatus::Completed, "{:?}", result.error);
+    assert!(
+        result.node(note.id).is_none() && result.node(group.id).is_none(),
+        "they never run, nor show as skipped"
+    );
+    assert_eq!(result.output, json!([{"hello": "world"}]));
+}

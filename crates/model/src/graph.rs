@@ -227,7 +227,59 @@ const WORKFLOW_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
         true,
         false,
     ),
+    (
+        "note",
+        "Sticky note",
+        "Canvas",
+        "A note on the canvas for the people who read it; not a step of the run.",
+        false,
+        false,
+    ),
+    (
+        "group",
+        "Group",
+        "Canvas",
+        "A frame around nodes: move them together, collapse them to one box.",
+        false,
+        false,
+    ),
 ];
+
+/// Kinds that are part of the canvas, not of the program: notes and groups. The engine leaves
+/// them out of validation and runs; they never have ports.
+pub const CANVAS_ONLY_KINDS: [&str; 2] = ["note", "group"];
+
+pub fn is_canvas_only(kind: &str) -> bool {
+    CANVAS_ONLY_KINDS.contains(&kind)
+}
+
+/// The graph without its notes and groups (and any edge that touches one), as the engine
+/// sees it; borrowed when there are none.
+pub fn program_of(graph: &Graph) -> std::borrow::Cow<'_, Graph> {
+    if !graph.nodes.iter().any(|n| is_canvas_only(&n.kind)) {
+        return std::borrow::Cow::Borrowed(graph);
+    }
+    let dropped: HashSet<Uuid> = graph
+        .nodes
+        .iter()
+        .filter(|n| is_canvas_only(&n.kind))
+        .map(|n| n.id)
+        .collect();
+    std::borrow::Cow::Owned(Graph {
+        nodes: graph
+            .nodes
+            .iter()
+            .filter(|n| !dropped.contains(&n.id))
+            .cloned()
+            .collect(),
+        edges: graph
+            .edges
+            .iter()
+            .filter(|e| !dropped.contains(&e.source) && !dropped.contains(&e.target))
+            .cloned()
+            .collect(),
+    })
+}
 
 /// Which editor a graph belongs to: a workflow, or a tool blueprint (whose input and output
 /// components are its tool signature).
@@ -311,6 +363,22 @@ const BLUEPRINT_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
         "Runs another tool blueprint as a step.",
         true,
         true,
+    ),
+    (
+        "note",
+        "Sticky note",
+        "Canvas",
+        "A note on the canvas for the people who read it; not a step of the run.",
+        false,
+        false,
+    ),
+    (
+        "group",
+        "Group",
+        "Canvas",
+        "A frame around nodes: move them together, collapse them to one box.",
+        false,
+        false,
     ),
 ];
 

@@ -69,6 +69,8 @@ pub enum Runner {
     Loop,
     /// Listed in the palette but not runnable yet; validation refuses it with this reason.
     Unavailable(&'static str),
+    /// A note or a group: part of the canvas, left out before validation and runs.
+    CanvasOnly,
 }
 
 pub struct KindSpec {
@@ -488,6 +490,45 @@ static KINDS: &[KindSpec] = &[
         required: integration::HTTP_REQUIRED,
         schema: integration::http_schema,
         runner: Runner::Async(integration::http),
+    },
+    KindSpec {
+        name: "note",
+        trigger: false,
+        source: false,
+        inputs: &[],
+        outputs: &[],
+        rule_outputs: false,
+        required: &[],
+        schema: || {
+            object_schema(
+                json!({
+                    "text": {"type": "string", "description": "what the note says (Markdown-like plain text)"},
+                    "color": {"type": "string", "enum": ["yellow", "blue", "green", "pink", "gray"]}
+                }),
+                &[],
+            )
+        },
+        runner: Runner::CanvasOnly,
+    },
+    KindSpec {
+        name: "group",
+        trigger: false,
+        source: false,
+        inputs: &[],
+        outputs: &[],
+        rule_outputs: false,
+        required: &[],
+        schema: || {
+            object_schema(
+                json!({
+                    "width": {"type": "number", "minimum": 120},
+                    "height": {"type": "number", "minimum": 80},
+                    "collapsed": {"type": "boolean", "description": "show the group as one box"}
+                }),
+                &[],
+            )
+        },
+        runner: Runner::CanvasOnly,
     },
 ];
 

@@ -42,7 +42,7 @@ import { useCanvasPrefs } from "./prefs";
 import { QuickAdd } from "./QuickAdd";
 import { ShortcutSheet } from "./ShortcutSheet";
 import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
-import { boundsOf, canConnect, connectionAfter, freeSpotNear, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, positionAfter, useCanvasStore, type FlowNode } from "./store";
+import { boundsOf, canConnect, collapsedView, connectionAfter, freeSpotNear, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, positionAfter, useCanvasStore, type FlowNode } from "./store";
 import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
 import "./editor.css";
 
@@ -528,6 +528,8 @@ function Flow({
   const { tool, snapToGrid } = useCanvasPrefs(useShallow((p) => ({ tool: p.tool, snapToGrid: p.snapToGrid })));
   const diff = useHistory((s) => s.diff);
   const diffView = useMemo(() => (diff ? comparisonElements(diff) : null), [diff]);
+  // Collapsed groups hide what they frame; connections that cross them go to the group.
+  const shown = useMemo(() => collapsedView({ nodes, edges }), [nodes, edges]);
   const [quickAdd, setQuickAdd] = useState<QuickAddState | null>(null);
   const [sheetOpen, setSheetOpen] = useState(false);
   const [layingOut, setLayingOut] = useState(false);
@@ -814,8 +816,8 @@ function Flow({
   return (
     <div className="canvas-flow" ref={wrapper} tabIndex={-1} data-tool={tool}>
       <ReactFlow<FlowNode>
-        nodes={diffView ? diffView.nodes : nodes}
-        edges={diffView ? diffView.edges : edges}
+        nodes={diffView ? diffView.nodes : shown.nodes}
+        edges={diffView ? diffView.edges : shown.edges}
         nodeTypes={nodeTypes}
         onNodesChange={diffView ? undefined : onNodesChange}
         onEdgesChange={diffView ? undefined : onEdgesChange}

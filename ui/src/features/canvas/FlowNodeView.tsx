@@ -4,6 +4,7 @@ import { memo, useEffect, useState, type CSSProperties, type KeyboardEvent } fro
 import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react";
 import type { PortInfo } from "../../ipc";
 import { Icon, type IconName } from "../../shared/icons";
+import { GroupNode, NoteNode } from "./CanvasItemViews";
 import { categoryStyle } from "./kindStyle";
 import { formatDuration } from "../../shared/format";
 import { useRunState, type NodeRunStatus } from "./runState";
@@ -171,4 +172,4 @@ function PortHandle({ port, type }: { port: PortInfo; type: "source" | "target" 
 }
 
 /** The one nodeTypes object React Flow sees; module-level so it never changes identity. */
-export const nodeTypes: NodeTypes = { flow: memo(FlowNodeView) };
+export const nodeTypes: NodeTypes = { flow: memo(FlowNodeView), note: NoteNode, group: GroupNode };

@@ -9,7 +9,11 @@ export type FlowNodeData = {
   /** Set only on the read-only nodes of a version comparison. */
   diff?: { status: "added" | "removed" | "changed" | "moved" | "same"; changes: string[] };
 };
-export type FlowNode = Node<FlowNodeData, "flow">;
+export type FlowNode = Node<FlowNodeData, "flow" | "note" | "group">;
+
+/** How a kind is drawn: notes and groups are the canvas's own, every other kind is a step. */
+export const nodeTypeOf = (kind: string): "flow" | "note" | "group" => (kind === "note" ? "note" : kind === "group" ? "group" : "flow");
+export const GROUP_SIZE = { width: 480, height: 280 };
 export type FlowEdge = Edge;
 export type CanvasGraph = { nodes: FlowNode[]; edges: FlowEdge[] };
 export type KindLookup = Readonly<Record<string, KindInfo | undefined>>;
@@ -46,9 +50,10 @@ export function fromDoc(graph: WorkflowGraph): CanvasGraph {
   return {
     nodes: graph.nodes.map((n) => ({
       id: n.id,
-      type: "flow",
+      type: nodeTypeOf(n.kind),
       position: { x: n.position.x, y: n.position.y },
       data: { kind: n.kind, label: n.label, config: structuredClone(n.config) },
+      ...groupProps(n.kind, n.config),
     })),
     edges: graph.edges.map((e) => ({
       id: e.id,
@@ -89,11 +94,89 @@ export function addNode(graph: CanvasGraph, node: NewNode): CanvasGraph {
   if (graph.nodes.some((n) => n.id === node.id)) return graph;
   const added: FlowNode = {
     id: node.id,
-    type: "flow",
+    type: nodeTypeOf(node.kind),
     position: { x: node.position.x, y: node.position.y },
-    data: { kind: node.kind, label: node.label, config: node.config ?? {} },
+    data: { kind: node.kind, label: node.label, config: node.config ?? defaultConfig(node.kind) },
+    ...groupProps(node.kind, node.config ?? defaultConfig(node.kind)),
   };
   return { nodes: [...graph.nodes, added], edges: graph.edges };
+}
+
+/** A group's React Flow props: under the nodes it frames, sized by its settings (measured when collapsed). */
+function groupProps(kind: string, config: JsonValue): Partial<FlowNode> {
+  if (kind !== "group") return {};
+  const c = config && typeof config === "object" && !Array.isArray(config) ? config : {};
+  if (c.collapsed === true) return { zIndex: -1, width: undefined, height: undefined };
+  return { zIndex: -1, width: num(c.width, GROUP_SIZE.width), height: num(c.height, GROUP_SIZE.height) };
+}
+
+/** The settings a new note or group starts with. */
+function defaultConfig(kind: string): JsonValue {
+  if (kind === "group") return { ...GROUP_SIZE, collapsed: false };
+  if (kind === "note") return { text: "", color: "yellow" };
+  return {};
+}
+
+const num = (v: JsonValue | undefined, fallback: number) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+const cfg = (n: FlowNode): Record<string, JsonValue> =>
+  n.data.config && typeof n.data.config === "object" && !Array.isArray(n.data.config) ? n.data.config : {};
+
+/** A group's frame in flow coordinates. */
+export function groupRect(g: FlowNode): Rect {
+  const c = cfg(g);
+  return { x: g.position.x, y: g.position.y, width: num(c.width, GROUP_SIZE.width), height: num(c.height, GROUP_SIZE.height) };
+}
+
+export const isCollapsed = (g: FlowNode) => g.data.kind === "group" && cfg(g).collapsed === true;
+
+/** The nodes a group frames: every other non-group node wholly inside it. */
+export function groupMembers(g: FlowNode, nodes: readonly FlowNode[]): string[] {
+  const r = groupRect(g);
+  return nodes
+    .filter((n) => n.id !== g.id && n.data.kind !== "group")
+    .filter((n) => {
+      const s = nodeSize(n);
+      return n.position.x >= r.x && n.position.y >= r.y && n.position.x + s.width <= r.x + r.width && n.position.y + s.height <= r.y + r.height;
+    })
+    .map((n) => n.id);
+}
+
+/**
+ * What the canvas draws when some groups are collapsed: their members hidden, and each edge between a hidden member and
+ * a node outside drawn to the group instead (derived, never stored).
+ */
+export function collapsedView(graph: CanvasGraph): CanvasGraph {
+  const collapsed = graph.nodes.filter(isCollapsed);
+  if (collapsed.length === 0) return graph;
+  const owner = new Map<string, string>();
+  for (const g of collapsed) for (const m of groupMembers(g, graph.nodes)) if (!owner.has(m)) owner.set(m, g.id);
+  const nodes = graph.nodes.map((n) => (owner.has(n.id) ? { ...n, hidden: true } : n));
+  const edges: FlowEdge[] = [];
+  const proxies = new Set<string>();
+  for (const e of graph.edges) {
+    const s = owner.get(e.source);
+    const t = owner.get(e.target);
+    if (!s && !t) {
+      edges.push(e);
+      continue;
+    }
+    if (s && s === t) continue; // inside one collapsed group
+    const source = s ?? e.source;
+    const target = t ?? e.target;
+    const key = `${source}>${target}`;
+    if (proxies.has(key)) continue;
+    proxies.add(key);
+    edges.push({
+      id: `proxy:${e.id}`,
+      source,
+      sourceHandle: s ? "group-out" : e.sourceHandle,
+      target,
+      targetHandle: t ? "group-in" : e.targetHandle,
+      selectable: false,
+      className: "is-proxy",
+    });
+  }
+  return { nodes, edges };
 }
 
 export type ConnectCheck = { ok: true } | { ok: false; reason: string };
@@ -189,7 +272,7 @@ export function setConfig(graph: CanvasGraph, id: string, config: JsonValue): Ca
   const node = graph.nodes.find((n) => n.id === id);
   if (!node || JSON.stringify(node.data.config) === JSON.stringify(config)) return graph;
   return {
-    nodes: graph.nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, config: structuredClone(config) } } : n)),
+    nodes: graph.nodes.map((n) => (n.id === id ? { ...n, ...groupProps(n.data.kind, config), data: { ...n.data, config: structuredClone(config) } } : n)),
     edges: graph.edges,
   };
 }

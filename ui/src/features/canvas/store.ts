@@ -139,6 +139,8 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
   let drag: DragSession | null = null;
   /** The last config edit's burst key and time; any other edit ends the burst. */
   let burst: { key: string; at: number } | null = null;
+  /** Per group being dragged: where it started and where its members were. */
+  let groupCarry = new Map<string, { start: Position; members: Map<string, Position> }>();
   /** Bumped by load/reset, so a save that finishes after the canvas was reloaded doesn't touch it. */
   let generation = 0;
 
@@ -351,6 +353,24 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
         if (c.type !== "position" || !c.position) continue;
         moves.set(c.id, c.position);
         draggingNow ||= !!c.dragging;
+      }
+      // A dragged group carries what it framed when the drag began.
+      if (moves.size) {
+        const s0 = get();
+        if (!drag) groupCarry = new Map();
+        for (const [id, p] of [...moves]) {
+          const g = s0.nodes.find((n) => n.id === id);
+          if (!g || g.data.kind !== "group") continue;
+          let carry = groupCarry.get(id);
+          if (!carry) {
+            const members = G.groupMembers(g, s0.nodes).filter((m) => !moves.has(m));
+            carry = { start: g.position, members: new Map(members.map((m) => [m, s0.nodes.find((n) => n.id === m)!.position])) };
+            groupCarry.set(id, carry);
+          }
+          const dx = p.x - carry.start.x;
+          const dy = p.y - carry.start.y;
+          for (const [m, at] of carry.members) moves.set(m, { x: at.x + dx, y: at.y + dy });
+        }
       }
       if (moves.size) {
         if (draggingNow || drag) {
