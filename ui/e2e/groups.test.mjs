@@ -46,14 +46,17 @@ describe('notes and groups', () => {
     await p.click(tid('palette-item-group'));
     const group = p.locator(tid('canvas-group'));
     await group.waitFor();
-    // Put the Set node inside the group's frame.
+    // Nothing selected (no inspector over the canvas), everything in view; then put the Set node inside the frame.
+    const fitAll = async () => {
+      await p.keyboard.press('Escape');
+      await p.keyboard.press('Shift+!');
+      await p.waitForTimeout(400);
+    };
+    await fitAll();
     const g = await group.boundingBox();
     await drag(p, await centre(p, `${NODE}[data-kind="data.set"]`), { x: g.x + g.width / 2, y: g.y + g.height / 2 });
     await p.locator(`${tid('canvas-group')} .cgroup-head span`).filter({ hasText: '1 node' }).waitFor();
-    // Nothing selected (no inspector over the canvas), everything in view.
-    await p.keyboard.press('Escape');
-    await p.keyboard.press('Shift+!');
-    await p.waitForTimeout(400);
+    await fitAll();
 
     // Dragging the group moves the Set node with it.
     const ids = await p.$$eval(`${NODE}[data-kind="data.set"]`, (els) => els.map((e) => e.getAttribute('data-node-id')));
