@@ -887,10 +887,17 @@ function Flow({
 /** The read-only graph of a comparison: both versions' nodes and edges, each marked with how it changed. */
 function comparisonElements(diff: GraphDiff): { nodes: FlowNode[]; edges: FlowEdge[] } {
   const g = fromDoc(diff.graph);
+  // Sizes the canvas measured, so the minimap and fitting see the compared nodes at once.
+  const measured = new Map(useCanvasStore.getState().nodes.map((n) => [n.id, n.measured]));
   return {
     nodes: g.nodes.map((n) => {
       const d = diff.nodes.get(n.id);
-      return { ...n, selectable: false, data: { ...n.data, diff: d ? { status: d.status, changes: d.changes } : { status: "same", changes: [] } } };
+      return {
+        ...n,
+        selectable: false,
+        measured: measured.get(n.id) ?? { width: NODE_WIDTH, height: NODE_HEIGHT },
+        data: { ...n.data, diff: d ? { status: d.status, changes: d.changes } : { status: "same", changes: [] } },
+      };
     }),
     edges: g.edges.map((e) => ({ ...e, selectable: false, className: `is-diff-${diff.edges.get(e.id)?.status ?? "same"}` })),
   };
