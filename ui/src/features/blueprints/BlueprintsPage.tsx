@@ -6,6 +6,7 @@ import { blueprintPath, navigate } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
+import { EmptyState, ErrorBanner, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { toast, Toaster } from "../../shared/toast";
 import "./blueprints.css";
@@ -121,18 +122,7 @@ export function BlueprintsPage() {
       <Toaster />
 
       <div className="toolbar">
-        <label className="input-with-icon toolbar-search">
-          <Icon name="search" size={15} />
-          <input
-            className="input"
-            type="search"
-            placeholder="Search blueprints"
-            aria-label="Search blueprints"
-            data-testid="blueprint-search"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </label>
+        <SearchField noun="blueprints" testId="blueprint-search" value={search} onChange={setSearch} />
         <form className="create-form" onSubmit={create}>
           <input
             ref={nameInput}
@@ -176,30 +166,13 @@ export function BlueprintsPage() {
           </button>
         ))}
       </div>
-      {error && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <Icon name="alert" size={14} />
-          {error}
-        </div>
-      )}
-      {list.status === "error" && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <Icon name="alert" size={14} />
-          Couldn't load blueprints: {list.message}
-          <button type="button" className="btn btn-sm" onClick={() => void refresh(debounced, category)}>
-            Retry
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner>{error}</ErrorBanner>}
+      {list.status === "error" && <ErrorBanner onRetry={() => void refresh(debounced, category)}>Couldn't load blueprints: {list.message}</ErrorBanner>}
       {list.status === "loading" && <div className="list-loading">Loading blueprints…</div>}
       {empty && (
-        <div className="empty" data-testid="blueprints-empty">
-          <div className="empty-icon">
-            <Icon name="blueprint" size={22} />
-          </div>
-          <h2>No blueprints yet</h2>
-          <p>A blueprint is a tool built on the canvas: a tool input, the steps, a tool output. Name one above to start.</p>
-        </div>
+        <EmptyState icon="blueprint" title="No blueprints yet" testId="blueprints-empty">
+          A blueprint is a tool built on the canvas: a tool input, the steps, a tool output. Name one above to start.
+        </EmptyState>
       )}
       {list.status === "ready" && items.length === 0 && !empty && <p className="muted">No blueprint matches.</p>}
       {items.length > 0 && (

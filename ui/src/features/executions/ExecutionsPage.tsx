@@ -4,6 +4,7 @@ import { api, errorMessage, type ExecutionSummary, type WorkflowSummary } from "
 import { executionPath, navigate, workflowRunPath } from "../../app/router";
 import { useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
+import { EmptyState } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { Toaster } from "../../shared/toast";
 import { ExecutionDetailPage } from "./ExecutionDetailPage";
@@ -264,17 +265,19 @@ function ExecutionList() {
       {list.status === "loading" && <div className="list-loading">Loading runs…</div>}
 
       {loaded && loaded.rows.length === 0 && !filtered && (
-        <div className="empty" data-testid="executions-empty">
-          <div className="empty-icon">
-            <Icon name="history" size={22} />
-          </div>
-          <h2>No runs yet</h2>
-          <p>Open a workflow and press Run. Every run shows up here with its per-node results, tokens, cost and duration.</p>
-          <button type="button" className="btn btn-primary" onClick={() => navigate("/workflows")}>
-            <Icon name="workflow" size={15} />
-            Go to workflows
-          </button>
-        </div>
+        <EmptyState
+          icon="history"
+          title="No runs yet"
+          testId="executions-empty"
+          action={
+            <button type="button" className="btn btn-primary" onClick={() => navigate("/workflows")}>
+              <Icon name="workflow" size={15} />
+              Go to workflows
+            </button>
+          }
+        >
+          Open a workflow and press Run. Every run shows up here with its per-node results, tokens, cost and duration.
+        </EmptyState>
       )}
 
       {loaded && rows.length === 0 && filtered && !(loaded.hasMore && loadingMore) && (

@@ -4,6 +4,7 @@ import { api, errorMessage, type IntegrationProvider, type IntegrationStatus, ty
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
+import { ErrorBanner } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { IntegrationDialog } from "./IntegrationDialog";
 import { KeychainBanner } from "./KeychainBanner";
@@ -126,18 +127,8 @@ export function IntegrationsPage() {
         />
       )}
 
-      {pageError && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <Icon name="alert" size={14} />
-          {pageError}
-        </div>
-      )}
-      {list.status === "error" && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <Icon name="alert" size={14} />
-          Couldn't load integrations: {list.message}
-        </div>
-      )}
+      {pageError && <ErrorBanner>{pageError}</ErrorBanner>}
+      {list.status === "error" && <ErrorBanner>Couldn't load integrations: {list.message}</ErrorBanner>}
       {list.status === "loading" && <div className="list-loading">Loading integrations…</div>}
 
       {list.status === "ready" && items.length === 0 && (

@@ -5,6 +5,7 @@ import { navigate, workflowPath } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
+import { EmptyState, ErrorBanner, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { toast, Toaster } from "../../shared/toast";
 import { exportWorkflow } from "../../shared/workflowFile";
@@ -104,18 +105,7 @@ export function WorkflowsPage() {
       </header>
 
       <div className="toolbar">
-        <label className="input-with-icon toolbar-search">
-          <Icon name="search" size={15} />
-          <input
-            className="input"
-            type="search"
-            placeholder="Search workflows"
-            aria-label="Search workflows"
-            data-testid="workflow-search"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </label>
+        <SearchField noun="workflows" testId="workflow-search" value={search} onChange={setSearch} />
         <form className="create-form" onSubmit={create}>
           <input
             ref={nameInput}
@@ -158,34 +148,26 @@ export function WorkflowsPage() {
         />
       </div>
       <Toaster />
-      {createError && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <Icon name="alert" size={14} />
-          {createError}
-        </div>
-      )}
+      {createError && <ErrorBanner>{createError}</ErrorBanner>}
 
-      {list.status === "error" && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <Icon name="alert" size={14} />
-          Couldn't load workflows: {list.message}
-        </div>
-      )}
+      {list.status === "error" && <ErrorBanner onRetry={() => void refresh(debounced)}>Couldn't load workflows: {list.message}</ErrorBanner>}
 
       {list.status === "loading" && <div className="list-loading">Loading workflows…</div>}
 
       {noWorkflowsAtAll && (
-        <div className="empty" data-testid="workflows-empty">
-          <div className="empty-icon">
-            <Icon name="workflow" size={22} />
-          </div>
-          <h2>No workflows yet</h2>
-          <p>A workflow starts from a trigger and runs AI agents, HTTP requests and integrations. Name your first one to get going.</p>
-          <button type="button" className="btn btn-primary" onClick={() => nameInput.current?.focus()}>
-            <Icon name="plus" size={15} />
-            Create your first workflow
-          </button>
-        </div>
+        <EmptyState
+          icon="workflow"
+          title="No workflows yet"
+          testId="workflows-empty"
+          action={
+            <button type="button" className="btn btn-primary" onClick={() => nameInput.current?.focus()}>
+              <Icon name="plus" size={15} />
+              Create your first workflow
+            </button>
+          }
+        >
+          A workflow starts from a trigger and runs AI agents, HTTP requests and integrations. Name your first one to get going.
+        </EmptyState>
       )}
 
       {list.status === "ready" && items.length === 0 && debounced !== "" && (

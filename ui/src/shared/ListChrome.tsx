@@ -1,0 +1,64 @@
+//! The pieces every list page shares: the search field, the error banner and the empty state.
+import type { ReactNode } from "react";
+import { Icon, type IconName } from "./icons";
+
+/** The toolbar's search box; `noun` reads "Search workflows" etc. */
+export function SearchField({ noun, testId, value, onChange }: { noun: string; testId: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <label className="input-with-icon toolbar-search">
+      <Icon name="search" size={15} />
+      <input
+        className="input"
+        type="search"
+        placeholder={`Search ${noun}`}
+        aria-label={`Search ${noun}`}
+        data-testid={testId}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
+/** An error the page shows above its list; `onRetry` adds a Retry button. */
+export function ErrorBanner({ children, onRetry }: { children: ReactNode; onRetry?: () => void }) {
+  return (
+    <div className="form-error" role="alert" data-testid="form-error">
+      <Icon name="alert" size={14} />
+      {children}
+      {onRetry && (
+        <button type="button" className="btn btn-sm" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The first-use screen of a list: icon, title, one paragraph and an optional action. */
+export function EmptyState({
+  icon,
+  title,
+  testId,
+  className,
+  children,
+  action,
+}: {
+  icon: IconName;
+  title: string;
+  testId: string;
+  className?: string;
+  children: ReactNode;
+  action?: ReactNode;
+}) {
+  return (
+    <div className={`empty${className ? ` ${className}` : ""}`} data-testid={testId}>
+      <div className="empty-icon">
+        <Icon name={icon} size={22} />
+      </div>
+      <h2>{title}</h2>
+      <p>{children}</p>
+      {action}
+    </div>
+  );
+}
