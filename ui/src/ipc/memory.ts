@@ -19,6 +19,7 @@ import { isUuidV7, uuidv7 } from "../shared/uuidv7";
 import { createMemoryIntegrations } from "./memoryIntegrations";
 import { createMemoryRuns } from "./memoryRuns";
 import GENERATED_KINDS from "./kinds.generated.json";
+import { BENCH_WORKFLOW_ID, benchGraph } from "./benchGraph";
 
 /**
  * The shape every backend (generated Tauri bindings or this fake) has; a run's updates arrive through a callback
@@ -43,6 +44,8 @@ export type MemoryOptions = {
   keychain?: KeychainState;
   /** How long each node of a simulated run takes (default 250 ms, so the live status can be seen). */
   runStepMs?: number;
+  /** Add a generated workflow of this many nodes (~1.2 edges per node) at BENCH_WORKFLOW_ID, for large-graph work. */
+  bench?: number;
 };
 
 export const DEMO_WORKFLOW_ID = "01920000-0000-7000-8000-00000000d001";
@@ -189,6 +192,8 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       }),
     workflowGet: (id) =>
       run((): WorkflowDoc => {
+        // The canvas benchmark times opening a workflow from here to the first paint of the fitted view.
+        if (options.bench) performance.mark("workflow-get");
         const row = live(id);
         return { summary: row.summary, graph: row.graph };
       }),
@@ -223,6 +228,11 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
   };
 
   if (options.seed === "demo") seedDemo(create, rows);
+  if (options.bench) {
+    const row = rows.get(create(`Large graph · ${options.bench} nodes`, BENCH_WORKFLOW_ID).id)!;
+    row.graph = benchGraph(options.bench);
+    row.summary.nodeCount = row.graph.nodes.length;
+  }
   return backend;
 }
 
