@@ -9,6 +9,7 @@ import { formatDuration } from "../../shared/format";
 import { useRunState, type NodeRunStatus } from "./runState";
 import { ERROR_PORT, inputPorts, outputPorts, useCanvasStore, type FlowNode } from "./store";
 import { useValidation } from "./validation";
+import { countNodeRender } from "./renderStats";
 
 const STATUS: Record<NodeRunStatus, { icon: IconName; text: string }> = {
   queued: { icon: "clock", text: "Queued" },
@@ -21,6 +22,7 @@ const STATUS: Record<NodeRunStatus, { icon: IconName; text: string }> = {
 };
 
 function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
+  countNodeRender(id);
   const info = useCanvasStore((s) => s.kinds[data.kind]);
   const renameNode = useCanvasStore((s) => s.renameNode);
   const run = useRunState((s) => s.nodes[id]);
