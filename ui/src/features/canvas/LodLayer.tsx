@@ -320,7 +320,9 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     shown = { nodes, edges, detail, zoom };
   }
 
-  // ---- pointer handling while far: click and Shift/Ctrl-click select, a drag moves the selection, a double click zooms in
+  // ---- pointer handling on drawn nodes (all of them when far; when near, those not mounted yet): click and
+  // Shift/Ctrl-click select, a drag moves the selection, a double click zooms in to 100 %. A press on a DOM node never
+  // reaches here (its target is the node, not the pane).
 
   type Press = { id: string; pointerId: number; x: number; y: number; additive: boolean; moved: boolean; start: Map<string, { x: number; y: number }> };
   let press: Press | null = null;
@@ -348,7 +350,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   };
 
   const onPointerDown = (e: PointerEvent) => {
-    if (detail !== "far" || e.button !== 0 || !e.isPrimary || spaceDown || !paneOf(e.target)) return;
+    if (e.button !== 0 || !e.isPrimary || spaceDown || !paneOf(e.target)) return;
     const id = hitAt(e);
     if (!id) return;
     e.stopPropagation();
@@ -366,7 +368,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
 
   const onPointerMove = (e: PointerEvent) => {
     if (!press) {
-      if (detail === "far" && !e.buttons) hover(e);
+      if (!e.buttons) hover(e);
       return;
     }
     if (e.pointerId !== press.pointerId) return;
@@ -419,12 +421,12 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   };
 
   const onDoubleClick = (e: MouseEvent) => {
-    if (detail !== "far" || !paneOf(e.target)) return;
+    if (!paneOf(e.target)) return;
     const id = hitAt(e);
     const p = id ? placed.find((n) => n.id === id) : undefined;
     if (!p) return;
     e.stopPropagation();
-    void setCenter(p.x + p.width / 2, p.y + p.height / 2, { zoom: 1, duration: 250 });
+    void setCenter(p.x + p.width / 2, p.y + p.height / 2, { zoom: Math.max(1, rf.getState().transform[2]), duration: 250 });
   };
 
   let hoverRaf = 0;
@@ -437,7 +439,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
       const ev = hoverEvent;
       const pane = ev && paneOf(ev.target);
       if (!pane) return;
-      (pane as HTMLElement).style.cursor = detail === "far" && hitAt(ev) ? "pointer" : "";
+      (pane as HTMLElement).style.cursor = hitAt(ev) ? "pointer" : "";
     });
   }
 

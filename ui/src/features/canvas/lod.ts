@@ -39,7 +39,7 @@ export function chooseDetail(previous: Detail, zoom: number, nodesInView: number
 export function visibleRect([tx, ty, zoom]: Transform, width: number, height: number, margin = 0): Rect {
   const w = width / zoom;
   const h = height / zoom;
-  return { x: -tx / zoom - w * margin, y: -ty / zoom - h * margin, width: w * (1 + 2 * margin), height: h * (1 + 2 * margin) };
+  return { x: (0 - tx) / zoom - w * margin, y: (0 - ty) / zoom - h * margin, width: w * (1 + 2 * margin), height: h * (1 + 2 * margin) };
 }
 
 export const intersects = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
