@@ -17,13 +17,14 @@ import {
   portAnchor,
   sizeOf,
   visibleRect,
+  visiblePorts,
   type Detail,
   type HandleSide,
   type Placed,
   type Rect,
   type Transform,
 } from "./lod";
-import { categoryColor, drawScene, readPalette, type Context2D, type DrawEdge, type DrawNode, type Palette } from "./lodDraw";
+import { CARD_MIN_PX, categoryColor, categoryIcon, drawScene, readPalette, type Context2D, type DrawEdge, type DrawNode, type Palette } from "./lodDraw";
 import { useLodState } from "./lodGraph";
 import { useCanvasPrefs } from "./prefs";
 import { useRunState } from "./runState";
@@ -62,11 +63,22 @@ export function LodLayer() {
 }
 
 /** What the canvas holds: the flow rect drawn, at which zoom, from which content and mounted set, and the scene. */
-type Cache = { rect: Rect; zoom: number; content: number; mount: number; motion: boolean; dpr: number; nodes: DrawNode[]; edges: DrawEdge[] } | null;
+type Cache = {
+  rect: Rect;
+  zoom: number;
+  /** The margin drawn around the view: none for the first drawing (the quickest first paint), then CACHE_MARGIN. */
+  margin: number;
+  content: number;
+  mount: number;
+  motion: boolean;
+  dpr: number;
+  nodes: DrawNode[];
+  edges: DrawEdge[];
+} | null;
 
 /** Runs the layer on `canvas` until the returned function is called. */
 function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter): () => void {
-  const { ctx, present } = surfaceFor(canvas);
+  const { ctx, present, sized } = surfaceFor(canvas);
   const palette: Palette = readPalette(canvas);
   const domNode = rf.getState().domNode;
   domNode?.classList.add("lod-active");
@@ -87,6 +99,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   /** Near and moving: the layer draws every node and edge, and none is DOM until the view settles. */
   let motion = false;
   let settle = 0;
+  let upgrade = 0;
   let shown = { nodes: -1, edges: -1, detail: "", zoom: NaN };
 
   const schedule = () => {
@@ -217,7 +230,15 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     // Mid-gesture, a drawing up to 4× off in zoom is scaled (blurry while it lasts) instead of redrawn on every frame;
     // nodes mounted since are DOM over their drawn selves, and nodes unmounted since are far out of view.
     const scalable = current && moving && c.motion === motion && Math.abs(Math.log2(zoom / c.zoom)) <= MAX_SCALE_LOG2;
-    if (!exact && !scalable) cache = render(s, transform, width, height, dpr, CACHE_MARGIN);
+    if (!exact && !scalable) cache = render(s, transform, width, height, dpr, c === null ? 0 : CACHE_MARGIN);
+    // The first drawing has no margin (the quickest first paint); once the view has been still a moment, it gets one.
+    if (cache!.margin < CACHE_MARGIN && !moving) {
+      clearTimeout(upgrade);
+      upgrade = window.setTimeout(() => {
+        if (cache && cache.margin < CACHE_MARGIN && !moving) cache = { ...cache, content: -1 };
+        schedule();
+      }, SETTLE_MS);
+    }
     const k = cache!;
     // Whole device pixels, so the bitmap is not resampled when only panned.
     const x = Math.round((k.rect.x * zoom + transform[0]) * dpr) / dpr;
@@ -230,14 +251,15 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     // The margin shrinks so that the canvas stays within CACHE_MAX_PX on each side.
     const fit = Math.min(margin, (CACHE_MAX_PX / (width * dpr) - 1) / 2, (CACHE_MAX_PX / (height * dpr) - 1) / 2);
     const rect = visibleRect(transform, width, height, Math.max(0, fit));
-    const { nodes, edges } = sceneIn(s.nodeLookup, rect);
+    const { nodes, edges } = sceneIn(s.nodeLookup, rect, zoom);
     // Nothing new to draw (a mount that changed nothing drawn here): keep the pixels.
     const c = cache;
     if (c && c.zoom === zoom && c.dpr === dpr && c.rect.x === rect.x && c.rect.y === rect.y && c.rect.width === rect.width && sameScene(c, nodes, edges))
       return { ...c, content, mount, motion };
-    // The bitmap keeps the size of the largest drawing (view + margin): resizing a canvas reallocates it.
-    const cw = Math.min(CACHE_MAX_PX, Math.ceil(width * dpr * (1 + 2 * CACHE_MARGIN)));
-    const ch = Math.min(CACHE_MAX_PX, Math.ceil(height * dpr * (1 + 2 * CACHE_MARGIN)));
+    // A page canvas keeps the size of the largest drawing (view + margin): resizing it reallocates it. A bitmap gets
+    // a fresh buffer for every drawing anyway, so it is just the drawing's size.
+    const cw = sized ? Math.ceil(rect.width * zoom * dpr) : Math.min(CACHE_MAX_PX, Math.ceil(width * dpr * (1 + 2 * CACHE_MARGIN)));
+    const ch = sized ? Math.ceil(rect.height * zoom * dpr) : Math.min(CACHE_MAX_PX, Math.ceil(height * dpr * (1 + 2 * CACHE_MARGIN)));
     if (ctx.canvas.width !== cw || ctx.canvas.height !== ch) {
       ctx.canvas.width = cw;
       ctx.canvas.height = ch;
@@ -253,11 +275,12 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     drawScene(ctx, frame, nodes, edges, palette, GRID * zoom >= MIN_DOT_GAP_PX ? DOTS : null);
     present();
     report(nodes.length, edges.length, zoom);
-    return { rect, zoom, content, mount, motion, dpr, nodes, edges };
+    return { rect, zoom, margin: Math.max(0, fit), content, mount, motion, dpr, nodes, edges };
   }
 
   /** What the layer draws inside `rect`: every node when far, else those not mounted; edges not drawn by React Flow. */
-  function sceneIn(lookup: RFState["nodeLookup"], rect: Rect): { nodes: DrawNode[]; edges: DrawEdge[] } {
+  function sceneIn(lookup: RFState["nodeLookup"], rect: Rect, zoom: number): { nodes: DrawNode[]; edges: DrawEdge[] } {
+    const blocks = zoom * 220 < CARD_MIN_PX;
     const { kinds, edges, nodes: storeNodes } = useCanvasStore.getState();
     const runs = useRunState.getState().nodes;
     const problems = useValidation.getState().byNode;
@@ -279,10 +302,12 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
         width: p.width,
         height: p.height,
         color: categoryColor(info?.category),
+        icon: categoryIcon(info?.category),
+        ports: visiblePorts(info, n.data.config),
         label: n.data.label,
         subtitle: !info ? `Unknown kind · ${n.data.kind}` : info.label === n.data.label ? info.category : info.label,
         status: runs[n.id]?.status ?? null,
-        problems: !!problems[n.id],
+        problems: problems[n.id]?.length ?? 0,
         selected: !!n.selected,
       });
     }
@@ -298,8 +323,9 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
       const reach = Math.abs(pb.x - pa.x) * 0.5 + 300;
       if (Math.max(pa.x + pa.width, pb.x + pb.width) + reach < rect.x || Math.min(pa.x, pb.x) - reach > x1) continue;
       if (Math.max(pa.y + pa.height, pb.y + pb.height) + reach < rect.y || Math.min(pa.y, pb.y) - reach > y1) continue;
-      const from = anchorOf(userNodes[ia], pa, lookup.get(e.source), "source", e.sourceHandle, kinds);
-      const to = anchorOf(userNodes[ib], pb, lookup.get(e.target), "target", e.targetHandle, kinds);
+      // Blocks a few pixels tall: the middle of their sides is as good as the handle (and much quicker to find).
+      const from = blocks ? { x: pa.x + pa.width, y: pa.y + pa.height / 2, side: "right" as const } : anchorOf(userNodes[ia], pa, lookup.get(e.source), "source", e.sourceHandle, kinds);
+      const to = blocks ? { x: pb.x, y: pb.y + pb.height / 2, side: "left" as const } : anchorOf(userNodes[ib], pb, lookup.get(e.target), "target", e.targetHandle, kinds);
       // The curve stays within the box of its ends and control points (at most half the distance beyond the ends).
       const pad = Math.abs(to.x - from.x) * 0.5 + 40;
       if (Math.max(from.x, to.x) + pad < rect.x || Math.min(from.x, to.x) - pad > x1) continue;
@@ -508,6 +534,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     cancelAnimationFrame(raf);
     cancelAnimationFrame(hoverRaf);
     clearTimeout(settle);
+    clearTimeout(upgrade);
     offRf();
     offStore();
     offRuns();
@@ -538,14 +565,14 @@ function grow(r: Rect, d: number): Rect {
  * software), else the page canvas itself. Both opaque: the layer paints the canvas background, so nothing under it
  * is composited.
  */
-function surfaceFor(canvas: HTMLCanvasElement): { ctx: Context2D; present: () => void } {
+function surfaceFor(canvas: HTMLCanvasElement): { ctx: Context2D; present: () => void; sized: boolean } {
   if (typeof OffscreenCanvas !== "undefined") {
     const offscreen = new OffscreenCanvas(1, 1);
     const ctx = offscreen.getContext("2d", { alpha: false });
     const screen = canvas.getContext("bitmaprenderer", { alpha: false });
-    if (ctx && screen) return { ctx, present: () => screen.transferFromImageBitmap(offscreen.transferToImageBitmap()) };
+    if (ctx && screen) return { ctx, present: () => screen.transferFromImageBitmap(offscreen.transferToImageBitmap()), sized: true };
   }
-  return { ctx: canvas.getContext("2d", { alpha: false })!, present: () => {} };
+  return { ctx: canvas.getContext("2d", { alpha: false })!, present: () => {}, sized: false };
 }
 
 /** Whether the scene is the one drawn last (same nodes and edges, same looks). */
@@ -556,6 +583,7 @@ function sameScene(c: NonNullable<Cache>, nodes: DrawNode[], edges: DrawEdge[]):
     const b = nodes[i];
     if (a.x !== b.x || a.y !== b.y || a.width !== b.width || a.height !== b.height || a.color !== b.color || a.label !== b.label) return false;
     if (a.subtitle !== b.subtitle || a.status !== b.status || a.problems !== b.problems || a.selected !== b.selected) return false;
+    if (a.icon !== b.icon || a.ports !== b.ports) return false;
   }
   for (let i = 0; i < edges.length; i++) {
     const a = c.edges[i];

@@ -1,7 +1,7 @@
 // Owns the canvas's level-of-detail rules (pure, no React): when a large graph is drawn on the canvas layer instead of
 // as DOM nodes, which nodes are mounted as DOM, node sizes before React Flow measures them, viewport culling, hit-testing
 // a point to a node, and edge geometry shared with React Flow's bezier edges.
-import type { JsonValue, KindInfo, Position } from "../../ipc";
+import type { JsonValue, KindInfo, PortInfo, Position } from "../../ipc";
 import { ERROR_PORT, inputPorts, NODE_HEIGHT, NODE_WIDTH, outputPorts } from "./graph";
 
 /** The editor lets a large graph zoom out this far, so that thousands of nodes fit in the window. */
@@ -56,16 +56,26 @@ export type BoxLike = {
 
 /** A node's outline before React Flow has measured it, from the CSS of FlowNodeView (a row per port when named). */
 export function estimateSize(info: KindInfo | undefined, config: JsonValue): { width: number; height: number } {
-  const { inputs, outputs } = visiblePorts(info, config);
-  if (inputs.length <= 1 && outputs.length <= 1) return { width: NODE_WIDTH, height: NODE_HEIGHT };
+  const { inputs, outputs, named } = visiblePorts(info, config);
+  if (!named) return { width: NODE_WIDTH, height: NODE_HEIGHT };
   const rows = Math.max(inputs.length, outputs.length);
   return { width: NODE_WIDTH, height: 108 + (rows - 2) * 20 };
 }
 
-function visiblePorts(info: KindInfo | undefined, config: JsonValue) {
+/** The handles FlowNodeView shows: inputs, outputs (the error port apart), whether it has the error port, and whether the ports are named rows. */
+export type Ports = { inputs: PortInfo[]; outputs: PortInfo[]; hasError: boolean; named: boolean };
+const portsOfKind = new WeakMap<KindInfo, Ports>();
+
+/** A node's handles, worked out once per kind unless the config adds ports (switch rules). */
+export function visiblePorts(info: KindInfo | undefined, config: JsonValue): Ports {
+  const cached = info && !info.ruleOutputs ? portsOfKind.get(info) : undefined;
+  if (cached) return cached;
   const inputs = info?.hasInput === false ? [] : inputPorts(info);
   const all = info?.hasOutput === false ? [] : outputPorts(info, config);
-  return { inputs, outputs: all.filter((p) => p.name !== ERROR_PORT), hasError: all.some((p) => p.name === ERROR_PORT) };
+  const outputs = all.filter((p) => p.name !== ERROR_PORT);
+  const ports = { inputs, outputs, hasError: all.length > outputs.length, named: inputs.length > 1 || outputs.length > 1 };
+  if (info && !info.ruleOutputs) portsOfKind.set(info, ports);
+  return ports;
 }
 
 /** Width and height of a node: measured by React Flow when it has been, else estimated. */
@@ -89,8 +99,7 @@ export function portAnchor(
   type: "source" | "target",
   handle: string | null | undefined,
 ): { x: number; y: number; side: HandleSide } {
-  const { inputs, outputs } = visiblePorts(info, config);
-  const named = inputs.length > 1 || outputs.length > 1;
+  const { inputs, outputs, named } = visiblePorts(info, config);
   if (type === "source" && handle === ERROR_PORT) return { x: box.x + box.width - 23, y: box.y + box.height + 2.5, side: "bottom" };
   const ports = type === "source" ? outputs : inputs;
   const x = type === "source" ? box.x + box.width + 4 : box.x - 4;

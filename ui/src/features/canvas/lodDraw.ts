@@ -1,22 +1,27 @@
 // Owns how the canvas layer draws nodes and edges: category-coloured blocks when tiny, cards (stripe, icon tile, label)
 // when larger, run-status borders, problem dots, selection; edges as hairlines or React Flow-like beziers. Paths are
 // batched by colour (one fill or stroke per colour per frame), in device pixels.
+import type { PortType } from "../../ipc";
+import { iconPath, type IconName } from "../../shared/icons";
 import { categoryStyle } from "./kindStyle";
 import type { NodeRunStatus } from "./runState";
-import { bezierControls, type HandleSide } from "./lod";
+import { bezierControls, type HandleSide, type Ports } from "./lod";
 
 export type DrawNode = {
   x: number;
   y: number;
   width: number;
   height: number;
-  /** Category colour. */
+  /** Category colour and icon. */
   color: string;
+  icon: IconName;
+  ports: Ports;
   label: string;
   /** The kind (or category) line under the label. */
   subtitle: string;
   status: NodeRunStatus | null;
-  problems: boolean;
+  /** How many problems validation found (0: none). */
+  problems: number;
   selected: boolean;
 };
 
@@ -46,8 +51,10 @@ export type Palette = {
   warning: string;
   danger: string;
   text: string;
+  textMuted: string;
   textFaint: string;
   dots: string;
+  handle: string;
 };
 
 /** The theme's colours (styles.css tokens), read once from the document, with the dark theme's values as fallback. */
@@ -64,33 +71,34 @@ export function readPalette(el: Element | null): Palette {
     warning: v("--warning", "#f5b14c"),
     danger: v("--danger", "#f2616d"),
     text: v("--text", "#e7e8ec"),
+    textMuted: v("--text-muted", "#9b9ea9"),
     textFaint: v("--text-faint", "#686c78"),
     dots: v("--xy-background-pattern-color", "#353945"),
+    handle: "#7d8290",
   };
 }
 
-const colors = new Map<string, string>();
-
-/** A category's colour, looked up once per category (categoryStyle matches patterns; the layer asks per node per frame). */
-export function categoryColor(category: string | undefined): string {
+const styles = new Map<string, ReturnType<typeof categoryStyle>>();
+const styleOf = (category: string | undefined) => {
   const key = category ?? "";
-  let c = colors.get(key);
-  if (c === undefined) {
-    c = categoryStyle(category).color;
-    colors.set(key, c);
-  }
-  return c;
-}
+  let s = styles.get(key);
+  if (!s) styles.set(key, (s = categoryStyle(category)));
+  return s;
+};
 
-/** Below this many device pixels of node width nodes are solid blocks; above, cards. */
-const CARD_MIN_PX = 40;
+/** A category's colour and icon, looked up once per category (categoryStyle matches patterns; the layer asks per node). */
+export const categoryColor = (category: string | undefined): string => styleOf(category).color;
+export const categoryIcon = (category: string | undefined): IconName => styleOf(category).icon;
+
+/** Below this many device pixels of node width nodes are solid blocks (and edges straight lines); above, cards. */
+export const CARD_MIN_PX = 40;
 /** Labels are drawn once their font would be at least this many device pixels; the kind line under them from SUBTITLE_MIN_PX. */
 const LABEL_MIN_PX = 4.5;
 const SUBTITLE_MIN_PX = 6;
 const FONT_FAMILY = '"Inter Variable", Inter, ui-sans-serif, system-ui, sans-serif';
 const font = (weight: number, px: number) => `${weight} ${px}px ${FONT_FAMILY}`;
-/** The card's text column, in flow units (FlowNodeView: 220 wide, text from 56 to 208). */
-const TEXT_LEFT = 56;
+/** The card's text column, in flow units (FlowNodeView: 220 wide with a 1 px border, text from 57 to 208). */
+const TEXT_LEFT = 57;
 const TEXT_WIDTH = 150;
 
 const DIMMED: ReadonlySet<NodeRunStatus> = new Set(["queued", "skipped"]);
@@ -283,7 +291,20 @@ function drawBlocks(ctx: Context2D, f: DrawFrame, nodes: readonly DrawNode[], p:
   }
 }
 
-/** Larger nodes: FlowNodeView's card (surface, border, category stripe and icon tile, label once legible). */
+/** Handle colours by port type (editor.css). */
+const PORT_COLORS: Partial<Record<PortType, string>> = { string: "#6ee7b7", object: "#93c5fd", number: "#fcd34d", bool: "#fcd34d", array: "#fcd34d" };
+
+const iconPaths = new Map<IconName, Path2D>();
+const iconOf = (name: IconName) => {
+  let p = iconPaths.get(name);
+  if (!p) iconPaths.set(name, (p = new Path2D(iconPath(name))));
+  return p;
+};
+
+/**
+ * Larger nodes: FlowNodeView's card (surface, border, category stripe, icon tile and icon, label and kind once
+ * legible, handles, named port rows, the problem and run-status badges), so that a drawn node looks like the DOM one.
+ */
 function drawCards(ctx: Context2D, f: DrawFrame, nodes: readonly DrawNode[], p: Palette) {
   const { scale, offsetX: ox, offsetY: oy } = f;
   const radius = 8 * scale;
@@ -291,12 +312,19 @@ function drawCards(ctx: Context2D, f: DrawFrame, nodes: readonly DrawNode[], p: 
   const borders = new Batches();
   const stripes = new Batches();
   const tiles = new Batches();
+  const handles = new Batches();
+  const rings = new Path2D();
+  const rules = new Path2D();
   const dots = new Path2D();
   let anyDot = false;
+  let anyRule = false;
   const labelPx = 13 * scale;
   const labels = labelPx >= LABEL_MIN_PX;
   const tile = 32 * scale;
   const stripe = Math.max(1.5, 4 * scale);
+  const handleR = 5 * scale;
+  const withHandles = handleR >= 1.5;
+  const headTopOf = (n: DrawNode) => (n.height > 64 ? 10 : 13.75);
   for (const n of nodes) {
     const x = n.x * scale + ox;
     const y = n.y * scale + oy;
@@ -307,9 +335,29 @@ function drawCards(ctx: Context2D, f: DrawFrame, nodes: readonly DrawNode[], p: 
     const border = n.selected ? p.accent : (statusColor(p, n.status) ?? p.border);
     borders.path(`${border}${dim}`).roundRect(x, y, w, h, radius);
     stripes.path(`${n.color}${dim}`).roundRect(x, y, stripe, h, [radius, 0, 0, radius]);
-    const headTop = n.height > 64 ? 10 : 13.75;
+    const headTop = headTopOf(n);
     tiles.path(`${n.color}|0.16`).roundRect(x + 14 * scale, y + (headTop + 2.25) * scale, tile, tile, 8 * scale);
-    if (n.problems) {
+    if (n.ports.named && labels) {
+      anyRule = true;
+      rules.moveTo(x, y + (headTop + 44.5) * scale);
+      rules.lineTo(x + w, y + (headTop + 44.5) * scale);
+    }
+    if (withHandles) {
+      // Handle centres as FlowNodeView lays them out (editor.css): on the sides, a row each when named. A handle is
+      // 10 px across with a 2 px border in the card's colour: a ring, then the 6 px dot in the port type's colour.
+      const { inputs, outputs, named, hasError } = n.ports;
+      const dot = (color: string, cx: number, cy: number, r: number) => {
+        rings.moveTo(cx + r, cy);
+        rings.arc(cx, cy, r, 0, Math.PI * 2);
+        const path = handles.path(color);
+        path.moveTo(cx + r - 2 * scale, cy);
+        path.arc(cx, cy, r - 2 * scale, 0, Math.PI * 2);
+      };
+      inputs.forEach((port, i) => dot(PORT_COLORS[port.ty] ?? p.handle, x + scale, y + (named ? (inputs.length === 1 ? 63.5 : 71.5 + 20 * i) : n.height / 2) * scale, handleR));
+      outputs.forEach((port, i) => dot(PORT_COLORS[port.ty] ?? p.handle, x + 219 * scale, y + (named ? 71.5 + 20 * i : n.height / 2) * scale, handleR));
+      if (hasError) dot(`${p.danger}|0.55`, x + 197 * scale, y + (n.height - 1.25) * scale, handleR * 0.8);
+    }
+    if (n.problems && !labels) {
       anyDot = true;
       const r = Math.max(2.5, 5 * scale);
       dots.moveTo(x + 16 * scale + r, y);
@@ -320,6 +368,18 @@ function drawCards(ctx: Context2D, f: DrawFrame, nodes: readonly DrawNode[], p: 
   tiles.fill(ctx);
   stripes.fill(ctx);
   borders.stroke(ctx, Math.max(1, scale));
+  if (anyRule) {
+    ctx.strokeStyle = p.border;
+    ctx.lineWidth = Math.max(1, scale);
+    ctx.globalAlpha = 0.75;
+    ctx.stroke(rules);
+    ctx.globalAlpha = 1;
+  }
+  if (withHandles) {
+    ctx.fillStyle = p.surface;
+    ctx.fill(rings);
+    handles.fill(ctx);
+  }
   if (nodes.some((n) => n.selected)) {
     // The selection ring of the DOM node (3 px of accent around the border).
     ctx.globalAlpha = 0.3;
@@ -335,24 +395,78 @@ function drawCards(ctx: Context2D, f: DrawFrame, nodes: readonly DrawNode[], p: 
     ctx.fillStyle = p.danger;
     ctx.fill(dots);
   }
+  // Icons, 16 px in the tile, once they would be a few pixels across.
+  if (16 * scale >= 6) {
+    const k = (16 / 24) * scale;
+    ctx.lineWidth = 1.75;
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    for (const n of nodes) {
+      ctx.globalAlpha = DIMMED.has(n.status!) ? 0.62 : 1;
+      ctx.strokeStyle = n.color;
+      ctx.setTransform(k, 0, 0, k, (n.x + 22) * scale + ox, (n.y + headTopOf(n) + 10.25) * scale + oy);
+      ctx.stroke(iconOf(n.icon));
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.globalAlpha = 1;
+  }
   if (!labels) return;
   // The head is centred in a 64 px node and at the top (10 px padding) of a taller one; its text block is 36.5 px.
   ctx.textBaseline = "alphabetic";
   ctx.font = font(600, labelPx);
   ctx.fillStyle = p.text;
   for (const n of nodes) {
-    const headTop = n.height > 64 ? 10 : 13.75;
     ctx.globalAlpha = DIMMED.has(n.status!) ? 0.62 : 1;
-    ctx.fillText(fitText(n.label, 600, 13), (n.x + TEXT_LEFT) * scale + ox, (n.y + headTop + 14) * scale + oy);
+    ctx.fillText(fitText(n.label, 600, 13), (n.x + TEXT_LEFT) * scale + ox, (n.y + headTopOf(n) + 14) * scale + oy);
   }
   if (11.5 * scale >= SUBTITLE_MIN_PX) {
     ctx.font = font(400, 11.5 * scale);
     ctx.fillStyle = p.textFaint;
     for (const n of nodes) {
-      const headTop = n.height > 64 ? 10 : 13.75;
       ctx.globalAlpha = DIMMED.has(n.status!) ? 0.62 : 1;
-      ctx.fillText(fitText(n.subtitle, 400, 11.5), (n.x + TEXT_LEFT) * scale + ox, (n.y + headTop + 32) * scale + oy);
+      ctx.fillText(fitText(n.subtitle, 400, 11.5), (n.x + TEXT_LEFT) * scale + ox, (n.y + headTopOf(n) + 32) * scale + oy);
+    }
+    // Named port rows: the output names right-aligned by their handles, several inputs' names on the left.
+    ctx.font = font(400, 11 * scale);
+    ctx.fillStyle = p.textMuted;
+    for (const n of nodes) {
+      if (!n.ports.named) continue;
+      ctx.globalAlpha = DIMMED.has(n.status!) ? 0.62 : 1;
+      ctx.textAlign = "right";
+      n.ports.outputs.forEach((port, i) => ctx.fillText(port.name, (n.x + 206) * scale + ox, (n.y + 75.5 + 20 * i) * scale + oy));
+      ctx.textAlign = "left";
+      if (n.ports.inputs.length > 1) n.ports.inputs.forEach((port, i) => ctx.fillText(port.name, (n.x + 14) * scale + ox, (n.y + 75.5 + 20 * i) * scale + oy));
     }
   }
   ctx.globalAlpha = 1;
+  // Badges: problems (a red pill with the count, top left), the run status (a pill in its colour, top right).
+  ctx.font = font(700, 10.5 * scale);
+  ctx.textAlign = "center";
+  for (const n of nodes) {
+    const x = n.x * scale + ox;
+    const y = n.y * scale + oy;
+    if (n.problems) {
+      ctx.fillStyle = p.danger;
+      ctx.beginPath();
+      ctx.roundRect(x + 10 * scale, y - 10 * scale, 34 * scale, 19 * scale, 10 * scale);
+      ctx.fill();
+      ctx.fillStyle = "#fff";
+      ctx.fillText(String(n.problems), x + 31 * scale, y + 4 * scale);
+    }
+    const status = statusColor(p, n.status);
+    if (status) {
+      ctx.fillStyle = p.surface;
+      ctx.strokeStyle = status;
+      ctx.lineWidth = Math.max(1, scale);
+      ctx.beginPath();
+      ctx.roundRect(x + (n.width - 8 - 30) * scale, y - 10 * scale, 30 * scale, 19 * scale, 10 * scale);
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = status;
+      ctx.beginPath();
+      ctx.arc(x + (n.width - 8 - 15) * scale, y - 0.5 * scale, 3.5 * scale, 0, Math.PI * 2);
+      ctx.fill();
+    }
+  }
+  ctx.textAlign = "left";
 }
