@@ -40,6 +40,10 @@ type SetCenter = ReturnType<typeof useReactFlow>["setCenter"];
 const CACHE_MARGIN = 0.5;
 /** The canvas is at most this many device pixels on a side (its margin shrinks to fit). */
 const CACHE_MAX_PX = 4096;
+/** The motion drawing reaches this far beyond the view (× its size) on each side: a pan or a zoom out within it redraws nothing. */
+const MOTION_MARGIN = 0.75;
+/** The motion drawing is prepared once the view has been still this long (and the browser is idle). */
+const PREPARE_AFTER_MS = 400;
 /** Mid-gesture, the last drawing is scaled by up to 2^this before it is redrawn. */
 const MAX_SCALE_LOG2 = 2;
 /** The view counts as still moving until this long after its last change. */
@@ -78,7 +82,7 @@ type Cache = {
 
 /** Runs the layer on `canvas` until the returned function is called. */
 function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter): () => void {
-  const { ctx, present, sized } = surfaceFor(canvas);
+  const { ctx, present, snapshot, show, sized } = surfaceFor(canvas);
   const palette: Palette = readPalette(canvas);
   const domNode = rf.getState().domNode;
   domNode?.classList.add("lod-active");
@@ -132,6 +136,74 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     if (next === motion) return;
     motion = next;
     mount++;
+    if (motion) showPrepared(s);
+  }
+
+  // ---- the motion drawing, prepared while the view is still: every node and edge around the view, ready to be shown
+  // the moment a pan or zoom starts (drawing it then would make that first frame a long one)
+
+  type Prepared = { bitmap: ImageBitmap; rect: Rect; zoom: number; margin: number; content: number; dpr: number; w: number; h: number };
+  let prepared: Prepared | null = null;
+  let prepareTimer = 0;
+
+  function dropPrepared() {
+    prepared?.bitmap.close();
+    prepared = null;
+  }
+
+  function schedulePrepare() {
+    if (!snapshot || detail !== "near" || moving) return;
+    const dpr = window.devicePixelRatio || 1;
+    const zoom = rf.getState().transform[2];
+    if (prepared && prepared.content === content && prepared.zoom === zoom && prepared.dpr === dpr) return;
+    clearTimeout(prepareTimer);
+    prepareTimer = window.setTimeout(() => {
+      const idle = (window as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+      if (idle) idle(prepare, { timeout: 1000 });
+      else prepare();
+    }, PREPARE_AFTER_MS);
+  }
+
+  function prepare() {
+    const s = rf.getState();
+    if (!snapshot || detail !== "near" || moving || !s.width || !s.height) return;
+    const dpr = window.devicePixelRatio || 1;
+    const transform = s.transform as Transform;
+    const zoom = transform[2];
+    const fit = Math.min(MOTION_MARGIN, (CACHE_MAX_PX / (s.width * dpr) - 1) / 2, (CACHE_MAX_PX / (s.height * dpr) - 1) / 2);
+    const rect = visibleRect(transform, s.width, s.height, Math.max(0, fit));
+    const w = Math.ceil(rect.width * zoom * dpr);
+    const h = Math.ceil(rect.height * zoom * dpr);
+    const was = motion;
+    motion = true; // draw every node, as during a gesture
+    const { nodes, edges } = sceneIn(s.nodeLookup, rect, zoom);
+    motion = was;
+    ctx.canvas.width = w;
+    ctx.canvas.height = h;
+    const scale = zoom * dpr;
+    drawScene(ctx, { zoom, scale, offsetX: -rect.x * scale, offsetY: -rect.y * scale, width: w, height: h }, nodes, edges, palette, GRID * zoom >= MIN_DOT_GAP_PX ? DOTS : null);
+    dropPrepared();
+    prepared = { bitmap: snapshot(), rect, zoom, margin: Math.max(0, fit), content, dpr, w, h };
+  }
+
+  /** At the start of a gesture: the prepared drawing, if it is of the current graph and near the current view. */
+  function showPrepared(s: RFState) {
+    const p = prepared;
+    prepared = null;
+    if (!p) return;
+    const dpr = window.devicePixelRatio || 1;
+    const transform = s.transform as Transform;
+    const view = visibleRect(transform, s.width, s.height);
+    if (p.content !== content || p.dpr !== dpr || !contains(p.rect, view) || Math.abs(Math.log2(transform[2] / p.zoom)) > MAX_SCALE_LOG2) {
+      p.bitmap.close();
+      return;
+    }
+    canvas.width = p.w;
+    canvas.height = p.h;
+    canvas.style.width = `${p.w / dpr}px`;
+    canvas.style.height = `${p.h / dpr}px`;
+    show(p.bitmap);
+    cache = { rect: p.rect, zoom: p.zoom, margin: p.margin, content, mount, motion: true, dpr, nodes: [], edges: [] };
   }
 
   // ---- the node outlines, from the store's nodes (so drawing never waits for React Flow), reused per node object
@@ -179,6 +251,8 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     updateMotion(s);
     updateMounted(transform, width, height, view);
     draw(s, transform, width, height, view);
+    if (!moving && detail === "near") schedulePrepare();
+    else if (detail === "far" && prepared) dropPrepared();
   }
 
   /**
@@ -535,6 +609,8 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     cancelAnimationFrame(hoverRaf);
     clearTimeout(settle);
     clearTimeout(upgrade);
+    clearTimeout(prepareTimer);
+    dropPrepared();
     offRf();
     offStore();
     offRuns();
@@ -565,14 +641,32 @@ function grow(r: Rect, d: number): Rect {
  * software), else the page canvas itself. Both opaque: the layer paints the canvas background, so nothing under it
  * is composited.
  */
-function surfaceFor(canvas: HTMLCanvasElement): { ctx: Context2D; present: () => void; sized: boolean } {
+type Surface = {
+  ctx: Context2D;
+  /** Shows what was drawn. */
+  present: () => void;
+  /** Takes what was drawn as a bitmap to show later (null when drawing goes straight to the page canvas). */
+  snapshot: (() => ImageBitmap) | null;
+  show: (bitmap: ImageBitmap) => void;
+  /** Each drawing may have its own size (a bitmap); else the canvas keeps its size (resizing reallocates it). */
+  sized: boolean;
+};
+
+function surfaceFor(canvas: HTMLCanvasElement): Surface {
   if (typeof OffscreenCanvas !== "undefined") {
     const offscreen = new OffscreenCanvas(1, 1);
     const ctx = offscreen.getContext("2d", { alpha: false });
     const screen = canvas.getContext("bitmaprenderer", { alpha: false });
-    if (ctx && screen) return { ctx, present: () => screen.transferFromImageBitmap(offscreen.transferToImageBitmap()), sized: true };
+    if (ctx && screen)
+      return {
+        ctx,
+        present: () => screen.transferFromImageBitmap(offscreen.transferToImageBitmap()),
+        snapshot: () => offscreen.transferToImageBitmap(),
+        show: (bitmap) => screen.transferFromImageBitmap(bitmap),
+        sized: true,
+      };
   }
-  return { ctx: canvas.getContext("2d", { alpha: false })!, present: () => {}, sized: false };
+  return { ctx: canvas.getContext("2d", { alpha: false })!, present: () => {}, snapshot: null, show: () => {}, sized: false };
 }
 
 /** Whether the scene is the one drawn last (same nodes and edges, same looks). */
