@@ -30,10 +30,10 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves ui/dist on 127.0.0.1 at a free port. */
-export async function startServer(root = DIST) {
-  if (!fs.existsSync(path.join(root, 'index.html'))) {
-    throw new Error(`${root}/index.html is missing: build the UI first (npm run build)`);
+/** Serves ui/dist (or another built root, checked for its `entry` page) on 127.0.0.1 at a free port. */
+export async function startServer(root = DIST, { entry = 'index.html' } = {}) {
+  if (!fs.existsSync(path.join(root, entry))) {
+    throw new Error(`${root}/${entry} is missing: build the UI first (npm run build)`);
   }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

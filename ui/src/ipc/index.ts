@@ -116,13 +116,15 @@ function inTauri(): boolean {
 
 /**
  * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?failRuns=database`,
- * `?latency=300`, `?keychain=available`, `?runStepMs=50` (time per simulated node) shape the in-memory backend.
+ * `?latency=300`, `?keychain=available`, `?runStepMs=50` (time per simulated node), `?bench=5000` (a generated workflow
+ * of that many nodes at BENCH_WORKFLOW_ID) shape the in-memory backend.
  */
 function memoryOptionsFromUrl(): MemoryOptions {
   if (typeof window === "undefined") return {};
   const q = new URLSearchParams(window.location.search);
   const fail = q.get("fail");
   const latency = Number(q.get("latency"));
+  const bench = Math.floor(Number(q.get("bench")));
   return {
     seed: q.get("seed") === "demo" ? "demo" : undefined,
     failAppInfo: ERROR_CODES.find((c) => c === fail),
@@ -131,6 +133,7 @@ function memoryOptionsFromUrl(): MemoryOptions {
     latencyMs: Number.isFinite(latency) && latency > 0 ? latency : undefined,
     keychain: KEYCHAIN_STATES.find((k) => k === q.get("keychain")),
     runStepMs: Number.isFinite(Number(q.get("runStepMs"))) && q.get("runStepMs") !== null ? Number(q.get("runStepMs")) : undefined,
+    bench: Number.isFinite(bench) && bench > 0 ? Math.min(bench, 50_000) : undefined,
   };
 }
 
@@ -225,3 +228,4 @@ export const api = {
 };
 
 export { DEMO_WORKFLOW_ID } from "./memory";
+export { BENCH_WORKFLOW_ID } from "./benchGraph";

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, IpcError, setBackend, type WorkflowGraph } from "./index";
 import { createMemoryBackend, DEMO_WORKFLOW_ID } from "./memory";
+import { BENCH_WORKFLOW_ID, benchGraph } from "./benchGraph";
 import { uuidv7 } from "../shared/uuidv7";
 
 async function failure(p: Promise<unknown>): Promise<IpcError> {
@@ -104,6 +105,19 @@ describe("memory backend", () => {
     const demo = await api.workflowGet(DEMO_WORKFLOW_ID);
     expect(demo.graph.nodes.length).toBe(demo.summary.nodeCount);
     expect(demo.graph.nodes.length).toBeGreaterThan(0);
+  });
+
+  it("can open a generated large workflow (?bench=N) that validates clean and saves back", async () => {
+    setBackend(createMemoryBackend({ bench: 1000 }));
+    const doc = await api.workflowGet(BENCH_WORKFLOW_ID);
+    expect(doc.summary.nodeCount).toBe(1000);
+    expect(doc.graph.nodes).toHaveLength(1000);
+    expect(doc.graph.edges.length).toBeGreaterThan(1100);
+    expect(doc.graph.edges.length).toBeLessThan(1300);
+    expect(await api.graphValidate(doc.graph, "workflow")).toEqual([]);
+    // The same every time: deterministic ids and layout.
+    expect(benchGraph(1000)).toEqual(doc.graph);
+    expect((await api.workflowSaveGraph(BENCH_WORKFLOW_ID, doc.graph)).summary.version).toBe(2);
   });
 });
 

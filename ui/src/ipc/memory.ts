@@ -23,6 +23,7 @@ import { createMemoryFiles } from "./memoryFiles";
 import { createMemoryRuns, memoryDiagnostics } from "./memoryRuns";
 import GENERATED_BLUEPRINT_KINDS from "./blueprint-kinds.generated.json";
 import GENERATED_KINDS from "./kinds.generated.json";
+import { BENCH_WORKFLOW_ID, benchGraph } from "./benchGraph";
 import { createMemoryBlueprints } from "./memoryBlueprints";
 
 /**
@@ -51,6 +52,8 @@ export type MemoryOptions = {
   keychain?: KeychainState;
   /** How long each node of a simulated run takes (default 250 ms, so the live status can be seen). */
   runStepMs?: number;
+  /** Add a generated workflow of this many nodes (~1.2 edges per node) at BENCH_WORKFLOW_ID, for large-graph work. */
+  bench?: number;
 };
 
 export const DEMO_WORKFLOW_ID = "01920000-0000-7000-8000-00000000d001";
@@ -237,6 +240,8 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       }),
     workflowGet: (id) =>
       run((): WorkflowDoc => {
+        // The canvas benchmark times opening a workflow from here to the first paint of the fitted view.
+        if (options.bench) performance.mark("workflow-get");
         const row = live(id);
         return { summary: row.summary, graph: row.graph };
       }),
@@ -295,6 +300,11 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
 
   // The demo also has a run in progress: lead enrichment waits two minutes for a CRM sync (Stop ends it at once).
   if (demo) void backend.workflowRun(demo.lead, { input: { email: "dana@contoso.example", company: "Contoso", source: "pricing page" } }, () => {});
+  if (options.bench) {
+    const row = rows.get(create(`Large graph · ${options.bench} nodes`, BENCH_WORKFLOW_ID).id)!;
+    row.graph = benchGraph(options.bench);
+    row.summary.nodeCount = row.graph.nodes.length;
+  }
   return backend;
 }
 

@@ -38,6 +38,10 @@ import { parseClipboard, serializeClipboard } from "./clipboard";
 import { nodeTypes } from "./FlowNodeView";
 import { categoryStyle } from "./kindStyle";
 import { Palette } from "./Palette";
+import { LOD_MIN_ZOOM } from "./lod";
+import { useLodGraph } from "./lodGraph";
+import { LodLayer } from "./LodLayer";
+import { LodMiniMap } from "./LodMiniMap";
 import { useCanvasPrefs } from "./prefs";
 import { QuickAdd } from "./QuickAdd";
 import { ShortcutSheet } from "./ShortcutSheet";
@@ -48,9 +52,10 @@ import "./editor.css";
 
 const GRID = 20;
 const SNAP: [number, number] = [GRID, GRID];
-const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 };
+// Large graphs give React Flow the nodes drawn on the canvas layer as hidden nodes; fitting counts them too.
+const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1, includeHiddenNodes: true };
 const PRO_OPTIONS = { hideAttribution: true };
-/** Above this many nodes only what is in view is rendered. */
+/** Above this many nodes only what is in view is rendered, and zoomed out the canvas layer draws the graph (LodLayer). */
 const LARGE_GRAPH = 150;
 const REVEAL_MIN_ZOOM = 0.5;
 /** Autosave this long after the last edit. */
@@ -533,6 +538,8 @@ function Flow({
   const [quickAdd, setQuickAdd] = useState<QuickAddState | null>(null);
   const [sheetOpen, setSheetOpen] = useState(false);
   const [layingOut, setLayingOut] = useState(false);
+  const large = nodes.length > LARGE_GRAPH;
+  const lod = useLodGraph(shown.nodes, shown.edges, large && !diffView);
 
   // Fit the graph once when it opens; an empty canvas keeps the default 1:1 viewport.
   const [fitOnOpen] = useState(() => nodes.length > 0);
@@ -816,8 +823,8 @@ function Flow({
   return (
     <div className="canvas-flow" ref={wrapper} tabIndex={-1} data-tool={tool}>
       <ReactFlow<FlowNode>
-        nodes={diffView ? diffView.nodes : shown.nodes}
-        edges={diffView ? diffView.edges : shown.edges}
+        nodes={diffView ? diffView.nodes : lod.nodes}
+        edges={diffView ? diffView.edges : lod.edges}
         nodeTypes={nodeTypes}
         onNodesChange={diffView ? undefined : onNodesChange}
         onEdgesChange={diffView ? undefined : onEdgesChange}
@@ -843,16 +850,17 @@ function Flow({
         snapToGrid={snapToGrid}
         snapGrid={SNAP}
         zoomOnDoubleClick={false}
-        onlyRenderVisibleElements={nodes.length > LARGE_GRAPH}
+        onlyRenderVisibleElements={large}
         fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW_OPTIONS}
-        minZoom={0.2}
+        minZoom={large ? LOD_MIN_ZOOM : 0.2}
         maxZoom={2}
         proOptions={PRO_OPTIONS}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.6} />
         <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
-        {nodes.length > 0 && <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} nodeBorderRadius={4} />}
+        {large && <LodLayer />}
+        {large ? <LodMiniMap /> : nodes.length > 0 && <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} nodeBorderRadius={4} />}
       </ReactFlow>
       <RunBar onOpenExecution={(id) => navigate(executionPath(id))} onBackToEditing={() => navigate(workflowPath(useCanvasStore.getState().summary?.id ?? ""))} />
       <CanvasToolbar

@@ -10,6 +10,7 @@ import { formatDuration } from "../../shared/format";
 import { useRunState, type NodeRunStatus } from "./runState";
 import { ERROR_PORT, inputPorts, outputPorts, useCanvasStore, type FlowNode } from "./store";
 import { useValidation } from "./validation";
+import { countNodeRender } from "./renderStats";
 
 const STATUS: Record<NodeRunStatus, { icon: IconName; text: string }> = {
   queued: { icon: "clock", text: "Queued" },
@@ -22,6 +23,7 @@ const STATUS: Record<NodeRunStatus, { icon: IconName; text: string }> = {
 };
 
 function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
+  countNodeRender(id);
   const info = useCanvasStore((s) => s.kinds[data.kind]);
   const renameNode = useCanvasStore((s) => s.renameNode);
   // A comparison shows what changed, not the last run or today's problems.

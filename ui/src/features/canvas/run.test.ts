@@ -150,6 +150,23 @@ describe("live validation", () => {
     expect(g.general).toHaveLength(1);
     expect(d.map(fieldOf)).toEqual(["url", "method", null, null]);
   });
+
+  it("keeps a node's problem list when a re-check finds the same problems, so only changed nodes re-render", () => {
+    const first = groupDiagnostics([
+      { nodeId: "n1", edgeId: null, code: "missingConfig", message: "'url' is required" },
+      { nodeId: "n2", edgeId: null, code: "missingConfig", message: "'prompt' is required" },
+    ]);
+    const again = groupDiagnostics(
+      [
+        { nodeId: "n1", edgeId: null, code: "missingConfig", message: "'url' is required" },
+        { nodeId: "n2", edgeId: null, code: "missingConfig", message: "'model' is required" },
+      ],
+      first.byNode,
+    );
+    expect(again.byNode.n1).toBe(first.byNode.n1);
+    expect(again.byNode.n2).not.toBe(first.byNode.n2);
+    expect(again.byNode.n2[0].message).toBe("'model' is required");
+  });
 });
 
 describe("run state", () => {

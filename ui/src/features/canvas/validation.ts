@@ -26,17 +26,28 @@ export function fieldOf(d: Diagnostic): string | null {
   return m ? m[1] : null;
 }
 
-export function groupDiagnostics(all: Diagnostic[]): Pick<ValidationState, "byNode" | "general"> {
+/**
+ * Diagnostics by node and the rest. A node whose problems are the same as in `previous` keeps its array, so that a
+ * re-check after an edit re-renders only the nodes whose problems changed.
+ */
+export function groupDiagnostics(all: Diagnostic[], previous: Record<string, Diagnostic[]> = {}): Pick<ValidationState, "byNode" | "general"> {
   const byNode: Record<string, Diagnostic[]> = {};
   const general: Diagnostic[] = [];
   for (const d of all) {
     if (d.nodeId) (byNode[d.nodeId] ??= []).push(d);
     else general.push(d);
   }
+  for (const [id, list] of Object.entries(byNode)) {
+    const before = previous[id];
+    if (before && before.length === list.length && before.every((d, i) => sameDiagnostic(d, list[i]))) byNode[id] = before;
+  }
   return { byNode, general };
 }
 
-export const useValidation = create<ValidationState>()((set) => {
+const sameDiagnostic = (a: Diagnostic, b: Diagnostic) =>
+  a.code === b.code && a.message === b.message && a.nodeId === b.nodeId && a.edgeId === b.edgeId;
+
+export const useValidation = create<ValidationState>()((set, get) => {
   let latest = 0;
   return {
     all: [],
@@ -52,7 +63,7 @@ export const useValidation = create<ValidationState>()((set) => {
         const models = graph.nodes.some((n) => n.kind === "ai.llm" || n.kind === "ai.agent");
         const estimate = models ? await api.graphEstimate(graph, input ?? {}) : null;
         if (mine !== latest) return;
-        set({ all, ...groupDiagnostics(all), checkedRevision: revision, error: null, estimate });
+        set({ all, ...groupDiagnostics(all, get().byNode), checkedRevision: revision, error: null, estimate });
       } catch (e) {
         if (mine !== latest) return;
         set({ error: e instanceof Error ? e.message : String(e), checkedRevision: revision });

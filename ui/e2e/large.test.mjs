@@ -1,0 +1,152 @@
+// Browser tests of a large graph on the canvas (the built UI, ?bench=2000 on the in-memory backend): zoomed out the
+// canvas layer draws it and no DOM node is mounted, drawn nodes can still be selected and dragged; zoomed in the
+// nodes in view are DOM nodes that select and drag as usual. Run: npm run test:browser.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { NODE, drag, launchBrowser, newPage, openApp, selectedNodeIds, startServer, tid, waitText } from './harness.mjs';
+
+const BENCH_WORKFLOW_ID = '01930000-0000-7000-8000-00000000b000';
+const N = 2000;
+const LAYER = tid('lod-layer');
+
+// The generated layout (src/ipc/benchGraph.ts): columns of `rows` nodes, 300 × 140 apart from (80, 80).
+const rows = Math.round(Math.sqrt(N * 1.6));
+const nodeId = (i) => `01930000-0000-7000-8100-${i.toString(16).padStart(12, '0')}`;
+const flowPosition = (i) => ({ x: 80 + Math.floor(i / rows) * 300, y: 80 + (i % rows) * 140 });
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const layer = (p) => p.$eval(LAYER, (c) => ({ ...c.dataset }));
+
+/** The viewport transform and the pane's box on screen. */
+async function view(p) {
+  return p.evaluate(() => {
+    const m = /translate\(([-\d.e]+)px,\s*([-\d.e]+)px\)\s*scale\(([-\d.e]+)\)/.exec(document.querySelector('.react-flow__viewport').style.transform);
+    const box = document.querySelector('.react-flow').getBoundingClientRect();
+    return { tx: Number(m[1]), ty: Number(m[2]), zoom: Number(m[3]), left: box.left, top: box.top, width: box.width, height: box.height };
+  });
+}
+
+/** Where flow point (x, y) is on screen. */
+const toScreen = (v, x, y) => ({ x: v.left + v.tx + x * v.zoom, y: v.top + v.ty + y * v.zoom });
+
+/** Waits until the layer has drawn at the current zoom with the given detail and nothing is left to mount. */
+async function settled(p, detail) {
+  await p.waitForFunction(
+    ([sel, want]) => {
+      const c = document.querySelector(sel);
+      const m = /scale\(([-\d.e]+)\)/.exec(document.querySelector('.react-flow__viewport')?.style.transform ?? '');
+      return c && m && c.dataset.detail === want && Math.abs(Number(c.dataset.zoom) / Number(m[1]) - 1) < 1e-4;
+    },
+    [LAYER, detail],
+    { timeout: 15_000 },
+  );
+  await p.waitForTimeout(600);
+}
+
+/** Counts the pixels of the layer in a category colour as the far blocks paint it (90 % over the background, ±8). */
+async function pixelsOf(p, hex) {
+  return p.$eval(
+    LAYER,
+    (canvas, hex) => {
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext('2d');
+      ctx.drawImage(canvas, 0, 0);
+      const rgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+      const bg = rgb('#0e0f12');
+      const want = rgb(hex).map((c, k) => Math.round(0.9 * c + 0.1 * bg[k]));
+      const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (want.every((v, k) => Math.abs(data[i + k] - v) <= 8)) n++;
+      return n;
+    },
+    hex,
+  );
+}
+
+describe('large graph', () => {
+  test('zoomed out it is drawn, not mounted; drawn nodes select, box-select and drag; zoomed in the view is DOM', async () => {
+    const p = await newPage(browser);
+    await openApp(p, server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    await p.waitForSelector(tid('save-graph'));
+
+    // Fitted: far too small to read, so the layer draws every node and edge and React Flow mounts no DOM node.
+    await settled(p, 'far');
+    const far = await layer(p);
+    assert.equal(Number(far.drawnNodes), N);
+    assert.ok(Number(far.drawnEdges) > N, `the layer draws the edges too: ${far.drawnEdges}`);
+    assert.equal(await p.locator(NODE).count(), 0, 'no DOM node while zoomed out');
+    assert.equal(await p.locator('.react-flow__edge').count(), 0, 'no DOM edge while zoomed out');
+    // Triggers (the first column) are drawn in their category colour.
+    assert.ok((await pixelsOf(p, '#34d399')) > 500, 'trigger nodes are painted green');
+    assert.ok(await p.locator(tid('lod-minimap')).isVisible());
+
+    // A click on a drawn node selects it (the inspector opens on it); a drag moves it as one undo step.
+    let v = await view(p);
+    const first = flowPosition(0);
+    await p.mouse.click(...Object.values(toScreen(v, first.x + 110, first.y + 32)));
+    await waitText(p, tid('selection-count'), '1 selected');
+    await waitText(p, '.inspector-label', 'Start 1');
+    v = await view(p);
+    const from = toScreen(v, first.x + 110, first.y + 32);
+    await drag(p, from, { x: from.x + 40, y: from.y + 40 });
+    await p.waitForFunction(() => document.querySelector('[data-testid="undo"]')?.getAttribute('title')?.startsWith('Undo move'));
+
+    // A box from left of the first column (clear of the few pixels of slop around drawn nodes) over rows 1–3 of the
+    // first two columns (partly is enough) selects those six.
+    await p.keyboard.press('Escape');
+    v = await view(p);
+    await drag(p, toScreen(v, -200, 200), toScreen(v, 630, 570));
+    await waitText(p, tid('selection-count'), '6 selected');
+
+    // Zoom to 100 % on a node: it and its neighbours in view become DOM nodes; the layer draws none of them.
+    await p.keyboard.press('Escape');
+    const target = rows * 3 + 5;
+    v = await view(p);
+    const t = flowPosition(target);
+    await p.mouse.dblclick(...Object.values(toScreen(v, t.x + 110, t.y + 32)));
+    await settled(p, 'near');
+    v = await view(p);
+    assert.equal(v.zoom, 1);
+    const inView = [];
+    for (let i = 0; i < N; i++) {
+      const q = flowPosition(i);
+      const s = toScreen(v, q.x, q.y);
+      if (s.x >= v.left + 20 && s.y >= v.top + 20 && s.x + 220 <= v.left + v.width - 20 && s.y + 64 <= v.top + v.height - 20) inView.push(nodeId(i));
+    }
+    assert.ok(inView.length >= 6, `several nodes fully in view: ${inView.length}`);
+    await p.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-node-id="${id}"]`)), inView, { timeout: 10_000 });
+    const mounted = await p.locator(NODE).count();
+    assert.ok(mounted < 150, `only the view's nodes are DOM nodes: ${mounted}`);
+
+    // A DOM node selects and drags like on any graph.
+    const id = nodeId(target);
+    const node = p.locator(`[data-node-id="${id}"]`);
+    await node.locator(tid('node-label')).click();
+    assert.deepEqual(await selectedNodeIds(p), [id]);
+    const before = await node.boundingBox();
+    await drag(p, { x: before.x + 100, y: before.y + 12 }, { x: before.x + 160, y: before.y + 72 });
+    await p.waitForTimeout(200);
+    const moved = await node.boundingBox();
+    assert.ok(Math.abs(moved.x - before.x - 60) <= 12 && Math.abs(moved.y - before.y - 60) <= 12, `dragged by (60, 60): ${JSON.stringify([before, moved])}`);
+
+    // Back out to fit: drawn again, unmounted again.
+    await p.click(tid('zoom-fit'));
+    await settled(p, 'far');
+    await p.waitForFunction(() => document.querySelectorAll('[data-testid="canvas-node"]').length === 0);
+    assert.deepEqual(p.errors, [], 'the page logged errors');
+  });
+});
