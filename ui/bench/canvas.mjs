@@ -136,6 +136,26 @@ async function paced(page, events) {
   await cdp.detach();
 }
 
+/**
+ * CPU the page used (ms): the renderer's main thread and the whole renderer process (compositor and raster threads
+ * too), from Chromium's Performance metrics. Unlike frame times they are not rounded to the 60 Hz frame.
+ */
+async function cpuMeter(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' }).catch(() => cdp.send('Performance.enable'));
+  const read = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    return { main: m.ThreadTime * 1000, process: m.ProcessTime * 1000 };
+  };
+  const start = await read();
+  return async () => {
+    const end = await read();
+    await cdp.detach();
+    return { cpuMainMs: end.main - start.main, cpuProcessMs: end.process - start.process };
+  };
+}
+
 /** A 2 s pan: a square path dragged with the middle button (pans in both pages, on nodes too), 120 moves of 12 px. */
 async function pan(page) {
   const c = await flowCentre(page);
@@ -156,11 +176,13 @@ async function pan(page) {
   }
   await page.mouse.move(c.x, c.y);
   await page.mouse.down({ button: 'middle' });
+  const cpu = await cpuMeter(page);
   await page.evaluate(() => window.__bench.start());
   await paced(page, events);
   const frames = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(window.__bench.stop()))));
+  const used = await cpu();
   await page.mouse.up({ button: 'middle' });
-  return frameStats(frames);
+  return { ...frameStats(frames), ...used };
 }
 
 /** A 2 s zoom: 120 Ctrl+wheel steps at the centre (zoom in both pages), ×2 in, ×2 out around the start, twice. */
@@ -176,10 +198,11 @@ async function zoom(page) {
       [10, 50],
     ])
       for (let i = 0; i < n; i++) events.push({ type: 'mouseWheel', x: c.x, y: c.y, deltaX: 0, deltaY, modifiers: 2 });
+  const cpu = await cpuMeter(page);
   await page.evaluate(() => window.__bench.start());
   await paced(page, events);
   const frames = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(window.__bench.stop()))));
-  return frameStats(frames);
+  return { ...frameStats(frames), ...(await cpu()) };
 }
 
 /** Waits until the viewport has not changed for half a second (a slow page may still be working through input). */
@@ -224,11 +247,23 @@ async function renderCountsPerEdit(page) {
     }
     return { editedNodeRenders: edited, otherNodeRenders: others, otherNodesRendered: otherNodes };
   };
-  // A node near the centre: pick it, then measure each edit from a quiet state.
-  const target = page.locator('[data-testid="canvas-node"][data-kind="http.request"]').first();
-  await target.waitFor();
-  const id = await target.getAttribute('data-node-id');
+  // An HTTP node left of the centre (so that it stays in view once the inspector opens beside the canvas): select it,
+  // then measure each edit from a quiet state.
+  await page.locator('[data-testid="canvas-node"][data-kind="http.request"]').first().waitFor();
+  const id = await page.evaluate(() => {
+    const pane = document.querySelector('.react-flow').getBoundingClientRect();
+    const want = { x: pane.left + pane.width * 0.35, y: pane.top + pane.height / 2 };
+    let best = null;
+    for (const el of document.querySelectorAll('[data-testid="canvas-node"][data-kind="http.request"]')) {
+      const r = el.getBoundingClientRect();
+      const d = Math.hypot(r.left + r.width / 2 - want.x, r.top + r.height / 2 - want.y);
+      if (!best || d < best.d) best = { d, id: el.getAttribute('data-node-id') };
+    }
+    return best.id;
+  });
+  const target = page.locator(`[data-node-id="${id}"]`);
   await target.locator('[data-testid="node-label"]').click();
+  await page.locator('[data-testid="inspector"]').waitFor();
   await settle(page, 700);
 
   const result = {};
@@ -238,10 +273,15 @@ async function renderCountsPerEdit(page) {
   const from = { x: box.x + box.width / 2, y: box.y + 12 };
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
+  await page.evaluate(() => window.__bench.start());
   await page.mouse.move(from.x + 60, from.y + 30, { steps: 10 });
+  const frames = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(window.__bench.stop()))));
   await page.mouse.up();
   await settle(page, 700);
-  result.move = summarise(await counts(), id);
+  result.move = { ...summarise(await counts(), id), frames: frameStats(frames) };
+  const after = await target.boundingBox();
+  // The drag really moved it (snapped to the 20 px grid).
+  result.move.moved = { dx: Math.round(after.x - box.x), dy: Math.round(after.y - box.y) };
 
   // Rename: double-click the label, type, Enter.
   await reset();
@@ -312,42 +352,85 @@ function summarise(all, sizes) {
       const row = { impl, n, runs: runs.length, load: median(runs.map((r) => r.load)), heapMB: median(runs.map((r) => r.heapMB)) };
       for (const view of ['fit', 'one'])
         for (const gesture of ['pan', 'zoom'])
-          for (const k of ['p50', 'p95', 'max', 'long', 'frames']) row[`${view}.${gesture}.${k}`] = median(runs.map((r) => r[view][gesture][k]));
+          for (const k of ['p50', 'p95', 'max', 'long', 'frames', 'cpuMainMs', 'cpuProcessMs'])
+            row[`${view}.${gesture}.${k}`] = median(runs.map((r) => r[view][gesture][k]));
       rows.push(row);
     }
   }
   return rows;
 }
 
+/** p95 stock / p95 ours for each run that measured both (the bar: at least 5 in every view and gesture). */
+function ratios(all, n, key) {
+  const out = [];
+  for (const run of new Set(all.map((r) => r.run))) {
+    const ours = all.find((r) => r.run === run && r.n === n && r.impl === 'ours');
+    const stock = all.find((r) => r.run === run && r.n === n && r.impl === 'stock');
+    if (ours && stock) out.push(stock[key[0]][key[1]].p95 / ours[key[0]][key[1]].p95);
+  }
+  return out;
+}
+
 function markdown(rows, sizes, all) {
   const lines = [];
-  lines.push('| graph | impl | load ms | heap MB | view | gesture | p50 ms | p95 ms | max ms | frames > 50 ms | frames | p95 stock / ours |');
-  lines.push('|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|');
+  lines.push('| graph | | load ms | heap MB |', '|---|---|---:|---:|');
+  for (const n of sizes)
+    for (const impl of ['ours', 'stock']) {
+      const row = rows.find((r) => r.impl === impl && r.n === n);
+      if (row) lines.push(`| ${n} nodes | ${impl === 'ours' ? 'editor' : 'stock React Flow'} | ${fmt(row.load)} | ${fmt(row.heapMB, 1)} |`);
+    }
+  lines.push(
+    '',
+    '| graph | view | gesture | editor p50 / p95 / max ms | editor frames > 50 ms | stock p50 / p95 / max ms | stock frames > 50 ms | p95 stock ÷ editor (median, lowest run) |',
+    '|---|---|---|---:|---:|---:|---:|---:|',
+  );
   for (const n of sizes) {
     const ours = rows.find((r) => r.impl === 'ours' && r.n === n);
     const stock = rows.find((r) => r.impl === 'stock' && r.n === n);
-    for (const row of [ours, stock]) {
-      if (!row) continue;
-      for (const view of ['fit', 'one'])
-        for (const gesture of ['pan', 'zoom']) {
-          const k = `${view}.${gesture}`;
-          const ratio = row === ours && stock ? stock[`${k}.p95`] / ours[`${k}.p95`] : NaN;
-          lines.push(
-            `| ${n} nodes | ${row.impl} | ${fmt(row.load)} | ${fmt(row.heapMB, 1)} | ${view === 'fit' ? 'fitted' : '100 %'} | ${gesture} | ${fmt(row[`${k}.p50`], 1)} | ${fmt(row[`${k}.p95`], 1)} | ${fmt(row[`${k}.max`])} | ${fmt(row[`${k}.long`])} | ${fmt(row[`${k}.frames`])} | ${Number.isFinite(ratio) ? `${ratio.toFixed(1)}×` : ''} |`,
-          );
-        }
-    }
+    for (const view of ['fit', 'one'])
+      for (const gesture of ['pan', 'zoom']) {
+        const k = `${view}.${gesture}`;
+        const cell = (row) => (row ? `${fmt(row[`${k}.p50`], 1)} / ${fmt(row[`${k}.p95`], 1)} / ${fmt(row[`${k}.max`])}` : '–');
+        const long = (row) => (row ? `${fmt(row[`${k}.long`])} of ${fmt(row[`${k}.frames`])}` : '–');
+        const r = ratios(all, n, [view, gesture]);
+        const ratio = r.length ? `${median(r).toFixed(1)}× (${Math.min(...r).toFixed(1)}×)` : '';
+        lines.push(`| ${n} nodes | ${view === 'fit' ? 'fitted' : '100 %'} | ${gesture} | ${cell(ours)} | ${long(ours)} | ${cell(stock)} | ${long(stock)} | ${ratio} |`);
+      }
+  }
+  lines.push(
+    '',
+    'CPU the renderer used during each 2 s gesture (main thread / whole renderer process, ms; not rounded to frames):',
+    '',
+    '| graph | view | gesture | editor main / process | stock main / process | process CPU stock ÷ editor |',
+    '|---|---|---|---:|---:|---:|',
+  );
+  for (const n of sizes) {
+    const ours = rows.find((r) => r.impl === 'ours' && r.n === n);
+    const stock = rows.find((r) => r.impl === 'stock' && r.n === n);
+    for (const view of ['fit', 'one'])
+      for (const gesture of ['pan', 'zoom']) {
+        const k = `${view}.${gesture}`;
+        const cell = (row) => (row ? `${fmt(row[`${k}.cpuMainMs`])} / ${fmt(row[`${k}.cpuProcessMs`])}` : '–');
+        const ratio = ours && stock ? `${(stock[`${k}.cpuProcessMs`] / ours[`${k}.cpuProcessMs`]).toFixed(1)}×` : '';
+        lines.push(`| ${n} nodes | ${view === 'fit' ? 'fitted' : '100 %'} | ${gesture} | ${cell(ours)} | ${cell(stock)} | ${ratio} |`);
+      }
   }
   const edits = all.filter((r) => r.edits);
   if (edits.length) {
-    lines.push('', '| graph | edit | renders of the edited node | renders of other nodes | other nodes rendered |', '|---|---|---:|---:|---:|');
+    lines.push(
+      '',
+      '| graph | edit (at 100 %) | renders of the edited node | renders of other nodes | drag frame p50 / p95 ms |',
+      '|---|---|---:|---:|---:|',
+    );
     for (const n of sizes) {
       const runs = edits.filter((r) => r.n === n);
       if (!runs.length) continue;
-      for (const e of ['move', 'rename', 'config'])
+      for (const e of ['move', 'rename', 'config']) {
+        const drag = e === 'move' ? `${fmt(median(runs.map((r) => r.edits.move.frames.p50)), 1)} / ${fmt(median(runs.map((r) => r.edits.move.frames.p95)), 1)}` : '';
         lines.push(
-          `| ${n} nodes | ${e} | ${fmt(median(runs.map((r) => r.edits[e].editedNodeRenders)))} | ${fmt(median(runs.map((r) => r.edits[e].otherNodeRenders)))} | ${fmt(median(runs.map((r) => r.edits[e].otherNodesRendered)))} |`,
+          `| ${n} nodes | ${e} | ${fmt(median(runs.map((r) => r.edits[e].editedNodeRenders)))} | ${fmt(median(runs.map((r) => r.edits[e].otherNodeRenders)))} | ${drag} |`,
         );
+      }
     }
   }
   return lines.join('\n');
@@ -374,7 +457,7 @@ try {
         const r = await measure(browser, impl, n, { ours: ours.url, stock: stock.url }, args);
         r.run = run;
         all.push(r);
-        const f = (s) => `p50 ${fmt(s.p50, 1)} p95 ${fmt(s.p95, 1)} max ${fmt(s.max)} long ${s.long}/${s.frames}`;
+        const f = (s) => `p50 ${fmt(s.p50, 1)} p95 ${fmt(s.p95, 1)} max ${fmt(s.max)} long ${s.long}/${s.frames} cpu ${fmt(s.cpuMainMs)}/${fmt(s.cpuProcessMs)} ms`;
         console.log(
           `run ${run} ${impl.padEnd(5)} ${String(n).padStart(5)}: load ${fmt(r.load)} ms, heap ${fmt(r.heapMB, 1)} MB, fit zoom ${fmt(r.fitZoom, 3)}\n` +
             `   fit pan  ${f(r.fit.pan)}\n   fit zoom ${f(r.fit.zoom)}\n   100% pan  ${f(r.one.pan)}\n   100% zoom ${f(r.one.zoom)}` +

@@ -7,6 +7,8 @@ import "@xyflow/react/dist/style.css";
 import { benchGraph } from "../src/ipc/benchGraph";
 import { LOD_MIN_ZOOM } from "../src/features/canvas/lod";
 
+// Framed like the editor frames a graph when it opens.
+const FIT = { padding: 0.2 };
 const count = Number(new URLSearchParams(location.search).get("n")) || 1000;
 // The editor's "open": fetching the workflow is where its load time starts; here it is generating the graph.
 performance.mark("workflow-get");
@@ -27,7 +29,7 @@ function Stock() {
     return () => window.removeEventListener("keydown", onKey);
   }, [zoomTo]);
   return (
-    <ReactFlow nodes={nodes} edges={edges} onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} fitView minZoom={LOD_MIN_ZOOM} />
+    <ReactFlow nodes={nodes} edges={edges} onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} fitView fitViewOptions={FIT} minZoom={LOD_MIN_ZOOM} />
   );
 }
 

@@ -1,8 +1,9 @@
 // Takes the review screenshots of the canvas editor (1280×800) from the built UI on the in-memory backend:
-// a multi-selection, the quick-add popup and the shortcut sheet. Run: npm run shots [-- DIR] (default /tmp/nf-ui-shots).
+// a multi-selection, the quick-add popup, the shortcut sheet, and a 5,000-node graph zoomed out (drawn, mid-run, part
+// of it selected) and zoomed in (DOM nodes). Run: npm run shots [-- DIR] (default /tmp/nf-ui-shots).
 import fs from 'node:fs';
 import path from 'node:path';
-import { drag, launchBrowser, newPage, nodeByLabel, openDemo, startServer, tid } from './harness.mjs';
+import { drag, launchBrowser, newPage, nodeByLabel, openApp, openDemo, startServer, tid } from './harness.mjs';
 
 const dir = path.resolve(process.argv[2] || process.env.NF_SHOTS_DIR || '/tmp/nf-ui-shots');
 fs.mkdirSync(dir, { recursive: true });
@@ -38,7 +39,29 @@ try {
   await p.screenshot({ path: path.join(dir, 'shortcut-sheet.png') });
 
   if (p.errors.length) throw new Error(`page errors: ${p.errors.join('\n')}`);
-  console.log(`screenshots in ${dir}: canvas-multiselect.png, quick-add.png, shortcut-sheet.png`);
+
+  // 4. A 5,000-node graph, fitted: the canvas layer draws it; a box selection and a run in progress show on it.
+  const large = await newPage(browser);
+  await openApp(large, server.url, '/workflows/01930000-0000-7000-8000-00000000b000', { seed: false, query: 'bench=5000&runStepMs=1' });
+  await large.waitForSelector('[data-testid="lod-layer"][data-detail="far"][data-drawn-nodes="5000"]', { timeout: 60_000 });
+  await large.waitForTimeout(500);
+  const pane = await large.locator('.react-flow').boundingBox();
+  await drag(large, { x: pane.x + pane.width * 0.55, y: pane.y + pane.height * 0.3 }, { x: pane.x + pane.width * 0.75, y: pane.y + pane.height * 0.5 });
+  await large.waitForSelector(tid('selection-count'));
+  await large.click(tid('run-workflow'));
+  await large.waitForTimeout(4000);
+  await large.mouse.move(pane.x + 20, pane.y + pane.height - 20);
+  await large.screenshot({ path: path.join(dir, 'canvas-large.png') });
+
+  // 5. Zoomed in on one node (double click): the nodes in view are DOM nodes again.
+  await large.click(tid('cancel-run'));
+  await large.keyboard.press('Escape');
+  await large.mouse.dblclick(pane.x + pane.width * 0.3, pane.y + pane.height * 0.4);
+  await large.waitForSelector('[data-testid="lod-layer"][data-detail="near"]');
+  await large.waitForTimeout(1500);
+  await large.screenshot({ path: path.join(dir, 'canvas-large-zoomed-in.png') });
+  if (large.errors.length) throw new Error(`page errors: ${large.errors.join('\n')}`);
+  console.log(`screenshots in ${dir}: canvas-multiselect.png, quick-add.png, shortcut-sheet.png, canvas-large.png, canvas-large-zoomed-in.png`);
 } finally {
   await browser.close();
   await server.close();
