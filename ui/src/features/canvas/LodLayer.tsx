@@ -28,6 +28,8 @@ import { CARD_MIN_PX, categoryColor, categoryIcon, drawScene, readPalette, type 
 import { useLodState } from "./lodGraph";
 import { useCanvasPrefs } from "./prefs";
 import { useRunState } from "./runState";
+import { NOTE_COLORS } from "./CanvasItemViews";
+import { collapsedView, groupMembers, type CanvasGraph } from "./graph";
 import { useCanvasStore, type FlowEdge, type FlowNode } from "./store";
 import { useValidation } from "./validation";
 import "./lod.css";
@@ -57,6 +59,9 @@ const GRID = 20;
 const MIN_DOT_GAP_PX = 6;
 /** React Flow's <Background> dots (gap 20, size 1.6), which the layer draws instead while it is on (see lod.css). */
 const DOTS = { gap: GRID, size: 1.6, offset: -9.2 };
+/** A group or note has no ports. */
+const NO_PORTS = { inputs: [], outputs: [], hasError: false, named: false };
+
 
 export function LodLayer() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -136,6 +141,9 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     if (next === motion) return;
     motion = next;
     mount++;
+    // Hidden, not unmounted: unmounting a hundred nodes at the start of a gesture (and mounting them again after it)
+    // costs more than the frames of the gesture. The class goes in the same frame as the drawing that replaces them.
+    domNode?.classList.toggle("lod-motion", motion);
     if (motion) showPrepared(s);
   }
 
@@ -208,16 +216,42 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
 
   // ---- the node outlines, from the store's nodes (so drawing never waits for React Flow), reused per node object
 
+  // What the canvas shows of the store's graph: collapsed groups' members left out, their crossing edges drawn to the
+  // group (collapsedView, the same derivation React Flow is given), recomputed when the graph changes.
+  let viewFrom: { nodes: FlowNode[]; edges: FlowEdge[] } | null = null;
+  let view: CanvasGraph = { nodes: [], edges: [] };
+  let members = new Map<string, number>();
+  const viewNow = (): CanvasGraph => {
+    const { nodes, edges } = useCanvasStore.getState();
+    if (!viewFrom || viewFrom.nodes !== nodes || viewFrom.edges !== edges) {
+      viewFrom = { nodes, edges };
+      view = collapsedView({ nodes, edges });
+      members = new Map();
+    }
+    return view;
+  };
+  /** How many nodes a group frames (counted when first drawn after a change). */
+  const membersOf = (g: FlowNode) => {
+    let n = members.get(g.id);
+    if (n === undefined) members.set(g.id, (n = groupMembers(g, viewNow().nodes).length));
+    return n;
+  };
+
   const placedOf = new WeakMap<FlowNode, Placed>();
+  /** The nodes drawn, in drawing order (groups first, under everything), with `placed` their outlines. */
+  let placedNodes: FlowNode[] = [];
   const placedNow = () => {
-    const nodes = useCanvasStore.getState().nodes;
+    const nodes = viewNow().nodes;
     if (nodes !== placedFrom) rebuildPlaced(nodes);
     return placed;
   };
   function rebuildPlaced(nodes: FlowNode[]) {
     const kinds = useCanvasStore.getState().kinds;
     indexOf = new Map();
-    placed = nodes.map((n, i) => {
+    placedNodes = [];
+    for (const n of nodes) if (n.data.kind === "group" && !n.hidden) placedNodes.push(n);
+    for (const n of nodes) if (n.data.kind !== "group" && !n.hidden) placedNodes.push(n);
+    placed = placedNodes.map((n, i) => {
       indexOf.set(n.id, i);
       let p = placedOf.get(n);
       if (!p) {
@@ -255,13 +289,28 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     else if (detail === "far" && prepared) dropPrepared();
   }
 
+  /** Whether the node `id` overlaps `r` (false for a node no longer in the graph). */
+  function inRect(id: string, r: Rect): boolean {
+    const i = indexOf.get(id);
+    if (i === undefined) return false;
+    const p = placed[i];
+    return p.x < r.x + r.width && r.x < p.x + p.width && p.y < r.y + r.height && r.y < p.y + p.height;
+  }
+
   /**
    * Far: nothing is DOM. Near: nodes in or just around the view become DOM nodes (a few per frame, nearest first;
    * the layer draws the rest meanwhile), and stay until they are far out of view.
    */
   function updateMounted(transform: Transform, width: number, height: number, view: Rect) {
     let next = mounted;
-    if (detail === "far" || motion) {
+    if (motion) {
+      // While the view moves the mounted nodes stay (hidden, see updateMotion) and none is added. One that leaves the
+      // view is let go: React Flow culls it anyway, and would mount it again (measuring it, the costly part) if it
+      // came back before the view settles.
+      let left = false;
+      for (const id of mounted) if (id !== forced && !inRect(id, view)) left = true;
+      if (left) next = new Set([...mounted].filter((id) => id === forced || inRect(id, view)));
+    } else if (detail === "far") {
       next = forced ? (mounted.size === 1 && mounted.has(forced) ? mounted : new Set([forced])) : mounted.size ? new Set<string>() : mounted;
     } else {
       const approach = visibleRect(transform, width, height, APPROACH_MARGIN);
@@ -269,11 +318,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
       const wanted = nodesIn(placed, approach).filter((id) => !mounted.has(id));
       if (forced && !mounted.has(forced)) wanted.unshift(forced);
       // Those in view first, then the ones about to come in.
-      const inView = (id: string) => {
-        const p = placed[indexOf.get(id)!];
-        return p.x < view.x + view.width && view.x < p.x + p.width && p.y < view.y + view.height && view.y < p.y + p.height;
-      };
-      wanted.sort((a, b) => Number(inView(b)) - Number(inView(a)));
+      wanted.sort((a, b) => Number(inRect(b, view)) - Number(inRect(a, view)));
       const plan = planMounts(mounted, wanted, (id) => {
         if (id === forced) return true;
         const i = indexOf.get(id);
@@ -355,22 +400,29 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   /** What the layer draws inside `rect`: every node when far, else those not mounted; edges not drawn by React Flow. */
   function sceneIn(lookup: RFState["nodeLookup"], rect: Rect, zoom: number): { nodes: DrawNode[]; edges: DrawEdge[] } {
     const blocks = zoom * 220 < CARD_MIN_PX;
-    const { kinds, edges, nodes: storeNodes } = useCanvasStore.getState();
+    const { kinds } = useCanvasStore.getState();
+    const { edges } = viewNow();
     const runs = useRunState.getState().nodes;
     const problems = useValidation.getState().byNode;
     const far = detail === "far" || motion;
     const nodes: DrawNode[] = [];
     const x1 = rect.x + rect.width;
     const y1 = rect.y + rect.height;
-    const userNodes = storeNodes;
     placedNow();
+    const userNodes = placedNodes;
     for (let i = 0; i < placed.length; i++) {
       const p = placed[i];
       if (!(p.x < x1 && rect.x < p.x + p.width && p.y < y1 && rect.y < p.y + p.height)) continue;
       if (!far && mounted.has(p.id)) continue;
       const n = userNodes[i];
+      const item = canvasItem(n, p);
+      if (item) {
+        nodes.push(item);
+        continue;
+      }
       const info = kinds[n.data.kind];
       nodes.push({
+        shape: "card",
         x: p.x,
         y: p.y,
         width: p.width,
@@ -407,6 +459,21 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
       drawn.push({ sx: from.x, sy: from.y, sSide: from.side, tx: to.x, ty: to.y, tSide: to.side, selected: !!e.selected });
     }
     return { nodes, edges: drawn };
+  }
+
+  /** A group or a note as the layer draws it (null for a node of a kind). */
+  function canvasItem(n: FlowNode, p: Placed): DrawNode | null {
+    if (n.data.kind !== "group" && n.data.kind !== "note") return null;
+    const c = n.data.config && typeof n.data.config === "object" && !Array.isArray(n.data.config) ? n.data.config : {};
+    const base = { x: p.x, y: p.y, width: p.width, height: p.height, icon: "box" as const, ports: NO_PORTS, status: null, problems: 0, selected: !!n.selected };
+    if (n.data.kind === "note") {
+      const tint = NOTE_COLORS[typeof c.color === "string" ? c.color : "yellow"] ?? NOTE_COLORS.yellow;
+      return { ...base, shape: "note", color: tint, label: typeof c.text === "string" ? c.text : "", subtitle: "" };
+    }
+    const count = membersOf(n);
+    const collapsed = c.collapsed === true;
+    const subtitle = `${count} node${count === 1 ? "" : "s"}${collapsed ? " inside" : ""}`;
+    return { ...base, shape: collapsed ? "collapsed" : "group", color: palette.border, label: n.data.label, subtitle };
   }
 
   let renders = 0;
@@ -625,7 +692,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     window.removeEventListener("keyup", onKey, capture);
     if (domNode) {
       delete domNode.dataset.lod;
-      domNode.classList.remove("lod-active");
+      domNode.classList.remove("lod-active", "lod-motion");
     }
     useLodState.getState().reset();
   };
