@@ -149,4 +149,36 @@ describe('large graph', () => {
     await p.waitForFunction(() => document.querySelectorAll('[data-testid="canvas-node"]').length === 0);
     assert.deepEqual(p.errors, [], 'the page logged errors');
   });
+
+  test('zoomed out, a collapsed group hides its members and a note is drawn; zoomed in they are the DOM ones', async () => {
+    const p = await newPage(browser, { clipboard: true });
+    await openApp(p, server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    await p.waitForSelector(tid('save-graph'));
+    await settled(p, 'far');
+    // A collapsed group framing the top-left corner of the graph (the first columns' first rows) and a note beside it,
+    // pasted from the clipboard (beside where they were copied from: they are in view).
+    const group = { id: '01930000-0000-7000-8200-000000000001', kind: 'group', label: 'Intake', position: { x: 40, y: 40 }, config: { width: 940, height: 720, collapsed: true } };
+    const note = { id: '01930000-0000-7000-8200-000000000002', kind: 'note', label: 'Note', position: { x: -400, y: 80 }, config: { text: 'Morning batch', color: 'blue' } };
+    await p.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify({ format: 'neuroflow.graph', version: 1, nodes: [group, note], edges: [] }));
+    await p.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await p.keyboard.press('Control+V');
+    await waitText(p, tid('selection-count'), '2 selected');
+    await p.waitForFunction(([sel, n]) => Number(document.querySelector(sel).dataset.drawnNodes) < n + 2, [LAYER, N]);
+    const hidden = N + 2 - Number((await layer(p)).drawnNodes);
+    assert.ok(hidden >= 6, `the collapsed group's members are not drawn: ${hidden}`);
+
+    // Zoomed in on the group: the DOM group says how many nodes it holds, which are the ones the layer left out.
+    await p.keyboard.press('Escape');
+    const v = await view(p);
+    const at = toScreen(v, 40 + 120, 40 + 28); // the collapsed box (240 wide) where the group was pasted
+    await p.mouse.dblclick(at.x, at.y);
+    await settled(p, 'near');
+    const dom = p.locator(`${tid('canvas-group')}[data-collapsed="true"]`);
+    await dom.waitFor();
+    await waitText(p, `${tid('canvas-group')} .cgroup-title span`, `${hidden} nodes inside`);
+    // None of its members is mounted either.
+    const mounted = await p.$$eval(NODE, (els) => els.map((e) => e.getAttribute('data-node-id')));
+    for (let i = 0; i < 3; i++) assert.ok(!mounted.includes(nodeId(i)), `member ${i} stays hidden`);
+    assert.deepEqual(p.errors, []);
+  });
 });

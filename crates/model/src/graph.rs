@@ -45,6 +45,70 @@ pub struct Graph {
     pub edges: Vec<GraphEdge>,
 }
 
+/// What an editor changed in a graph since the version it has: the nodes and edges added or
+/// changed (whole), and the ids of those removed. A save sends this instead of the whole graph,
+/// so its cost follows the edit, not the graph.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphChanges {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+    pub removed_nodes: Vec<Uuid>,
+    pub removed_edges: Vec<Uuid>,
+}
+
+impl GraphChanges {
+    /// How many elements the changes touch.
+    pub fn len(&self) -> usize {
+        self.nodes.len() + self.edges.len() + self.removed_nodes.len() + self.removed_edges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `graph` with the changes made: removals first, then each node or edge replaces the one
+    /// with its id in place or is appended. Applying the same changes twice gives the same graph.
+    pub fn apply(&self, graph: &mut Graph) {
+        if !self.removed_nodes.is_empty() {
+            let gone: HashSet<Uuid> = self.removed_nodes.iter().copied().collect();
+            graph.nodes.retain(|n| !gone.contains(&n.id));
+        }
+        if !self.removed_edges.is_empty() {
+            let gone: HashSet<Uuid> = self.removed_edges.iter().copied().collect();
+            graph.edges.retain(|e| !gone.contains(&e.id));
+        }
+        if !self.nodes.is_empty() {
+            let at: HashMap<Uuid, usize> = graph
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.id, i))
+                .collect();
+            for n in &self.nodes {
+                match at.get(&n.id) {
+                    Some(&i) => graph.nodes[i] = n.clone(),
+                    None => graph.nodes.push(n.clone()),
+                }
+            }
+        }
+        if !self.edges.is_empty() {
+            let at: HashMap<Uuid, usize> = graph
+                .edges
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id, i))
+                .collect();
+            for e in &self.edges {
+                match at.get(&e.id) {
+                    Some(&i) => graph.edges[i] = e.clone(),
+                    None => graph.edges.push(e.clone()),
+                }
+            }
+        }
+    }
+}
+
 /// One entry of the palette: what a node kind is and which sides it connects on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -605,6 +669,38 @@ mod tests {
             target: b.id,
             target_handle: None,
         }
+    }
+
+    #[test]
+    fn changes_replace_in_place_append_new_and_remove() {
+        let a = node("trigger.manual");
+        let b = node("set");
+        let c = node("output");
+        let ab = edge(&a, &b);
+        let bc = edge(&b, &c);
+        let mut g = Graph {
+            nodes: vec![a.clone(), b.clone(), c.clone()],
+            edges: vec![ab.clone(), bc.clone()],
+        };
+        let mut renamed = b.clone();
+        renamed.label = "Renamed".into();
+        let d = node("output");
+        let bd = edge(&b, &d);
+        let changes = GraphChanges {
+            nodes: vec![renamed.clone(), d.clone()],
+            edges: vec![bd.clone()],
+            removed_nodes: vec![c.id],
+            removed_edges: vec![bc.id],
+        };
+        assert_eq!(changes.len(), 5);
+        changes.apply(&mut g);
+        assert_eq!(g.nodes, vec![a.clone(), renamed.clone(), d.clone()]);
+        assert_eq!(g.edges, vec![ab.clone(), bd.clone()]);
+        // Idempotent: a save retried after a lost answer changes nothing more.
+        let once = g.clone();
+        changes.apply(&mut g);
+        assert_eq!(g, once);
+        assert!(GraphChanges::default().is_empty());
     }
 
     #[test]

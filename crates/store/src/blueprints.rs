@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use neuroflow_model::entities::ToolBlueprint;
-use neuroflow_model::graph::{Graph, GraphNode, Position};
+use neuroflow_model::graph::{Graph, GraphChanges, GraphNode, Position};
 use neuroflow_model::signature::signature;
 use neuroflow_model::{new_id, validate, AIToolCategory};
 use serde::{Deserialize, Serialize};
@@ -217,6 +217,38 @@ impl Store {
         graph: &Graph,
         save: &SaveAs,
     ) -> Result<BlueprintDoc, StoreError> {
+        self.write_blueprint_graph(actor, id, graph, save).await?;
+        self.blueprint_get(actor, id).await
+    }
+
+    /// Saves what the canvas changed since it loaded or last saved, as
+    /// [`Store::workflow_save_changes`] does for workflows: the stored graph with `changes`
+    /// made is checked and saved, and only the summary (with the new signature) comes back.
+    pub async fn blueprint_save_changes(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        changes: &GraphChanges,
+        save: &SaveAs,
+    ) -> Result<BlueprintSummary, StoreError> {
+        let org = actor.organization_id;
+        let mut graph = self.graph_of::<BlueprintTables>(org, id).await?;
+        changes.apply(&mut graph);
+        let b = self.write_blueprint_graph(actor, id, &graph, save).await?;
+        Ok(summary(
+            &b,
+            i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX),
+        ))
+    }
+
+    /// Writes `graph` as the blueprint's new version and signature; returns it as updated.
+    async fn write_blueprint_graph(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        graph: &Graph,
+        save: &SaveAs,
+    ) -> Result<ToolBlueprint, StoreError> {
         check::<BlueprintTables>(graph, "saved")?;
         let org = actor.organization_id;
         let mut b: ToolBlueprint = self.get(Some(org), id).await?;
@@ -225,7 +257,8 @@ impl Store {
         b.version = b.version.saturating_add(1);
         b.input_schema = sig.input_schema;
         b.output_schema = sig.output_schema;
-        ops.push(self.update_op(&b)?.0);
+        let (op, updated) = self.update_op(&b)?;
+        ops.push(op);
         if let Some(op) = self
             .version_op::<BlueprintTables>(actor, id, b.version, graph, save)
             .await?
@@ -239,6 +272,6 @@ impl Store {
             ),
             other => other,
         })?;
-        self.blueprint_get(actor, id).await
+        Ok(updated)
     }
 }

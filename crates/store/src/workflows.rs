@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use neuroflow_model::entities::Workflow;
-use neuroflow_model::graph::Graph;
+use neuroflow_model::graph::{Graph, GraphChanges};
 use neuroflow_model::{new_id, validate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -178,12 +178,47 @@ impl Store {
         graph: &Graph,
         save: &SaveAs,
     ) -> Result<WorkflowDoc, StoreError> {
+        self.write_workflow_graph(actor, id, graph, save).await?;
+        self.workflow_get(actor, id).await
+    }
+
+    /// Saves what the canvas changed since it loaded or last saved: the stored graph with
+    /// `changes` made is checked whole and saved as
+    /// [`workflow_save_graph_as`](Self::workflow_save_graph_as) saves (only changed rows
+    /// written), and only the summary comes back — so neither the request nor the answer grows
+    /// with the graph.
+    pub async fn workflow_save_changes(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        changes: &GraphChanges,
+        save: &SaveAs,
+    ) -> Result<WorkflowSummary, StoreError> {
+        let org = actor.organization_id;
+        let mut graph = self.graph_of::<WorkflowTables>(org, id).await?;
+        changes.apply(&mut graph);
+        let w = self.write_workflow_graph(actor, id, &graph, save).await?;
+        Ok(summary(
+            &w,
+            i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX),
+        ))
+    }
+
+    /// Writes `graph` as the workflow's new version; returns the workflow as updated.
+    async fn write_workflow_graph(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        graph: &Graph,
+        save: &SaveAs,
+    ) -> Result<Workflow, StoreError> {
         check::<WorkflowTables>(graph, "saved")?;
         let org = actor.organization_id;
         let mut workflow: Workflow = self.get(Some(org), id).await?;
         let mut ops = self.graph_ops::<WorkflowTables>(org, id, graph).await?;
         workflow.version = workflow.version.saturating_add(1);
-        ops.push(self.update_op(&workflow)?.0);
+        let (op, updated) = self.update_op(&workflow)?;
+        ops.push(op);
         if let Some(op) = self
             .version_op::<WorkflowTables>(actor, id, workflow.version, graph, save)
             .await?
@@ -198,7 +233,7 @@ impl Store {
             ),
             other => other,
         })?;
-        self.workflow_get(actor, id).await
+        Ok(updated)
     }
 
     /// A new workflow holding an imported graph — the workflow, every element and the first

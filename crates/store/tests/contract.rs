@@ -3,7 +3,7 @@
 mod common;
 
 use neuroflow_model::entities::*;
-use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, Position};
+use neuroflow_model::graph::{Graph, GraphChanges, GraphEdge, GraphNode, Position};
 use neuroflow_model::new_id;
 use neuroflow_store::workflows::Actor;
 use neuroflow_store::{ListQuery, Store, StoreError};
@@ -632,6 +632,165 @@ contract!(
         ));
         assert!(s.list::<WorkflowNode>(&q).await.expect("nodes").is_empty());
         assert!(s.workflow_list(actor, None).await.expect("list").is_empty());
+    }
+);
+
+contract!(
+    saving_changes_writes_only_them_and_answers_with_the_summary,
+    |t: common::TestDb| async move {
+        use neuroflow_model::AIToolCategory;
+        use neuroflow_store::blueprints::BlueprintMeta;
+        use neuroflow_store::versions::SaveAs;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let w = s.workflow_create(actor, "Big one").await.expect("create");
+        // A chain of 200 nodes, saved whole once.
+        let nodes: Vec<GraphNode> = (0..200)
+            .map(|i| {
+                node(
+                    if i == 0 { "trigger.manual" } else { "data.set" },
+                    f64::from(i) * 260.0,
+                )
+            })
+            .collect();
+        let edges: Vec<GraphEdge> = nodes
+            .windows(2)
+            .map(|p| GraphEdge {
+                id: new_id(),
+                source: p[0].id,
+                source_handle: None,
+                target: p[1].id,
+                target_handle: None,
+            })
+            .collect();
+        let graph = Graph {
+            nodes: nodes.clone(),
+            edges: edges.clone(),
+        };
+        s.workflow_save_graph(actor, w.id, &graph)
+            .await
+            .expect("save");
+        let q = ListQuery {
+            eq: vec![("workflow_id", neuroflow_store_sql_uuid(w.id))],
+            ..ListQuery::in_org(t.org)
+        };
+        let stamps = |rows: Vec<WorkflowNode>| {
+            rows.into_iter()
+                .map(|n| (n.id, n.hlc))
+                .collect::<std::collections::HashMap<_, _>>()
+        };
+        let before = stamps(s.list::<WorkflowNode>(&q).await.expect("nodes"));
+
+        // Rename one node, remove the last one and its edge, add a node wired after the first.
+        let mut renamed = nodes[10].clone();
+        renamed.label = "Enrich".into();
+        let added = node("output", 0.0);
+        let wire = GraphEdge {
+            id: new_id(),
+            source: nodes[0].id,
+            source_handle: None,
+            target: added.id,
+            target_handle: None,
+        };
+        let changes = GraphChanges {
+            nodes: vec![renamed.clone(), added.clone()],
+            edges: vec![wire.clone()],
+            removed_nodes: vec![nodes[199].id],
+            removed_edges: vec![edges[198].id],
+        };
+        let summary = s
+            .workflow_save_changes(actor, w.id, &changes, &SaveAs::save())
+            .await
+            .expect("save changes");
+        assert_eq!(summary.version, 3);
+        assert_eq!(summary.node_count, 200);
+        let mut expected = graph.clone();
+        changes.apply(&mut expected);
+        assert_eq!(
+            s.workflow_get(actor, w.id).await.expect("get").graph,
+            expected
+        );
+        let after = stamps(s.list::<WorkflowNode>(&q).await.expect("nodes"));
+        let rewritten = after
+            .iter()
+            .filter(|(id, hlc)| before.get(*id) != Some(*hlc))
+            .count();
+        assert_eq!(
+            rewritten, 2,
+            "only the renamed and the added node are written"
+        );
+        // Each save is a version holding the whole graph.
+        let history = s.workflow_versions(actor, w.id).await.expect("versions");
+        assert_eq!(
+            s.workflow_version_get(actor, history[0].id)
+                .await
+                .expect("newest")
+                .graph,
+            expected
+        );
+
+        // Changes that leave the graph invalid (an edge to a removed node) are refused whole.
+        let dangling = GraphChanges {
+            edges: vec![GraphEdge {
+                id: new_id(),
+                source: nodes[1].id,
+                source_handle: None,
+                target: nodes[199].id,
+                target_handle: None,
+            }],
+            nodes: vec![node("data.set", 1.0)],
+            ..GraphChanges::default()
+        };
+        assert!(matches!(
+            s.workflow_save_changes(actor, w.id, &dangling, &SaveAs::save())
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.workflow_get(actor, w.id).await.expect("get").graph,
+            expected
+        );
+        // Another organization's workflow is not found, whatever the changes.
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert!(matches!(
+            s.workflow_save_changes(other, w.id, &GraphChanges::default(), &SaveAs::save())
+                .await,
+            Err(StoreError::NotFound { .. })
+        ));
+
+        // Blueprints: a changed input component changes the signature in the answer.
+        let meta = BlueprintMeta {
+            name: "Fetch".into(),
+            description: String::new(),
+            category: AIToolCategory::Api,
+            is_public: false,
+        };
+        let doc = s.blueprint_create(actor, &meta).await.expect("blueprint");
+        let mut input = doc.graph.nodes[0].clone();
+        input.config = json!({"parameters": [{"name": "url", "type": "string", "required": true}]});
+        let b = s
+            .blueprint_save_changes(
+                actor,
+                doc.summary.id,
+                &GraphChanges {
+                    nodes: vec![input.clone()],
+                    ..GraphChanges::default()
+                },
+                &SaveAs::save(),
+            )
+            .await
+            .expect("blueprint changes");
+        assert_eq!(b.version, 2);
+        assert_eq!(b.input_schema["required"], json!(["url"]));
+        let stored = s.blueprint_get(actor, doc.summary.id).await.expect("get");
+        assert_eq!(stored.graph.nodes[0], input);
+        assert_eq!(stored.graph.nodes.len(), doc.graph.nodes.len());
     }
 );
 

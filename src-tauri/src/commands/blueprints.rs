@@ -1,7 +1,7 @@
 //! Tool blueprint commands: list, create, edit details, delete, open and save the canvas graph, its versions, its palette, and preview runs.
 
 use neuroflow_engine::KindInfo;
-use neuroflow_model::graph::{Graph, GraphSurface};
+use neuroflow_model::graph::{Graph, GraphChanges, GraphSurface};
 use neuroflow_model::AIToolCategory;
 use neuroflow_runs::{RunOptions, RunUpdate};
 use neuroflow_store::blueprints::{BlueprintDoc, BlueprintMeta, BlueprintSummary};
@@ -80,6 +80,22 @@ pub async fn blueprint_save_graph(
     let s = state.session()?;
     Ok(s.store
         .blueprint_save_graph_as(s.actor(), parse_id("blueprint", &id)?, &graph, &save)
+        .await?)
+}
+
+/// Saves what the canvas changed since it loaded or last saved; answers with the summary (and
+/// so the new signature) only.
+#[tauri::command]
+#[specta::specta]
+pub async fn blueprint_save_changes(
+    state: State<'_, AppState>,
+    id: String,
+    changes: GraphChanges,
+    save: SaveAs,
+) -> Result<BlueprintSummary, AppError> {
+    let s = state.session()?;
+    Ok(s.store
+        .blueprint_save_changes(s.actor(), parse_id("blueprint", &id)?, &changes, &save)
         .await?)
 }
 

@@ -1,6 +1,6 @@
 //! Workflow commands: list, create, rename, delete, open and save the canvas graph; its saved versions; export and import as files.
 
-use neuroflow_model::graph::Graph;
+use neuroflow_model::graph::{Graph, GraphChanges};
 use neuroflow_runs::files::{self, ImportReport, WorkflowExport};
 use neuroflow_store::versions::{SaveAs, VersionDoc, VersionSummary};
 use neuroflow_store::workflows::{WorkflowDoc, WorkflowSummary};
@@ -72,6 +72,22 @@ pub async fn workflow_save_graph(
     let s = state.session()?;
     Ok(s.store
         .workflow_save_graph_as(s.actor(), parse_id("workflow", &id)?, &graph, &save)
+        .await?)
+}
+
+/// Saves what the canvas changed since it loaded or last saved (not the whole graph); answers
+/// with the summary only.
+#[tauri::command]
+#[specta::specta]
+pub async fn workflow_save_changes(
+    state: State<'_, AppState>,
+    id: String,
+    changes: GraphChanges,
+    save: SaveAs,
+) -> Result<WorkflowSummary, AppError> {
+    let s = state.session()?;
+    Ok(s.store
+        .workflow_save_changes(s.actor(), parse_id("workflow", &id)?, &changes, &save)
         .await?)
 }
 

@@ -13,6 +13,11 @@ export const commands = {
 	workflowGet: (id: string) => typedError<WorkflowDoc, AppError>(__TAURI_INVOKE("workflow_get", { id })),
 	/**  `save` says how the history records it (an autosave only becomes a version at a checkpoint). */
 	workflowSaveGraph: (id: string, graph: Graph, save: SaveAs) => typedError<WorkflowDoc, AppError>(__TAURI_INVOKE("workflow_save_graph", { id, graph, save })),
+	/**
+	 *  Saves what the canvas changed since it loaded or last saved (not the whole graph); answers
+	 *  with the summary only.
+	 */
+	workflowSaveChanges: (id: string, changes: GraphChanges, save: SaveAs) => typedError<WorkflowSummary, AppError>(__TAURI_INVOKE("workflow_save_changes", { id, changes, save })),
 	/**  The workflow's saved versions, newest first. */
 	workflowVersions: (id: string) => typedError<VersionSummary[], AppError>(__TAURI_INVOKE("workflow_versions", { id })),
 	workflowVersionGet: (versionId: string) => typedError<VersionDoc, AppError>(__TAURI_INVOKE("workflow_version_get", { versionId })),
@@ -32,6 +37,11 @@ export const commands = {
 	blueprintDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("blueprint_delete", { id })),
 	blueprintGet: (id: string) => typedError<BlueprintDoc, AppError>(__TAURI_INVOKE("blueprint_get", { id })),
 	blueprintSaveGraph: (id: string, graph: Graph, save: SaveAs) => typedError<BlueprintDoc, AppError>(__TAURI_INVOKE("blueprint_save_graph", { id, graph, save })),
+	/**
+	 *  Saves what the canvas changed since it loaded or last saved; answers with the summary (and
+	 *  so the new signature) only.
+	 */
+	blueprintSaveChanges: (id: string, changes: GraphChanges, save: SaveAs) => typedError<BlueprintSummary, AppError>(__TAURI_INVOKE("blueprint_save_changes", { id, changes, save })),
 	blueprintVersions: (id: string) => typedError<VersionSummary[], AppError>(__TAURI_INVOKE("blueprint_versions", { id })),
 	blueprintVersionGet: (versionId: string) => typedError<VersionDoc, AppError>(__TAURI_INVOKE("blueprint_version_get", { versionId })),
 	/**  The blueprint editor's palette: its components with their ports and config schemas. */
@@ -233,6 +243,18 @@ export type GmailSettings = {
 export type Graph = {
 	nodes: GraphNode[],
 	edges: GraphEdge[],
+};
+
+/**
+ *  What an editor changed in a graph since the version it has: the nodes and edges added or
+ *  changed (whole), and the ids of those removed. A save sends this instead of the whole graph,
+ *  so its cost follows the edit, not the graph.
+ */
+export type GraphChanges = {
+	nodes: GraphNode[],
+	edges: GraphEdge[],
+	removedNodes: string[],
+	removedEdges: string[],
 };
 
 export type GraphEdge = {

@@ -1,7 +1,7 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphSurface, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs } from "./bindings";
+import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
 
@@ -11,6 +11,7 @@ export type {
   AppInfo,
   ErrorCode,
   CredentialsInput,
+  GraphChanges,
   GraphEdge,
   GraphNode,
   HttpAuthKind,
@@ -183,6 +184,9 @@ export const api = {
   /** An explicit save unless `save` says otherwise (autosaves become a version only at a checkpoint). */
   workflowSaveGraph: (id: string, graph: WorkflowGraph, save: SaveAs = { kind: "SAVE" }) =>
     unwrap(current().workflowSaveGraph(id, graph, save)),
+  /** Saves only what changed since the version the canvas has (the answer is the summary, not the graph). */
+  workflowSaveChanges: (id: string, changes: GraphChanges, save: SaveAs = { kind: "SAVE" }) =>
+    unwrap(current().workflowSaveChanges(id, changes, save)),
   workflowVersions: (id: string) => unwrap(current().workflowVersions(id)),
   workflowVersionGet: (versionId: string) => unwrap(current().workflowVersionGet(versionId)),
   /** The desktop writes the file to the Downloads folder (`savedTo`); a browser gets the text to save itself. */
@@ -209,6 +213,8 @@ export const api = {
   blueprintDelete: (id: string) => unwrap(current().blueprintDelete(id)),
   blueprintGet: (id: string) => unwrap(current().blueprintGet(id)),
   blueprintSaveGraph: (id: string, graph: WorkflowGraph, save: SaveAs = { kind: "SAVE" }) => unwrap(current().blueprintSaveGraph(id, graph, save)),
+  blueprintSaveChanges: (id: string, changes: GraphChanges, save: SaveAs = { kind: "SAVE" }) =>
+    unwrap(current().blueprintSaveChanges(id, changes, save)),
   blueprintVersions: (id: string) => unwrap(current().blueprintVersions(id)),
   blueprintVersionGet: (versionId: string) => unwrap(current().blueprintVersionGet(versionId)),
   blueprintKindList: () => unwrap(current().blueprintKindList()),

@@ -25,6 +25,7 @@ import GENERATED_BLUEPRINT_KINDS from "./blueprint-kinds.generated.json";
 import GENERATED_KINDS from "./kinds.generated.json";
 import { BENCH_WORKFLOW_ID, benchGraph } from "./benchGraph";
 import { createMemoryBlueprints } from "./memoryBlueprints";
+import { applyChanges } from "../shared/graphChanges";
 
 /**
  * The shape every backend (generated Tauri bindings or this fake) has; a run's updates arrive through a callback
@@ -255,6 +256,17 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         touch(row);
         files.record(id, row.summary.version, row.graph, save);
         return { summary: row.summary, graph: row.graph };
+      }),
+    workflowSaveChanges: (id, changes, save) =>
+      run((): WorkflowSummary => {
+        if (options.failSaveGraph) throw new Fail(options.failSaveGraph, "The database is read-only (simulated failure).");
+        const row = live(id);
+        row.graph = structuredClone(validateGraph(applyChanges(row.graph, changes)));
+        row.summary.version += 1;
+        row.summary.nodeCount = row.graph.nodes.length;
+        touch(row);
+        files.record(id, row.summary.version, row.graph, save);
+        return row.summary;
       }),
     // Drafts live as long as the page, like everything in the browser preview.
     draftPut: (ownerId, _surface, baseVersion, graph) =>

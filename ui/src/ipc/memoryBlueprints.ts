@@ -1,9 +1,10 @@
 // Owns the in-memory stand-in for the tool blueprint commands (browser preview, tests): blueprints with category, sharing
 // and the tool signature their input and output components declare, saved with versions, and simulated preview runs.
-import type { AppError, BlueprintDoc, BlueprintMeta, BlueprintSummary, ErrorCode, KindInfo, RunUpdate, Value, commands } from "./bindings";
+import type { AppError, BlueprintDoc, BlueprintMeta, BlueprintSummary, ErrorCode, KindInfo, RunUpdate, SaveAs, Value, commands } from "./bindings";
 import type { Result, WorkflowGraph } from "./wire";
 import { uuidv7 } from "../shared/uuidv7";
 import { signatureOf } from "../shared/signature";
+import { applyChanges } from "../shared/graphChanges";
 import type { VersionLog } from "./memoryFiles";
 import type { RunCommands } from "./memoryRuns";
 
@@ -16,6 +17,7 @@ export type BlueprintCommands = Pick<
   | "blueprintDelete"
   | "blueprintGet"
   | "blueprintSaveGraph"
+  | "blueprintSaveChanges"
   | "blueprintVersions"
   | "blueprintVersionGet"
   | "blueprintKindList"
@@ -47,6 +49,14 @@ export function createMemoryBlueprints(deps: Deps): BlueprintCommands {
     return row;
   };
   const doc = (row: Row): BlueprintDoc => ({ summary: row.summary, graph: row.graph });
+  /** Stores `graph` as the blueprint's next version, with the signature its components now declare. */
+  const saveGraph = (id: string, graph: WorkflowGraph, save: SaveAs): Row => {
+    const row = live(id);
+    row.graph = structuredClone(deps.validateGraph(graph, kinds));
+    Object.assign(row.summary, { version: row.summary.version + 1, nodeCount: row.graph.nodes.length, updatedAt: deps.now().toISOString() }, signatureOf(row.graph));
+    deps.versions.record(id, row.summary.version, row.graph, save);
+    return row;
+  };
   const starter = (): WorkflowGraph => {
     const input = uuidv7();
     const output = uuidv7();
@@ -102,14 +112,8 @@ export function createMemoryBlueprints(deps: Deps): BlueprintCommands {
         return null;
       }),
     blueprintGet: (id) => deps.run(() => doc(live(id))),
-    blueprintSaveGraph: (id, graph, save) =>
-      deps.run(() => {
-        const row = live(id);
-        row.graph = structuredClone(deps.validateGraph(graph, kinds));
-        Object.assign(row.summary, { version: row.summary.version + 1, nodeCount: row.graph.nodes.length, updatedAt: deps.now().toISOString() }, signatureOf(row.graph));
-        deps.versions.record(id, row.summary.version, row.graph, save);
-        return doc(row);
-      }),
+    blueprintSaveGraph: (id, graph, save) => deps.run(() => doc(saveGraph(id, graph, save))),
+    blueprintSaveChanges: (id, changes, save) => deps.run(() => saveGraph(id, applyChanges(live(id).graph, changes), save).summary),
     blueprintVersions: (id) =>
       deps.run(() => {
         live(id);

@@ -6,7 +6,8 @@ import type { JsonValue } from "../../ipc";
 import { Icon } from "../../shared/icons";
 import { GROUP_SIZE, groupMembers, useCanvasStore, type FlowNode } from "./store";
 
-const NOTE_COLORS: Record<string, string> = {
+/** A note's colour setting → its tint (the canvas layer draws notes with them too). */
+export const NOTE_COLORS: Record<string, string> = {
   yellow: "#facc15",
   blue: "#60a5fa",
   green: "#4ade80",

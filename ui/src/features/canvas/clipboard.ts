@@ -1,7 +1,7 @@
 // Owns the canvas clipboard format ({format:"neuroflow.graph", version:1, nodes, edges}): extracting a selection,
 // parsing untrusted clipboard text, and pasting with fresh ids. Pure: no React, no I/O.
 import type { GraphEdge, GraphNode, JsonValue, Position } from "../../ipc";
-import { boundsOf, connect, type CanvasGraph, type FlowNode, type KindLookup } from "./graph";
+import { boundsOf, connect, flowNodeOf, type CanvasGraph, type FlowNode, type KindLookup } from "./graph";
 
 export const CLIPBOARD_FORMAT = "neuroflow.graph";
 export const CLIPBOARD_VERSION = 1;
@@ -161,13 +161,7 @@ export function pasteSubgraph(
   const added: FlowNode[] = payload.nodes.map((n) => {
     const id = newId();
     ids.set(n.id, id);
-    return {
-      id,
-      type: "flow",
-      position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
-      data: { kind: n.kind, label: n.label, config: structuredClone(n.config) },
-      selected: true,
-    };
+    return { ...flowNodeOf({ ...n, id, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } }), selected: true };
   });
   let next: CanvasGraph = {
     nodes: [...graph.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...added],

@@ -3,6 +3,7 @@
 import {
   api,
   type Draft,
+  type GraphChanges,
   type GraphSurface,
   type KindInfo,
   type RunOptions,
@@ -24,7 +25,8 @@ export type CanvasDocument = {
   /** "workflow" / "blueprint", for messages. */
   noun: string;
   load: () => Promise<{ summary: DocSummary; graph: WorkflowGraph }>;
-  save: (graph: WorkflowGraph, as: SaveAs) => Promise<{ summary: DocSummary; graph: WorkflowGraph }>;
+  /** Saves what changed since the canvas loaded or last saved; resolves to the new summary. */
+  save: (changes: GraphChanges, as: SaveAs) => Promise<DocSummary>;
   kinds: () => Promise<KindInfo[]>;
   /** Starts a run of the saved graph; resolves to the stored execution's id, or null for a preview that is not stored. */
   run: (options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<string | null>;
@@ -59,7 +61,7 @@ export function workflowDocument(id: string): CanvasDocument {
     id,
     noun: "workflow",
     load: () => api.workflowGet(id),
-    save: (graph, as) => api.workflowSaveGraph(id, graph, as),
+    save: (changes, as) => api.workflowSaveChanges(id, changes, as),
     kinds: () => api.nodeKindList(),
     run: async (options, onUpdate) => (await api.workflowRun(id, options, onUpdate)).executionId,
     cancel: (executionId) => (executionId ? api.runCancel(executionId) : Promise.resolve(false)),
@@ -77,7 +79,7 @@ export function blueprintDocument(id: string): CanvasDocument {
     id,
     noun: "blueprint",
     load: () => api.blueprintGet(id),
-    save: (graph, as) => api.blueprintSaveGraph(id, graph, as),
+    save: (changes, as) => api.blueprintSaveChanges(id, changes, as),
     kinds: () => api.blueprintKindList(),
     run: async (options, onUpdate) => {
       await api.blueprintRun(id, options, onUpdate);

@@ -220,8 +220,8 @@ describe("dirty state and saving", () => {
       expect(s().saving).toBe(true);
       s().addNode("http.request"); // while the save is in flight
       const saved = await saving;
-      expect(saved?.summary.version).toBe(2);
-      expect(saved?.graph.nodes).toHaveLength(1);
+      expect(saved?.version).toBe(2);
+      expect((await api.workflowGet(created.id)).graph.nodes).toHaveLength(1);
       expect(s().dirty).toBe(true);
       expect(s().summary?.version).toBe(2);
       expect(s().past).toHaveLength(2);
@@ -340,6 +340,24 @@ describe("clipboard", () => {
     const r = pasteSubgraph(g, payload(), () => uuidv7(Date.now(), new Uint8Array(10).fill(++n)), { x: 10, y: 10 }, kinds);
     expect(r.graph.nodes).toHaveLength(5);
     expect(g.nodes).toHaveLength(3);
+  });
+
+  it("a pasted note or group is a note or group again (its own view, a group sized by its settings)", () => {
+    const g: CanvasGraph = { nodes: s().nodes, edges: s().edges };
+    const items: ClipboardPayload = {
+      format: CLIPBOARD_FORMAT,
+      version: 1,
+      nodes: [
+        { id: uuidv7(), kind: "note", label: "Note", position: { x: 0, y: 0 }, config: { text: "hi", color: "blue" } },
+        { id: uuidv7(), kind: "group", label: "Intake", position: { x: 0, y: 200 }, config: { width: 600, height: 300, collapsed: false } },
+      ],
+      edges: [],
+    };
+    const r = pasteSubgraph(g, items, () => uuidv7(), { x: 0, y: 0 }, kinds);
+    const [note, group] = r.nodeIds.map((id) => r.graph.nodes.find((n) => n.id === id)!);
+    expect(note.type).toBe("note");
+    expect(group.type).toBe("group");
+    expect([group.width, group.height, group.zIndex]).toEqual([600, 300, -1]);
   });
 
   it.each([

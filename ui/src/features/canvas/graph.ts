@@ -1,6 +1,6 @@
 // Owns the pure graph edits of the canvas (add, connect, move, delete, rename, select, placement, load, save shape); no React, no I/O.
 import type { Edge, Node } from "@xyflow/react";
-import type { JsonValue, KindInfo, PortInfo, PortType, Position, WorkflowDoc, WorkflowGraph } from "../../ipc";
+import type { GraphChanges, JsonValue, KindInfo, PortInfo, PortType, Position, WorkflowDoc, WorkflowGraph } from "../../ipc";
 
 export type FlowNodeData = {
   kind: string;
@@ -46,15 +46,20 @@ export function nextFreePosition(graph: CanvasGraph): Position {
   }
 }
 
+/** A saved node as the canvas holds it: its React Flow type (a note and a group have their own views) and props. */
+export function flowNodeOf(n: WorkflowGraph["nodes"][number]): FlowNode {
+  return {
+    id: n.id,
+    type: nodeTypeOf(n.kind),
+    position: { x: n.position.x, y: n.position.y },
+    data: { kind: n.kind, label: n.label, config: structuredClone(n.config) },
+    ...groupProps(n.kind, n.config),
+  };
+}
+
 export function fromDoc(graph: WorkflowGraph): CanvasGraph {
   return {
-    nodes: graph.nodes.map((n) => ({
-      id: n.id,
-      type: nodeTypeOf(n.kind),
-      position: { x: n.position.x, y: n.position.y },
-      data: { kind: n.kind, label: n.label, config: structuredClone(n.config) },
-      ...groupProps(n.kind, n.config),
-    })),
+    nodes: graph.nodes.map(flowNodeOf),
     edges: graph.edges.map((e) => ({
       id: e.id,
       source: e.source,
@@ -81,6 +86,47 @@ export function toGraph(graph: CanvasGraph): WorkflowGraph {
       target: e.target,
       targetHandle: e.targetHandle ?? null,
     })),
+  };
+}
+
+/** The node and edge objects of the canvas as last loaded or saved: what the next save is compared with. */
+export type Baseline = { nodes: ReadonlyMap<string, FlowNode>; edges: ReadonlyMap<string, FlowEdge> };
+
+export function baselineOf(graph: CanvasGraph): Baseline {
+  return { nodes: new Map(graph.nodes.map((n) => [n.id, n])), edges: new Map(graph.edges.map((e) => [e.id, e])) };
+}
+
+// Edits replace the objects they change (and keep the config object unless it is edited), so an unchanged node is the
+// same object or one with the same saved fields; selection and measuring replace it without changing those.
+const sameNode = (a: FlowNode, b: FlowNode) =>
+  a === b ||
+  (a.data.kind === b.data.kind && a.data.label === b.data.label && a.data.config === b.data.config && a.position.x === b.position.x && a.position.y === b.position.y);
+const sameEdge = (a: FlowEdge, b: FlowEdge) =>
+  a === b ||
+  (a.source === b.source && a.target === b.target && (a.sourceHandle ?? null) === (b.sourceHandle ?? null) && (a.targetHandle ?? null) === (b.targetHandle ?? null));
+
+/**
+ * What a save sends: the nodes and edges added or changed since `base` (in the saved shape) and the ids of those
+ * removed. Object comparisons only, so it costs little even on a large graph, and what it sends follows the edit.
+ */
+export function changesSince(base: Baseline, graph: CanvasGraph): GraphChanges {
+  const whole = toGraph({
+    nodes: graph.nodes.filter((n) => {
+      const b = base.nodes.get(n.id);
+      return !b || !sameNode(b, n);
+    }),
+    edges: graph.edges.filter((e) => {
+      const b = base.edges.get(e.id);
+      return !b || !sameEdge(b, e);
+    }),
+  });
+  const nodeIds = new Set(graph.nodes.map((n) => n.id));
+  const edgeIds = new Set(graph.edges.map((e) => e.id));
+  return {
+    nodes: whole.nodes,
+    edges: whole.edges,
+    removedNodes: [...base.nodes.keys()].filter((id) => !nodeIds.has(id)),
+    removedEdges: [...base.edges.keys()].filter((id) => !edgeIds.has(id)),
   };
 }
 

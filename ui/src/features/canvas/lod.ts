@@ -2,7 +2,7 @@
 // as DOM nodes, which nodes are mounted as DOM, node sizes before React Flow measures them, viewport culling, hit-testing
 // a point to a node, and edge geometry shared with React Flow's bezier edges.
 import type { JsonValue, KindInfo, PortInfo, Position } from "../../ipc";
-import { ERROR_PORT, inputPorts, NODE_HEIGHT, NODE_WIDTH, outputPorts } from "./graph";
+import { ERROR_PORT, GROUP_SIZE, inputPorts, NODE_HEIGHT, NODE_WIDTH, outputPorts } from "./graph";
 
 /** The editor lets a large graph zoom out this far, so that thousands of nodes fit in the window. */
 export const LOD_MIN_ZOOM = 0.02;
@@ -78,10 +78,27 @@ export function visiblePorts(info: KindInfo | undefined, config: JsonValue): Por
   return ports;
 }
 
-/** Width and height of a node: measured by React Flow when it has been, else estimated. */
+/** A note before it is measured (editor.css: 240 wide, at least 96 tall). */
+export const NOTE_SIZE = { width: 240, height: 96 };
+/** A collapsed group before it is measured (one row: icon, title and count, Expand). */
+export const COLLAPSED_GROUP_SIZE = { width: 240, height: 56 };
+
+const settings = (c: JsonValue): Record<string, JsonValue> => (c && typeof c === "object" && !Array.isArray(c) ? c : {});
+const dim = (v: JsonValue | undefined, fallback: number) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : fallback);
+
+/**
+ * Width and height of a node: an expanded group is the frame its settings give; anything else as React Flow measured
+ * it, else estimated (a card from its kind's ports, a note or a collapsed group from the CSS).
+ */
 export function sizeOf(n: BoxLike, kinds: Readonly<Record<string, KindInfo | undefined>>): { width: number; height: number } {
+  if (n.data.kind === "group") {
+    const c = settings(n.data.config);
+    if (c.collapsed !== true) return { width: dim(c.width, GROUP_SIZE.width), height: dim(c.height, GROUP_SIZE.height) };
+  }
   const m = n.measured;
   if (m?.width && m.height) return { width: m.width, height: m.height };
+  if (n.data.kind === "group") return COLLAPSED_GROUP_SIZE;
+  if (n.data.kind === "note") return NOTE_SIZE;
   return estimateSize(kinds[n.data.kind], n.data.config);
 }
 

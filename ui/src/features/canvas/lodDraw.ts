@@ -8,16 +8,19 @@ import type { NodeRunStatus } from "./runState";
 import { bezierControls, type HandleSide, type Ports } from "./lod";
 
 export type DrawNode = {
+  /** A node of a kind (a card), an expanded group (a frame under the nodes), a collapsed group, or a sticky note. */
+  shape: "card" | "group" | "collapsed" | "note";
   x: number;
   y: number;
   width: number;
   height: number;
-  /** Category colour and icon. */
+  /** Category colour and icon (a note: its tint). */
   color: string;
   icon: IconName;
   ports: Ports;
+  /** The label (a note: its text). */
   label: string;
-  /** The kind (or category) line under the label. */
+  /** The kind (or category) line under the label; a group's member count. */
   subtitle: string;
   status: NodeRunStatus | null;
   /** How many problems validation found (0: none). */
@@ -154,19 +157,19 @@ const truncated = new Map<string, string>();
 let measurer: CanvasRenderingContext2D | null = null;
 
 /**
- * The text cut to fit the card's text column (with an ellipsis), measured once per text and font at the flow size
+ * The text cut to fit `width` flow units, the card's text column by default (with an ellipsis), measured once per text and font at the flow size
  * (text scales with the zoom, so the cut holds at every zoom).
  */
-function fitText(text: string, weight: number, px: number): string {
-  const key = `${weight}/${px}/${text}`;
+function fitText(text: string, weight: number, px: number, width = TEXT_WIDTH): string {
+  const key = `${weight}/${px}/${width}/${text}`;
   let t = truncated.get(key);
   if (t !== undefined) return t;
   measurer ??= document.createElement("canvas").getContext("2d");
   t = text;
   if (measurer) {
     measurer.font = font(weight, px);
-    if (measurer.measureText(t).width > TEXT_WIDTH) {
-      while (t.length > 1 && measurer.measureText(`${t}…`).width > TEXT_WIDTH) t = t.slice(0, -1);
+    if (measurer.measureText(t).width > width) {
+      while (t.length > 1 && measurer.measureText(`${t}…`).width > width) t = t.slice(0, -1);
       t = `${t}…`;
     }
   }
@@ -191,8 +194,89 @@ export function drawScene(
   ctx.fillStyle = p.background;
   ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   if (dots) drawDots(ctx, f, dots, p);
+  const frames = nodes.filter((n) => n.shape === "group");
+  const items = nodes.filter((n) => n.shape === "note" || n.shape === "collapsed");
+  const cards = frames.length || items.length ? nodes.filter((n) => n.shape === "card") : nodes;
+  if (frames.length) drawFrames(ctx, f, frames, p);
   drawEdges(ctx, f, edges, p);
-  drawNodes(ctx, f, nodes, p);
+  drawNodes(ctx, f, cards, p);
+  if (items.length) drawItems(ctx, f, items, p);
+}
+
+/** Expanded groups: editor.css's .cgroup (a faint fill, a dashed border, the title and member count once legible). */
+function drawFrames(ctx: Context2D, f: DrawFrame, groups: readonly DrawNode[], p: Palette) {
+  const { scale, offsetX: ox, offsetY: oy } = f;
+  const plain = new Path2D();
+  const selected = new Path2D();
+  for (const g of groups) (g.selected ? selected : plain).roundRect(g.x * scale + ox, g.y * scale + oy, g.width * scale, g.height * scale, 10 * scale);
+  ctx.fillStyle = "rgba(255, 255, 255, 0.025)";
+  ctx.fill(plain);
+  ctx.fill(selected);
+  ctx.lineWidth = Math.max(1, 1.5 * scale);
+  ctx.setLineDash([6 * Math.max(scale, 0.25), 4 * Math.max(scale, 0.25)]);
+  ctx.strokeStyle = p.border;
+  ctx.stroke(plain);
+  ctx.strokeStyle = p.accent;
+  ctx.stroke(selected);
+  ctx.setLineDash([]);
+  const px = 12 * scale;
+  if (px < LABEL_MIN_PX) return;
+  ctx.textBaseline = "middle";
+  for (const g of groups) {
+    const y = (g.y + 16) * scale + oy;
+    ctx.font = font(600, px);
+    ctx.fillStyle = p.text;
+    const label = fitText(g.label, 600, 12, g.width - 100);
+    ctx.fillText(label, (g.x + 12) * scale + ox, y);
+    const after = ctx.measureText(label).width;
+    ctx.font = font(400, px);
+    ctx.fillStyle = p.textMuted;
+    ctx.fillText(g.subtitle, (g.x + 20) * scale + ox + after, y);
+  }
+}
+
+/** Notes (a tinted card with the first lines of the text) and collapsed groups (a box with the title and count). */
+function drawItems(ctx: Context2D, f: DrawFrame, items: readonly DrawNode[], p: Palette) {
+  const { scale, offsetX: ox, offsetY: oy } = f;
+  const px = 12.5 * scale;
+  for (const n of items) {
+    const x = n.x * scale + ox;
+    const y = n.y * scale + oy;
+    const w = Math.max(1, n.width * scale);
+    const h = Math.max(1, n.height * scale);
+    const note = n.shape === "note";
+    ctx.beginPath();
+    ctx.roundRect(x, y, w, h, (note ? 6 : 10) * scale);
+    ctx.fillStyle = p.surface;
+    ctx.fill();
+    if (note) {
+      ctx.globalAlpha = 0.16;
+      ctx.fillStyle = n.color;
+      ctx.fill();
+      ctx.globalAlpha = 1;
+    }
+    ctx.lineWidth = n.selected ? Math.max(1.5, 3 * scale) : Math.max(1, 1.5 * scale);
+    ctx.strokeStyle = n.selected ? (note ? n.color : p.accent) : note ? n.color : p.border;
+    ctx.stroke();
+    if (px < LABEL_MIN_PX) continue;
+    ctx.textBaseline = "middle";
+    if (note) {
+      // As many lines as fit, each cut to the card's width (the DOM note wraps; a drawn one is a preview).
+      const lines = n.label ? n.label.split("\n") : [];
+      const rows = Math.max(1, Math.floor((n.height - 20) / 18.75));
+      ctx.font = font(400, px);
+      ctx.fillStyle = n.label ? p.text : p.textFaint;
+      if (!lines.length) ctx.fillText("Double-click to write a note", x + 12 * scale, y + 20 * scale);
+      lines.slice(0, rows).forEach((line, i) => ctx.fillText(fitText(line, 400, 12.5, n.width - 24), x + 12 * scale, y + (20 + 18.75 * i) * scale));
+    } else {
+      ctx.font = font(600, 12 * scale);
+      ctx.fillStyle = p.text;
+      ctx.fillText(fitText(n.label, 600, 12, n.width - 110), x + 40 * scale, y + (n.height / 2 - 7) * scale);
+      ctx.font = font(400, 11 * scale);
+      ctx.fillStyle = p.textFaint;
+      ctx.fillText(n.subtitle, x + 40 * scale, y + (n.height / 2 + 8) * scale);
+    }
+  }
 }
 
 function drawDots(ctx: Context2D, f: DrawFrame, g: DotGrid, p: Palette) {

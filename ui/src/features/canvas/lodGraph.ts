@@ -3,7 +3,7 @@
 // between mounted nodes. The layer publishes the mounted set here; node objects stay stable between publishes.
 import { useMemo } from "react";
 import { create } from "zustand";
-import { estimateSize } from "./lod";
+import { sizeOf } from "./lod";
 import type { FlowEdge, FlowNode, KindLookup } from "./graph";
 import { useCanvasStore } from "./store";
 
@@ -27,8 +27,7 @@ export const useLodState = create<LodState>()((set) => ({
 const shownOf = new WeakMap<FlowNode, FlowNode>();
 const hiddenOf = new WeakMap<FlowNode, FlowNode>();
 
-const measuredOf = (n: FlowNode, kinds: KindLookup) =>
-  n.measured?.width && n.measured.height ? n.measured : estimateSize(kinds[n.data.kind], n.data.config);
+const measuredOf = (n: FlowNode, kinds: KindLookup) => (n.measured?.width && n.measured.height ? n.measured : sizeOf(n, kinds));
 
 /** A node React Flow mounts: sized in advance (no layout pass needed to fit or cull it), measured for real once shown. */
 export function shownNode(n: FlowNode, kinds: KindLookup): FlowNode {

@@ -1,6 +1,6 @@
 // Tests the canvas graph edits and the zustand store (dirty flag, save round trip) against the in-memory backend.
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, setBackend, type WorkflowDoc, type WorkflowGraph } from "../../ipc";
+import { api, setBackend, type GraphChanges, type WorkflowDoc, type WorkflowGraph } from "../../ipc";
 import { createMemoryBackend, MEMORY_NODE_KINDS } from "../../ipc/memory";
 import { isUuidV7, uuidv7 } from "../../shared/uuidv7";
 import {
@@ -199,7 +199,7 @@ describe("canvas store", () => {
       const expected = s().toGraph();
 
       const saved = await s().save();
-      expect(saved?.summary.version).toBe(2);
+      expect(saved?.version).toBe(2);
       expect(s().dirty).toBe(false);
       expect(s().summary?.version).toBe(2);
 
@@ -208,6 +208,51 @@ describe("canvas store", () => {
       s().load(reopened);
       expect(s().toGraph()).toEqual(expected);
       expect(reopened.summary.nodeCount).toBe(2);
+    } finally {
+      setBackend(null);
+    }
+  });
+
+  it("a save sends only what changed since the last save, and selecting or measuring is no change", async () => {
+    const backend = createMemoryBackend();
+    const sent: GraphChanges[] = [];
+    setBackend({
+      ...backend,
+      workflowSaveChanges: (id, changes, save) => {
+        sent.push(changes);
+        return backend.workflowSaveChanges(id, changes, save);
+      },
+    });
+    try {
+      const s = () => useCanvasStore.getState();
+      const created = await api.workflowCreate("Deltas");
+      s().load(await api.workflowGet(created.id));
+      const ids = Array.from({ length: 50 }, (_, i) => s().addNode(i === 0 ? "trigger.manual" : "data.set", { x: i * 260, y: 0 }));
+      for (let i = 1; i < ids.length; i++) s().connect({ source: ids[i - 1], target: ids[i] });
+      await s().save();
+      expect(sent[0].nodes).toHaveLength(50);
+      expect(sent[0].edges).toHaveLength(49);
+
+      // Selecting everything and React Flow measuring a node replace node objects without changing them.
+      s().selectNodes(ids);
+      s().onNodesChange([{ type: "dimensions", id: ids[3], dimensions: { width: 230, height: 90 } }]);
+      s().renameNode(ids[7], "Enrich");
+      s().deleteNodes([ids[49]]);
+      await s().save();
+      const second = sent[1];
+      expect(second.nodes.map((n) => n.id)).toEqual([ids[7]]);
+      expect(second.nodes[0].label).toBe("Enrich");
+      expect(second.edges).toEqual([]);
+      expect(second.removedNodes).toEqual([ids[49]]);
+      expect(second.removedEdges).toHaveLength(1);
+
+      // Nothing since: an empty change set; the stored graph is the canvas's.
+      const expected = s().toGraph();
+      await s().save({ kind: "SAVE" });
+      expect(sent[2]).toEqual({ nodes: [], edges: [], removedNodes: [], removedEdges: [] });
+      const stored = await api.workflowGet(created.id);
+      expect(stored.graph).toEqual(expected);
+      expect(stored.summary.version).toBe(4);
     } finally {
       setBackend(null);
     }

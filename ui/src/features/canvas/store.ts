@@ -102,10 +102,11 @@ export type CanvasState = {
   onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
   toGraph: () => WorkflowGraph;
   /**
-   * Saves through the IPC as `as` says (an explicit save by default); the canvas stays as it is (history too), and is
-   * clean unless edited meanwhile.
+   * Saves what changed since the last load or save through the IPC as `as` says (an explicit save by default); the
+   * canvas stays as it is (history too), and is clean unless edited meanwhile. Resolves to the new summary, or null
+   * when nothing is open or a save is already running.
    */
-  save: (as?: SaveAs) => Promise<LoadedDoc | null>;
+  save: (as?: SaveAs) => Promise<DocSummary | null>;
   /** Puts a saved version's graph on the canvas as one undo step (selection cleared). */
   replaceGraph: (graph: WorkflowGraph, label: string) => boolean;
 };
@@ -143,6 +144,8 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
   let groupCarry = new Map<string, { start: Position; members: Map<string, Position> }>();
   /** Bumped by load/reset, so a save that finishes after the canvas was reloaded doesn't touch it. */
   let generation = 0;
+  /** The graph as last loaded or saved: a save sends only what differs from it. */
+  let baseline: G.Baseline = G.baselineOf(G.emptyGraph());
 
   /** Closes a drag session: its moves become one "Move" step (none when the nodes ended where they started). */
   const finishDrag = () => {
@@ -238,12 +241,14 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
       const g = G.fromDoc(doc.graph);
       // Without one, the document is the workflow of that id (what the canvas edited first).
       const open = document ?? workflowDocument(doc.summary.id);
+      baseline = G.baselineOf(g);
       set((s) => ({ ...cleared(), summary: doc.summary, document: open, nodes: g.nodes, edges: g.edges, revision: s.revision + 1 }));
     },
 
     reset: () => {
       drag = null;
       generation++;
+      baseline = G.baselineOf(G.emptyGraph());
       set((s) => ({ ...cleared(), summary: null, document: null, revision: s.revision + 1 }));
     },
 
@@ -415,10 +420,12 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
       const started = generation;
       set({ saving: true });
       try {
-        const doc = await document.save(get().toGraph(), as);
-        if (generation !== started) return doc; // navigated away or reloaded meanwhile
-        set((s) => ({ summary: doc.summary, savedContent: content, dirty: s.content !== content }));
-        return doc;
+        const sent: G.CanvasGraph = { nodes: get().nodes, edges: get().edges };
+        const saved = await document.save(G.changesSince(baseline, sent), as);
+        if (generation !== started) return saved; // navigated away or reloaded meanwhile
+        baseline = G.baselineOf(sent);
+        set((s) => ({ summary: saved, savedContent: content, dirty: s.content !== content }));
+        return saved;
       } finally {
         set({ saving: false });
       }
