@@ -42,6 +42,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::drafts::draft_get,
             commands::drafts::draft_clear,
             commands::runs::graph_validate,
+            commands::runs::graph_check_changes,
             commands::runs::workflow_run,
             commands::runs::run_cancel,
             commands::runs::graph_estimate,

@@ -7,4 +7,6 @@ mod runner;
 
 pub use error::RunError;
 pub use host::StoreHost;
-pub use runner::{ExecutionDetail, RunOptions, RunUpdate, StartedRun, WorkflowRunner, INTERRUPTED};
+pub use runner::{
+    ExecutionDetail, GraphCheck, RunOptions, RunUpdate, StartedRun, WorkflowRunner, INTERRUPTED,
+};

@@ -9,7 +9,7 @@ use neuroflow_engine::{
     RunRefused, RunRequest, RunResult,
 };
 use neuroflow_model::entities::{AgentExecution, WorkflowExecution};
-use neuroflow_model::graph::GraphSurface;
+use neuroflow_model::graph::{GraphChanges, GraphSurface};
 use neuroflow_model::{new_id, ExecutionStatus};
 use neuroflow_store::executions::{ExecutionOutcome, ExecutionSummary};
 use neuroflow_store::workflows::Actor;
@@ -23,6 +23,15 @@ use neuroflow_integrations::IntegrationService;
 
 use crate::host::StoreHost;
 use crate::RunError;
+
+/// The canvas's live check of the graph it holds: its problems and, when it calls a model, the
+/// pre-run estimate.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphCheck {
+    pub diagnostics: Vec<neuroflow_engine::Diagnostic>,
+    pub estimate: Option<neuroflow_engine::Estimate>,
+}
 
 /// What the desktop keeps of a run's node outputs, at most: the execution row holds them all,
 /// and a database row of gigabytes helps nobody.
@@ -336,6 +345,39 @@ impl WorkflowRunner {
 
     pub fn is_running(&self, execution_id: Uuid) -> bool {
         self.lock_in_flight().contains_key(&execution_id)
+    }
+
+    /// What the canvas shows while it is edited, for the saved graph of `owner_id` with
+    /// `changes` made (what the canvas holds): every problem, and the pre-run estimate when the
+    /// graph calls a model. The canvas sends only its changes, so a check after an edit costs the
+    /// UI what the edit changed; the saved graph is read here.
+    pub async fn check_changes(
+        &self,
+        actor: Actor,
+        owner_id: Uuid,
+        surface: GraphSurface,
+        changes: &GraphChanges,
+        input: &Json,
+    ) -> Result<GraphCheck, RunError> {
+        let mut graph = match surface {
+            GraphSurface::Workflow => self.store.workflow_get(actor, owner_id).await?.graph,
+            GraphSurface::Blueprint => self.store.blueprint_get(actor, owner_id).await?.graph,
+        };
+        changes.apply(&mut graph);
+        let diagnostics = self.validate(actor, &graph, surface).await;
+        let models = graph
+            .nodes
+            .iter()
+            .any(|n| n.kind == "ai.llm" || n.kind == "ai.agent");
+        let estimate = if models {
+            Some(self.estimate(actor, &graph, input).await)
+        } else {
+            None
+        };
+        Ok(GraphCheck {
+            diagnostics,
+            estimate,
+        })
     }
 
     /// The pre-run token and cost figure of a graph's LLM and agent nodes (the canvas's, saved

@@ -803,3 +803,57 @@ async fn a_blueprint_preview_streams_its_events_then_every_components_results() 
     let missing = preview(json!({})).await;
     assert!(missing.iter().any(|u| matches!(u, neuroflow_runs::RunUpdate::Event { event: RunEvent::NodeFailed { error, .. } } if error.contains("required parameter 'text'"))), "{missing:?}");
 }
+
+#[tokio::test]
+async fn a_live_check_is_of_the_saved_graph_with_the_canvas_changes_made() {
+    use neuroflow_model::graph::{GraphChanges, GraphSurface};
+    let f = fixture().await;
+    let trigger = node("trigger.manual", "Start", json!({}));
+    let id = workflow(&f, "Checked", &[&trigger], vec![]).await;
+    let none = GraphChanges::default();
+    let saved = f
+        .runner
+        .check_changes(f.actor, id, GraphSurface::Workflow, &none, &json!({}))
+        .await
+        .expect("check");
+    assert!(saved.diagnostics.is_empty(), "{:?}", saved.diagnostics);
+    assert!(saved.estimate.is_none(), "no model call, no estimate");
+
+    // Unsaved on the canvas: an HTTP request without its URL and an LLM prompt after it.
+    let http = node("http.request", "Fetch", json!({}));
+    let llm = node(
+        "ai.llm",
+        "Summarise",
+        json!({"prompt": "Summarise {{ $json }}"}),
+    );
+    let changes = GraphChanges {
+        nodes: vec![http.clone(), llm.clone()],
+        edges: vec![edge(&trigger, &http), edge(&http, &llm)],
+        ..GraphChanges::default()
+    };
+    let check = f
+        .runner
+        .check_changes(f.actor, id, GraphSurface::Workflow, &changes, &json!({}))
+        .await
+        .expect("check");
+    assert!(
+        check.diagnostics.iter().any(|d| d.node_id == Some(http.id)),
+        "the unsaved node's problem is found: {:?}",
+        check.diagnostics
+    );
+    let estimate = check.estimate.expect("an LLM node has an estimate");
+    assert!(estimate.nodes.iter().any(|n| n.node_id == llm.id));
+
+    // Nothing was saved by checking.
+    let stored = f.store.workflow_get(f.actor, id).await.expect("get");
+    assert_eq!(stored.graph.nodes, vec![trigger]);
+    // Another workflow id is not found.
+    assert!(matches!(
+        f.runner
+            .check_changes(f.actor, new_id(), GraphSurface::Workflow, &none, &json!({}))
+            .await,
+        Err(RunError::Store(
+            neuroflow_store::StoreError::NotFound { .. }
+        ))
+    ));
+}

@@ -1,10 +1,11 @@
-//! Unsaved canvas changes kept in the local database moments after each edit, so that a crash loses no edit autosave had not stored yet; local only, never synced.
+//! Unsaved canvas changes kept in the local database moments after each edit (what changed since the saved version), so that a crash loses no edit autosave had not stored yet; local only, never synced.
 
 use chrono::{DateTime, Utc};
-use neuroflow_model::graph::{Graph, GraphSurface};
+use neuroflow_model::graph::{Graph, GraphChanges, GraphSurface};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::graph_docs::{BlueprintTables, WorkflowTables};
 use crate::repo::Store;
 use crate::StoreError;
 
@@ -15,6 +16,7 @@ pub struct Draft {
     pub owner_id: Uuid,
     /// The saved version the changes were made on.
     pub base_version: i32,
+    /// The graph the canvas had: the saved graph (as it is now) with the draft's changes made.
     pub graph: Graph,
     pub updated_at: DateTime<Utc>,
 }
@@ -31,23 +33,25 @@ fn local_only() -> StoreError {
 }
 
 impl Store {
-    /// Keeps (replacing) the document's unsaved graph.
+    /// Keeps (replacing) the document's unsaved changes: what the canvas changed since it loaded
+    /// or last saved version `base_version`, as a save would send them.
     pub async fn draft_put(
         &self,
         owner_id: Uuid,
         surface: GraphSurface,
         base_version: i32,
-        graph: &Graph,
+        changes: &GraphChanges,
     ) -> Result<(), StoreError> {
         let crate::Db::Sqlite(pool) = self.db() else {
             return Err(local_only());
         };
-        let text = serde_json::to_string(graph)
+        let text = serde_json::to_string(changes)
             .map_err(|e| StoreError::Invalid(format!("the draft cannot be kept: {e}")))?;
         sqlx::query(
-            "INSERT INTO local_drafts (owner_id, surface, base_version, graph, updated_at) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO local_drafts (owner_id, surface, base_version, graph, changes, updated_at) \
+             VALUES ($1, $2, $3, '', $4, $5) \
              ON CONFLICT (owner_id) DO UPDATE SET surface = excluded.surface, base_version = excluded.base_version, \
-             graph = excluded.graph, updated_at = excluded.updated_at",
+             graph = excluded.graph, changes = excluded.changes, updated_at = excluded.updated_at",
         )
         .bind(owner_id)
         .bind(surface_text(surface))
@@ -59,29 +63,47 @@ impl Store {
         Ok(())
     }
 
-    /// The document's draft, if one was left. A draft that no longer reads as a graph (written
-    /// by another version of the app) is dropped rather than failing the open.
-    pub async fn draft_get(&self, owner_id: Uuid) -> Result<Option<Draft>, StoreError> {
+    /// The document's draft, if one was left: the saved graph as it is now with the draft's
+    /// changes made (so changes saved meanwhile elsewhere are kept too). A draft that no longer
+    /// reads (written by another version of the app) is dropped rather than failing the open.
+    pub async fn draft_get(&self, org: Uuid, owner_id: Uuid) -> Result<Option<Draft>, StoreError> {
         let crate::Db::Sqlite(pool) = self.db() else {
             return Err(local_only());
         };
-        let row: Option<(i32, String, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT base_version, graph, updated_at FROM local_drafts WHERE owner_id = $1",
+        type Row = (i32, String, String, Option<String>, DateTime<Utc>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT base_version, surface, graph, changes, updated_at FROM local_drafts WHERE owner_id = $1",
         )
         .bind(owner_id)
         .fetch_optional(pool)
         .await?;
-        let Some((base_version, text, updated_at)) = row else {
+        let Some((base_version, surface, text, changes, updated_at)) = row else {
             return Ok(None);
         };
-        match serde_json::from_str::<Graph>(&text) {
-            Ok(graph) => Ok(Some(Draft {
+        let graph = match changes {
+            // Drafts of the first format held the whole graph.
+            None => serde_json::from_str::<Graph>(&text).ok(),
+            Some(changes) => match serde_json::from_str::<GraphChanges>(&changes) {
+                Ok(changes) => {
+                    let mut graph = if surface == "blueprint" {
+                        self.graph_of::<BlueprintTables>(org, owner_id).await?
+                    } else {
+                        self.graph_of::<WorkflowTables>(org, owner_id).await?
+                    };
+                    changes.apply(&mut graph);
+                    Some(graph)
+                }
+                Err(_) => None,
+            },
+        };
+        match graph {
+            Some(graph) => Ok(Some(Draft {
                 owner_id,
                 base_version,
                 graph,
                 updated_at,
             })),
-            Err(_) => {
+            None => {
                 self.draft_clear(owner_id).await?;
                 Ok(None)
             }

@@ -1295,38 +1295,102 @@ contract!(
 );
 
 #[tokio::test]
-async fn sqlite_drafts_keep_the_latest_unsaved_graph_until_cleared() {
+async fn sqlite_drafts_keep_the_latest_unsaved_changes_until_cleared() {
     use neuroflow_model::graph::GraphSurface;
+    use neuroflow_store::versions::SaveAs;
     let t = common::sqlite().await;
     let s = &t.store;
-    let owner = new_id();
-    assert_eq!(s.draft_get(owner).await.expect("none"), None);
-    let one = Graph {
-        nodes: vec![node("trigger.manual", 0.0)],
-        edges: vec![],
+    let actor = Actor {
+        organization_id: t.org,
+        user_id: t.user,
     };
-    let two = Graph {
-        nodes: vec![node("trigger.manual", 0.0), node("output", 300.0)],
-        edges: vec![],
+    let w = s.workflow_create(actor, "Drafted").await.expect("create");
+    let trigger = node("trigger.manual", 0.0);
+    s.workflow_save_graph(
+        actor,
+        w.id,
+        &Graph {
+            nodes: vec![trigger.clone()],
+            edges: vec![],
+        },
+    )
+    .await
+    .expect("save");
+    assert_eq!(s.draft_get(t.org, w.id).await.expect("none"), None);
+
+    let output = node("output", 300.0);
+    let one = GraphChanges {
+        nodes: vec![output.clone()],
+        ..GraphChanges::default()
     };
-    s.draft_put(owner, GraphSurface::Workflow, 3, &one)
+    let mut renamed = trigger.clone();
+    renamed.label = "Start".into();
+    let two = GraphChanges {
+        nodes: vec![renamed.clone(), output.clone()],
+        ..GraphChanges::default()
+    };
+    s.draft_put(w.id, GraphSurface::Workflow, 2, &one)
         .await
         .expect("put");
-    s.draft_put(owner, GraphSurface::Workflow, 4, &two)
+    s.draft_put(w.id, GraphSurface::Workflow, 2, &two)
         .await
         .expect("replace");
-    let d = s.draft_get(owner).await.expect("get").expect("kept");
-    assert_eq!((d.base_version, d.graph), (4, two));
-    s.draft_clear(owner).await.expect("clear");
-    assert_eq!(s.draft_get(owner).await.expect("gone"), None);
+    let d = s.draft_get(t.org, w.id).await.expect("get").expect("kept");
+    assert_eq!(d.base_version, 2);
+    assert_eq!(d.graph.nodes, vec![renamed.clone(), output.clone()]);
+
+    // A node saved meanwhile (another window, a sync) is kept: the draft is changes, not a graph.
+    let elsewhere = node("data.set", 600.0);
+    s.workflow_save_changes(
+        actor,
+        w.id,
+        &GraphChanges {
+            nodes: vec![elsewhere.clone()],
+            ..GraphChanges::default()
+        },
+        &SaveAs::save(),
+    )
+    .await
+    .expect("save elsewhere");
+    let d = s.draft_get(t.org, w.id).await.expect("get").expect("kept");
+    assert_eq!(d.graph.nodes, vec![renamed, elsewhere, output]);
+
+    s.draft_clear(w.id).await.expect("clear");
+    assert_eq!(s.draft_get(t.org, w.id).await.expect("gone"), None);
     // The team database keeps no drafts: they belong to this device.
     let pg = common::postgres().await;
     assert!(matches!(
         pg.store
-            .draft_put(owner, GraphSurface::Blueprint, 1, &one)
+            .draft_put(w.id, GraphSurface::Blueprint, 1, &one)
             .await,
         Err(StoreError::Unavailable(_))
     ));
     pg.close().await;
+    t.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_drafts_of_the_first_format_are_still_read() {
+    let t = common::sqlite().await;
+    let s = &t.store;
+    let owner = new_id();
+    let graph = Graph {
+        nodes: vec![node("trigger.manual", 0.0)],
+        edges: vec![],
+    };
+    let neuroflow_store::Db::Sqlite(pool) = s.db() else {
+        panic!("sqlite")
+    };
+    sqlx::query(
+        "INSERT INTO local_drafts (owner_id, surface, base_version, graph, updated_at) VALUES ($1, 'workflow', 3, $2, $3)",
+    )
+    .bind(owner)
+    .bind(serde_json::to_string(&graph).expect("json"))
+    .bind(chrono::Utc::now())
+    .execute(pool)
+    .await
+    .expect("old draft");
+    let d = s.draft_get(t.org, owner).await.expect("get").expect("kept");
+    assert_eq!((d.base_version, d.graph), (3, graph));
     t.close().await;
 }

@@ -1,6 +1,6 @@
 //! Draft commands: keep, read and clear the canvas's unsaved changes in the local database (so a crash loses no edit).
 
-use neuroflow_model::graph::{Graph, GraphSurface};
+use neuroflow_model::graph::{GraphChanges, GraphSurface};
 use neuroflow_store::drafts::Draft;
 use tauri::State;
 
@@ -14,7 +14,7 @@ pub async fn draft_put(
     owner_id: String,
     surface: GraphSurface,
     base_version: i32,
-    graph: Graph,
+    changes: GraphChanges,
 ) -> Result<(), AppError> {
     let s = state.session()?;
     Ok(s.store
@@ -22,7 +22,7 @@ pub async fn draft_put(
             parse_id("document", &owner_id)?,
             surface,
             base_version,
-            &graph,
+            &changes,
         )
         .await?)
 }
@@ -34,7 +34,9 @@ pub async fn draft_get(
     owner_id: String,
 ) -> Result<Option<Draft>, AppError> {
     let s = state.session()?;
-    Ok(s.store.draft_get(parse_id("document", &owner_id)?).await?)
+    Ok(s.store
+        .draft_get(s.actor().organization_id, parse_id("document", &owner_id)?)
+        .await?)
 }
 
 #[tauri::command]

@@ -1,8 +1,8 @@
 //! Run and execution commands: validate a graph, start a run streaming its updates, cancel it, estimate its cost, list and read stored executions.
 
 use neuroflow_engine::{Diagnostic, Estimate};
-use neuroflow_model::graph::{Graph, GraphSurface};
-use neuroflow_runs::{ExecutionDetail, RunError, RunOptions, RunUpdate};
+use neuroflow_model::graph::{Graph, GraphChanges, GraphSurface};
+use neuroflow_runs::{ExecutionDetail, GraphCheck, RunError, RunOptions, RunUpdate};
 use neuroflow_store::executions::ExecutionSummary;
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -71,6 +71,33 @@ pub async fn workflow_run(
 pub fn run_cancel(state: State<'_, AppState>, execution_id: String) -> Result<bool, AppError> {
     let s = state.session()?;
     Ok(s.runner.cancel(parse_id("execution", &execution_id)?))
+}
+
+/// The canvas's live check: the problems (and pre-run estimate) of the saved graph of
+/// `owner_id` with the canvas's unsaved `changes` made; only the changes cross IPC.
+#[tauri::command]
+#[specta::specta]
+pub async fn graph_check_changes(
+    state: State<'_, AppState>,
+    owner_id: String,
+    surface: GraphSurface,
+    changes: GraphChanges,
+    input: serde_json::Value,
+) -> Result<GraphCheck, AppError> {
+    let s = state.session()?;
+    let noun = match surface {
+        GraphSurface::Workflow => "workflow",
+        GraphSurface::Blueprint => "blueprint",
+    };
+    Ok(s.runner
+        .check_changes(
+            s.actor(),
+            parse_id(noun, &owner_id)?,
+            surface,
+            &changes,
+            &input,
+        )
+        .await?)
 }
 
 /// A rough pre-run figure of the tokens and cost the graph's model calls will take.

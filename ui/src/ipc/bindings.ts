@@ -51,11 +51,16 @@ export const commands = {
 	 *  stored: `updates` gets every event, then each component's results.
 	 */
 	blueprintRun: (id: string, options: RunOptions, updates: Channel<RunUpdate>) => typedError<null, AppError>(__TAURI_INVOKE("blueprint_run", { id, options, updates })),
-	draftPut: (ownerId: string, surface: GraphSurface, baseVersion: number, graph: Graph) => typedError<null, AppError>(__TAURI_INVOKE("draft_put", { ownerId, surface, baseVersion, graph })),
+	draftPut: (ownerId: string, surface: GraphSurface, baseVersion: number, changes: GraphChanges) => typedError<null, AppError>(__TAURI_INVOKE("draft_put", { ownerId, surface, baseVersion, changes })),
 	draftGet: (ownerId: string) => typedError<Draft | null, AppError>(__TAURI_INVOKE("draft_get", { ownerId })),
 	draftClear: (ownerId: string) => typedError<null, AppError>(__TAURI_INVOKE("draft_clear", { ownerId })),
 	/**  Every problem of the graph on the canvas (saved or not), for badges and the inspector. */
 	graphValidate: (graph: Graph, surface: GraphSurface) => typedError<Diagnostic[], AppError>(__TAURI_INVOKE("graph_validate", { graph, surface })),
+	/**
+	 *  The canvas's live check: the problems (and pre-run estimate) of the saved graph of
+	 *  `owner_id` with the canvas's unsaved `changes` made; only the changes cross IPC.
+	 */
+	graphCheckChanges: (ownerId: string, surface: GraphSurface, changes: GraphChanges, input: Value) => typedError<GraphCheck, AppError>(__TAURI_INVOKE("graph_check_changes", { ownerId, surface, changes, input })),
 	/**  Runs the workflow's saved graph; `updates` gets each event, then whether it was stored. */
 	workflowRun: (id: string, options: RunOptions, updates: Channel<RunUpdate>) => typedError<RunStarted, AppError>(__TAURI_INVOKE("workflow_run", { id, options, updates })),
 	/**  True when the run was still going and has been asked to stop. */
@@ -176,6 +181,7 @@ export type Draft = {
 	ownerId: string,
 	/**  The saved version the changes were made on. */
 	baseVersion: number,
+	/**  The graph the canvas had: the saved graph (as it is now) with the draft's changes made. */
 	graph: Graph,
 	updatedAt: string,
 };
@@ -255,6 +261,15 @@ export type GraphChanges = {
 	edges: GraphEdge[],
 	removedNodes: string[],
 	removedEdges: string[],
+};
+
+/**
+ *  The canvas's live check of the graph it holds: its problems and, when it calls a model, the
+ *  pre-run estimate.
+ */
+export type GraphCheck = {
+	diagnostics: Diagnostic[],
+	estimate: Estimate | null,
 };
 
 export type GraphEdge = {

@@ -12,6 +12,7 @@ export type {
   ErrorCode,
   CredentialsInput,
   GraphChanges,
+  GraphCheck,
   GraphEdge,
   GraphNode,
   HttpAuthKind,
@@ -198,6 +199,9 @@ export const api = {
     return unwrap(current().workflowImport(await file.text(), file.name));
   },
   graphValidate: (graph: WorkflowGraph, surface: GraphSurface) => unwrap(current().graphValidate(graph, surface)),
+  /** The live check of a canvas: problems and estimate of the saved graph of `ownerId` with `changes` made. */
+  graphCheckChanges: (ownerId: string, surface: GraphSurface, changes: GraphChanges, input: JsonValue) =>
+    unwrap(current().graphCheckChanges(ownerId, surface, changes, input)),
   /** Starts a run of the saved workflow; `onUpdate` gets each event, then whether the execution was stored. */
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) =>
     unwrap(current().workflowRun(id, options, onUpdate)),
@@ -220,8 +224,9 @@ export const api = {
   blueprintKindList: () => unwrap(current().blueprintKindList()),
   /** A preview of the saved blueprint with `options.input` as its parameters; not stored. */
   blueprintRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => unwrap(current().blueprintRun(id, options, onUpdate)),
-  draftPut: (ownerId: string, surface: GraphSurface, baseVersion: number, graph: WorkflowGraph) =>
-    unwrap(current().draftPut(ownerId, surface, baseVersion, graph)),
+  /** Keeps what the canvas changed since `baseVersion` (its draft, read back as the saved graph with them made). */
+  draftPut: (ownerId: string, surface: GraphSurface, baseVersion: number, changes: GraphChanges) =>
+    unwrap(current().draftPut(ownerId, surface, baseVersion, changes)),
   draftGet: (ownerId: string) => unwrap(current().draftGet(ownerId)),
   draftClear: (ownerId: string) => unwrap(current().draftClear(ownerId)),
   integrationList: () => unwrap(current().integrationList()),

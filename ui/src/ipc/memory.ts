@@ -3,7 +3,10 @@ import type {
   AppError,
   AppInfo,
   ErrorCode,
+  GraphChanges,
+  GraphCheck,
   GraphEdge,
+  GraphSurface,
   KeychainState,
   GraphNode,
   Draft,
@@ -20,7 +23,7 @@ import { isUuidV7, uuidv7 } from "../shared/uuidv7";
 import { createMemoryIntegrations } from "./memoryIntegrations";
 import { demoExecutions, type DemoWorkflow } from "./memoryDemoRuns";
 import { createMemoryFiles } from "./memoryFiles";
-import { createMemoryRuns, memoryDiagnostics } from "./memoryRuns";
+import { createMemoryRuns, memoryDiagnostics, memoryEstimate } from "./memoryRuns";
 import GENERATED_BLUEPRINT_KINDS from "./blueprint-kinds.generated.json";
 import GENERATED_KINDS from "./kinds.generated.json";
 import { BENCH_WORKFLOW_ID, benchGraph } from "./benchGraph";
@@ -171,7 +174,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     return graph;
   }
 
-  const drafts = new Map<string, Draft>();
+  const drafts = new Map<string, { ownerId: string; surface: GraphSurface; baseVersion: number; changes: GraphChanges; updatedAt: string }>();
   const files = createMemoryFiles({
     run,
     fail: (code, message) => new Fail(code, message),
@@ -188,6 +191,20 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       return row.summary;
     },
   });
+
+  const blueprints = createMemoryBlueprints({
+    run,
+    fail: (code, message) => new Fail(code, message),
+    now,
+    validateName,
+    validateGraph: (graph, palette) => validateGraph(graph, palette),
+    kinds: MEMORY_BLUEPRINT_KINDS,
+    versions: files,
+    preview: (...args) => runs.previewRun(...args),
+  });
+  const blueprintPalette = new Map(MEMORY_BLUEPRINT_KINDS.map((k) => [k.kind, k]));
+  const paletteOf = (surface: GraphSurface) => (surface === "blueprint" ? blueprintPalette : kinds);
+  const savedGraph = (id: string, surface: GraphSurface): WorkflowGraph => (surface === "blueprint" ? blueprints.savedGraph(id) : live(id).graph);
 
   const demo = options.seed === "demo" ? seedDemo(create, rows) : null;
   const demoWorkflow = (id: string): DemoWorkflow => ({ id, name: rows.get(id)!.summary.name, graph: rows.get(id)!.graph });
@@ -268,13 +285,19 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         files.record(id, row.summary.version, row.graph, save);
         return row.summary;
       }),
-    // Drafts live as long as the page, like everything in the browser preview.
-    draftPut: (ownerId, _surface, baseVersion, graph) =>
+    // Drafts live as long as the page, like everything in the browser preview; like the desktop's, they hold the
+    // changes since the saved version and are read as the saved graph with them made.
+    draftPut: (ownerId, surface, baseVersion, changes) =>
       run(() => {
-        drafts.set(ownerId, { ownerId, baseVersion, graph: structuredClone(graph), updatedAt: now().toISOString() });
+        drafts.set(ownerId, { ownerId, surface, baseVersion, changes: structuredClone(changes), updatedAt: now().toISOString() });
         return null;
       }),
-    draftGet: (ownerId) => run(() => drafts.get(ownerId) ?? null),
+    draftGet: (ownerId) =>
+      run((): Draft | null => {
+        const d = drafts.get(ownerId);
+        if (!d) return null;
+        return { ownerId, baseVersion: d.baseVersion, graph: applyChanges(savedGraph(ownerId, d.surface), d.changes), updatedAt: d.updatedAt };
+      }),
     draftClear: (ownerId) =>
       run(() => {
         drafts.delete(ownerId);
@@ -285,18 +308,14 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     workflowExport: files.workflowExport,
     workflowImport: files.workflowImport,
     ...runs,
-    graphValidate: (graph, surface) =>
-      run(() => memoryDiagnostics(graph, surface === "blueprint" ? new Map(MEMORY_BLUEPRINT_KINDS.map((k) => [k.kind, k])) : kinds)),
-    ...createMemoryBlueprints({
-      run,
-      fail: (code, message) => new Fail(code, message),
-      now,
-      validateName,
-      validateGraph: (graph, palette) => validateGraph(graph, palette),
-      kinds: MEMORY_BLUEPRINT_KINDS,
-      versions: files,
-      preview: runs.previewRun,
-    }),
+    graphValidate: (graph, surface) => run(() => memoryDiagnostics(graph, paletteOf(surface))),
+    graphCheckChanges: (ownerId, surface, changes, input) =>
+      run((): GraphCheck => {
+        const graph = applyChanges(savedGraph(ownerId, surface), changes);
+        const models = graph.nodes.some((n) => n.kind === "ai.llm" || n.kind === "ai.agent");
+        return { diagnostics: memoryDiagnostics(graph, paletteOf(surface)), estimate: models ? memoryEstimate(graph, input) : null };
+      }),
+    ...blueprints.commands,
     ...(options.failRuns && {
       executionList: () => run(() => fail(options.failRuns!, "The database could not be read (simulated failure).")),
       executionGet: () => run(() => fail(options.failRuns!, "The database could not be read (simulated failure).")),

@@ -25,6 +25,9 @@ export type BlueprintCommands = Pick<
   blueprintRun: (id: string, options: Parameters<Commands["blueprintRun"]>[1], onUpdate: (u: RunUpdate) => void) => Promise<Result<null, AppError>>;
 };
 
+/** The blueprint commands, and the saved graph of a blueprint (for drafts and live checks). */
+export type MemoryBlueprints = { commands: BlueprintCommands; savedGraph: (id: string) => WorkflowGraph };
+
 type Deps = {
   run: <T>(f: () => T) => Promise<Result<T, AppError>>;
   fail: (code: ErrorCode, message: string) => Error;
@@ -40,7 +43,7 @@ type Deps = {
 
 type Row = { summary: BlueprintSummary; graph: WorkflowGraph; deleted: boolean };
 
-export function createMemoryBlueprints(deps: Deps): BlueprintCommands {
+export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
   const rows = new Map<string, Row>();
   const kinds = new Map(deps.kinds.map((k) => [k.kind, k]));
   const live = (id: string): Row => {
@@ -75,7 +78,7 @@ export function createMemoryBlueprints(deps: Deps): BlueprintCommands {
     isPublic: m.isPublic ?? false,
   });
 
-  return {
+  const commands: BlueprintCommands = {
     blueprintList: (search, category) =>
       deps.run(() => {
         const needle = (search ?? "").trim().toLowerCase();
@@ -128,4 +131,5 @@ export function createMemoryBlueprints(deps: Deps): BlueprintCommands {
         return null;
       }),
   };
+  return { commands, savedGraph: (id) => live(id).graph };
 }

@@ -4,6 +4,7 @@ import type {
   AppError,
   Diagnostic,
   ErrorCode,
+  Estimate,
   ExecutionDetail,
   ExecutionSummary,
   GraphNode,
@@ -246,19 +247,7 @@ export function createMemoryRuns(deps: Deps): RunCommands {
       }),
     // The engine's rule of thumb (4 characters a token, each call answering maxTokens or 1024); the browser has no
     // price table, so no cost.
-    graphEstimate: (graph, input) =>
-      deps.run(() => {
-        const calls = Array.isArray(input) ? input.length : 1;
-        const nodes = graph.nodes
-          .filter((n) => n.kind === "ai.llm" || n.kind === "ai.agent")
-          .map((n) => {
-            const c = (n.config ?? {}) as Record<string, Value>;
-            const prompt = typeof c.prompt === "string" ? c.prompt.length : 0;
-            const out = typeof c.maxTokens === "number" ? c.maxTokens : 1024;
-            return { nodeId: n.id, model: typeof c.model === "string" ? c.model : "", calls, inputTokens: Math.ceil(prompt / 4) * calls, outputTokens: out * calls, cost: 0 };
-          });
-        return { nodes, tokens: nodes.reduce((t, n) => t + n.inputTokens + n.outputTokens, 0), cost: 0 };
-      }),
+    graphEstimate: (graph, input) => deps.run(() => memoryEstimate(graph, input)),
     executionList: (workflowId, limit, offset) =>
       deps.run(() =>
         order
@@ -274,4 +263,18 @@ export function createMemoryRuns(deps: Deps): RunCommands {
         return s.detail;
       }),
   };
+}
+
+/** The simulated pre-run figure: a quarter token per prompt character in, the node's max tokens out, per call. */
+export function memoryEstimate(graph: WorkflowGraph, input: Value): Estimate {
+  const calls = Array.isArray(input) ? input.length : 1;
+  const nodes = graph.nodes
+    .filter((n) => n.kind === "ai.llm" || n.kind === "ai.agent")
+    .map((n) => {
+      const c = (n.config ?? {}) as Record<string, Value>;
+      const prompt = typeof c.prompt === "string" ? c.prompt.length : 0;
+      const out = typeof c.maxTokens === "number" ? c.maxTokens : 1024;
+      return { nodeId: n.id, model: typeof c.model === "string" ? c.model : "", calls, inputTokens: Math.ceil(prompt / 4) * calls, outputTokens: out * calls, cost: 0 };
+    });
+  return { nodes, tokens: nodes.reduce((t, n) => t + n.inputTokens + n.outputTokens, 0), cost: 0 };
 }

@@ -401,7 +401,7 @@ function DraftKeeper({ document }: { document: CanvasDocument }) {
       if (!s.summary || !s.dirty) return;
       kept.current = true;
       // A draft that cannot be written is no worse than none: autosave still runs.
-      void document.putDraft(s.toGraph(), s.summary.version).catch(() => {});
+      void document.putDraft(s.unsavedChanges(), s.summary.version).catch(() => {});
     }, DRAFT_MS);
     return () => clearTimeout(t);
   }, [revision, dirty, document]);
@@ -413,8 +413,8 @@ function LiveValidation({ surface }: { surface: GraphSurface }) {
   const revision = useCanvasStore((s) => s.revision);
   useEffect(() => {
     const t = setTimeout(() => {
-      const summary = useCanvasStore.getState().summary;
-      void useValidation.getState().check(useCanvasStore.getState().toGraph(), revision, surface, summary ? runInput(summary.id) : undefined);
+      const { summary, unsavedChanges } = useCanvasStore.getState();
+      if (summary) void useValidation.getState().check(summary.id, unsavedChanges(), revision, surface, runInput(summary.id));
     }, VALIDATE_MS);
     return () => clearTimeout(t);
   }, [revision, surface]);

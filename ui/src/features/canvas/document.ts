@@ -34,8 +34,8 @@ export type CanvasDocument = {
   cancel: (executionId: string | null) => Promise<boolean>;
   versions: () => Promise<VersionSummary[]>;
   version: (versionId: string) => Promise<VersionDoc>;
-  /** Keeps the canvas's unsaved graph in the local database (a crash then loses nothing). */
-  putDraft: (graph: WorkflowGraph, baseVersion: number) => Promise<void>;
+  /** Keeps the canvas's unsaved changes in the local database (a crash then loses nothing). */
+  putDraft: (changes: GraphChanges, baseVersion: number) => Promise<void>;
   getDraft: () => Promise<Draft | null>;
   clearDraft: () => Promise<void>;
   /** Writes the document as a file, or null when it cannot be exported. */
@@ -45,8 +45,8 @@ export type CanvasDocument = {
 
 function drafts(id: string, surface: GraphSurface): Pick<CanvasDocument, "putDraft" | "getDraft" | "clearDraft"> {
   return {
-    putDraft: async (graph, baseVersion) => {
-      await api.draftPut(id, surface, baseVersion, graph);
+    putDraft: async (changes, baseVersion) => {
+      await api.draftPut(id, surface, baseVersion, changes);
     },
     getDraft: () => api.draftGet(id),
     clearDraft: async () => {

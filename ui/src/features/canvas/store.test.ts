@@ -213,6 +213,45 @@ describe("canvas store", () => {
     }
   });
 
+  it("drafts and live checks send the unsaved changes and read as the saved graph with them made", async () => {
+    const backend = createMemoryBackend();
+    const sent: GraphChanges[] = [];
+    setBackend({
+      ...backend,
+      draftPut: (id, surface, base, changes) => {
+        sent.push(changes);
+        return backend.draftPut(id, surface, base, changes);
+      },
+    });
+    try {
+      const s = () => useCanvasStore.getState();
+      const created = await api.workflowCreate("Drafted");
+      s().load(await api.workflowGet(created.id));
+      const a = s().addNode("trigger.manual");
+      await s().save();
+      // Unsaved: an HTTP node without its URL.
+      const b = s().addNode("http.request");
+      s().connect({ source: a, target: b });
+      const changes = s().unsavedChanges();
+      expect(changes.nodes.map((n) => n.id)).toEqual([b]);
+      expect(changes.edges).toHaveLength(1);
+
+      await api.draftPut(created.id, "workflow", 2, changes);
+      expect(sent[0]).toEqual(changes);
+      const draft = await api.draftGet(created.id);
+      expect(draft?.graph).toEqual(s().toGraph());
+
+      const check = await api.graphCheckChanges(created.id, "workflow", changes, {});
+      expect(check.diagnostics.some((d) => d.nodeId === b)).toBe(true);
+      expect(check.estimate).toBeNull();
+      // The saved graph alone has no problem with that node (it is not there).
+      const saved = await api.graphCheckChanges(created.id, "workflow", { nodes: [], edges: [], removedNodes: [], removedEdges: [] }, {});
+      expect(saved.diagnostics.some((d) => d.nodeId === b)).toBe(false);
+    } finally {
+      setBackend(null);
+    }
+  });
+
   it("a save sends only what changed since the last save, and selecting or measuring is no change", async () => {
     const backend = createMemoryBackend();
     const sent: GraphChanges[] = [];

@@ -2,7 +2,7 @@
 // clipboard edits, the dirty flag and saving.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
-import type { JsonValue, KindInfo, Position, SaveAs, WorkflowGraph } from "../../ipc";
+import type { GraphChanges, JsonValue, KindInfo, Position, SaveAs, WorkflowGraph } from "../../ipc";
 import { workflowDocument, type CanvasDocument, type DocSummary } from "./document";
 import { uuidv7 } from "../../shared/uuidv7";
 import { extractSubgraph, pasteOffset, pasteSubgraph, type ClipboardPayload } from "./clipboard";
@@ -107,6 +107,8 @@ export type CanvasState = {
    * when nothing is open or a save is already running.
    */
   save: (as?: SaveAs) => Promise<DocSummary | null>;
+  /** What the canvas changed since it loaded or last saved (what a save would send; drafts and live checks use it). */
+  unsavedChanges: () => GraphChanges;
   /** Puts a saved version's graph on the canvas as one undo step (selection cleared). */
   replaceGraph: (graph: WorkflowGraph, label: string) => boolean;
 };
@@ -406,6 +408,8 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
     },
 
     toGraph: () => G.toGraph({ nodes: get().nodes, edges: get().edges }),
+
+    unsavedChanges: () => G.changesSince(baseline, { nodes: get().nodes, edges: get().edges }),
 
     replaceGraph: (graph, label) =>
       commit(label, (g) => {

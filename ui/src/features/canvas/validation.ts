@@ -1,7 +1,7 @@
 // Owns the canvas's live validation (zustand): the engine's diagnostics for the graph as it is on the canvas, by node
 // and by config field, refreshed shortly after each edit.
 import { create } from "zustand";
-import { api, type Diagnostic, type Estimate, type GraphSurface, type JsonValue, type WorkflowGraph } from "../../ipc";
+import { api, type Diagnostic, type Estimate, type GraphChanges, type GraphSurface, type JsonValue } from "../../ipc";
 
 export type ValidationState = {
   /** Every problem of the last checked graph. */
@@ -15,7 +15,8 @@ export type ValidationState = {
   error: string | null;
   /** The pre-run figure of the model calls, when the graph has any. */
   estimate: Estimate | null;
-  check: (graph: WorkflowGraph, revision: number, surface: GraphSurface, input?: JsonValue) => Promise<void>;
+  /** Checks the saved graph of `ownerId` with the canvas's unsaved `changes` made (only the changes are sent). */
+  check: (ownerId: string, changes: GraphChanges, revision: number, surface: GraphSurface, input?: JsonValue) => Promise<void>;
   clear: () => void;
 };
 
@@ -56,12 +57,10 @@ export const useValidation = create<ValidationState>()((set, get) => {
     checkedRevision: -1,
     error: null,
     estimate: null,
-    check: async (graph, revision, surface, input) => {
+    check: async (ownerId, changes, revision, surface, input) => {
       const mine = ++latest;
       try {
-        const all = await api.graphValidate(graph, surface);
-        const models = graph.nodes.some((n) => n.kind === "ai.llm" || n.kind === "ai.agent");
-        const estimate = models ? await api.graphEstimate(graph, input ?? {}) : null;
+        const { diagnostics: all, estimate } = await api.graphCheckChanges(ownerId, surface, changes, input ?? {});
         if (mine !== latest) return;
         set({ all, ...groupDiagnostics(all, get().byNode), checkedRevision: revision, error: null, estimate });
       } catch (e) {
