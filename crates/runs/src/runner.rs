@@ -359,10 +359,11 @@ impl WorkflowRunner {
         changes: &GraphChanges,
         input: &Json,
     ) -> Result<GraphCheck, RunError> {
-        let mut graph = match surface {
-            GraphSurface::Workflow => self.store.workflow_get(actor, owner_id).await?.graph,
-            GraphSurface::Blueprint => self.store.blueprint_get(actor, owner_id).await?.graph,
+        let saved = match surface {
+            GraphSurface::Workflow => self.store.workflow_graph(actor, owner_id).await?,
+            GraphSurface::Blueprint => self.store.blueprint_graph(actor, owner_id).await?,
         };
+        let mut graph = (*saved).clone();
         changes.apply(&mut graph);
         let diagnostics = self.validate(actor, &graph, surface).await;
         let models = graph

@@ -1,5 +1,7 @@
 //! Tool blueprints as the Garage sees them: summaries with category, sharing and tool signature, and `{nodes, edges}` documents stored one row per component, saved with versions like workflows.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use neuroflow_model::entities::ToolBlueprint;
 use neuroflow_model::graph::{Graph, GraphChanges, GraphNode, Position};
@@ -194,6 +196,7 @@ impl Store {
         let _: ToolBlueprint = self.get(Some(org), id).await?;
         let mut ops = self.delete_graph_ops::<BlueprintTables>(org, id).await?;
         ops.push(self.tombstone_op::<ToolBlueprint>(Some(org), id, true)?);
+        self.forget_graph(id);
         self.apply(ops).await
     }
 
@@ -201,10 +204,19 @@ impl Store {
         let org = actor.organization_id;
         let b: ToolBlueprint = self.get(Some(org), id).await?;
         let graph = self.graph_of::<BlueprintTables>(org, id).await?;
+        self.remember_graph(id, &b.hlc, Arc::new(graph.clone()));
         Ok(BlueprintDoc {
             summary: summary(&b, i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX)),
             graph,
         })
+    }
+
+    /// The blueprint's stored graph, from memory when it was read or saved here since it last
+    /// changed (for the canvas's live checks).
+    pub async fn blueprint_graph(&self, actor: Actor, id: Uuid) -> Result<Arc<Graph>, StoreError> {
+        let org = actor.organization_id;
+        let b: ToolBlueprint = self.get(Some(org), id).await?;
+        self.current_graph::<BlueprintTables>(org, id, &b.hlc).await
     }
 
     /// Replaces the blueprint's graph as workflows are saved (only changed components written,
@@ -217,13 +229,16 @@ impl Store {
         graph: &Graph,
         save: &SaveAs,
     ) -> Result<BlueprintDoc, StoreError> {
-        self.write_blueprint_graph(actor, id, graph, save).await?;
+        let b: ToolBlueprint = self.get(Some(actor.organization_id), id).await?;
+        self.write_blueprint_graph(actor, b, Arc::new(graph.clone()), None, save)
+            .await?;
         self.blueprint_get(actor, id).await
     }
 
     /// Saves what the canvas changed since it loaded or last saved, as
     /// [`Store::workflow_save_changes`] does for workflows: the stored graph with `changes`
-    /// made is checked and saved, and only the summary (with the new signature) comes back.
+    /// made is checked, only the rows the changes name are written, and only the summary (with
+    /// the new signature) comes back.
     pub async fn blueprint_save_changes(
         &self,
         actor: Actor,
@@ -232,35 +247,43 @@ impl Store {
         save: &SaveAs,
     ) -> Result<BlueprintSummary, StoreError> {
         let org = actor.organization_id;
-        let mut graph = self.graph_of::<BlueprintTables>(org, id).await?;
+        let b: ToolBlueprint = self.get(Some(org), id).await?;
+        let base = self
+            .current_graph::<BlueprintTables>(org, id, &b.hlc)
+            .await?;
+        let mut graph = (*base).clone();
         changes.apply(&mut graph);
-        let b = self.write_blueprint_graph(actor, id, &graph, save).await?;
-        Ok(summary(
-            &b,
-            i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX),
-        ))
+        let count = i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX);
+        let b = self
+            .write_blueprint_graph(actor, b, Arc::new(graph), Some((&base, changes)), save)
+            .await?;
+        Ok(summary(&b, count))
     }
 
-    /// Writes `graph` as the blueprint's new version and signature; returns it as updated.
+    /// Writes `graph` as the blueprint's new version and signature (the writes: see
+    /// Store::save_ops); returns it as updated.
     async fn write_blueprint_graph(
         &self,
         actor: Actor,
-        id: Uuid,
-        graph: &Graph,
+        mut b: ToolBlueprint,
+        graph: Arc<Graph>,
+        from: Option<(&Graph, &GraphChanges)>,
         save: &SaveAs,
     ) -> Result<ToolBlueprint, StoreError> {
-        check::<BlueprintTables>(graph, "saved")?;
+        check::<BlueprintTables>(&graph, "saved")?;
         let org = actor.organization_id;
-        let mut b: ToolBlueprint = self.get(Some(org), id).await?;
-        let mut ops = self.graph_ops::<BlueprintTables>(org, id, graph).await?;
-        let sig = signature(graph);
+        let id = b.id;
+        let mut ops = self
+            .save_ops::<BlueprintTables>(org, id, &graph, from)
+            .await?;
+        let sig = signature(&graph);
         b.version = b.version.saturating_add(1);
         b.input_schema = sig.input_schema;
         b.output_schema = sig.output_schema;
         let (op, updated) = self.update_op(&b)?;
         ops.push(op);
         if let Some(op) = self
-            .version_op::<BlueprintTables>(actor, id, b.version, graph, save)
+            .version_op::<BlueprintTables>(actor, id, b.version, &graph, save)
             .await?
         {
             ops.push(op);
@@ -272,6 +295,7 @@ impl Store {
             ),
             other => other,
         })?;
+        self.remember_graph(id, &updated.hlc, graph);
         Ok(updated)
     }
 }

@@ -1,16 +1,20 @@
 //! Graphs stored one row per element, for any owner (workflows, tool blueprints): reading an owner's `{nodes, edges}`, the writes that turn the stored graph into a new one touching only what changed, and the saved-version rows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use neuroflow_model::entities::{
     BlueprintComponent, BlueprintConnection, BlueprintVersion, Entity, WorkflowEdge, WorkflowNode,
     WorkflowVersion,
 };
-use neuroflow_model::graph::{check_graph, Graph, GraphEdge, GraphNode, GraphSurface, Position};
+use neuroflow_model::graph::{
+    check_graph, Graph, GraphChanges, GraphEdge, GraphNode, GraphSurface, Position,
+};
 use neuroflow_model::{new_id, VersionKind};
 use uuid::Uuid;
 
+use crate::db::on_db;
 use crate::repo::{ListQuery, Store, WriteOp};
 use crate::value::SqlValue;
 use crate::versions::{SaveAs, AUTOSAVE_CHECKPOINT};
@@ -44,7 +48,6 @@ pub(crate) trait GraphTables {
         graph_json: serde_json::Value,
         now: DateTime<Utc>,
     ) -> Self::Version;
-    fn version_created(row: &Self::Version) -> DateTime<Utc>;
 }
 
 pub(crate) struct WorkflowTables;
@@ -155,9 +158,6 @@ macro_rules! graph_tables {
                     hlc: String::new(),
                 }
             }
-            fn version_created(r: &$version) -> DateTime<Utc> {
-                r.created_at
-            }
         }
     };
 }
@@ -204,7 +204,69 @@ fn element_query<T: GraphTables>(org: Uuid, owner: Uuid) -> ListQuery {
     }
 }
 
+/// How many documents' graphs the store keeps in memory (a few open canvases).
+const CACHED_GRAPHS: usize = 8;
+
+/// The graphs of the documents last read or saved through this store, each under its owner row's
+/// stamp (hlc) at that time: every write of a graph updates its owner row (the version goes up),
+/// so a graph whose owner still has that stamp is what the database holds. A save of changes or a
+/// live check then starts from it instead of reading every element again.
+#[derive(Debug, Default)]
+pub(crate) struct GraphCache {
+    entries: VecDeque<(Uuid, String, Arc<Graph>)>,
+}
+
+impl GraphCache {
+    fn get(&self, owner: Uuid, stamp: &str) -> Option<Arc<Graph>> {
+        self.entries
+            .iter()
+            .find(|(id, hlc, _)| *id == owner && hlc == stamp)
+            .map(|(_, _, g)| g.clone())
+    }
+
+    fn put(&mut self, owner: Uuid, stamp: &str, graph: Arc<Graph>) {
+        self.entries.retain(|(id, _, _)| *id != owner);
+        self.entries.push_front((owner, stamp.to_string(), graph));
+        self.entries.truncate(CACHED_GRAPHS);
+    }
+
+    fn forget(&mut self, owner: Uuid) {
+        self.entries.retain(|(id, _, _)| *id != owner);
+    }
+}
+
 impl Store {
+    /// The owner's graph as stored, when its owner row has stamp `owner_hlc`: from memory when
+    /// it was read or saved here since, else read (and kept).
+    pub(crate) async fn current_graph<T: GraphTables>(
+        &self,
+        org: Uuid,
+        owner: Uuid,
+        owner_hlc: &str,
+    ) -> Result<Arc<Graph>, StoreError> {
+        if let Some(g) = self.cache().get(owner, owner_hlc) {
+            return Ok(g);
+        }
+        let g = Arc::new(self.graph_of::<T>(org, owner).await?);
+        self.cache().put(owner, owner_hlc, g.clone());
+        Ok(g)
+    }
+
+    /// Keeps `graph` as the owner's stored graph under the owner row's new stamp.
+    pub(crate) fn remember_graph(&self, owner: Uuid, owner_hlc: &str, graph: Arc<Graph>) {
+        self.cache().put(owner, owner_hlc, graph);
+    }
+
+    pub(crate) fn forget_graph(&self, owner: Uuid) {
+        self.cache().forget(owner);
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, GraphCache> {
+        // A panic while holding the lock leaves a cache that is still consistent: entries are
+        // replaced whole.
+        self.graphs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The owner's live graph, elements in the order they were created.
     pub(crate) async fn graph_of<T: GraphTables>(
         &self,
@@ -275,6 +337,111 @@ impl Store {
         Ok(ops)
     }
 
+    /// The writes that make `changes` on `base`, the owner's stored graph: only the elements the
+    /// changes name are looked at — new ones inserted, changed ones updated (keeping their
+    /// creation time, read for those rows only), removed ones tombstoned.
+    pub(crate) async fn change_ops<T: GraphTables>(
+        &self,
+        org: Uuid,
+        owner: Uuid,
+        base: &Graph,
+        changes: &GraphChanges,
+    ) -> Result<Vec<WriteOp>, StoreError> {
+        let old_nodes: HashMap<Uuid, &GraphNode> = base.nodes.iter().map(|n| (n.id, n)).collect();
+        let old_edges: HashMap<Uuid, &GraphEdge> = base.edges.iter().map(|e| (e.id, e)).collect();
+        let now = Utc::now();
+        let mut ops = Vec::new();
+        // A removal that the same changes put back is an update.
+        let kept_edges: HashSet<Uuid> = changes.edges.iter().map(|e| e.id).collect();
+        let kept_nodes: HashSet<Uuid> = changes.nodes.iter().map(|n| n.id).collect();
+        for id in changes.removed_edges.iter().collect::<HashSet<_>>() {
+            if old_edges.contains_key(id) && !kept_edges.contains(id) {
+                ops.push(self.tombstone_op::<T::Edge>(Some(org), *id, false)?);
+            }
+        }
+        for id in changes.removed_nodes.iter().collect::<HashSet<_>>() {
+            if old_nodes.contains_key(id) && !kept_nodes.contains(id) {
+                ops.push(self.tombstone_op::<T::Node>(Some(org), *id, false)?);
+            }
+        }
+        let changed_nodes: Vec<&GraphNode> = changes
+            .nodes
+            .iter()
+            .filter(|n| old_nodes.get(&n.id).is_some_and(|old| *old != *n))
+            .collect();
+        let changed_edges: Vec<&GraphEdge> = changes
+            .edges
+            .iter()
+            .filter(|e| old_edges.get(&e.id).is_some_and(|old| *old != *e))
+            .collect();
+        let mut created = HashMap::new();
+        for chunk in changed_nodes.chunks(500) {
+            let q = ListQuery {
+                ids: chunk.iter().map(|n| n.id).collect(),
+                ..element_query::<T>(org, owner)
+            };
+            for row in self.list::<T::Node>(&q).await? {
+                created.insert(row.id(), T::node_created(&row));
+            }
+        }
+        for chunk in changed_edges.chunks(500) {
+            let q = ListQuery {
+                ids: chunk.iter().map(|e| e.id).collect(),
+                ..element_query::<T>(org, owner)
+            };
+            for row in self.list::<T::Edge>(&q).await? {
+                created.insert(row.id(), T::edge_created(&row));
+            }
+        }
+        // An id named twice takes its last value, as GraphChanges::apply does.
+        let mut seen = HashSet::new();
+        for n in changes.nodes.iter().rev() {
+            if !seen.insert(n.id) {
+                continue;
+            }
+            let mut row = T::node_row(org, owner, n, now);
+            match old_nodes.get(&n.id) {
+                None => ops.push(self.insert_op(&row)?.0),
+                Some(old) if *old != n => {
+                    T::set_node_created(&mut row, created.get(&n.id).copied().unwrap_or(now));
+                    ops.push(self.update_op(&row)?.0);
+                }
+                Some(_) => {}
+            }
+        }
+        let mut seen = HashSet::new();
+        for e in changes.edges.iter().rev() {
+            if !seen.insert(e.id) {
+                continue;
+            }
+            let mut row = T::edge_row(org, owner, e, now);
+            match old_edges.get(&e.id) {
+                None => ops.push(self.insert_op(&row)?.0),
+                Some(old) if *old != e => {
+                    T::set_edge_created(&mut row, created.get(&e.id).copied().unwrap_or(now));
+                    ops.push(self.update_op(&row)?.0);
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(ops)
+    }
+
+    /// The writes of a save: the whole stored graph compared with `graph`, or only what
+    /// `changes` name when the save came as changes to `base`.
+    pub(crate) async fn save_ops<T: GraphTables>(
+        &self,
+        org: Uuid,
+        owner: Uuid,
+        graph: &Graph,
+        from: Option<(&Graph, &GraphChanges)>,
+    ) -> Result<Vec<WriteOp>, StoreError> {
+        match from {
+            None => self.graph_ops::<T>(org, owner, graph).await,
+            Some((base, changes)) => self.change_ops::<T>(org, owner, base, changes).await,
+        }
+    }
+
     /// The inserts of a new owner's whole graph.
     pub(crate) fn new_graph_ops<T: GraphTables>(
         &self,
@@ -322,19 +489,20 @@ impl Store {
     ) -> Result<Option<WriteOp>, StoreError> {
         let now = Utc::now();
         if save.kind == VersionKind::Autosave {
-            let latest: Vec<T::Version> = self
-                .list(&ListQuery {
-                    eq: vec![(T::OWNER_COLUMN, SqlValue::Uuid(Some(owner)))],
-                    order_by: "created_at",
-                    descending: true,
-                    limit: 1,
-                    ..ListQuery::in_org(actor.organization_id)
-                })
-                .await?;
-            if latest
-                .first()
-                .is_some_and(|v| now - T::version_created(v) < AUTOSAVE_CHECKPOINT)
-            {
+            // Only the time of the latest version: reading the row would read its whole graph.
+            let sql = format!(
+                "SELECT created_at FROM {} WHERE organization_id = $1 AND {} = $2 ORDER BY created_at DESC LIMIT 1",
+                T::VERSION_TABLE,
+                T::OWNER_COLUMN
+            );
+            let latest: Option<DateTime<Utc>> = on_db!(self.db(), pool => {
+                sqlx::query_scalar(&sql)
+                    .bind(actor.organization_id)
+                    .bind(owner)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            if latest.is_some_and(|at| now - at < AUTOSAVE_CHECKPOINT) {
                 return Ok(None);
             }
         }

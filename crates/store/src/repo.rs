@@ -27,12 +27,15 @@ pub struct ListQuery {
     pub limit: u32,
     pub offset: u32,
     pub include_deleted: bool,
+    /// Only rows with one of these ids, when not empty.
+    pub ids: Vec<Uuid>,
 }
 
 impl Default for ListQuery {
     fn default() -> Self {
         Self {
             organization_id: None,
+            ids: Vec::new(),
             eq: Vec::new(),
             search: None,
             order_by: "updated_at",
@@ -72,6 +75,8 @@ pub(crate) struct WriteOp {
 pub struct Store {
     db: Db,
     clock: Arc<Mutex<HlcClock>>,
+    /// The graphs of the documents last read or saved here (see graph_docs::GraphCache).
+    pub(crate) graphs: Arc<Mutex<crate::graph_docs::GraphCache>>,
 }
 
 fn all_columns<E: Entity>() -> Vec<&'static Column> {
@@ -118,6 +123,7 @@ impl Store {
         Self {
             db,
             clock: Arc::new(Mutex::new(HlcClock::new(device))),
+            graphs: Arc::default(),
         }
     }
 
@@ -358,6 +364,14 @@ impl Store {
                 escaped.to_lowercase()
             ))));
             clauses.push(format!("lower({name}) LIKE ${} ESCAPE '\\'", values.len()));
+        }
+        if !query.ids.is_empty() {
+            let first = values.len() + 1;
+            values.extend(query.ids.iter().map(|id| SqlValue::Uuid(Some(*id))));
+            let params: Vec<String> = (first..first + query.ids.len())
+                .map(|i| format!("${i}"))
+                .collect();
+            clauses.push(format!("id IN ({})", params.join(", ")));
         }
         if !query.include_deleted {
             clauses.push("deleted_at IS NULL".into());

@@ -2,6 +2,7 @@
 //! per element so edits to different nodes merge.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use neuroflow_model::entities::Workflow;
@@ -142,6 +143,7 @@ impl Store {
         let _: Workflow = self.get(Some(org), id).await?;
         let mut ops = self.delete_graph_ops::<WorkflowTables>(org, id).await?;
         ops.push(self.tombstone_op::<Workflow>(Some(org), id, true)?);
+        self.forget_graph(id);
         self.apply(ops).await
     }
 
@@ -149,10 +151,20 @@ impl Store {
         let org = actor.organization_id;
         let w: Workflow = self.get(Some(org), id).await?;
         let graph = self.graph_of::<WorkflowTables>(org, id).await?;
+        // Opening a canvas is followed by its live checks and saves: they start from this.
+        self.remember_graph(id, &w.hlc, Arc::new(graph.clone()));
         Ok(WorkflowDoc {
             summary: summary(&w, i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX)),
             graph,
         })
+    }
+
+    /// The workflow's stored graph, from memory when it was read or saved here since it last
+    /// changed (for the canvas's live checks).
+    pub async fn workflow_graph(&self, actor: Actor, id: Uuid) -> Result<Arc<Graph>, StoreError> {
+        let org = actor.organization_id;
+        let w: Workflow = self.get(Some(org), id).await?;
+        self.current_graph::<WorkflowTables>(org, id, &w.hlc).await
     }
 
     /// An explicit save: [`workflow_save_graph_as`](Self::workflow_save_graph_as) recorded as
@@ -178,15 +190,17 @@ impl Store {
         graph: &Graph,
         save: &SaveAs,
     ) -> Result<WorkflowDoc, StoreError> {
-        self.write_workflow_graph(actor, id, graph, save).await?;
+        let w: Workflow = self.get(Some(actor.organization_id), id).await?;
+        self.write_workflow_graph(actor, w, Arc::new(graph.clone()), None, save)
+            .await?;
         self.workflow_get(actor, id).await
     }
 
-    /// Saves what the canvas changed since it loaded or last saved: the stored graph with
-    /// `changes` made is checked whole and saved as
-    /// [`workflow_save_graph_as`](Self::workflow_save_graph_as) saves (only changed rows
-    /// written), and only the summary comes back — so neither the request nor the answer grows
-    /// with the graph.
+    /// Saves what the canvas changed since it loaded or last saved, as
+    /// [`workflow_save_graph_as`](Self::workflow_save_graph_as) saves: the stored graph with
+    /// `changes` made is checked whole (in memory), only the rows the changes name are read and
+    /// written, and only the summary comes back — so what a save costs follows the edit, not the
+    /// graph (an explicit save's version still holds the whole graph).
     pub async fn workflow_save_changes(
         &self,
         actor: Actor,
@@ -195,32 +209,40 @@ impl Store {
         save: &SaveAs,
     ) -> Result<WorkflowSummary, StoreError> {
         let org = actor.organization_id;
-        let mut graph = self.graph_of::<WorkflowTables>(org, id).await?;
+        let w: Workflow = self.get(Some(org), id).await?;
+        let base = self
+            .current_graph::<WorkflowTables>(org, id, &w.hlc)
+            .await?;
+        let mut graph = (*base).clone();
         changes.apply(&mut graph);
-        let w = self.write_workflow_graph(actor, id, &graph, save).await?;
-        Ok(summary(
-            &w,
-            i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX),
-        ))
+        let count = i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX);
+        let w = self
+            .write_workflow_graph(actor, w, Arc::new(graph), Some((&base, changes)), save)
+            .await?;
+        Ok(summary(&w, count))
     }
 
-    /// Writes `graph` as the workflow's new version; returns the workflow as updated.
+    /// Writes `graph` as the workflow's new version (the writes: see Store::save_ops); returns
+    /// the workflow as updated.
     async fn write_workflow_graph(
         &self,
         actor: Actor,
-        id: Uuid,
-        graph: &Graph,
+        mut workflow: Workflow,
+        graph: Arc<Graph>,
+        from: Option<(&Graph, &GraphChanges)>,
         save: &SaveAs,
     ) -> Result<Workflow, StoreError> {
-        check::<WorkflowTables>(graph, "saved")?;
+        check::<WorkflowTables>(&graph, "saved")?;
         let org = actor.organization_id;
-        let mut workflow: Workflow = self.get(Some(org), id).await?;
-        let mut ops = self.graph_ops::<WorkflowTables>(org, id, graph).await?;
+        let id = workflow.id;
+        let mut ops = self
+            .save_ops::<WorkflowTables>(org, id, &graph, from)
+            .await?;
         workflow.version = workflow.version.saturating_add(1);
         let (op, updated) = self.update_op(&workflow)?;
         ops.push(op);
         if let Some(op) = self
-            .version_op::<WorkflowTables>(actor, id, workflow.version, graph, save)
+            .version_op::<WorkflowTables>(actor, id, workflow.version, &graph, save)
             .await?
         {
             ops.push(op);
@@ -233,6 +255,7 @@ impl Store {
             ),
             other => other,
         })?;
+        self.remember_graph(id, &updated.hlc, graph);
         Ok(updated)
     }
 

@@ -764,6 +764,47 @@ contract!(
             Err(StoreError::NotFound { .. })
         ));
 
+        // Another device on the same database saves a node; this one's next save of changes
+        // starts from the graph as stored, not from what it last read (its copy is stale).
+        let other_device = Store::new(s.db().clone(), 0xbeef);
+        let theirs = node("data.set", 9_000.0);
+        other_device
+            .workflow_save_changes(
+                actor,
+                w.id,
+                &GraphChanges {
+                    nodes: vec![theirs.clone()],
+                    ..GraphChanges::default()
+                },
+                &SaveAs::save(),
+            )
+            .await
+            .expect("their save");
+        let mut mine = renamed.clone();
+        mine.label = "Enrich twice".into();
+        s.workflow_save_changes(
+            actor,
+            w.id,
+            &GraphChanges {
+                nodes: vec![mine.clone()],
+                ..GraphChanges::default()
+            },
+            &SaveAs::save(),
+        )
+        .await
+        .expect("my save");
+        let newest = s.workflow_versions(actor, w.id).await.expect("versions")[0].id;
+        let snapshot = s
+            .workflow_version_get(actor, newest)
+            .await
+            .expect("v")
+            .graph;
+        assert!(
+            snapshot.nodes.contains(&theirs),
+            "their node is in my version"
+        );
+        assert!(snapshot.nodes.contains(&mine));
+
         // Blueprints: a changed input component changes the signature in the answer.
         let meta = BlueprintMeta {
             name: "Fetch".into(),
