@@ -34,6 +34,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::blueprints::blueprint_get,
             commands::blueprints::blueprint_save_graph,
             commands::blueprints::blueprint_save_changes,
+            commands::blueprints::blueprint_export,
+            commands::blueprints::blueprint_import,
             commands::blueprints::blueprint_versions,
             commands::blueprints::blueprint_version_get,
             commands::blueprints::blueprint_kind_list,

@@ -2,6 +2,9 @@
 // signature, add and wire components, edit the signature in the inspector, undo/redo, test-run, compare versions, and
 // call the blueprint from a workflow. The built UI in Debian's Chromium on the in-memory backend.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EDGE, MOD, NODE, centre, drag, launchBrowser, newPage, nodeByLabel, openApp, startServer, tid, waitCount, waitText } from './harness.mjs';
 
@@ -97,6 +100,32 @@ describe('blueprints', () => {
     await p.click(tid('tab-data'));
     await p.locator(tid('node-input')).waitFor();
     assert.match(await p.locator(tid('node-input')).textContent(), /text: "hi"/);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('a blueprint exports as a graph file and imports back as a new blueprint; a workflow file is sent to its page', async () => {
+    const p = await newPage(browser);
+    await createBlueprint(p, 'Fetch page', 'INTEGRATION');
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click(tid('export-workflow'))]);
+    assert.equal(download.suggestedFilename(), 'Fetch page.neuroflow.json');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-blueprint-file-'));
+    const file = path.join(tmp, download.suggestedFilename());
+    await download.saveAs(file);
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(exported.surface, 'blueprint');
+    assert.equal(exported.category, 'INTEGRATION');
+
+    await p.click(tid('back-to-workflows'));
+    await p.locator(tid('import-blueprint')).waitFor();
+    await p.setInputFiles(tid('import-blueprint-file'), file);
+    await p.locator(tid('toast')).filter({ hasText: 'Imported “Fetch page” (2 components)' }).waitFor();
+    await waitCount(p, `${tid('blueprint-row')}[data-name="Fetch page"]`, 2);
+
+    const workflowFile = path.join(tmp, 'A workflow.neuroflow.json');
+    fs.writeFileSync(workflowFile, JSON.stringify({ format: 'neuroflow.graph', version: 1, name: 'A workflow', nodes: [], edges: [] }));
+    await p.setInputFiles(tid('import-blueprint-file'), workflowFile);
+    await p.locator(tid('form-error')).filter({ hasText: 'import it on the Workflows page' }).waitFor();
+    await waitCount(p, tid('blueprint-row'), 2);
     assert.deepEqual(p.errors, []);
   });
 

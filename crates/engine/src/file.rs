@@ -5,7 +5,8 @@ use std::io::Read;
 use std::marker::PhantomData;
 use std::path::Path;
 
-use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, MAX_EDGES, MAX_NODES};
+use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, GraphSurface, MAX_EDGES, MAX_NODES};
+use neuroflow_model::AIToolCategory;
 use serde::de::{Deserializer, Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,13 @@ pub struct GraphFile {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// What the graph is: a workflow (the default, and what files without the field are) or a
+    /// tool blueprint.
+    #[serde(default, skip_serializing_if = "is_workflow")]
+    pub surface: GraphSurface,
+    /// A blueprint's tool category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<AIToolCategory>,
     #[serde(deserialize_with = "bounded_nodes")]
     pub nodes: Vec<GraphNode>,
     #[serde(deserialize_with = "bounded_edges")]
@@ -54,6 +62,8 @@ impl GraphFile {
             version: VERSION,
             name: name.into(),
             description: String::new(),
+            surface: GraphSurface::Workflow,
+            category: None,
             nodes: graph.nodes,
             edges: graph.edges,
             blueprints: Vec::new(),
@@ -67,6 +77,10 @@ impl GraphFile {
             edges: self.edges.clone(),
         }
     }
+}
+
+fn is_workflow(s: &GraphSurface) -> bool {
+    *s == GraphSurface::Workflow
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,6 +249,10 @@ pub struct Imported {
     pub agents: Vec<AgentProfile>,
     /// "neuroflow.graph v1" or "React Flow".
     pub source: &'static str,
+    /// What a graph file says it is; None for React Flow JSON (either editor takes it).
+    pub surface: Option<GraphSurface>,
+    /// A blueprint file's tool category.
+    pub category: Option<AIToolCategory>,
 }
 
 /// Reads a file the desktop can import: this project's graph file, or React Flow's
@@ -299,6 +317,8 @@ fn parse_import_as_is(bytes: &[u8]) -> Result<Imported, FileError> {
             graph: file.graph(),
             agents: file.agents,
             source: "neuroflow.graph v1",
+            surface: Some(file.surface),
+            category: file.category,
         });
     }
     let flow: ReactFlowObject = serde_json::from_slice(bytes).map_err(|e| {
@@ -313,6 +333,8 @@ fn parse_import_as_is(bytes: &[u8]) -> Result<Imported, FileError> {
         graph,
         agents: Vec::new(),
         source: "React Flow",
+        surface: None,
+        category: None,
     })
 }
 

@@ -347,9 +347,12 @@ pub fn program_of(graph: &Graph) -> std::borrow::Cow<'_, Graph> {
 
 /// Which editor a graph belongs to: a workflow, or a tool blueprint (whose input and output
 /// components are its tool signature).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum GraphSurface {
+    #[default]
     Workflow,
     Blueprint,
 }

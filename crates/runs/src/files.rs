@@ -1,10 +1,13 @@
-//! Workflow files: a saved workflow exported in the graph file format (with the agents its nodes use), and a file imported as a new workflow, all or nothing.
+//! Graph files: a saved workflow (with the agents its nodes use) or tool blueprint exported in the graph file format, and a file imported as a new workflow or blueprint, all or nothing.
 
 use std::path::{Path, PathBuf};
 
 use neuroflow_engine::file::{self, GraphFile};
 use neuroflow_engine::{AgentProfile, EngineHost};
 use neuroflow_model::entities::AiAgent;
+use neuroflow_model::graph::GraphSurface;
+use neuroflow_model::AIToolCategory;
+use neuroflow_store::blueprints::{BlueprintDoc, BlueprintMeta};
 use neuroflow_store::workflows::{Actor, WorkflowDoc};
 use neuroflow_store::Store;
 use serde::Serialize;
@@ -14,10 +17,10 @@ use uuid::Uuid;
 use crate::host::StoreHost;
 use crate::RunError;
 
-/// An exported workflow: the file's text and where it was written, if it was.
+/// An exported workflow or blueprint: the file's text and where it was written, if it was.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-pub struct WorkflowExport {
+pub struct GraphExport {
     pub file_name: String,
     pub contents: String,
     pub saved_to: Option<String>,
@@ -56,6 +59,55 @@ pub async fn export(
     graph_file.agents = agents;
     let text = file::to_string(&graph_file).map_err(|e| RunError::Refused(e.to_string()))?;
     Ok((graph_file, text))
+}
+
+/// The graph file of a saved tool blueprint (`surface: blueprint`, with its category). Its
+/// components hold no secrets: validation refuses secret-looking keys in a graph.
+pub async fn export_blueprint(
+    store: &Store,
+    actor: Actor,
+    blueprint_id: Uuid,
+) -> Result<(GraphFile, String), RunError> {
+    let doc = store.blueprint_get(actor, blueprint_id).await?;
+    let mut graph_file = GraphFile::new(doc.summary.name.clone(), doc.graph);
+    graph_file.description = doc.summary.description.clone();
+    graph_file.surface = GraphSurface::Blueprint;
+    graph_file.category = Some(doc.summary.category);
+    let text = file::to_string(&graph_file).map_err(|e| RunError::Refused(e.to_string()))?;
+    Ok((graph_file, text))
+}
+
+/// A new tool blueprint from a blueprint's graph file (or React Flow JSON), all or nothing, as
+/// [`import`] makes workflows; a workflow's file is refused with where it goes instead.
+pub async fn import_blueprint(
+    store: &Store,
+    actor: Actor,
+    bytes: &[u8],
+    fallback_name: &str,
+) -> Result<BlueprintDoc, RunError> {
+    let imported = file::parse_import(bytes).map_err(|e| RunError::Refused(e.to_string()))?;
+    if imported.surface == Some(GraphSurface::Workflow) {
+        return Err(RunError::Refused(
+            "this file holds a workflow: import it on the Workflows page".into(),
+        ));
+    }
+    let name = imported
+        .name
+        .clone()
+        .unwrap_or_else(|| fallback_name.trim().to_string());
+    let meta = BlueprintMeta {
+        name: if name.is_empty() {
+            "Imported blueprint".to_string()
+        } else {
+            name
+        },
+        description: imported.description.clone(),
+        category: imported.category.unwrap_or(AIToolCategory::Automation),
+        is_public: false,
+    };
+    Ok(store
+        .blueprint_import(actor, &meta, &imported.graph)
+        .await?)
 }
 
 /// A file name for the workflow that says what it is: "Lead enrichment.neuroflow.json".
@@ -136,6 +188,11 @@ pub async fn import(
     fallback_name: &str,
 ) -> Result<ImportReport, RunError> {
     let imported = file::parse_import(bytes).map_err(|e| RunError::Refused(e.to_string()))?;
+    if imported.surface == Some(GraphSurface::Blueprint) {
+        return Err(RunError::Refused(
+            "this file holds a tool blueprint: import it on the Blueprints page".into(),
+        ));
+    }
     let name = imported
         .name
         .clone()

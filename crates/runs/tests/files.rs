@@ -219,3 +219,75 @@ fn files_are_named_for_people_and_never_replace_another() {
         .collect();
     assert!(leftovers.is_empty(), "no temporary file is left behind");
 }
+
+#[tokio::test]
+async fn a_blueprint_exports_with_its_category_and_imports_as_a_new_blueprint_only() {
+    use neuroflow_model::AIToolCategory;
+    use neuroflow_store::blueprints::BlueprintMeta;
+    let (_dir, store, actor) = open().await;
+    let meta = BlueprintMeta {
+        name: "Summarise page".into(),
+        description: "Fetches a page and summarises it".into(),
+        category: AIToolCategory::Api,
+        is_public: false,
+    };
+    let doc = store.blueprint_create(actor, &meta).await.expect("create");
+    let (file, text) = files::export_blueprint(&store, actor, doc.summary.id)
+        .await
+        .expect("export");
+    assert_eq!(
+        file.surface,
+        neuroflow_model::graph::GraphSurface::Blueprint
+    );
+    assert!(text.contains("\"surface\": \"blueprint\""), "{text}");
+    assert!(text.contains("\"category\": \"API\""), "{text}");
+
+    let imported = files::import_blueprint(&store, actor, text.as_bytes(), "ignored")
+        .await
+        .expect("import");
+    assert_ne!(imported.summary.id, doc.summary.id);
+    assert_eq!(imported.summary.name, "Summarise page");
+    assert_eq!(imported.summary.category, AIToolCategory::Api);
+    assert_eq!(imported.summary.description, meta.description);
+    assert_eq!(imported.summary.input_schema, doc.summary.input_schema);
+    // The same components with fresh ids, the connection following them.
+    let kinds = |g: &Graph| g.nodes.iter().map(|n| n.kind.clone()).collect::<Vec<_>>();
+    assert_eq!(kinds(&imported.graph), kinds(&doc.graph));
+    assert!(imported
+        .graph
+        .nodes
+        .iter()
+        .all(|n| doc.graph.nodes.iter().all(|o| o.id != n.id)));
+    assert_eq!(imported.graph.edges.len(), 1);
+    assert_eq!(imported.graph.edges[0].source, imported.graph.nodes[0].id);
+
+    // Each kind of file goes to its own page, and says where.
+    let wrong = files::import(&store, actor, text.as_bytes(), "x").await;
+    assert!(
+        matches!(&wrong, Err(neuroflow_runs::RunError::Refused(m)) if m.contains("Blueprints page")),
+        "{wrong:?}"
+    );
+    let w = store
+        .workflow_create(actor, "A workflow")
+        .await
+        .expect("workflow");
+    let (_, workflow_text) = files::export(&store, actor, w.id).await.expect("export");
+    let wrong = files::import_blueprint(&store, actor, workflow_text.as_bytes(), "x").await;
+    assert!(
+        matches!(&wrong, Err(neuroflow_runs::RunError::Refused(m)) if m.contains("Workflows page")),
+        "{wrong:?}"
+    );
+    // A blueprint file with a workflow-only component imports nothing.
+    let bad = text.replace("blueprint.input", "trigger.schedule");
+    assert!(files::import_blueprint(&store, actor, bad.as_bytes(), "x")
+        .await
+        .is_err());
+    assert_eq!(
+        store
+            .blueprint_list(actor, None, None)
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
+}

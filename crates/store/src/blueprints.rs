@@ -140,9 +140,43 @@ impl Store {
         actor: Actor,
         meta: &BlueprintMeta,
     ) -> Result<BlueprintDoc, StoreError> {
+        self.new_blueprint(actor, meta, &starter_graph(), &SaveAs::save())
+            .await
+    }
+
+    /// A new blueprint holding an imported graph — the blueprint, every component and the first
+    /// version (kind IMPORT) in one transaction: an invalid graph creates nothing.
+    pub async fn blueprint_import(
+        &self,
+        actor: Actor,
+        meta: &BlueprintMeta,
+        graph: &Graph,
+    ) -> Result<BlueprintDoc, StoreError> {
+        check::<BlueprintTables>(graph, "imported")?;
+        let import = SaveAs {
+            kind: neuroflow_model::VersionKind::Import,
+            label: "Imported".into(),
+        };
+        self.new_blueprint(actor, meta, graph, &import)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => StoreError::Conflict(
+                    "a component id in this file is already used in this workspace; import it again to get fresh ids"
+                        .into(),
+                ),
+                other => other,
+            })
+    }
+
+    async fn new_blueprint(
+        &self,
+        actor: Actor,
+        meta: &BlueprintMeta,
+        graph: &Graph,
+        first: &SaveAs,
+    ) -> Result<BlueprintDoc, StoreError> {
         let name = validate::name("blueprint name", &meta.name)?;
-        let graph = starter_graph();
-        let sig = signature(&graph);
+        let sig = signature(graph);
         let now = Utc::now();
         let org = actor.organization_id;
         let b = ToolBlueprint {
@@ -162,9 +196,9 @@ impl Store {
             hlc: String::new(),
         };
         let mut ops = vec![self.insert_op(&b)?.0];
-        ops.extend(self.new_graph_ops::<BlueprintTables>(org, b.id, &graph)?);
+        ops.extend(self.new_graph_ops::<BlueprintTables>(org, b.id, graph)?);
         if let Some(op) = self
-            .version_op::<BlueprintTables>(actor, b.id, 1, &graph, &SaveAs::save())
+            .version_op::<BlueprintTables>(actor, b.id, 1, graph, first)
             .await?
         {
             ops.push(op);

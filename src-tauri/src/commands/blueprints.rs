@@ -3,11 +3,12 @@
 use neuroflow_engine::KindInfo;
 use neuroflow_model::graph::{Graph, GraphChanges, GraphSurface};
 use neuroflow_model::AIToolCategory;
+use neuroflow_runs::files::{self, GraphExport};
 use neuroflow_runs::{RunOptions, RunUpdate};
 use neuroflow_store::blueprints::{BlueprintDoc, BlueprintMeta, BlueprintSummary};
 use neuroflow_store::versions::{SaveAs, VersionDoc, VersionSummary};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::error::{parse_id, AppError};
 use crate::state::{AppState, SecretsState};
@@ -97,6 +98,41 @@ pub async fn blueprint_save_changes(
     Ok(s.store
         .blueprint_save_changes(s.actor(), parse_id("blueprint", &id)?, &changes, &save)
         .await?)
+}
+
+/// Writes the blueprint's graph file into the Downloads folder (a new file, never replacing
+/// one) and returns its text too.
+#[tauri::command]
+#[specta::specta]
+pub async fn blueprint_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<GraphExport, AppError> {
+    let s = state.session()?;
+    let (file, contents) =
+        files::export_blueprint(&s.store, s.actor(), parse_id("blueprint", &id)?).await?;
+    super::workflows::to_downloads(&app, &file.name, contents)
+}
+
+/// A new blueprint from a blueprint's graph file (or React Flow JSON); `file_name` names it
+/// when the file does not. All or nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn blueprint_import(
+    state: State<'_, AppState>,
+    contents: String,
+    file_name: String,
+) -> Result<BlueprintSummary, AppError> {
+    let s = state.session()?;
+    let fallback = file_name
+        .trim_end_matches(".json")
+        .trim_end_matches(".neuroflow");
+    Ok(
+        files::import_blueprint(&s.store, s.actor(), contents.as_bytes(), fallback)
+            .await?
+            .summary,
+    )
 }
 
 #[tauri::command]

@@ -1,7 +1,7 @@
 //! Workflow commands: list, create, rename, delete, open and save the canvas graph; its saved versions; export and import as files.
 
 use neuroflow_model::graph::{Graph, GraphChanges};
-use neuroflow_runs::files::{self, ImportReport, WorkflowExport};
+use neuroflow_runs::files::{self, GraphExport, ImportReport};
 use neuroflow_store::versions::{SaveAs, VersionDoc, VersionSummary};
 use neuroflow_store::workflows::{WorkflowDoc, WorkflowSummary};
 use tauri::{AppHandle, Manager, State};
@@ -124,10 +124,19 @@ pub async fn workflow_export(
     app: AppHandle,
     state: State<'_, AppState>,
     id: String,
-) -> Result<WorkflowExport, AppError> {
+) -> Result<GraphExport, AppError> {
     let s = state.session()?;
     let (file, contents) = files::export(&s.store, s.actor(), parse_id("workflow", &id)?).await?;
-    let file_name = files::file_name(&file.name);
+    to_downloads(&app, &file.name, contents)
+}
+
+/// Writes a graph file's text as a new file in the Downloads folder.
+pub(crate) fn to_downloads(
+    app: &AppHandle,
+    name: &str,
+    contents: String,
+) -> Result<GraphExport, AppError> {
+    let file_name = files::file_name(name);
     let dir = app.path().download_dir().map_err(|e| {
         AppError::new(
             crate::error::ErrorCode::Internal,
@@ -136,7 +145,7 @@ pub async fn workflow_export(
     })?;
     let saved = files::write_new_file(&dir, &file_name, &contents)
         .map_err(|e| AppError::new(crate::error::ErrorCode::Internal, e))?;
-    Ok(WorkflowExport {
+    Ok(GraphExport {
         file_name,
         contents,
         saved_to: Some(saved.display().to_string()),

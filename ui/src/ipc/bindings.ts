@@ -25,7 +25,7 @@ export const commands = {
 	 *  Writes the workflow's graph file into the Downloads folder (a new file, never replacing one)
 	 *  and returns its text too.
 	 */
-	workflowExport: (id: string) => typedError<WorkflowExport, AppError>(__TAURI_INVOKE("workflow_export", { id })),
+	workflowExport: (id: string) => typedError<GraphExport, AppError>(__TAURI_INVOKE("workflow_export", { id })),
 	/**
 	 *  A new workflow from a graph file's text or React Flow JSON; `file_name` names it when the
 	 *  file does not.
@@ -42,6 +42,16 @@ export const commands = {
 	 *  so the new signature) only.
 	 */
 	blueprintSaveChanges: (id: string, changes: GraphChanges, save: SaveAs) => typedError<BlueprintSummary, AppError>(__TAURI_INVOKE("blueprint_save_changes", { id, changes, save })),
+	/**
+	 *  Writes the blueprint's graph file into the Downloads folder (a new file, never replacing
+	 *  one) and returns its text too.
+	 */
+	blueprintExport: (id: string) => typedError<GraphExport, AppError>(__TAURI_INVOKE("blueprint_export", { id })),
+	/**
+	 *  A new blueprint from a blueprint's graph file (or React Flow JSON); `file_name` names it
+	 *  when the file does not. All or nothing.
+	 */
+	blueprintImport: (contents: string, fileName: string) => typedError<BlueprintSummary, AppError>(__TAURI_INVOKE("blueprint_import", { contents, fileName })),
 	blueprintVersions: (id: string) => typedError<VersionSummary[], AppError>(__TAURI_INVOKE("blueprint_versions", { id })),
 	blueprintVersionGet: (versionId: string) => typedError<VersionDoc, AppError>(__TAURI_INVOKE("blueprint_version_get", { versionId })),
 	/**  The blueprint editor's palette: its components with their ports and config schemas. */
@@ -278,6 +288,13 @@ export type GraphEdge = {
 	sourceHandle: string | null,
 	target: string,
 	targetHandle: string | null,
+};
+
+/**  An exported workflow or blueprint: the file's text and where it was written, if it was. */
+export type GraphExport = {
+	fileName: string,
+	contents: string,
+	savedTo: string | null,
 };
 
 export type GraphNode = {
@@ -587,13 +604,6 @@ export type WebhookSettings = {
 export type WorkflowDoc = {
 	summary: WorkflowSummary,
 	graph: Graph,
-};
-
-/**  An exported workflow: the file's text and where it was written, if it was. */
-export type WorkflowExport = {
-	fileName: string,
-	contents: string,
-	savedTo: string | null,
 };
 
 export type WorkflowSummary = {

@@ -52,7 +52,7 @@ export type {
   VersionDoc,
   VersionKind,
   VersionSummary,
-  WorkflowExport,
+  GraphExport,
   WorkflowDoc,
   WorkflowSummary,
 } from "./bindings";
@@ -219,6 +219,13 @@ export const api = {
   blueprintSaveGraph: (id: string, graph: WorkflowGraph, save: SaveAs = { kind: "SAVE" }) => unwrap(current().blueprintSaveGraph(id, graph, save)),
   blueprintSaveChanges: (id: string, changes: GraphChanges, save: SaveAs = { kind: "SAVE" }) =>
     unwrap(current().blueprintSaveChanges(id, changes, save)),
+  /** As workflowExport: the desktop writes the file to Downloads, a browser gets the text. */
+  blueprintExport: (id: string) => unwrap(current().blueprintExport(id)),
+  /** Reads a chosen file (refusing one over the graph file limit before reading it) and imports it as a blueprint. */
+  importBlueprintFile: async (file: File) => {
+    if (file.size > MAX_IMPORT_BYTES) throw new IpcError("invalid_input", `${file.name} is ${file.size} bytes; the limit is ${MAX_IMPORT_BYTES}`);
+    return unwrap(current().blueprintImport(await file.text(), file.name));
+  },
   blueprintVersions: (id: string) => unwrap(current().blueprintVersions(id)),
   blueprintVersionGet: (versionId: string) => unwrap(current().blueprintVersionGet(versionId)),
   blueprintKindList: () => unwrap(current().blueprintKindList()),

@@ -119,6 +119,26 @@ describe("memory backend", () => {
     expect(benchGraph(1000)).toEqual(doc.graph);
     expect((await api.workflowSaveGraph(BENCH_WORKFLOW_ID, doc.graph)).summary.version).toBe(2);
   });
+
+  it("exports a blueprint with its category and imports it as a new blueprint; each file goes to its own page", async () => {
+    const doc = await api.blueprintCreate({ name: "Summarise page", description: "", category: "API", isPublic: false });
+    const file = await api.blueprintExport(doc.summary.id);
+    expect(file.fileName).toBe("Summarise page.neuroflow.json");
+    expect(JSON.parse(file.contents)).toMatchObject({ format: "neuroflow.graph", surface: "blueprint", category: "API" });
+    const imported = await api.importBlueprintFile(new File([file.contents], file.fileName));
+    expect(imported.id).not.toBe(doc.summary.id);
+    expect([imported.name, imported.category, imported.nodeCount]).toEqual(["Summarise page", "API", 2]);
+    expect(imported.inputSchema).toEqual(doc.summary.inputSchema);
+    expect((await api.blueprintVersions(imported.id))[0].kind).toBe("IMPORT");
+
+    expect((await failure(api.workflowImport(file.contents, file.fileName))).message).toContain("Blueprints page");
+    const w = await api.workflowCreate("A workflow");
+    const wf = await api.workflowExport(w.id);
+    expect((await failure(api.importBlueprintFile(new File([wf.contents], wf.fileName)))).message).toContain("Workflows page");
+    const bad = file.contents.replace("blueprint.input", "trigger.schedule");
+    expect((await failure(api.importBlueprintFile(new File([bad], "bad.json")))).code).toBe("invalid_input");
+    expect(await api.blueprintList(null, null)).toHaveLength(2);
+  });
 });
 
 describe("IpcError mapping", () => {

@@ -1,11 +1,11 @@
 // Owns the in-memory stand-in for the tool blueprint commands (browser preview, tests): blueprints with category, sharing
 // and the tool signature their input and output components declare, saved with versions, and simulated preview runs.
-import type { AppError, BlueprintDoc, BlueprintMeta, BlueprintSummary, ErrorCode, KindInfo, RunUpdate, SaveAs, Value, commands } from "./bindings";
+import type { AppError, BlueprintDoc, BlueprintMeta, BlueprintSummary, ErrorCode, GraphExport, KindInfo, RunUpdate, SaveAs, Value, commands } from "./bindings";
 import type { Result, WorkflowGraph } from "./wire";
 import { uuidv7 } from "../shared/uuidv7";
 import { signatureOf } from "../shared/signature";
 import { applyChanges } from "../shared/graphChanges";
-import type { VersionLog } from "./memoryFiles";
+import { fileName, parseImport, type VersionLog } from "./memoryFiles";
 import type { RunCommands } from "./memoryRuns";
 
 type Commands = typeof commands;
@@ -18,6 +18,8 @@ export type BlueprintCommands = Pick<
   | "blueprintGet"
   | "blueprintSaveGraph"
   | "blueprintSaveChanges"
+  | "blueprintExport"
+  | "blueprintImport"
   | "blueprintVersions"
   | "blueprintVersionGet"
   | "blueprintKindList"
@@ -117,6 +119,37 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
     blueprintGet: (id) => deps.run(() => doc(live(id))),
     blueprintSaveGraph: (id, graph, save) => deps.run(() => doc(saveGraph(id, graph, save))),
     blueprintSaveChanges: (id, changes, save) => deps.run(() => saveGraph(id, applyChanges(live(id).graph, changes), save).summary),
+    blueprintExport: (id) =>
+      deps.run((): GraphExport => {
+        const row = live(id);
+        const s = row.summary;
+        const file = { format: "neuroflow.graph", version: 1, name: s.name, description: s.description || undefined, surface: "blueprint", category: s.category, nodes: row.graph.nodes, edges: row.graph.edges };
+        return { fileName: fileName(s.name), contents: JSON.stringify(file, null, 2), savedTo: null };
+      }),
+    blueprintImport: (contents, name) =>
+      deps.run((): BlueprintSummary => {
+        let parsed: ReturnType<typeof parseImport>;
+        try {
+          parsed = parseImport(contents);
+        } catch (e) {
+          throw deps.fail("invalid_input", e instanceof Error ? e.message : String(e));
+        }
+        if (parsed.surface === "workflow") throw deps.fail("invalid_input", "this file holds a workflow: import it on the Workflows page");
+        // Checked first: an invalid file leaves no blueprint behind.
+        const graph = structuredClone(deps.validateGraph(parsed.graph, kinds));
+        const fallback = name.replace(/\.json$/, "").replace(/\.neuroflow$/, "").trim();
+        const summary: BlueprintSummary = {
+          id: uuidv7(deps.now().getTime()),
+          ...meta({ name: parsed.name ?? (fallback || "Imported blueprint"), description: "", category: parsed.category ?? "AUTOMATION", isPublic: false }),
+          version: 1,
+          nodeCount: graph.nodes.length,
+          ...signatureOf(graph),
+          updatedAt: deps.now().toISOString(),
+        };
+        rows.set(summary.id, { summary, graph, deleted: false });
+        deps.versions.record(summary.id, 1, graph, { kind: "IMPORT", label: "Imported" });
+        return summary;
+      }),
     blueprintVersions: (id) =>
       deps.run(() => {
         live(id);

@@ -1,7 +1,21 @@
 // Owns the in-memory stand-in for saved versions and workflow files (browser preview, tests): versions as the store
 // records them (explicit saves, restores and imports always; autosaves at 10-minute checkpoints), export as the graph
 // file format, import of graph files and React Flow JSON with fresh ids, all or nothing.
-import type { AppError, ErrorCode, GraphEdge, GraphNode, ImportReport, SaveAs, VersionDoc, VersionSummary, WorkflowExport, WorkflowSummary, commands } from "./bindings";
+import type {
+  AIToolCategory,
+  AppError,
+  ErrorCode,
+  GraphEdge,
+  GraphExport,
+  GraphNode,
+  GraphSurface,
+  ImportReport,
+  SaveAs,
+  VersionDoc,
+  VersionSummary,
+  WorkflowSummary,
+  commands,
+} from "./bindings";
 import type { Result, WorkflowGraph } from "./wire";
 import { uuidv7 } from "../shared/uuidv7";
 
@@ -35,7 +49,14 @@ type Deps = {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Reads a graph file or React Flow JSON into a graph with fresh ids, or throws a one-line reason. */
-export function parseImport(text: string): { name: string | null; graph: WorkflowGraph; source: string } {
+export function parseImport(text: string): {
+  name: string | null;
+  graph: WorkflowGraph;
+  source: string;
+  /** What a graph file says it is (null for React Flow JSON, which either editor takes). */
+  surface: GraphSurface | null;
+  category: AIToolCategory | null;
+} {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -80,7 +101,13 @@ export function parseImport(text: string): { name: string | null; graph: Workflo
         targetHandle: typeof e.targetHandle === "string" ? e.targetHandle : null,
       };
     });
-    return { name: typeof data.name === "string" && data.name.trim() ? data.name : null, graph: { nodes, edges }, source: "neuroflow.graph v1" };
+    return {
+      name: typeof data.name === "string" && data.name.trim() ? data.name : null,
+      graph: { nodes, edges },
+      source: "neuroflow.graph v1",
+      surface: data.surface === "blueprint" ? "blueprint" : "workflow",
+      category: typeof data.category === "string" ? (data.category as AIToolCategory) : null,
+    };
   }
   if (!Array.isArray(data.nodes)) throw new Error("neither a neuroflow graph file nor React Flow JSON: it has no nodes");
   const nodes: GraphNode[] = data.nodes.map((n, i) => {
@@ -109,7 +136,7 @@ export function parseImport(text: string): { name: string | null; graph: Workflo
       targetHandle: typeof e.targetHandle === "string" ? e.targetHandle : null,
     };
   });
-  return { name: null, graph: { nodes, edges }, source: "React Flow" };
+  return { name: null, graph: { nodes, edges }, source: "React Flow", surface: null, category: null };
 }
 
 export function fileName(name: string): string {
@@ -171,7 +198,7 @@ export function createMemoryFiles(deps: Deps): FileCommands & VersionLog {
         return doc;
       }),
     workflowExport: (id) =>
-      deps.run((): WorkflowExport => {
+      deps.run((): GraphExport => {
         const w = deps.workflow(id);
         const file = { format: "neuroflow.graph", version: 1, name: w.summary.name, nodes: w.graph.nodes, edges: w.graph.edges };
         // A browser has no Downloads folder to write to: the page saves the text itself.
@@ -185,6 +212,7 @@ export function createMemoryFiles(deps: Deps): FileCommands & VersionLog {
         } catch (e) {
           throw deps.fail("invalid_input", e instanceof Error ? e.message : String(e));
         }
+        if (parsed.surface === "blueprint") throw deps.fail("invalid_input", "this file holds a tool blueprint: import it on the Blueprints page");
         const fallback = name.replace(/\.json$/, "").replace(/\.neuroflow$/, "").trim();
         const workflow = deps.createWithGraph(parsed.name ?? (fallback || "Imported workflow"), parsed.graph);
         record(workflow.id, workflow.version, parsed.graph, { kind: "IMPORT", label: "Imported" });

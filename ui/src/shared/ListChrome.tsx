@@ -1,5 +1,5 @@
-//! The pieces every list page shares: the search field, the error banner and the empty state.
-import type { ReactNode } from "react";
+//! The pieces every list page shares: the search field, the Import button, the error banner and the empty state.
+import { useRef, useState, type ReactNode } from "react";
 import { Icon, type IconName } from "./icons";
 
 /** The toolbar's search box; `noun` reads "Search workflows" etc. */
@@ -21,6 +21,40 @@ export function SearchField({ noun, testId, value, onChange }: { noun: string; t
 }
 
 /** An error the page shows above its list; `onRetry` adds a Retry button. */
+/** The toolbar's Import button: picks a graph file and hands it to `onFile` (which reports its own errors). */
+export function ImportButton({ testId, fileTestId, title, onFile }: { testId: string; fileTestId: string; title: string; onFile: (file: File) => Promise<void> }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  const take = async (file: File) => {
+    setBusy(true);
+    try {
+      await onFile(file);
+    } finally {
+      setBusy(false);
+      if (input.current) input.current.value = "";
+    }
+  };
+  return (
+    <>
+      <button type="button" className="btn" data-testid={testId} disabled={busy} title={title} onClick={() => input.current?.click()}>
+        <Icon name="upload" size={15} />
+        {busy ? "Importing…" : "Import"}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        data-testid={fileTestId}
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void take(f);
+        }}
+      />
+    </>
+  );
+}
+
 export function ErrorBanner({ children, onRetry }: { children: ReactNode; onRetry?: () => void }) {
   return (
     <div className="form-error" role="alert" data-testid="form-error">

@@ -1,11 +1,15 @@
-// Owns exporting a workflow as a file from any page: the desktop writes it to the Downloads folder, a browser saves the
-// text through a download link.
-import { api } from "../ipc";
+// Owns exporting a workflow or blueprint as a file from any page: the desktop writes it to the Downloads folder, a
+// browser saves the text through a download link.
+import { api, type GraphExport } from "../ipc";
 import { toast } from "./toast";
 
-/** Exports and tells the person where the file went; throws what the backend said. */
-export async function exportWorkflow(id: string): Promise<void> {
-  const file = await api.workflowExport(id);
+/** Exports the workflow and tells the person where the file went; throws what the backend said. */
+export const exportWorkflow = async (id: string) => deliver(await api.workflowExport(id));
+
+/** Exports the blueprint as exportWorkflow does. */
+export const exportBlueprint = async (id: string) => deliver(await api.blueprintExport(id));
+
+async function deliver(file: GraphExport): Promise<void> {
   if (file.savedTo) {
     toast(`Exported to ${file.savedTo}`, "success");
     return;

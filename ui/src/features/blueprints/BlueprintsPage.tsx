@@ -6,7 +6,7 @@ import { blueprintPath, navigate } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
-import { EmptyState, ErrorBanner, SearchField } from "../../shared/ListChrome";
+import { EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { toast, Toaster } from "../../shared/toast";
 import "./blueprints.css";
@@ -82,6 +82,17 @@ export function BlueprintsPage() {
     }
   };
 
+  const importFile = async (file: File) => {
+    setError(null);
+    try {
+      const b = await api.importBlueprintFile(file);
+      await refresh(debounced, category);
+      toast(`Imported “${b.name}” (${b.nodeCount} components)`, "success");
+    } catch (err) {
+      setError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
+    }
+  };
+
   const share = async (b: BlueprintSummary) => {
     try {
       await api.blueprintUpdateMeta(b.id, { name: b.name, description: b.description, category: b.category, isPublic: !b.isPublic });
@@ -148,6 +159,12 @@ export function BlueprintsPage() {
             Create blueprint
           </button>
         </form>
+        <ImportButton
+          testId="import-blueprint"
+          fileTestId="import-blueprint-file"
+          title="Import a blueprint's graph file (.neuroflow.json) or React Flow JSON"
+          onFile={importFile}
+        />
       </div>
       <div className="category-filter" role="group" aria-label="Filter by category">
         <button type="button" className={`chip chip-button${category === null ? " is-on" : ""}`} data-testid="category-all" onClick={() => setCategory(null)}>

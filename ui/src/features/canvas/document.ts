@@ -14,7 +14,7 @@ import {
   type WorkflowGraph,
 } from "../../ipc";
 import { blueprintsPath } from "../../app/router";
-import { exportWorkflow } from "../../shared/workflowFile";
+import { exportBlueprint, exportWorkflow } from "../../shared/workflowFile";
 
 /** What the canvas header shows of a document. */
 export type DocSummary = { id: string; name: string; version: number };
@@ -90,7 +90,7 @@ export function blueprintDocument(id: string): CanvasDocument {
     versions: () => api.blueprintVersions(id),
     version: (versionId) => api.blueprintVersionGet(versionId),
     ...drafts(id, "blueprint"),
-    exportFile: null,
+    exportFile: () => exportBlueprint(id),
     back: { path: blueprintsPath(), label: "Blueprints" },
   };
 }

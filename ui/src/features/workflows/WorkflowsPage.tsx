@@ -5,7 +5,7 @@ import { navigate, workflowPath } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
-import { EmptyState, ErrorBanner, SearchField } from "../../shared/ListChrome";
+import { EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { toast, Toaster } from "../../shared/toast";
 import { exportWorkflow } from "../../shared/workflowFile";
@@ -73,10 +73,7 @@ export function WorkflowsPage() {
     }
   };
 
-  const fileInput = useRef<HTMLInputElement>(null);
-  const [importing, setImporting] = useState(false);
   const importFile = async (file: File) => {
-    setImporting(true);
     setCreateError(null);
     try {
       const report = await api.importWorkflowFile(file);
@@ -86,9 +83,6 @@ export function WorkflowsPage() {
       toast(`Imported “${report.workflow.name}” (${report.workflow.nodeCount} nodes, ${report.source}${agents})`, "success");
     } catch (err) {
       setCreateError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
-    } finally {
-      setImporting(false);
-      if (fileInput.current) fileInput.current.value = "";
     }
   };
 
@@ -124,27 +118,11 @@ export function WorkflowsPage() {
             Create workflow
           </button>
         </form>
-        <button
-          type="button"
-          className="btn"
-          data-testid="import-workflow"
-          disabled={importing}
+        <ImportButton
+          testId="import-workflow"
+          fileTestId="import-file"
           title="Import a NeuroFlow graph file (.neuroflow.json) or React Flow JSON"
-          onClick={() => fileInput.current?.click()}
-        >
-          <Icon name="upload" size={15} />
-          {importing ? "Importing…" : "Import"}
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="import-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void importFile(f);
-          }}
+          onFile={importFile}
         />
       </div>
       <Toaster />
