@@ -5,7 +5,7 @@ import type { Result, WorkflowGraph } from "./wire";
 import { uuidv7 } from "../shared/uuidv7";
 import { signatureOf } from "../shared/signature";
 import { applyChanges } from "../shared/graphChanges";
-import { fileName, parseImport, type VersionLog } from "./memoryFiles";
+import { fileName, readImport, type VersionLog } from "./memoryFiles";
 import type { RunCommands } from "./memoryRuns";
 
 type Commands = typeof commands;
@@ -128,16 +128,10 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
       }),
     blueprintImport: (contents, name) =>
       deps.run((): BlueprintSummary => {
-        let parsed: ReturnType<typeof parseImport>;
-        try {
-          parsed = parseImport(contents);
-        } catch (e) {
-          throw deps.fail("invalid_input", e instanceof Error ? e.message : String(e));
-        }
-        if (parsed.surface === "workflow") throw deps.fail("invalid_input", "this file holds a workflow: import it on the Workflows page");
+        const parsed = readImport(contents, name, "blueprint", deps.fail);
         // Checked first: an invalid file leaves no blueprint behind.
         const graph = structuredClone(deps.validateGraph(parsed.graph, kinds));
-        const fallback = name.replace(/\.json$/, "").replace(/\.neuroflow$/, "").trim();
+        const fallback = parsed.fallbackName;
         const summary: BlueprintSummary = {
           id: uuidv7(deps.now().getTime()),
           ...meta({ name: parsed.name ?? (fallback || "Imported blueprint"), description: "", category: parsed.category ?? "AUTOMATION", isPublic: false }),

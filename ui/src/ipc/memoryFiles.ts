@@ -48,6 +48,24 @@ type Deps = {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** What an import reads from a file for `surface` (refusing the other editor's files), and the name its file suggests. */
+export function readImport(
+  contents: string,
+  fileName: string,
+  surface: GraphSurface,
+  fail: (code: ErrorCode, message: string) => Error,
+): ReturnType<typeof parseImport> & { fallbackName: string } {
+  let parsed: ReturnType<typeof parseImport>;
+  try {
+    parsed = parseImport(contents);
+  } catch (e) {
+    throw fail("invalid_input", e instanceof Error ? e.message : String(e));
+  }
+  if (parsed.surface && parsed.surface !== surface)
+    throw fail("invalid_input", surface === "workflow" ? "this file holds a tool blueprint: import it on the Blueprints page" : "this file holds a workflow: import it on the Workflows page");
+  return { ...parsed, fallbackName: fileName.replace(/\.json$/, "").replace(/\.neuroflow$/, "").trim() };
+}
+
 /** Reads a graph file or React Flow JSON into a graph with fresh ids, or throws a one-line reason. */
 export function parseImport(text: string): {
   name: string | null;
@@ -206,14 +224,8 @@ export function createMemoryFiles(deps: Deps): FileCommands & VersionLog {
       }),
     workflowImport: (contents, name) =>
       deps.run((): ImportReport => {
-        let parsed: ReturnType<typeof parseImport>;
-        try {
-          parsed = parseImport(contents);
-        } catch (e) {
-          throw deps.fail("invalid_input", e instanceof Error ? e.message : String(e));
-        }
-        if (parsed.surface === "blueprint") throw deps.fail("invalid_input", "this file holds a tool blueprint: import it on the Blueprints page");
-        const fallback = name.replace(/\.json$/, "").replace(/\.neuroflow$/, "").trim();
+        const parsed = readImport(contents, name, "workflow", deps.fail);
+        const fallback = parsed.fallbackName;
         const workflow = deps.createWithGraph(parsed.name ?? (fallback || "Imported workflow"), parsed.graph);
         record(workflow.id, workflow.version, parsed.graph, { kind: "IMPORT", label: "Imported" });
         return { workflow, source: parsed.source, agentsAdded: 0 };
