@@ -127,7 +127,10 @@ describe('large graph', () => {
       const s = toScreen(v, q.x, q.y);
       if (s.x >= v.left + 20 && s.y >= v.top + 20 && s.x + 220 <= v.left + v.width - 20 && s.y + 64 <= v.top + v.height - 20) inView.push(nodeId(i));
     }
-    assert.ok(inView.length >= 6, `several nodes fully in view: ${inView.length}`);
+    // The node is in the middle of the pane, though the inspector opening beside it (the click selected it) narrowed it.
+    const c = toScreen(v, t.x + 110, t.y + 32);
+    assert.ok(Math.abs(c.x - (v.left + v.width / 2)) < 30 && Math.abs(c.y - (v.top + v.height / 2)) < 30, `centred: ${JSON.stringify({ c, v })}`);
+    assert.ok(inView.includes(nodeId(target)) && inView.length >= 5, `it and its neighbours fully in view: ${inView.length}`);
     await p.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-node-id="${id}"]`)), inView, { timeout: 10_000 });
     const mounted = await p.locator(NODE).count();
     assert.ok(mounted < 150, `only the view's nodes are DOM nodes: ${mounted}`);

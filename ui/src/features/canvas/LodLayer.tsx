@@ -50,6 +50,8 @@ const PREPARE_AFTER_MS = 400;
 const MAX_SCALE_LOG2 = 2;
 /** The view counts as still moving until this long after its last change. */
 const SETTLE_MS = 180;
+/** A pane resize this soon after a double click's zoom centres its node again. */
+const RECENTRE_MS = 1000;
 /** A press that moves less than this (screen px) is a click. */
 const CLICK_DISTANCE = 3;
 /** Screen pixels of slop around a drawn node for hitting it. */
@@ -593,8 +595,24 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     const p = id ? placed.find((n) => n.id === id) : undefined;
     if (!p) return;
     e.stopPropagation();
-    void setCenter(p.x + p.width / 2, p.y + p.height / 2, { zoom: Math.max(1, rf.getState().transform[2]), duration: 250 });
+    const zoom = Math.max(1, rf.getState().transform[2]);
+    centring = { x: p.x + p.width / 2, y: p.y + p.height / 2, zoom, until: performance.now() + RECENTRE_MS };
+    void setCenter(centring.x, centring.y, { zoom, duration: 250 });
   };
+
+  /**
+   * The node a double click zoomed to: the click also selected it, and the inspector that opens beside the canvas
+   * narrows the pane a moment later, which would push the node off centre; a resize until `until` centres it again.
+   */
+  let centring: { x: number; y: number; zoom: number; until: number } | null = null;
+  function recentre() {
+    if (!centring) return;
+    if (performance.now() > centring.until) {
+      centring = null;
+      return;
+    }
+    void setCenter(centring.x, centring.y, { zoom: centring.zoom, duration: 0 });
+  }
 
   let hoverRaf = 0;
   let hoverEvent: PointerEvent | null = null;
@@ -651,6 +669,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   const offRf = rf.subscribe((s, prev) => {
     if (s.transform !== prev.transform) markMoving();
     if (s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height) schedule();
+    if (s.width !== prev.width || s.height !== prev.height) recentre();
     if (s.userSelectionRect !== prev.userSelectionRect || s.userSelectionActive !== prev.userSelectionActive) onSelectionRect(s);
   });
   const offStore = useCanvasStore.subscribe((s, prev) => {

@@ -1,10 +1,11 @@
 // Owns the minimap of a large graph: every node as a dot in its category colour on one small canvas (React Flow's SVG
-// minimap has one element per node and skips hidden ones), the view as a frame moved over it; click or drag to pan,
-// wheel to zoom.
+// minimap has one element per node and skips hidden ones), groups as outlines and collapsed groups' members left out,
+// the view as a frame moved over it; click or drag to pan, wheel to zoom.
 import { useEffect, useRef } from "react";
 import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from "@xyflow/react";
 import { sizeOf, visibleRect, type Rect, type Transform } from "./lod";
 import { categoryColor } from "./lodDraw";
+import { collapsedView } from "./graph";
 import { useCanvasStore, type FlowEdge, type FlowNode } from "./store";
 
 type RFState = ReactFlowState<FlowNode, FlowEdge>;
@@ -14,6 +15,7 @@ type SetViewport = ReturnType<typeof useReactFlow>["setViewport"];
 const WIDTH = 200;
 const HEIGHT = 150;
 const BACKGROUND = "#16171c";
+const GROUP_OUTLINE = "#4a4e5a";
 
 export function LodMiniMap() {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -46,6 +48,18 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
     if (!raf) raf = requestAnimationFrame(draw);
   };
 
+  // What the canvas shows: the store's nodes without the members of collapsed groups.
+  let shownFrom: FlowNode[] | null = null;
+  let shown: FlowNode[] = [];
+  const shownNodes = () => {
+    const { nodes, edges } = useCanvasStore.getState();
+    if (nodes !== shownFrom) {
+      shownFrom = nodes;
+      shown = collapsedView({ nodes, edges }).nodes.filter((n) => !n.hidden);
+    }
+    return shown;
+  };
+
   function boundsOf(nodes: FlowNode[]): Rect | null {
     if (!nodes.length) return null;
     const kinds = useCanvasStore.getState().kinds;
@@ -66,9 +80,10 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
   function draw() {
     raf = 0;
     const s = rf.getState();
-    if (s.nodes !== boundsFrom) {
-      graphBounds = boundsOf(s.nodes);
-      boundsFrom = s.nodes;
+    const nodes = shownNodes();
+    if (nodes !== boundsFrom) {
+      graphBounds = boundsOf(nodes);
+      boundsFrom = nodes;
       dotsKey = "";
     }
     if (!graphBounds || !s.width || !s.height) return;
@@ -86,7 +101,7 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
     const key = `${ox}|${oy}|${scale}`;
     if (key !== dotsKey) {
       dotsKey = key;
-      drawDots(s.nodes, scale * dpr, ox, oy);
+      drawDots(nodes, scale * dpr, ox, oy);
     }
     // The view's frame is a box over the dots (its shadow dims the rest): moving it repaints no canvas.
     const st = viewFrame.style;
@@ -101,13 +116,22 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
     dotsCtx.fillStyle = BACKGROUND;
     dotsCtx.fillRect(0, 0, dots.width, dots.height);
     const byColor = new Map<string, Path2D>();
+    const frames = new Path2D();
     for (const n of nodes) {
+      if (n.data.kind === "group" && !(n.data.config && typeof n.data.config === "object" && !Array.isArray(n.data.config) && n.data.config.collapsed === true)) {
+        const s = sizeOf(n, kinds);
+        frames.rect((n.position.x + ox) * k, (n.position.y + oy) * k, s.width * k, s.height * k);
+        continue;
+      }
       const color = categoryColor(kinds[n.data.kind]?.category);
       let path = byColor.get(color);
       if (!path) byColor.set(color, (path = new Path2D()));
       const s = sizeOf(n, kinds);
       path.rect((n.position.x + ox) * k, (n.position.y + oy) * k, Math.max(1, s.width * k), Math.max(1, s.height * k));
     }
+    dotsCtx.strokeStyle = GROUP_OUTLINE;
+    dotsCtx.lineWidth = dpr;
+    dotsCtx.stroke(frames);
     for (const [color, path] of byColor) {
       dotsCtx.fillStyle = color;
       dotsCtx.fill(path);
@@ -159,7 +183,7 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
     if (s.kinds !== prev.kinds) {
       boundsFrom = null;
       schedule();
-    }
+    } else if (s.nodes !== prev.nodes) schedule();
   });
   schedule();
   return () => {
