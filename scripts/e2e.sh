@@ -53,6 +53,10 @@ nf_on_exit on_failure_collect
 # $XDG_DATA_HOME/dev.neuroflow.studio/. HOME stays (cargo, rustup live there).
 export XDG_DATA_HOME="$E2E_TMP/data" XDG_CONFIG_HOME="$E2E_TMP/config" XDG_CACHE_HOME="$E2E_TMP/cache"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+# Exports go to the profile's Downloads folder (the XDG user dir the app asks the OS for), not the user's.
+export NF_E2E_DOWNLOADS="$E2E_TMP/downloads"
+mkdir -p "$NF_E2E_DOWNLOADS"
+printf 'XDG_DOWNLOAD_DIR="%s"\n' "$NF_E2E_DOWNLOADS" >"$XDG_CONFIG_HOME/user-dirs.dirs"
 # No accessibility bus in CI: keep GTK from waiting for one.
 export NO_AT_BRIDGE=1
 

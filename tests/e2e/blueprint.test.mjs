@@ -1,7 +1,9 @@
 // End-to-end: the blueprint editor of the real desktop app, through tauri-driver. Builds a tool from a tool input, a jq
 // transform and a tool output, undoes and redoes an edit, saves, test-runs it in the Rust engine, then compares with the
-// first version (the transform shows as added) and restores it.
+// first version (the transform shows as added), restores it, and exports it as a graph file into Downloads.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import {
   CANVAS_NODE,
@@ -109,5 +111,22 @@ test('a blueprint is built from an input, a transform and an output, runs, and a
     await waitForCount(browser, CANVAS_NODE, 2, 'the starter graph again');
     await waitForCount(browser, tid('version-row'), 3, 'the restore as a third version');
     assert.match(await browser.$(tid('version-row')).getText(), /Restored v1/);
+
+    // Export: a blueprint graph file in the Downloads folder (the profile's, set by scripts/e2e.sh).
+    await click(browser, tid('export-workflow'), 'Export');
+    let saved = null;
+    await waitUntil(
+      async () => {
+        const toasts = await browser.execute(() => [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.textContent));
+        saved = toasts.map((t) => /Exported to (.+\.neuroflow\.json)/.exec(t)?.[1]).find(Boolean) ?? null;
+        return saved !== null;
+      },
+      'the toast saying where the file went',
+    );
+    assert.equal(path.dirname(saved), process.env.NF_E2E_DOWNLOADS, `written to the Downloads folder: ${saved}`);
+    const file = JSON.parse(fs.readFileSync(saved, 'utf8'));
+    assert.equal(file.surface, 'blueprint');
+    assert.equal(file.name, name);
+    assert.deepEqual(file.nodes.map((n) => n.kind).sort(), ['blueprint.input', 'output']);
   });
 });
