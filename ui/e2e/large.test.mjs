@@ -184,4 +184,40 @@ describe('large graph', () => {
     for (let i = 0; i < 3; i++) assert.ok(!mounted.includes(nodeId(i)), `member ${i} stays hidden`);
     assert.deepEqual(p.errors, []);
   });
+
+  test('Ctrl+wheel zooms around the pointer and the wheel pans, as on any canvas; the DOM nodes follow once it settles', async () => {
+    const p = await newPage(browser);
+    await openApp(p, server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    await p.waitForSelector(tid('save-graph'));
+    await settled(p, 'far');
+    // At 100 % on a node (the double click selects it: the inspector opens), then three Ctrl+wheel steps on it.
+    const target = rows * 4 + 8;
+    const t = flowPosition(target);
+    let v = await view(p);
+    await p.mouse.dblclick(...Object.values(toScreen(v, t.x + 110, t.y + 32)));
+    await settled(p, 'near');
+    v = await view(p);
+    const at = toScreen(v, t.x + 110, t.y + 32);
+    await p.mouse.move(at.x, at.y);
+    await p.keyboard.down('Control');
+    for (let i = 0; i < 3; i++) await p.mouse.wheel(0, -100);
+    await p.keyboard.up('Control');
+    await settled(p, 'near');
+    v = await view(p);
+    // React Flow's step: ×2^(100 × 0.002) per notch; the point under the pointer stays under it.
+    assert.ok(Math.abs(v.zoom - 2 ** 0.6) < 1e-3, `zoom ${v.zoom}`);
+    const still = toScreen(v, t.x + 110, t.y + 32);
+    assert.ok(Math.hypot(still.x - at.x, still.y - at.y) < 1.5, `the node stayed under the pointer: ${JSON.stringify({ at, still })}`);
+    const under = () => p.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('[data-node-id]')?.getAttribute('data-node-id') ?? null, [at.x, at.y]);
+    await p.waitForFunction(([x, y, id]) => document.elementFromPoint(x, y)?.closest('[data-node-id]')?.getAttribute('data-node-id') === id, [at.x, at.y, nodeId(target)]);
+    assert.equal(await under(), nodeId(target), 'the DOM node is where the layer drew it');
+
+    // The wheel alone pans (half the scroll, as React Flow's pan on scroll).
+    await p.mouse.wheel(0, 200);
+    await settled(p, 'near');
+    const panned = await view(p);
+    assert.ok(Math.abs(panned.ty - (v.ty - 100)) < 0.5 && Math.abs(panned.tx - v.tx) < 0.5, `panned up 100 px: ${JSON.stringify([v, panned])}`);
+    assert.equal(panned.zoom, v.zoom);
+    assert.deepEqual(p.errors, []);
+  });
 });

@@ -50,6 +50,8 @@ const PREPARE_AFTER_MS = 400;
 const MAX_SCALE_LOG2 = 2;
 /** The view counts as still moving until this long after its last change. */
 const SETTLE_MS = 180;
+/** React Flow's default pan-on-scroll speed (the editor uses it). */
+const PAN_ON_SCROLL_SPEED = 0.5;
 /** A pane resize this soon after a double click's zoom centres its node again. */
 const RECENTRE_MS = 1000;
 /** A press that moves less than this (screen px) is a click. */
@@ -126,10 +128,65 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     moving = true;
     clearTimeout(settle);
     settle = window.setTimeout(() => {
+      commitView();
       moving = false;
       schedule();
     }, SETTLE_MS);
   }
+
+  // ---- wheel gestures: the layer moves at once and React Flow is told where the view ended when the gesture settles,
+  // so a wheel step costs moving one bitmap instead of React Flow's store update and render for every step (its DOM
+  // nodes are hidden or absent meanwhile). Any other input first hands the view over to React Flow.
+
+  /** The view of a wheel gesture React Flow has not been given yet. */
+  let pending: Transform | null = null;
+  /** React Flow is being given `pending`: its transform change is not a new movement. */
+  let committing = false;
+  const viewOf = (s: RFState): Transform => pending ?? (s.transform as Transform);
+
+  function commitView() {
+    const view = pending;
+    if (!view) return;
+    pending = null;
+    committing = true;
+    try {
+      void rf.getState().panZoom?.setViewport({ x: view[0], y: view[1], zoom: view[2] });
+    } finally {
+      committing = false;
+    }
+    useLodState.getState().setView(null);
+  }
+
+  const mac = typeof navigator !== "undefined" && navigator.userAgent.includes("Mac");
+  const onWheel = (e: WheelEvent) => {
+    const el = e.target instanceof Element ? e.target : null;
+    if (!el || !domNode?.contains(el) || el.closest(".react-flow__panel, .nowheel")) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const s = rf.getState();
+    const [tx, ty, k] = viewOf(s);
+    let next: Transform;
+    if (e.ctrlKey) {
+      // React Flow's pinch/Ctrl+wheel zoom (@xyflow/system wheelDelta), around the pointer.
+      const delta = -e.deltaY * (e.deltaMode === 1 ? 0.05 : e.deltaMode ? 1 : 0.002) * (mac ? 10 : 1);
+      const zoom = Math.min(s.maxZoom, Math.max(s.minZoom, k * 2 ** delta));
+      const box = domNode.getBoundingClientRect();
+      const px = e.clientX - box.left;
+      const py = e.clientY - box.top;
+      next = [px - ((px - tx) * zoom) / k, py - ((py - ty) * zoom) / k, zoom];
+    } else {
+      // Its pan on scroll (free mode, speed 0.5; Shift scrolls sideways off macOS).
+      const norm = e.deltaMode === 1 ? 20 : 1;
+      const sideways = !mac && e.shiftKey;
+      const dx = (sideways ? e.deltaY : e.deltaX) * norm;
+      const dy = sideways ? 0 : e.deltaY * norm;
+      next = [tx - dx * PAN_ON_SCROLL_SPEED, ty - dy * PAN_ON_SCROLL_SPEED, k];
+    }
+    pending = next;
+    useLodState.getState().setView(next);
+    markMoving();
+    schedule();
+  };
 
   /**
    * Motion detail: while a near view pans or zooms, the layer draws every node and edge (the same cards) and React
@@ -164,7 +221,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   function schedulePrepare() {
     if (!snapshot || detail !== "near" || moving) return;
     const dpr = window.devicePixelRatio || 1;
-    const zoom = rf.getState().transform[2];
+    const zoom = viewOf(rf.getState())[2];
     if (prepared && prepared.content === content && prepared.zoom === zoom && prepared.dpr === dpr) return;
     clearTimeout(prepareTimer);
     prepareTimer = window.setTimeout(() => {
@@ -178,7 +235,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     const s = rf.getState();
     if (!snapshot || detail !== "near" || moving || !s.width || !s.height) return;
     const dpr = window.devicePixelRatio || 1;
-    const transform = s.transform as Transform;
+    const transform = viewOf(s);
     const zoom = transform[2];
     const fit = Math.min(MOTION_MARGIN, (CACHE_MAX_PX / (s.width * dpr) - 1) / 2, (CACHE_MAX_PX / (s.height * dpr) - 1) / 2);
     const rect = visibleRect(transform, s.width, s.height, Math.max(0, fit));
@@ -202,7 +259,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     prepared = null;
     if (!p) return;
     const dpr = window.devicePixelRatio || 1;
-    const transform = s.transform as Transform;
+    const transform = viewOf(s);
     const view = visibleRect(transform, s.width, s.height);
     if (p.content !== content || p.dpr !== dpr || !contains(p.rect, view) || Math.abs(Math.log2(transform[2] / p.zoom)) > MAX_SCALE_LOG2) {
       p.bitmap.close();
@@ -273,7 +330,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     const s = rf.getState();
     const { width, height } = s;
     if (!width || !height) return;
-    const transform = s.transform as Transform;
+    const transform = viewOf(s);
     const zoom = transform[2];
     placedNow();
     const view = visibleRect(transform, width, height);
@@ -506,7 +563,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   const toFlow = (e: { clientX: number; clientY: number }) => {
     const s = rf.getState();
     const box = domNode!.getBoundingClientRect();
-    const [tx, ty, zoom] = s.transform;
+    const [tx, ty, zoom] = viewOf(s);
     return { x: (e.clientX - box.left - tx) / zoom, y: (e.clientY - box.top - ty) / zoom, zoom };
   };
   const hitAt = (e: { clientX: number; clientY: number }) => {
@@ -515,10 +572,12 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   };
   let spaceDown = false;
   const onKey = (e: KeyboardEvent) => {
+    if (e.type === "keydown") commitView();
     if (e.code === "Space") spaceDown = e.type === "keydown";
   };
 
   const onPointerDown = (e: PointerEvent) => {
+    commitView();
     if (e.button !== 0 || !e.isPrimary || spaceDown || !paneOf(e.target)) return;
     const id = hitAt(e);
     if (!id) return;
@@ -570,7 +629,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
 
   function moveSelection(dx: number, dy: number, dragging: boolean, p = press) {
     if (!p) return;
-    const zoom = rf.getState().transform[2];
+    const zoom = viewOf(rf.getState())[2];
     const snap = useCanvasPrefs.getState().snapToGrid;
     const at = (v: number) => (snap ? Math.round(v / GRID) * GRID : v);
     const changes = [...p.start].map(([id, q]) => ({
@@ -667,7 +726,14 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   // ---- subscriptions
 
   const offRf = rf.subscribe((s, prev) => {
-    if (s.transform !== prev.transform) markMoving();
+    if (s.transform !== prev.transform && !committing) {
+      // React Flow moved the view itself (a drag, a button, the minimap): its view wins over a wheel gesture's.
+      if (pending) {
+        pending = null;
+        useLodState.getState().setView(null);
+      }
+      markMoving();
+    }
     if (s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height) schedule();
     if (s.width !== prev.width || s.height !== prev.height) recentre();
     if (s.userSelectionRect !== prev.userSelectionRect || s.userSelectionActive !== prev.userSelectionActive) onSelectionRect(s);
@@ -688,6 +754,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   window.addEventListener("dblclick", onDoubleClick, capture);
   window.addEventListener("keydown", onKey, capture);
   window.addEventListener("keyup", onKey, capture);
+  window.addEventListener("wheel", onWheel, { capture: true, passive: false });
   schedule();
 
   return () => {
@@ -709,6 +776,8 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     window.removeEventListener("dblclick", onDoubleClick, capture);
     window.removeEventListener("keydown", onKey, capture);
     window.removeEventListener("keyup", onKey, capture);
+    window.removeEventListener("wheel", onWheel, capture);
+    commitView();
     if (domNode) {
       delete domNode.dataset.lod;
       domNode.classList.remove("lod-active", "lod-motion");

@@ -6,6 +6,7 @@ import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from "@xyflow/r
 import { sizeOf, visibleRect, type Rect, type Transform } from "./lod";
 import { categoryColor } from "./lodDraw";
 import { collapsedView } from "./graph";
+import { useLodState } from "./lodGraph";
 import { useCanvasStore, type FlowEdge, type FlowNode } from "./store";
 
 type RFState = ReactFlowState<FlowNode, FlowEdge>;
@@ -87,7 +88,7 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
       dotsKey = "";
     }
     if (!graphBounds || !s.width || !s.height) return;
-    const view = visibleRect(s.transform as Transform, s.width, s.height);
+    const view = visibleRect((useLodState.getState().view ?? s.transform) as Transform, s.width, s.height);
     // The graph, centred with a little room around (not the view too, as React Flow's does: the dots would be redrawn
     // on every frame of a pan while the view is bigger than the graph).
     const x0 = graphBounds.x;
@@ -179,6 +180,8 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
   const off = rf.subscribe((s, prev) => {
     if (s.nodes !== prev.nodes || s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height) schedule();
   });
+  // A wheel gesture's view, before React Flow has it.
+  const offView = useLodState.subscribe((s, prev) => s.view !== prev.view && schedule());
   const offKinds = useCanvasStore.subscribe((s, prev) => {
     if (s.kinds !== prev.kinds) {
       boundsFrom = null;
@@ -190,6 +193,7 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
     cancelAnimationFrame(raf);
     off();
     offKinds();
+    offView();
     canvas.removeEventListener("pointerdown", onDown);
     canvas.removeEventListener("pointermove", onMove);
     canvas.removeEventListener("pointerup", onUp);

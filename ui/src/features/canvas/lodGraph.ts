@@ -11,6 +11,9 @@ export type LodState = {
   /** Ids of the nodes mounted as DOM nodes; every other node is drawn on the canvas layer. */
   mounted: ReadonlySet<string>;
   setMounted: (mounted: ReadonlySet<string>) => void;
+  /** The view of a wheel gesture the layer shows before React Flow is given it (null: React Flow's is current). */
+  view: readonly [number, number, number] | null;
+  setView: (view: readonly [number, number, number] | null) => void;
   reset: () => void;
 };
 
@@ -19,7 +22,9 @@ const NONE: ReadonlySet<string> = new Set();
 export const useLodState = create<LodState>()((set) => ({
   mounted: NONE,
   setMounted: (mounted) => set({ mounted }),
-  reset: () => set({ mounted: NONE }),
+  view: null,
+  setView: (view) => set({ view }),
+  reset: () => set({ mounted: NONE, view: null }),
 }));
 
 // One derived object per store node and role: an unchanged node is the same object to React Flow from one render to
