@@ -46,7 +46,7 @@ import { useCanvasPrefs } from "./prefs";
 import { QuickAdd } from "./QuickAdd";
 import { ShortcutSheet } from "./ShortcutSheet";
 import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
-import { boundsOf, canConnect, collapsedView, connectionAfter, freeSpotNear, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, positionAfter, useCanvasStore, type FlowNode } from "./store";
+import { boundsOf, canConnect, connectionAfter, freeSpotNear, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, positionAfter, shownGraph, useCanvasStore, type FlowNode } from "./store";
 import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
 import "./editor.css";
 
@@ -534,7 +534,7 @@ function Flow({
   const diff = useHistory((s) => s.diff);
   const diffView = useMemo(() => (diff ? comparisonElements(diff) : null), [diff]);
   // Collapsed groups hide what they frame; connections that cross them go to the group.
-  const shown = useMemo(() => collapsedView({ nodes, edges }), [nodes, edges]);
+  const shown = useMemo(() => shownGraph(nodes, edges), [nodes, edges]);
   const [quickAdd, setQuickAdd] = useState<QuickAddState | null>(null);
   const [sheetOpen, setSheetOpen] = useState(false);
   const [layingOut, setLayingOut] = useState(false);

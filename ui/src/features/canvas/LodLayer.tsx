@@ -29,7 +29,7 @@ import { useLodState } from "./lodGraph";
 import { useCanvasPrefs } from "./prefs";
 import { useRunState } from "./runState";
 import { NOTE_COLORS } from "./CanvasItemViews";
-import { collapsedView, groupMembers, type CanvasGraph } from "./graph";
+import { groupMembers, shownGraph, type CanvasGraph } from "./graph";
 import { useCanvasStore, type FlowEdge, type FlowNode } from "./store";
 import { useValidation } from "./validation";
 import "./lod.css";
@@ -276,18 +276,17 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   // ---- the node outlines, from the store's nodes (so drawing never waits for React Flow), reused per node object
 
   // What the canvas shows of the store's graph: collapsed groups' members left out, their crossing edges drawn to the
-  // group (collapsedView, the same derivation React Flow is given), recomputed when the graph changes.
-  let viewFrom: { nodes: FlowNode[]; edges: FlowEdge[] } | null = null;
-  let view: CanvasGraph = { nodes: [], edges: [] };
+  // group (shownGraph, the derivation React Flow is given too).
+  let view: CanvasGraph | null = null;
   let members = new Map<string, number>();
   const viewNow = (): CanvasGraph => {
     const { nodes, edges } = useCanvasStore.getState();
-    if (!viewFrom || viewFrom.nodes !== nodes || viewFrom.edges !== edges) {
-      viewFrom = { nodes, edges };
-      view = collapsedView({ nodes, edges });
+    const next = shownGraph(nodes, edges);
+    if (next !== view) {
+      view = next;
       members = new Map();
     }
-    return view;
+    return next;
   };
   /** How many nodes a group frames (counted when first drawn after a change). */
   const membersOf = (g: FlowNode) => {

@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from "@xyflow/react";
 import { sizeOf, visibleRect, type Rect, type Transform } from "./lod";
 import { categoryColor } from "./lodDraw";
-import { collapsedView } from "./graph";
+import { shownGraph, type CanvasGraph } from "./graph";
 import { useLodState } from "./lodGraph";
 import { useCanvasStore, type FlowEdge, type FlowNode } from "./store";
 
@@ -50,13 +50,14 @@ function startMiniMap(canvas: HTMLCanvasElement, viewFrame: HTMLDivElement, rf: 
   };
 
   // What the canvas shows: the store's nodes without the members of collapsed groups.
-  let shownFrom: FlowNode[] | null = null;
+  let shownFrom: CanvasGraph | null = null;
   let shown: FlowNode[] = [];
   const shownNodes = () => {
     const { nodes, edges } = useCanvasStore.getState();
-    if (nodes !== shownFrom) {
-      shownFrom = nodes;
-      shown = collapsedView({ nodes, edges }).nodes.filter((n) => !n.hidden);
+    const view = shownGraph(nodes, edges);
+    if (view !== shownFrom) {
+      shownFrom = view;
+      shown = view.nodes.filter((n) => !n.hidden);
     }
     return shown;
   };

@@ -225,6 +225,17 @@ export function collapsedView(graph: CanvasGraph): CanvasGraph {
   return { nodes, edges };
 }
 
+let shownFor: { nodes: FlowNode[]; edges: FlowEdge[]; view: CanvasGraph } | null = null;
+
+/**
+ * collapsedView of the canvas's graph, worked out once per change of it: the canvas, its drawing layer and its
+ * minimap all show the same derivation.
+ */
+export function shownGraph(nodes: FlowNode[], edges: FlowEdge[]): CanvasGraph {
+  if (!shownFor || shownFor.nodes !== nodes || shownFor.edges !== edges) shownFor = { nodes, edges, view: collapsedView({ nodes, edges }) };
+  return shownFor.view;
+}
+
 export type ConnectCheck = { ok: true } | { ok: false; reason: string };
 
 /** An edge's handle names a port; none means the port `main`, as in the engine. */
