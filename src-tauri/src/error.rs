@@ -7,7 +7,7 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidInput,
-    /// The graph cannot run: the canvas shows each problem on its node (graph_validate).
+    /// The graph cannot run: the canvas shows each problem on its node (graph_check_changes).
     InvalidGraph,
     NotFound,
     Conflict,

@@ -1,7 +1,6 @@
 //! Run and execution commands: validate a graph, start a run streaming its updates, cancel it, estimate its cost, list and read stored executions.
 
-use neuroflow_engine::{Diagnostic, Estimate};
-use neuroflow_model::graph::{Graph, GraphChanges, GraphSurface};
+use neuroflow_model::graph::{GraphChanges, GraphSurface};
 use neuroflow_runs::{ExecutionDetail, GraphCheck, RunError, RunOptions, RunUpdate};
 use neuroflow_store::executions::ExecutionSummary;
 use serde::Serialize;
@@ -25,18 +24,6 @@ impl From<RunError> for AppError {
 #[serde(rename_all = "camelCase")]
 pub struct RunStarted {
     pub execution_id: String,
-}
-
-/// Every problem of the graph on the canvas (saved or not), for badges and the inspector.
-#[tauri::command]
-#[specta::specta]
-pub async fn graph_validate(
-    state: State<'_, AppState>,
-    graph: Graph,
-    surface: GraphSurface,
-) -> Result<Vec<Diagnostic>, AppError> {
-    let s = state.session()?;
-    Ok(s.runner.validate(s.actor(), &graph, surface).await)
 }
 
 /// Runs the workflow's saved graph; `updates` gets each event, then whether it was stored.
@@ -98,18 +85,6 @@ pub async fn graph_check_changes(
             &input,
         )
         .await?)
-}
-
-/// A rough pre-run figure of the tokens and cost the graph's model calls will take.
-#[tauri::command]
-#[specta::specta]
-pub async fn graph_estimate(
-    state: State<'_, AppState>,
-    graph: Graph,
-    input: serde_json::Value,
-) -> Result<Estimate, AppError> {
-    let s = state.session()?;
-    Ok(s.runner.estimate(s.actor(), &graph, &input).await)
 }
 
 /// Newest first; of one workflow when `workflow_id` is given.

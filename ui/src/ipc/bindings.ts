@@ -64,8 +64,6 @@ export const commands = {
 	draftPut: (ownerId: string, surface: GraphSurface, baseVersion: number, changes: GraphChanges) => typedError<null, AppError>(__TAURI_INVOKE("draft_put", { ownerId, surface, baseVersion, changes })),
 	draftGet: (ownerId: string) => typedError<Draft | null, AppError>(__TAURI_INVOKE("draft_get", { ownerId })),
 	draftClear: (ownerId: string) => typedError<null, AppError>(__TAURI_INVOKE("draft_clear", { ownerId })),
-	/**  Every problem of the graph on the canvas (saved or not), for badges and the inspector. */
-	graphValidate: (graph: Graph, surface: GraphSurface) => typedError<Diagnostic[], AppError>(__TAURI_INVOKE("graph_validate", { graph, surface })),
 	/**
 	 *  The canvas's live check: the problems (and pre-run estimate) of the saved graph of
 	 *  `owner_id` with the canvas's unsaved `changes` made; only the changes cross IPC.
@@ -75,8 +73,6 @@ export const commands = {
 	workflowRun: (id: string, options: RunOptions, updates: Channel<RunUpdate>) => typedError<RunStarted, AppError>(__TAURI_INVOKE("workflow_run", { id, options, updates })),
 	/**  True when the run was still going and has been asked to stop. */
 	runCancel: (executionId: string) => typedError<boolean, AppError>(__TAURI_INVOKE("run_cancel", { executionId })),
-	/**  A rough pre-run figure of the tokens and cost the graph's model calls will take. */
-	graphEstimate: (graph: Graph, input: Value) => typedError<Estimate, AppError>(__TAURI_INVOKE("graph_estimate", { graph, input })),
 	/**  Newest first; of one workflow when `workflow_id` is given. */
 	executionList: (workflowId: string | null, limit: number, offset: number) => typedError<ExecutionSummary[], AppError>(__TAURI_INVOKE("execution_list", { workflowId, limit, offset })),
 	executionGet: (id: string) => typedError<ExecutionDetail, AppError>(__TAURI_INVOKE("execution_get", { id })),
@@ -197,7 +193,7 @@ export type Draft = {
 };
 
 export type ErrorCode = "invalid_input" | 
-/**  The graph cannot run: the canvas shows each problem on its node (graph_validate). */
+/**  The graph cannot run: the canvas shows each problem on its node (graph_check_changes). */
 "invalid_graph" | "not_found" | "conflict" | "database_unavailable" | "database" | 
 /**  The OS keychain is unavailable, locked or refused: the UI offers session memory. */
 "keychain_unavailable" | "internal";

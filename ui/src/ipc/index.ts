@@ -198,7 +198,6 @@ export const api = {
     if (file.size > MAX_IMPORT_BYTES) throw new IpcError("invalid_input", `${file.name} is ${file.size} bytes; the limit is ${MAX_IMPORT_BYTES}`);
     return unwrap(current().workflowImport(await file.text(), file.name));
   },
-  graphValidate: (graph: WorkflowGraph, surface: GraphSurface) => unwrap(current().graphValidate(graph, surface)),
   /** The live check of a canvas: problems and estimate of the saved graph of `ownerId` with `changes` made. */
   graphCheckChanges: (ownerId: string, surface: GraphSurface, changes: GraphChanges, input: JsonValue) =>
     unwrap(current().graphCheckChanges(ownerId, surface, changes, input)),
@@ -206,8 +205,6 @@ export const api = {
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) =>
     unwrap(current().workflowRun(id, options, onUpdate)),
   runCancel: (executionId: string) => unwrap(current().runCancel(executionId)),
-  /** A rough pre-run figure of the graph's model calls (tokens and cost), before it runs. */
-  graphEstimate: (graph: WorkflowGraph, input: JsonValue) => unwrap(current().graphEstimate(graph, input)),
   executionList: (workflowId: string | null, limit: number, offset: number) =>
     unwrap(current().executionList(workflowId, limit, offset)),
   executionGet: (id: string) => unwrap(current().executionGet(id)),

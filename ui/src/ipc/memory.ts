@@ -308,7 +308,6 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
     workflowExport: files.workflowExport,
     workflowImport: files.workflowImport,
     ...runs,
-    graphValidate: (graph, surface) => run(() => memoryDiagnostics(graph, paletteOf(surface))),
     graphCheckChanges: (ownerId, surface, changes, input) =>
       run((): GraphCheck => {
         const graph = applyChanges(savedGraph(ownerId, surface), changes);

@@ -21,7 +21,7 @@ import type { Result, WorkflowGraph } from "./wire";
 import { uuidv7 } from "../shared/uuidv7";
 
 type Commands = typeof commands;
-export type RunCommands = Pick<Commands, "graphValidate" | "runCancel" | "graphEstimate" | "executionList" | "executionGet"> & {
+export type RunCommands = Pick<Commands, "runCancel" | "executionList" | "executionGet"> & {
   /** A simulated preview that is not stored (a blueprint's), cancellable by its owner's id. */
   previewRun: (ownerId: string, name: string, graph: WorkflowGraph, input: Value, onUpdate: (u: RunUpdate) => void, palette: Map<string, KindInfo>) => void;
   workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<Result<RunStarted, AppError>>;
@@ -207,7 +207,6 @@ export function createMemoryRuns(deps: Deps): RunCommands {
       previews.set(ownerId, stored);
       void play(stored, graph, input, onUpdate, true, palette);
     },
-    graphValidate: (graph) => deps.run(() => memoryDiagnostics(graph, deps.kinds)),
     workflowRun: (id, options, onUpdate) =>
       deps.run((): RunStarted => {
         const wf = deps.workflow(id);
@@ -247,7 +246,6 @@ export function createMemoryRuns(deps: Deps): RunCommands {
       }),
     // The engine's rule of thumb (4 characters a token, each call answering maxTokens or 1024); the browser has no
     // price table, so no cost.
-    graphEstimate: (graph, input) => deps.run(() => memoryEstimate(graph, input)),
     executionList: (workflowId, limit, offset) =>
       deps.run(() =>
         order
