@@ -5,24 +5,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { EDGE, MOD, NODE, centre, drag, launchBrowser, newPage, nodeByLabel, openApp, startServer, tid, waitCount, waitText } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { centre, drag, EDGE, MOD, newPage, NODE, nodeByLabel, openApp, tid, useApp, waitCount, waitText } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function createBlueprint(p, name, category = 'API') {
-  await openApp(p, server.url, '/blueprints', { seed: false, query: 'runStepMs=60' });
+  await openApp(p, app.server.url, '/blueprints', { seed: false, query: 'runStepMs=60' });
   await p.fill(tid('new-blueprint-name'), name);
   await p.selectOption(tid('new-blueprint-category'), category);
   await p.click(tid('create-blueprint'));
@@ -31,7 +20,7 @@ async function createBlueprint(p, name, category = 'API') {
 
 describe('blueprints', () => {
   test('a new blueprint is a tool input wired to a tool output, with its signature shown', async () => {
-    const p = await newPage(browser);
+    const p = await newPage(app.browser);
     await createBlueprint(p, 'Shout');
     await waitText(p, tid('canvas-title'), 'Shout');
     await waitCount(p, EDGE, 1);
@@ -51,7 +40,7 @@ describe('blueprints', () => {
   });
 
   test('components are added, wired and configured; signature edits are undoable; a test run shows each component', async () => {
-    const p = await newPage(browser);
+    const p = await newPage(app.browser);
     await createBlueprint(p, 'Upper');
     // Transform after the input, then wire it to the output.
     await nodeByLabel(p, 'Tool input').click();
@@ -104,7 +93,7 @@ describe('blueprints', () => {
   });
 
   test('a blueprint exports as a graph file and imports back as a new blueprint; a workflow file is sent to its page', async () => {
-    const p = await newPage(browser);
+    const p = await newPage(app.browser);
     await createBlueprint(p, 'Fetch page', 'INTEGRATION');
     const [download] = await Promise.all([p.waitForEvent('download'), p.click(tid('export-workflow'))]);
     assert.equal(download.suggestedFilename(), 'Fetch page.neuroflow.json');
@@ -130,7 +119,7 @@ describe('blueprints', () => {
   });
 
   test('a blueprint keeps versions and compares with an older one', async () => {
-    const p = await newPage(browser);
+    const p = await newPage(app.browser);
     await createBlueprint(p, 'Versioned tool');
     await nodeByLabel(p, 'Tool input').click();
     await p.keyboard.press('Tab');
@@ -148,7 +137,7 @@ describe('blueprints', () => {
   });
 
   test('a workflow calls the blueprint through a blueprint call node', async () => {
-    const p = await newPage(browser);
+    const p = await newPage(app.browser);
     await createBlueprint(p, 'Callable');
     // In-app navigation: the in-memory backend lives as long as the page.
     await p.click(tid('back-to-workflows'));

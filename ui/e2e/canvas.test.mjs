@@ -1,7 +1,7 @@
 // Browser tests of the canvas editor: the built UI in Debian's Chromium (playwright-core), on the in-memory backend.
 // Run: npm run test:browser (builds, then `node --test e2e/`).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   EDGE,
   MOD,
@@ -13,7 +13,6 @@ import {
   emptyCanvasPoint,
   flowPositions,
   labels,
-  launchBrowser,
   newPage,
   nodeByLabel,
   nodeIds,
@@ -23,28 +22,17 @@ import {
   openApp,
   openDemo,
   selectedNodeIds,
-  startServer,
   tid,
+  useApp,
   waitCount,
   waitText,
 } from './harness.mjs';
 
-let server;
-let browser;
+const app = useApp();
 const pages = [];
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function page(options) {
-  const p = await newPage(browser, options);
+  const p = await newPage(app.browser, options);
   pages.push(p);
   return p;
 }
@@ -67,7 +55,7 @@ async function quickAdd(p, search, { key = 'Tab' } = {}) {
 describe('canvas editor', () => {
   test('quick-add by keyboard builds a connected chain after the selected node', async () => {
     const p = await page();
-    await createAndOpen(p, server.url, 'Keyboard flow');
+    await createAndOpen(p, app.server.url, 'Keyboard flow');
 
     // The popup searches by name and by category; Escape closes it without adding anything.
     await p.keyboard.press('Tab');
@@ -117,7 +105,7 @@ describe('canvas editor', () => {
 
   test('connections: drag handle to handle, refusals explained, drop on empty canvas adds a connected node', async () => {
     const p = await page();
-    await openDemo(p, server.url);
+    await openDemo(p, app.server.url);
     const source = (label) => `${NODE}:has(${tid('node-label')}:text-is("${label}")) .react-flow__handle.source`;
     const target = (label) => `${NODE}:has(${tid('node-label')}:text-is("${label}")) .react-flow__handle.target`;
 
@@ -161,7 +149,7 @@ describe('canvas editor', () => {
 
   test('box select, shift-click, copy/paste with fresh ids, undo/redo, duplicate, delete', async () => {
     const p = await page({ clipboard: true });
-    await openDemo(p, server.url);
+    await openDemo(p, app.server.url);
     const originals = await nodeIds(p);
 
     // Box select with the select tool: a drag on empty canvas around the first two nodes.
@@ -250,7 +238,7 @@ describe('canvas editor', () => {
 
   test('copy in one workflow, paste in another, with the clipboard permission denied (in-memory fallback)', async () => {
     const p = await page({ clipboard: false });
-    await openDemo(p, server.url);
+    await openDemo(p, app.server.url);
     await nodeByLabel(p, 'Draft reply').click();
     await nodeByLabel(p, 'Send reply').click({ modifiers: ['Shift'] });
     await p.keyboard.press(`${MOD}+c`);
@@ -269,7 +257,7 @@ describe('canvas editor', () => {
 
   test('a drag is one undo step; a label edit is undoable; Escape clears the selection', async () => {
     const p = await page();
-    await openDemo(p, server.url);
+    await openDemo(p, app.server.url);
     const node = nodeByLabel(p, 'Draft reply');
     const id = await node.getAttribute('data-node-id');
     const before = (await flowPositions(p))[id];
@@ -319,7 +307,7 @@ describe('canvas editor', () => {
 
   test('auto-layout lays out left to right, one undo step; zoom to fit; snap setting persists', async () => {
     const p = await page();
-    await openDemo(p, server.url);
+    await openDemo(p, app.server.url);
     // Throw a node off to the far left, then lay out.
     const id = await nodeByLabel(p, 'Send reply').getAttribute('data-node-id');
     const from = await centre(p, `${NODE}[data-node-id="${id}"] .fnode-kind`);
@@ -377,7 +365,7 @@ describe('canvas editor', () => {
 
   test('save, then reopen the workflow in the same page shows the saved graph; autosave saves on its own', async () => {
     const p = await page();
-    await createAndOpen(p, server.url, 'Saved flow');
+    await createAndOpen(p, app.server.url, 'Saved flow');
     await p.click(tid('palette-item-trigger.manual'));
     await p.click(tid('palette-item-http.request'));
     await waitCount(p, NODE, 2);
@@ -416,7 +404,7 @@ describe('canvas editor', () => {
 
   test('a failed autosave shows the error, keeps the changes unsaved and does not retry in a loop', async () => {
     const p = await page();
-    await openApp(p, server.url, `/workflows/${DEMO_WORKFLOW_ID}`, { query: 'failSave=database&latency=40' });
+    await openApp(p, app.server.url, `/workflows/${DEMO_WORKFLOW_ID}`, { query: 'failSave=database&latency=40' });
     await waitCount(p, NODE, 6);
     // Record every save-status text the page shows.
     await p.evaluate(() => {
@@ -443,7 +431,7 @@ describe('canvas editor', () => {
 
   test('the shortcut sheet opens with ? and from the toolbar, and lists the shortcuts', async () => {
     const p = await page();
-    await openDemo(p, server.url);
+    await openDemo(p, app.server.url);
     await p.keyboard.press('?');
     await p.waitForSelector(tid('shortcut-sheet'));
     const rows = await count(p, tid('shortcut-row'));
@@ -461,7 +449,7 @@ describe('canvas editor', () => {
 
   test('the hand tool pans on drag; Shift+drag still box-selects', async () => {
     const p = await page();
-    await openDemo(p, server.url);
+    await openDemo(p, app.server.url);
     await p.keyboard.press('h');
     assert.equal(await p.getAttribute(tid('tool-pan'), 'aria-pressed'), 'true');
     const before = await nodeByLabel(p, 'New ticket').boundingBox();

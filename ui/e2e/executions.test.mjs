@@ -1,21 +1,10 @@
 // Browser tests of the Executions page: the built UI in Debian's Chromium (playwright-core), on the in-memory backend
 // with its demo run history (`?seed=demo`). Run: npm run test:browser.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { DEMO_WORKFLOW_ID, count, launchBrowser, newPage, openApp, startServer, tid, waitCount } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { count, DEMO_WORKFLOW_ID, newPage, openApp, tid, useApp, waitCount } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const ROW = tid('execution-row');
 const rowWith = (attrs) => `${ROW}${Object.entries(attrs).map(([k, v]) => `[data-${k}="${v}"]`).join('')}`;
@@ -27,8 +16,8 @@ function assertNoPageErrors(p) {
 
 /** Opens the Executions page on the demo history and waits for the first page of runs. */
 async function openExecutions(route = '/executions', options) {
-  const p = await newPage(browser);
-  await openApp(p, server.url, route, options);
+  const p = await newPage(app.browser);
+  await openApp(p, app.server.url, route, options);
   return p;
 }
 

@@ -2,26 +2,15 @@
 // moves what it frames and collapses to one box with the crossing connections drawn to it. On the in-memory backend.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { EDGE, MOD, NODE, centre, createAndOpen, drag, flowPositions, launchBrowser, newPage, nodeByLabel, startServer, tid, waitCount, waitText } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { centre, createAndOpen, drag, EDGE, flowPositions, MOD, newPage, NODE, nodeByLabel, tid, useApp, waitCount, waitText } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 describe('notes and groups', () => {
   test('a sticky note is written with a double-click, and undo takes the text back', async () => {
-    const p = await newPage(browser);
-    await createAndOpen(p, server.url, 'Noted');
+    const p = await newPage(app.browser);
+    await createAndOpen(p, app.server.url, 'Noted');
     await p.click(tid('palette-item-note'));
     const note = p.locator(tid('canvas-note'));
     await note.waitFor();
@@ -35,8 +24,8 @@ describe('notes and groups', () => {
   });
 
   test('a group carries its nodes when dragged, and collapses to one box with the connections that cross it', async () => {
-    const p = await newPage(browser);
-    await createAndOpen(p, server.url, 'Grouped');
+    const p = await newPage(app.browser);
+    await createAndOpen(p, app.server.url, 'Grouped');
     await p.click(tid('palette-item-trigger.manual'));
     await nodeByLabel(p, 'Manual trigger').click();
     await p.keyboard.press('Tab');

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -199,4 +200,21 @@ export async function noOverlaps(page) {
       }
     return true;
   });
+}
+
+/**
+ * The built UI served and a browser launched for a test file: started before its tests, closed after them. Tests read
+ * `app.server` and `app.browser`.
+ */
+export function useApp() {
+  const app = { server: null, browser: null };
+  before(async () => {
+    app.server = await startServer();
+    app.browser = await launchBrowser();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
 }

@@ -4,23 +4,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { EDGE, MOD, NODE, createAndOpen, launchBrowser, newPage, nodeByLabel, openApp, startServer, tid, waitCount, waitText } from './harness.mjs';
+import { after, describe, test } from 'node:test';
+import { EDGE, MOD, NODE, createAndOpen, newPage, nodeByLabel, openApp, tid, useApp, waitCount, waitText } from './harness.mjs';
 
-let server;
-let browser;
+const app = useApp();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-history-'));
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Adds a node connected after the node labelled `after` (clicked first, so the canvas has the keyboard). */
 async function quickAdd(p, search, after) {
@@ -37,8 +27,8 @@ async function saveNow(p) {
 
 describe('version history', () => {
   test('every save is a version; any version compares with the canvas, restores as a new version, and undo takes it back', async () => {
-    const p = await newPage(browser);
-    await createAndOpen(p, server.url, 'Versioned');
+    const p = await newPage(app.browser);
+    await createAndOpen(p, app.server.url, 'Versioned');
     await p.click(tid('palette-item-trigger.manual'));
     await waitCount(p, NODE, 1);
     await saveNow(p);
@@ -76,8 +66,8 @@ describe('version history', () => {
   });
 
   test('two versions compare with each other', async () => {
-    const p = await newPage(browser);
-    await createAndOpen(p, server.url, 'Two versions');
+    const p = await newPage(app.browser);
+    await createAndOpen(p, app.server.url, 'Two versions');
     await p.click(tid('palette-item-trigger.manual'));
     await saveNow(p);
     await quickAdd(p, 'output', 'Manual trigger');
@@ -99,8 +89,8 @@ describe('version history', () => {
 
 describe('workflow files', () => {
   test('a workflow exports as a graph file and imports back as a new workflow; a bad file is refused', async () => {
-    const p = await newPage(browser);
-    await createAndOpen(p, server.url, 'Round trip');
+    const p = await newPage(app.browser);
+    await createAndOpen(p, app.server.url, 'Round trip');
     await p.click(tid('palette-item-trigger.manual'));
     await quickAdd(p, 'http request', 'Manual trigger');
     await waitCount(p, EDGE, 1);

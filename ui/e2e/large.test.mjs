@@ -2,8 +2,8 @@
 // canvas layer draws it and no DOM node is mounted, drawn nodes can still be selected and dragged; zoomed in the
 // nodes in view are DOM nodes that select and drag as usual. Run: npm run test:browser.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { NODE, drag, launchBrowser, newPage, openApp, selectedNodeIds, startServer, tid, waitText } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { drag, newPage, NODE, openApp, selectedNodeIds, tid, useApp, waitText } from './harness.mjs';
 
 const BENCH_WORKFLOW_ID = '01930000-0000-7000-8000-00000000b000';
 const N = 2000;
@@ -14,18 +14,7 @@ const rows = Math.round(Math.sqrt(N * 1.6));
 const nodeId = (i) => `01930000-0000-7000-8100-${i.toString(16).padStart(12, '0')}`;
 const flowPosition = (i) => ({ x: 80 + Math.floor(i / rows) * 300, y: 80 + (i % rows) * 140 });
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const layer = (p) => p.$eval(LAYER, (c) => ({ ...c.dataset }));
 
@@ -79,8 +68,8 @@ async function pixelsOf(p, hex) {
 
 describe('large graph', () => {
   test('zoomed out it is drawn, not mounted; drawn nodes select, box-select and drag; zoomed in the view is DOM', async () => {
-    const p = await newPage(browser);
-    await openApp(p, server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    const p = await newPage(app.browser);
+    await openApp(p, app.server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
     await p.waitForSelector(tid('save-graph'));
 
     // Fitted: far too small to read, so the layer draws every node and edge and React Flow mounts no DOM node.
@@ -154,8 +143,8 @@ describe('large graph', () => {
   });
 
   test('zoomed out, a collapsed group hides its members and a note is drawn; zoomed in they are the DOM ones', async () => {
-    const p = await newPage(browser, { clipboard: true });
-    await openApp(p, server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    const p = await newPage(app.browser, { clipboard: true });
+    await openApp(p, app.server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
     await p.waitForSelector(tid('save-graph'));
     await settled(p, 'far');
     // A collapsed group framing the top-left corner of the graph (the first columns' first rows) and a note beside it,
@@ -186,8 +175,8 @@ describe('large graph', () => {
   });
 
   test('Ctrl+wheel zooms around the pointer and the wheel pans, as on any canvas; the DOM nodes follow once it settles', async () => {
-    const p = await newPage(browser);
-    await openApp(p, server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    const p = await newPage(app.browser);
+    await openApp(p, app.server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
     await p.waitForSelector(tid('save-graph'));
     await settled(p, 'far');
     // At 100 % on a node (the double click selects it: the inspector opens), then three Ctrl+wheel steps on it.

@@ -1,21 +1,10 @@
 // Browser tests of running from the canvas and of the inspector: the built UI in Debian's Chromium on the in-memory
 // backend (runs are simulated there; the real engine is tested in Rust and in the desktop end-to-end tests).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { EDGE, MOD, NODE, createAndOpen, launchBrowser, newPage, nodeByLabel, startServer, tid, waitCount, waitText } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { createAndOpen, EDGE, MOD, newPage, NODE, nodeByLabel, tid, useApp, waitCount, waitText } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 /** Adds a node after the selected one through quick-add. */
 async function quickAdd(p, search) {
@@ -26,8 +15,8 @@ async function quickAdd(p, search) {
 
 /** A three-node workflow (manual trigger → set fields → output) on a fresh page, with the Set node unconfigured. */
 async function threeNodes() {
-  const p = await newPage(browser);
-  await createAndOpen(p, server.url, 'Greeter', { query: 'runStepMs=120' });
+  const p = await newPage(app.browser);
+  await createAndOpen(p, app.server.url, 'Greeter', { query: 'runStepMs=120' });
   await p.locator('.react-flow__pane').click();
   await quickAdd(p, 'manual');
   await quickAdd(p, 'set fields');
@@ -100,8 +89,8 @@ describe('running from the canvas', () => {
   });
 
   test('a run can be cancelled, and the nodes it did not reach say so', async () => {
-    const p = await newPage(browser);
-    await createAndOpen(p, server.url, 'Slow', { query: 'runStepMs=1500' });
+    const p = await newPage(app.browser);
+    await createAndOpen(p, app.server.url, 'Slow', { query: 'runStepMs=1500' });
     await p.locator('.react-flow__pane').click();
     await quickAdd(p, 'manual');
     await quickAdd(p, 'output');
