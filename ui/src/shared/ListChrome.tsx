@@ -1,5 +1,5 @@
-//! The pieces every list page shares: the search field, the Import button, the error banner and the empty state.
-import { useRef, useState, type ReactNode } from "react";
+//! The pieces every list page shares: the search field, the create form, the Import button, the error banner and the empty state.
+import { useRef, useState, type FormEvent, type ReactNode, type RefObject } from "react";
 import { Icon, type IconName } from "./icons";
 
 /** The toolbar's search box; `noun` reads "Search workflows" etc. */
@@ -20,7 +20,54 @@ export function SearchField({ noun, testId, value, onChange }: { noun: string; t
   );
 }
 
-/** An error the page shows above its list; `onRetry` adds a Retry button. */
+/**
+ * The toolbar's create form: the name of the new item, the page's own fields (`children`, e.g. a category) and the
+ * Create button. `invalid` marks the name field (red, aria-invalid).
+ */
+export function CreateForm({
+  noun,
+  nameTestId,
+  submitTestId,
+  nameRef,
+  name,
+  onNameChange,
+  invalid,
+  busy,
+  onSubmit,
+  children,
+}: {
+  noun: string;
+  nameTestId: string;
+  submitTestId: string;
+  nameRef: RefObject<HTMLInputElement | null>;
+  name: string;
+  onNameChange: (name: string) => void;
+  invalid: boolean;
+  busy: boolean;
+  onSubmit: (e: FormEvent) => void;
+  children?: ReactNode;
+}) {
+  return (
+    <form className="create-form" onSubmit={onSubmit}>
+      <input
+        ref={nameRef}
+        className={`input${invalid ? " is-invalid" : ""}`}
+        placeholder={`New ${noun} name`}
+        aria-label={`New ${noun} name`}
+        aria-invalid={invalid || undefined}
+        data-testid={nameTestId}
+        value={name}
+        onChange={(e) => onNameChange(e.target.value)}
+      />
+      {children}
+      <button type="submit" className="btn btn-primary" data-testid={submitTestId} disabled={busy}>
+        <Icon name="plus" size={15} />
+        Create {noun}
+      </button>
+    </form>
+  );
+}
+
 /** The toolbar's Import button: picks a graph file and hands it to `onFile` (which reports its own errors). */
 export function ImportButton({ testId, fileTestId, title, onFile }: { testId: string; fileTestId: string; title: string; onFile: (file: File) => Promise<void> }) {
   const input = useRef<HTMLInputElement>(null);
@@ -55,6 +102,7 @@ export function ImportButton({ testId, fileTestId, title, onFile }: { testId: st
   );
 }
 
+/** An error the page shows above its list; `onRetry` adds a Retry button. */
 export function ErrorBanner({ children, onRetry }: { children: ReactNode; onRetry?: () => void }) {
   return (
     <div className="form-error" role="alert" data-testid="form-error">

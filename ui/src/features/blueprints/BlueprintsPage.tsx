@@ -6,7 +6,7 @@ import { blueprintPath, navigate } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
-import { EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
+import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { toast, Toaster } from "../../shared/toast";
 import "./blueprints.css";
@@ -134,19 +134,20 @@ export function BlueprintsPage() {
 
       <div className="toolbar">
         <SearchField noun="blueprints" testId="blueprint-search" value={search} onChange={setSearch} />
-        <form className="create-form" onSubmit={create}>
-          <input
-            ref={nameInput}
-            className={`input${error ? " is-invalid" : ""}`}
-            placeholder="New blueprint name"
-            aria-label="New blueprint name"
-            data-testid="new-blueprint-name"
-            value={newName}
-            onChange={(e) => {
-              setNewName(e.target.value);
-              setError(null);
-            }}
-          />
+        <CreateForm
+          noun="blueprint"
+          nameTestId="new-blueprint-name"
+          submitTestId="create-blueprint"
+          nameRef={nameInput}
+          name={newName}
+          onNameChange={(name) => {
+            setNewName(name);
+            setError(null);
+          }}
+          invalid={error !== null}
+          busy={busy}
+          onSubmit={create}
+        >
           <select className="input blueprint-category-select" aria-label="Category" data-testid="new-blueprint-category" value={newCategory} onChange={(e) => setNewCategory(e.target.value as AIToolCategory)}>
             {CATEGORIES.map((c) => (
               <option key={c.value} value={c.value}>
@@ -154,11 +155,7 @@ export function BlueprintsPage() {
               </option>
             ))}
           </select>
-          <button type="submit" className="btn btn-primary" data-testid="create-blueprint" disabled={busy}>
-            <Icon name="plus" size={15} />
-            Create blueprint
-          </button>
-        </form>
+        </CreateForm>
         <ImportButton
           testId="import-blueprint"
           fileTestId="import-blueprint-file"

@@ -5,7 +5,7 @@ import { navigate, workflowPath } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
-import { EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
+import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { toast, Toaster } from "../../shared/toast";
 import { exportWorkflow } from "../../shared/workflowFile";
@@ -100,24 +100,20 @@ export function WorkflowsPage() {
 
       <div className="toolbar">
         <SearchField noun="workflows" testId="workflow-search" value={search} onChange={setSearch} />
-        <form className="create-form" onSubmit={create}>
-          <input
-            ref={nameInput}
-            className={`input${createError ? " is-invalid" : ""}`}
-            placeholder="New workflow name"
-            aria-label="New workflow name"
-            data-testid="new-workflow-name"
-            value={newName}
-            onChange={(e) => {
-              setNewName(e.target.value);
-              if (createError) setCreateError(null);
-            }}
-          />
-          <button type="submit" className="btn btn-primary" data-testid="create-workflow" disabled={creating}>
-            <Icon name="plus" size={15} />
-            Create workflow
-          </button>
-        </form>
+        <CreateForm
+          noun="workflow"
+          nameTestId="new-workflow-name"
+          submitTestId="create-workflow"
+          nameRef={nameInput}
+          name={newName}
+          onNameChange={(name) => {
+            setNewName(name);
+            setCreateError(null);
+          }}
+          invalid={createError !== null}
+          busy={creating}
+          onSubmit={create}
+        />
         <ImportButton
           testId="import-workflow"
           fileTestId="import-file"
