@@ -1,12 +1,13 @@
 // Browser tests of the Blueprints page and the blueprint editor (the same canvas as workflows): create with a starter
 // signature, add and wire components, edit the signature in the inspector, undo/redo, test-run, compare versions, and
-// call the blueprint from a workflow. The built UI in Debian's Chromium on the in-memory backend.
+// call the blueprint from a workflow; export and import, a refused file shown by the Import button. The built UI in
+// Debian's Chromium on the in-memory backend.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { centre, drag, EDGE, MOD, newPage, NODE, nodeByLabel, openApp, tid, useApp, waitCount, waitText } from './harness.mjs';
+import { assertImportError, centre, drag, EDGE, MOD, newPage, NODE, nodeByLabel, openApp, tid, useApp, waitCount, waitText } from './harness.mjs';
 
 const app = useApp();
 
@@ -113,8 +114,12 @@ describe('blueprints', () => {
     const workflowFile = path.join(tmp, 'A workflow.neuroflow.json');
     fs.writeFileSync(workflowFile, JSON.stringify({ format: 'neuroflow.graph', version: 1, name: 'A workflow', nodes: [], edges: [] }));
     await p.setInputFiles(tid('import-blueprint-file'), workflowFile);
-    await p.locator(tid('form-error')).filter({ hasText: 'import it on the Workflows page' }).waitFor();
+    await assertImportError(p, { button: 'import-blueprint', name: 'new-blueprint-name', text: 'import it on the Workflows page' });
     await waitCount(p, tid('blueprint-row'), 2);
+    // The next import starts without it.
+    await p.setInputFiles(tid('import-blueprint-file'), file);
+    await p.locator(tid('import-error')).waitFor({ state: 'detached' });
+    await waitCount(p, `${tid('blueprint-row')}[data-name="Fetch page"]`, 3);
     assert.deepEqual(p.errors, []);
   });
 

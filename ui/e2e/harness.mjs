@@ -1,6 +1,7 @@
 // Browser-test harness: serves the BUILT UI (ui/dist) from a tiny static server on a free port and drives Debian's
 // Chromium with playwright-core. The app runs on its in-memory backend (no Tauri), so IPC is replaced only at the
 // ui/src/ipc boundary. Environment: CHROMIUM (default /usr/bin/chromium).
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -200,6 +201,25 @@ export async function noOverlaps(page) {
       }
     return true;
   });
+}
+
+/**
+ * A list page refused an imported file: the error reading `text` is an alert just under the Import button (test id
+ * `button`), and neither the name field of the create form (test id `name`) nor the page's banner speaks of it.
+ */
+export async function assertImportError(page, { button, name, text }) {
+  const error = page.locator(tid('import-error'));
+  await error.filter({ hasText: text }).waitFor();
+  assert.equal(await error.getAttribute('role'), 'alert');
+  const at = await error.boundingBox();
+  const importButton = await page.locator(tid(button)).boundingBox();
+  const gap = at.y - (importButton.y + importButton.height);
+  assert.ok(gap >= 0 && gap < 24, `the error starts ${gap}px under the Import button`);
+  assert.ok(Math.abs(at.x + at.width - (importButton.x + importButton.width)) < 2, 'the error ends where the Import button does');
+  const field = page.locator(tid(name));
+  assert.equal(await field.getAttribute('aria-invalid'), null, 'the name field is not marked invalid');
+  assert.doesNotMatch(await field.getAttribute('class'), /is-invalid/);
+  assert.equal(await page.locator(tid('form-error')).count(), 0, 'no banner for a refused file');
 }
 
 /**

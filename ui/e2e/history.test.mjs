@@ -1,11 +1,12 @@
-// Browser tests of version history (compare on the canvas, restore, undo) and of workflow files (export, import of graph
-// files and React Flow JSON, a bad file refused): the built UI in Debian's Chromium on the in-memory backend.
+// Browser tests of version history (compare on the canvas, restore, undo) and of workflow files (export, import of
+// graph files and React Flow JSON, a bad file refused by the Import button): the built UI in Debian's Chromium on the
+// in-memory backend.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { EDGE, MOD, NODE, createAndOpen, newPage, nodeByLabel, openApp, tid, useApp, waitCount, waitText } from './harness.mjs';
+import { EDGE, MOD, NODE, assertImportError, createAndOpen, newPage, nodeByLabel, openApp, tid, useApp, waitCount, waitText } from './harness.mjs';
 
 const app = useApp();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-history-'));
@@ -118,8 +119,21 @@ describe('workflow files', () => {
     fs.writeFileSync(bad, 'these are my notes');
     const before = await p.locator(tid('workflow-row')).count();
     await p.setInputFiles(tid('import-file'), bad);
-    await p.locator(tid('form-error')).filter({ hasText: "Couldn't import notes.json: not a graph file" }).waitFor();
+    await assertImportError(p, { button: 'import-workflow', name: 'new-workflow-name', text: "Couldn't import notes.json: not a graph file" });
     assert.equal(await p.locator(tid('workflow-row')).count(), before, 'nothing was imported');
+
+    // The next create clears it; a refused create marks the name field and shows in the banner.
+    await p.click(tid('create-workflow'));
+    await p.locator(tid('form-error')).filter({ hasText: 'Name must not be empty' }).waitFor();
+    assert.equal(await p.locator(tid('import-error')).count(), 0);
+    const name = p.locator(tid('new-workflow-name'));
+    assert.equal(await name.getAttribute('aria-invalid'), 'true');
+    assert.match(await name.getAttribute('class'), /is-invalid/);
+    await name.fill('After the refused file');
+    assert.equal(await name.getAttribute('aria-invalid'), null, 'typing clears the mark');
+    await p.click(tid('create-workflow'));
+    await waitCount(p, `${tid('workflow-row')}[data-name="After the refused file"]`, 1);
+    assert.equal(await p.locator(tid('form-error')).count(), 0);
     assert.deepEqual(p.errors, []);
   });
 });

@@ -1,4 +1,4 @@
-//! The pieces every list page shares: the search field, the create form, the Import button, the error banner and the empty state.
+//! The pieces every list page shares: the search field, the create form, the Import button and its error, the error banner and the empty state.
 import { useRef, useState, type FormEvent, type ReactNode, type RefObject } from "react";
 import { Icon, type IconName } from "./icons";
 
@@ -22,7 +22,7 @@ export function SearchField({ noun, testId, value, onChange }: { noun: string; t
 
 /**
  * The toolbar's create form: the name of the new item, the page's own fields (`children`, e.g. a category) and the
- * Create button. `invalid` marks the name field (red, aria-invalid).
+ * Create button. `invalid` marks the name field: only a refused create does, since the field is what it refused.
  */
 export function CreateForm({
   noun,
@@ -68,8 +68,23 @@ export function CreateForm({
   );
 }
 
-/** The toolbar's Import button: picks a graph file and hands it to `onFile` (which reports its own errors). */
-export function ImportButton({ testId, fileTestId, title, onFile }: { testId: string; fileTestId: string; title: string; onFile: (file: File) => Promise<void> }) {
+/**
+ * The toolbar's Import button: picks a graph file and hands it to `onFile`, which reports a refused file as `error`.
+ * The error shows under the button rather than in the page's banner, which speaks for the create form.
+ */
+export function ImportButton({
+  testId,
+  fileTestId,
+  title,
+  error,
+  onFile,
+}: {
+  testId: string;
+  fileTestId: string;
+  title: string;
+  error: string | null;
+  onFile: (file: File) => Promise<void>;
+}) {
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const take = async (file: File) => {
@@ -98,6 +113,14 @@ export function ImportButton({ testId, fileTestId, title, onFile }: { testId: st
           if (f) void take(f);
         }}
       />
+      {error && (
+        <div className="import-error">
+          <div className="form-error" role="alert" data-testid="import-error">
+            <Icon name="alert" size={14} />
+            {error}
+          </div>
+        </div>
+      )}
     </>
   );
 }

@@ -1,5 +1,5 @@
 // Owns the Blueprints page: the organization's tool blueprints with their category, sharing and tool signature; search,
-// filter by category, create, share or unshare, delete with confirmation, open in the blueprint editor.
+// filter by category, create, import a file, share or unshare, delete with confirmation, open in the blueprint editor.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { api, errorMessage, type AIToolCategory, type BlueprintSummary, type JsonValue } from "../../ipc";
 import { blueprintPath, navigate } from "../../app/router";
@@ -44,7 +44,11 @@ export function BlueprintsPage() {
   const [list, setList] = useState<ListState>({ status: "loading" });
   const [newName, setNewName] = useState("");
   const [newCategory, setNewCategory] = useState<AIToolCategory>("AUTOMATION");
-  const [error, setError] = useState<string | null>(null);
+  // Three errors, each shown by what it is about: a refused create marks the name field, a refused file shows by the
+  // Import button, a card's failed share or delete shows in the banner alone.
+  const [createError, setCreateError] = useState<string | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const [cardError, setCardError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [dialog, confirm] = useConfirm();
   const nameInput = useRef<HTMLInputElement>(null);
@@ -69,13 +73,15 @@ export function BlueprintsPage() {
     e?.preventDefault();
     if (busy) return;
     setBusy(true);
-    setError(null);
+    setCreateError(null);
+    setImportError(null);
+    setCardError(null);
     try {
       const doc = await api.blueprintCreate({ name: newName, category: newCategory, description: "", isPublic: false });
       setNewName("");
       navigate(blueprintPath(doc.summary.id));
     } catch (err) {
-      setError(errorMessage(err));
+      setCreateError(errorMessage(err));
       nameInput.current?.focus();
     } finally {
       setBusy(false);
@@ -83,23 +89,25 @@ export function BlueprintsPage() {
   };
 
   const importFile = async (file: File) => {
-    setError(null);
+    setImportError(null);
+    setCardError(null);
     try {
       const b = await api.importBlueprintFile(file);
       await refresh(debounced, category);
       toast(`Imported “${b.name}” (${b.nodeCount} components)`, "success");
     } catch (err) {
-      setError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
+      setImportError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
     }
   };
 
   const share = async (b: BlueprintSummary) => {
+    setCardError(null);
     try {
       await api.blueprintUpdateMeta(b.id, { name: b.name, description: b.description, category: b.category, isPublic: !b.isPublic });
       toast(b.isPublic ? `“${b.name}” is private again` : `“${b.name}” is shared: other organizations can find and use it`, "success");
       await refresh(debounced, category);
     } catch (err) {
-      setError(`Couldn't change sharing of “${b.name}”: ${errorMessage(err)}`);
+      setCardError(`Couldn't change sharing of “${b.name}”: ${errorMessage(err)}`);
     }
   };
 
@@ -111,11 +119,12 @@ export function BlueprintsPage() {
       danger: true,
     });
     if (!ok) return;
+    setCardError(null);
     try {
       await api.blueprintDelete(b.id);
       await refresh(debounced, category);
     } catch (err) {
-      setError(`Couldn't delete “${b.name}”: ${errorMessage(err)}`);
+      setCardError(`Couldn't delete “${b.name}”: ${errorMessage(err)}`);
     }
   };
 
@@ -134,34 +143,37 @@ export function BlueprintsPage() {
 
       <div className="toolbar">
         <SearchField noun="blueprints" testId="blueprint-search" value={search} onChange={setSearch} />
-        <CreateForm
-          noun="blueprint"
-          nameTestId="new-blueprint-name"
-          submitTestId="create-blueprint"
-          nameRef={nameInput}
-          name={newName}
-          onNameChange={(name) => {
-            setNewName(name);
-            setError(null);
-          }}
-          invalid={error !== null}
-          busy={busy}
-          onSubmit={create}
-        >
-          <select className="input blueprint-category-select" aria-label="Category" data-testid="new-blueprint-category" value={newCategory} onChange={(e) => setNewCategory(e.target.value as AIToolCategory)}>
-            {CATEGORIES.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </CreateForm>
-        <ImportButton
-          testId="import-blueprint"
-          fileTestId="import-blueprint-file"
-          title="Import a blueprint's graph file (.neuroflow.json) or React Flow JSON"
-          onFile={importFile}
-        />
+        <div className="toolbar-actions">
+          <CreateForm
+            noun="blueprint"
+            nameTestId="new-blueprint-name"
+            submitTestId="create-blueprint"
+            nameRef={nameInput}
+            name={newName}
+            onNameChange={(name) => {
+              setNewName(name);
+              setCreateError(null);
+            }}
+            invalid={createError !== null}
+            busy={busy}
+            onSubmit={create}
+          >
+            <select className="input blueprint-category-select" aria-label="Category" data-testid="new-blueprint-category" value={newCategory} onChange={(e) => setNewCategory(e.target.value as AIToolCategory)}>
+              {CATEGORIES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </CreateForm>
+          <ImportButton
+            testId="import-blueprint"
+            fileTestId="import-blueprint-file"
+            title="Import a blueprint's graph file (.neuroflow.json) or React Flow JSON"
+            error={importError}
+            onFile={importFile}
+          />
+        </div>
       </div>
       <div className="category-filter" role="group" aria-label="Filter by category">
         <button type="button" className={`chip chip-button${category === null ? " is-on" : ""}`} data-testid="category-all" onClick={() => setCategory(null)}>
@@ -180,7 +192,8 @@ export function BlueprintsPage() {
           </button>
         ))}
       </div>
-      {error && <ErrorBanner>{error}</ErrorBanner>}
+      {createError && <ErrorBanner>{createError}</ErrorBanner>}
+      {cardError && <ErrorBanner>{cardError}</ErrorBanner>}
       {list.status === "error" && <ErrorBanner onRetry={() => void refresh(debounced, category)}>Couldn't load blueprints: {list.message}</ErrorBanner>}
       {list.status === "loading" && <div className="list-loading">Loading blueprints…</div>}
       {empty && (

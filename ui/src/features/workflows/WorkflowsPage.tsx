@@ -17,7 +17,11 @@ export function WorkflowsPage() {
   const debounced = useDebouncedValue(search.trim(), 200);
   const [list, setList] = useState<ListState>({ status: "loading" });
   const [newName, setNewName] = useState("");
+  // Three errors, each shown by what it is about: a refused create marks the name field, a refused file shows by the
+  // Import button, a failed delete shows in the banner alone.
   const [createError, setCreateError] = useState<string | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const [rowError, setRowError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [highlight, setHighlight] = useState<string | null>(null);
   const [dialog, confirm] = useConfirm();
@@ -44,6 +48,8 @@ export function WorkflowsPage() {
     if (creating) return;
     setCreating(true);
     setCreateError(null);
+    setImportError(null);
+    setRowError(null);
     try {
       const created = await api.workflowCreate(newName);
       setNewName("");
@@ -65,16 +71,18 @@ export function WorkflowsPage() {
       danger: true,
     });
     if (!ok) return;
+    setRowError(null);
     try {
       await api.workflowDelete(w.id);
       await refresh(debounced);
     } catch (err) {
-      setCreateError(`Couldn't delete “${w.name}”: ${errorMessage(err)}`);
+      setRowError(`Couldn't delete “${w.name}”: ${errorMessage(err)}`);
     }
   };
 
   const importFile = async (file: File) => {
-    setCreateError(null);
+    setImportError(null);
+    setRowError(null);
     try {
       const report = await api.importWorkflowFile(file);
       setHighlight(report.workflow.id);
@@ -82,7 +90,7 @@ export function WorkflowsPage() {
       const agents = report.agentsAdded ? `, with ${report.agentsAdded} agent${report.agentsAdded === 1 ? "" : "s"}` : "";
       toast(`Imported “${report.workflow.name}” (${report.workflow.nodeCount} nodes, ${report.source}${agents})`, "success");
     } catch (err) {
-      setCreateError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
+      setImportError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
     }
   };
 
@@ -100,29 +108,33 @@ export function WorkflowsPage() {
 
       <div className="toolbar">
         <SearchField noun="workflows" testId="workflow-search" value={search} onChange={setSearch} />
-        <CreateForm
-          noun="workflow"
-          nameTestId="new-workflow-name"
-          submitTestId="create-workflow"
-          nameRef={nameInput}
-          name={newName}
-          onNameChange={(name) => {
-            setNewName(name);
-            setCreateError(null);
-          }}
-          invalid={createError !== null}
-          busy={creating}
-          onSubmit={create}
-        />
-        <ImportButton
-          testId="import-workflow"
-          fileTestId="import-file"
-          title="Import a NeuroFlow graph file (.neuroflow.json) or React Flow JSON"
-          onFile={importFile}
-        />
+        <div className="toolbar-actions">
+          <CreateForm
+            noun="workflow"
+            nameTestId="new-workflow-name"
+            submitTestId="create-workflow"
+            nameRef={nameInput}
+            name={newName}
+            onNameChange={(name) => {
+              setNewName(name);
+              setCreateError(null);
+            }}
+            invalid={createError !== null}
+            busy={creating}
+            onSubmit={create}
+          />
+          <ImportButton
+            testId="import-workflow"
+            fileTestId="import-file"
+            title="Import a NeuroFlow graph file (.neuroflow.json) or React Flow JSON"
+            error={importError}
+            onFile={importFile}
+          />
+        </div>
       </div>
       <Toaster />
       {createError && <ErrorBanner>{createError}</ErrorBanner>}
+      {rowError && <ErrorBanner>{rowError}</ErrorBanner>}
 
       {list.status === "error" && <ErrorBanner onRetry={() => void refresh(debounced)}>Couldn't load workflows: {list.message}</ErrorBanner>}
 
