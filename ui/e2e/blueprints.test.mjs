@@ -1,7 +1,7 @@
 // Browser tests of the Blueprints page and the blueprint editor (the same canvas as workflows): create with a starter
 // signature, add and wire components, edit the signature in the inspector, undo/redo, test-run, compare versions, and
-// call the blueprint from a workflow; export and import, a refused file shown by the Import button. The built UI in
-// Debian's Chromium on the in-memory backend.
+// call the blueprint from a workflow; export from the editor or a card and import, a refused file shown by the Import
+// button. The built UI in Debian's Chromium on the in-memory backend.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -93,7 +93,7 @@ describe('blueprints', () => {
     assert.deepEqual(p.errors, []);
   });
 
-  test('a blueprint exports as a graph file and imports back as a new blueprint; a workflow file is sent to its page', async () => {
+  test('a blueprint exports as a graph file (from its editor or its card) and imports back as a new blueprint; a workflow file is sent to its page', async () => {
     const p = await newPage(app.browser);
     await createBlueprint(p, 'Fetch page', 'INTEGRATION');
     const [download] = await Promise.all([p.waitForEvent('download'), p.click(tid('export-workflow'))]);
@@ -105,7 +105,16 @@ describe('blueprints', () => {
     assert.equal(exported.surface, 'blueprint');
     assert.equal(exported.category, 'INTEGRATION');
 
+    // The card's Export gives the editor's file, byte for byte.
     await p.click(tid('back-to-workflows'));
+    const card = p.locator(`${tid('blueprint-row')}[data-name="Fetch page"]`);
+    const [fromCard] = await Promise.all([p.waitForEvent('download'), card.locator(tid('blueprint-export')).click()]);
+    assert.equal(fromCard.suggestedFilename(), 'Fetch page.neuroflow.json');
+    const cardFile = path.join(tmp, 'from-card.neuroflow.json');
+    await fromCard.saveAs(cardFile);
+    assert.equal(fs.readFileSync(cardFile, 'utf8'), fs.readFileSync(file, 'utf8'));
+    await p.locator(tid('toast')).filter({ hasText: 'Exported Fetch page.neuroflow.json' }).waitFor();
+
     await p.locator(tid('import-blueprint')).waitFor();
     await p.setInputFiles(tid('import-blueprint-file'), file);
     await p.locator(tid('toast')).filter({ hasText: 'Imported “Fetch page” (2 components)' }).waitFor();

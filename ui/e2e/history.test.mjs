@@ -1,6 +1,6 @@
-// Browser tests of version history (compare on the canvas, restore, undo) and of workflow files (export, import of
-// graph files and React Flow JSON, a bad file refused by the Import button): the built UI in Debian's Chromium on the
-// in-memory backend.
+// Browser tests of version history (compare on the canvas, restore, undo) and of workflow files (export from the editor
+// or the list, import of graph files and React Flow JSON, a bad file refused by the Import button): the built UI in
+// Debian's Chromium on the in-memory backend.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -103,7 +103,14 @@ describe('workflow files', () => {
     assert.equal(exported.format, 'neuroflow.graph');
     assert.equal(exported.nodes.length, 2);
 
+    // The row's Export gives the editor's file.
     await p.click(tid('back-to-workflows'));
+    const [fromRow] = await Promise.all([p.waitForEvent('download'), p.click(`${tid('workflow-row')}[data-name="Round trip"] ${tid('workflow-export')}`)]);
+    assert.equal(fromRow.suggestedFilename(), 'Round trip.neuroflow.json');
+    const rowFile = path.join(tmp, 'from-row.neuroflow.json');
+    await fromRow.saveAs(rowFile);
+    assert.equal(fs.readFileSync(rowFile, 'utf8'), fs.readFileSync(file, 'utf8'));
+
     await p.locator(tid('import-workflow')).waitFor();
     await p.setInputFiles(tid('import-file'), file);
     await p.locator(tid('toast')).filter({ hasText: 'Imported “Round trip” (2 nodes, neuroflow.graph v1)' }).waitFor();

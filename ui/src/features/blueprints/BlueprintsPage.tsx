@@ -1,5 +1,5 @@
 // Owns the Blueprints page: the organization's tool blueprints with their category, sharing and tool signature; search,
-// filter by category, create, import a file, share or unshare, delete with confirmation, open in the blueprint editor.
+// filter by category, create, import a file, share or unshare, export, delete with confirmation, open in the editor.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { api, errorMessage, type AIToolCategory, type BlueprintSummary, type JsonValue } from "../../ipc";
 import { blueprintPath, navigate } from "../../app/router";
@@ -9,6 +9,7 @@ import { Icon } from "../../shared/icons";
 import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { toast, Toaster } from "../../shared/toast";
+import { exportBlueprint } from "../../shared/workflowFile";
 import "./blueprints.css";
 
 export const CATEGORIES: { value: AIToolCategory; label: string }[] = [
@@ -224,6 +225,16 @@ export function BlueprintsPage() {
               <div className="blueprint-actions">
                 <button type="button" className="btn btn-ghost btn-sm" data-testid="blueprint-share" onClick={() => void share(b)} title={b.isPublic ? "Make private" : "Share with other organizations"}>
                   {b.isPublic ? "Unshare" : "Share"}
+                </button>
+                <button
+                  type="button"
+                  className="icon-button"
+                  data-testid="blueprint-export"
+                  aria-label={`Export ${b.name}`}
+                  title="Export as a file"
+                  onClick={() => exportBlueprint(b.id).catch((e: unknown) => toast(`Couldn't export: ${errorMessage(e)}`, "error"))}
+                >
+                  <Icon name="download" size={15} />
                 </button>
                 <button type="button" className="icon-button icon-button-danger" data-testid="blueprint-delete" aria-label={`Delete ${b.name}`} title="Delete" onClick={() => void remove(b)}>
                   <Icon name="trash" size={15} />
