@@ -44,7 +44,11 @@ pub struct FileHost {
 impl FileHost {
     pub fn new(file: &GraphFile) -> Self {
         Self {
-            blueprints: file.blueprints.iter().map(|b| (b.id, b.clone())).collect(),
+            blueprints: file
+                .blueprints
+                .iter()
+                .map(|b| (b.id, b.to_blueprint_graph()))
+                .collect(),
             agents: file.agents.iter().map(|a| (a.id, a.clone())).collect(),
         }
     }

@@ -39,13 +39,14 @@ pub struct GraphFile {
     pub nodes: Vec<GraphNode>,
     #[serde(deserialize_with = "bounded_edges")]
     pub edges: Vec<GraphEdge>,
-    /// Blueprints the graph's `blueprint.call` nodes may call (used by the CLI).
+    /// Blueprints the graph's `blueprint.call` nodes may call, and those they call in turn:
+    /// the CLI serves them, the desktop adds them to the workspace a file is imported into.
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "bounded_blueprints"
     )]
-    pub blueprints: Vec<BlueprintGraph>,
+    pub blueprints: Vec<FileBlueprint>,
     /// AI agents the graph's `ai.agent` nodes may use (used by the CLI).
     #[serde(
         default,
@@ -75,6 +76,32 @@ impl GraphFile {
         Graph {
             nodes: self.nodes.clone(),
             edges: self.edges.clone(),
+        }
+    }
+}
+
+/// A tool blueprint a graph file carries: the sub-graph a `blueprint.call` node with its `id`
+/// runs, and what the desktop needs to add it to a workspace (description, category).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileBlueprint {
+    pub id: uuid::Uuid,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<AIToolCategory>,
+    #[serde(flatten)]
+    pub graph: Graph,
+}
+
+impl FileBlueprint {
+    /// The blueprint as the engine runs it.
+    pub fn to_blueprint_graph(&self) -> BlueprintGraph {
+        BlueprintGraph {
+            id: self.id,
+            name: self.name.clone(),
+            graph: self.graph.clone(),
         }
     }
 }
@@ -143,7 +170,7 @@ fn bounded_edges<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<GraphEdge>, D::E
     bounded(d, MAX_EDGES, "edges")
 }
 
-fn bounded_blueprints<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<BlueprintGraph>, D::Error> {
+fn bounded_blueprints<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FileBlueprint>, D::Error> {
     bounded(d, MAX_BLUEPRINTS, "blueprints")
 }
 
@@ -247,6 +274,9 @@ pub struct Imported {
     pub graph: Graph,
     /// The AI agents a graph file carries for its `ai.agent` nodes.
     pub agents: Vec<AgentProfile>,
+    /// The blueprints a graph file carries for its `blueprint.call` nodes, under the ids the
+    /// calls name (each blueprint's own components have fresh ids).
+    pub blueprints: Vec<FileBlueprint>,
     /// "neuroflow.graph v1" or "React Flow".
     pub source: &'static str,
     /// What a graph file says it is; None for React Flow JSON (either editor takes it).
@@ -260,10 +290,37 @@ pub struct Imported {
 /// `type`, label and config in `data`). React Flow ids that are not UUIDs get fresh ones, the
 /// edges following them. Every id is then replaced by a fresh one, so a file imported twice
 /// (or into the workspace it came from) makes independent workflows. Errors are one line.
+/// Carried blueprints keep their own ids, which the graph's calls name: the importer decides
+/// what they become (see [`redirect_calls`]).
 pub fn parse_import(bytes: &[u8]) -> Result<Imported, FileError> {
     let mut imported = parse_import_as_is(bytes)?;
     imported.graph = with_fresh_ids(imported.graph);
+    for blueprint in &mut imported.blueprints {
+        blueprint.graph = with_fresh_ids(std::mem::take(&mut blueprint.graph));
+    }
     Ok(imported)
+}
+
+/// Points every `blueprint.call` node whose `blueprintId` is a key of `to` at that key's value
+/// (an imported blueprint's id in the workspace it was imported into); other calls stay.
+pub fn redirect_calls(graph: &mut Graph, to: &std::collections::HashMap<uuid::Uuid, uuid::Uuid>) {
+    for node in graph
+        .nodes
+        .iter_mut()
+        .filter(|n| n.kind == "blueprint.call")
+    {
+        let Some(new) =
+            crate::kinds::blueprint::blueprint_id(&node.config).and_then(|id| to.get(&id))
+        else {
+            continue;
+        };
+        if let Some(config) = node.config.as_object_mut() {
+            config.insert(
+                "blueprintId".into(),
+                serde_json::Value::String(new.to_string()),
+            );
+        }
+    }
 }
 
 /// The same graph with new node and edge ids (UUIDv7), edges following their nodes. An edge
@@ -316,6 +373,7 @@ fn parse_import_as_is(bytes: &[u8]) -> Result<Imported, FileError> {
             description: file.description.clone(),
             graph: file.graph(),
             agents: file.agents,
+            blueprints: file.blueprints,
             source: "neuroflow.graph v1",
             surface: Some(file.surface),
             category: file.category,
@@ -332,6 +390,7 @@ fn parse_import_as_is(bytes: &[u8]) -> Result<Imported, FileError> {
         description: String::new(),
         graph,
         agents: Vec::new(),
+        blueprints: Vec::new(),
         source: "React Flow",
         surface: None,
         category: None,

@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 
 use crate::host::EngineHost;
+use crate::kinds::blueprint::called_blueprints;
 use crate::kinds::{self, KindSpec, PortType, MAIN};
 use crate::template::{is_template, Condition, Tpl};
 
@@ -139,15 +140,6 @@ pub async fn validate_with_host(graph: &Graph, host: &dyn EngineHost) -> Vec<Dia
         fetched.insert(id, got);
     }
     validate_with_blueprints(graph, Some(&fetched))
-}
-
-fn called_blueprints(graph: &Graph) -> Vec<Uuid> {
-    graph
-        .nodes
-        .iter()
-        .filter(|n| n.kind == "blueprint.call")
-        .filter_map(|n| kinds::blueprint::blueprint_id(&n.config))
-        .collect()
 }
 
 pub fn validate_with_blueprints(

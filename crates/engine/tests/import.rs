@@ -148,3 +148,56 @@ fn anything_else_is_refused_in_one_line() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     assert!(parse_import(deep.as_bytes()).is_err());
 }
+
+#[test]
+fn carried_blueprints_keep_their_ids_with_fresh_components_and_calls_can_be_redirected() {
+    let carried = Uuid::now_v7();
+    let elsewhere = Uuid::now_v7();
+    let input = Uuid::now_v7();
+    let output = Uuid::now_v7();
+    let call = |id: Uuid| {
+        json!({"id": Uuid::now_v7(), "kind": "blueprint.call", "label": "Call", "position": {"x": 0, "y": 0},
+               "config": {"blueprintId": id.to_string()}})
+    };
+    // A blueprint entry as the CLI has always read it (no description or category) next to
+    // one as the desktop writes it.
+    let text = json!({
+        "format": "neuroflow.graph", "version": 1, "name": "Calls",
+        "nodes": [call(carried), call(elsewhere)], "edges": [],
+        "blueprints": [
+            {"id": carried, "name": "Tool", "description": "Does it", "category": "API",
+             "nodes": [
+                {"id": input, "kind": "blueprint.input", "label": "In", "position": {"x": 0, "y": 0}, "config": {}},
+                {"id": output, "kind": "output", "label": "Out", "position": {"x": 1, "y": 0}, "config": {}}
+             ],
+             "edges": [{"id": Uuid::now_v7(), "source": input, "target": output}]},
+            {"id": elsewhere, "name": "Plain", "nodes": [], "edges": []}
+        ]
+    })
+    .to_string();
+    let mut imported = parse_import(text.as_bytes()).expect("import");
+    assert_eq!(imported.blueprints.len(), 2);
+    let tool = &imported.blueprints[0];
+    assert_eq!(tool.id, carried, "the id the calls name");
+    assert_eq!(
+        (tool.description.as_str(), tool.category),
+        ("Does it", Some(neuroflow_model::AIToolCategory::Api))
+    );
+    assert!(tool
+        .graph
+        .nodes
+        .iter()
+        .all(|n| n.id != input && n.id != output));
+    assert_eq!(tool.graph.edges[0].source, tool.graph.nodes[0].id);
+    assert_eq!(imported.blueprints[1].category, None);
+
+    let new = Uuid::now_v7();
+    file::redirect_calls(&mut imported.graph, &[(carried, new)].into());
+    let called: Vec<&str> = imported
+        .graph
+        .nodes
+        .iter()
+        .map(|n| n.config["blueprintId"].as_str().expect("id"))
+        .collect();
+    assert_eq!(called, [new.to_string(), elsewhere.to_string()]);
+}

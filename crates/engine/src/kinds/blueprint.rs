@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use neuroflow_model::graph::Graph;
 use serde_json::Value as Json;
 use uuid::Uuid;
 
@@ -19,6 +20,16 @@ pub fn blueprint_id(config: &Json) -> Option<Uuid> {
         .get("blueprintId")
         .and_then(Json::as_str)
         .and_then(|s| s.parse().ok())
+}
+
+/// The ids of the blueprints a graph's `blueprint.call` nodes call, in node order.
+pub fn called_blueprints(graph: &Graph) -> Vec<Uuid> {
+    graph
+        .nodes
+        .iter()
+        .filter(|n| n.kind == "blueprint.call")
+        .filter_map(|n| blueprint_id(&n.config))
+        .collect()
 }
 
 pub fn run(call: Arc<NodeCall>) -> NodeFuture {
