@@ -314,3 +314,121 @@ fn the_documented_example_is_a_valid_graph_file() {
     let out = neuroflow(&["validate", &path.to_string_lossy()], &[]);
     assert!(out.status.success(), "{}", text(&out.stdout));
 }
+
+/// The desktop's export of a workflow whose blueprint calls another: Greeter adds `greeting`
+/// then calls Shout, which adds `shout`.
+async fn desktop_export(dir: &std::path::Path) -> String {
+    use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, Position};
+    use neuroflow_store::blueprints::BlueprintMeta;
+    use neuroflow_store::versions::SaveAs;
+    let db = neuroflow_store::Db::open_sqlite(&dir.join("desktop.db"))
+        .await
+        .expect("open");
+    let id = neuroflow_store::local::ensure_local_identity(&db)
+        .await
+        .expect("identity");
+    let store = neuroflow_store::Store::new(db, id.device);
+    let actor = neuroflow_store::workflows::Actor {
+        organization_id: id.organization_id,
+        user_id: id.user_id,
+    };
+    let node = |kind: &str, config: Json| GraphNode {
+        id: uuid::Uuid::now_v7(),
+        kind: kind.into(),
+        label: kind.into(),
+        position: Position { x: 0.0, y: 0.0 },
+        config,
+    };
+    let chain = |nodes: Vec<GraphNode>| Graph {
+        edges: nodes
+            .windows(2)
+            .map(|p| GraphEdge {
+                id: uuid::Uuid::now_v7(),
+                source: p[0].id,
+                source_handle: None,
+                target: p[1].id,
+                target_handle: None,
+            })
+            .collect(),
+        nodes,
+    };
+    let call = |id: uuid::Uuid| node("blueprint.call", json!({"blueprintId": id.to_string()}));
+    let mut ids = Vec::new();
+    for (name, field, value) in [
+        ("Shout", "shout", "{{ item.text }}!"),
+        ("Greeter", "greeting", "Hello {{ item.text }}"),
+    ] {
+        let doc = store
+            .blueprint_create(
+                actor,
+                &BlueprintMeta {
+                    name: name.into(),
+                    description: String::new(),
+                    category: neuroflow_model::AIToolCategory::Automation,
+                    is_public: false,
+                },
+            )
+            .await
+            .expect("blueprint");
+        let mut nodes = vec![
+            node(
+                "blueprint.input",
+                json!({"parameters": [{"name": "text", "type": "string", "required": true}]}),
+            ),
+            node("data.set", json!({"fields": {field: value}})),
+        ];
+        nodes.extend(ids.last().map(|shout| call(*shout)));
+        nodes.push(node("output", json!({})));
+        store
+            .blueprint_save_graph_as(actor, doc.summary.id, &chain(nodes), &SaveAs::save())
+            .await
+            .expect("save blueprint");
+        ids.push(doc.summary.id);
+    }
+    let w = store
+        .workflow_create(actor, "Greets loudly")
+        .await
+        .expect("workflow");
+    let graph = chain(vec![
+        node("trigger.manual", json!({})),
+        call(ids[1]),
+        node("output", json!({})),
+    ]);
+    store
+        .workflow_save_graph(actor, w.id, &graph)
+        .await
+        .expect("save");
+    let (_, text) = neuroflow_runs::files::export(&store, actor, w.id)
+        .await
+        .expect("export");
+    store.db().close().await;
+    text
+}
+
+#[test]
+fn a_workflow_the_desktop_exports_runs_with_the_blueprints_it_carries() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("desktop-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let text = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(desktop_export(&dir));
+    let path = write_file("exported.neuroflow.json", &text);
+    let _ = std::fs::remove_dir_all(&dir);
+    let p = path.to_string_lossy();
+    let out = neuroflow(&["validate", &p], &[]);
+    assert!(out.status.success(), "{}", text_of(&out));
+    let out = neuroflow(&["run", &p, "--input", r#"{"text":"Ada"}"#], &[]);
+    assert!(out.status.success(), "{}", text_of(&out));
+    let output: Json = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(
+        output,
+        json!([{"text": "Ada", "greeting": "Hello Ada", "shout": "Ada!"}])
+    );
+}
+
+fn text_of(out: &Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}

@@ -1,15 +1,17 @@
-//! Graph files: a saved workflow (with the agents its nodes use) or tool blueprint exported in the graph file format, and a file imported as a new workflow or blueprint, all or nothing.
+//! Graph files: a saved workflow (with the agents its nodes use) or tool blueprint exported in the graph file format with the blueprints it calls, and a file imported as a new workflow or blueprint with the blueprints it carries, all or nothing.
 
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
-use neuroflow_engine::file::{self, GraphFile};
+use neuroflow_engine::file::{self, FileBlueprint, GraphFile};
+use neuroflow_engine::kinds::blueprint::called_blueprints;
 use neuroflow_engine::{AgentProfile, EngineHost};
-use neuroflow_model::entities::AiAgent;
-use neuroflow_model::graph::GraphSurface;
+use neuroflow_model::entities::{AiAgent, ToolBlueprint};
+use neuroflow_model::graph::{Graph, GraphSurface};
 use neuroflow_model::AIToolCategory;
-use neuroflow_store::blueprints::{BlueprintDoc, BlueprintMeta};
+use neuroflow_store::blueprints::{BlueprintDoc, BlueprintMeta, NewBlueprint};
 use neuroflow_store::workflows::{Actor, WorkflowDoc};
-use neuroflow_store::Store;
+use neuroflow_store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -26,9 +28,10 @@ pub struct GraphExport {
     pub saved_to: Option<String>,
 }
 
-/// The graph file of a saved workflow. Configs hold references (integration ids, credential
-/// ids), never secrets: validation refuses secret-looking keys in a graph, and the agents
-/// carried along hold only their model settings.
+/// The graph file of a saved workflow, with the agents its nodes use and the blueprints it
+/// calls. Configs hold references (integration ids, credential ids), never secrets: validation
+/// refuses secret-looking keys in a graph, and the agents carried along hold only their model
+/// settings.
 pub async fn export(
     store: &Store,
     actor: Actor,
@@ -54,38 +57,156 @@ pub async fn export(
             agents.push(agent);
         }
     }
+    let blueprints = carried_blueprints(store, actor, &doc.graph, None).await?;
     let mut graph_file = GraphFile::new(doc.summary.name.clone(), doc.graph);
     graph_file.description = doc.summary.description.clone();
     graph_file.agents = agents;
+    graph_file.blueprints = blueprints;
     let text = file::to_string(&graph_file).map_err(|e| RunError::Refused(e.to_string()))?;
     Ok((graph_file, text))
 }
 
-/// The graph file of a saved tool blueprint (`surface: blueprint`, with its category). Its
-/// components hold no secrets: validation refuses secret-looking keys in a graph.
+/// The graph file of a saved tool blueprint (`surface: blueprint`, with its category), with
+/// the blueprints it calls. Its components hold no secrets: validation refuses secret-looking
+/// keys in a graph.
 pub async fn export_blueprint(
     store: &Store,
     actor: Actor,
     blueprint_id: Uuid,
 ) -> Result<(GraphFile, String), RunError> {
     let doc = store.blueprint_get(actor, blueprint_id).await?;
+    let blueprints = carried_blueprints(store, actor, &doc.graph, Some(blueprint_id)).await?;
     let mut graph_file = GraphFile::new(doc.summary.name.clone(), doc.graph);
     graph_file.description = doc.summary.description.clone();
     graph_file.surface = GraphSurface::Blueprint;
     graph_file.category = Some(doc.summary.category);
+    graph_file.blueprints = blueprints;
     let text = file::to_string(&graph_file).map_err(|e| RunError::Refused(e.to_string()))?;
     Ok((graph_file, text))
 }
 
-/// A new tool blueprint from a blueprint's graph file (or React Flow JSON), all or nothing, as
+/// The blueprints `graph` calls, then those they call in turn, each once (cycles safe;
+/// `except` — the blueprint being exported — is the file itself), at most
+/// [`file::MAX_BLUEPRINTS`] as validation looks up. A called blueprint that is gone is simply
+/// not carried: validation names the node that calls it, in the CLI and after an import.
+async fn carried_blueprints(
+    store: &Store,
+    actor: Actor,
+    graph: &Graph,
+    except: Option<Uuid>,
+) -> Result<Vec<FileBlueprint>, RunError> {
+    let mut carried = Vec::new();
+    let mut seen: HashSet<Uuid> = except.into_iter().collect();
+    let mut queue: VecDeque<Uuid> = called_blueprints(graph).into();
+    while let Some(id) = queue.pop_front() {
+        if carried.len() >= file::MAX_BLUEPRINTS {
+            break;
+        }
+        if !seen.insert(id) {
+            continue;
+        }
+        let doc = match store.blueprint_get(actor, id).await {
+            Ok(doc) => doc,
+            Err(StoreError::NotFound { .. }) => continue,
+            Err(other) => return Err(other.into()),
+        };
+        queue.extend(called_blueprints(&doc.graph));
+        carried.push(FileBlueprint {
+            id,
+            name: doc.summary.name,
+            description: doc.summary.description,
+            category: Some(doc.summary.category),
+            graph: doc.graph,
+        });
+    }
+    Ok(carried)
+}
+
+/// What the blueprints a file carries become in this workspace; the calls in `graph` (and in
+/// the blueprints added) are redirected to them. A carried blueprint whose id is a live
+/// blueprint of this organization (the file was exported here) is that blueprint and is not
+/// added, nor is what only it calls. Every other one the graph reaches is added under a fresh
+/// id: ids are global primary keys, and the file's id may belong to another organization's
+/// blueprint — in this database, where inserting it would fail, or in the team database this
+/// one syncs to. So a file imported twice into another workspace adds its blueprints twice,
+/// as it adds the workflow twice. Carried blueprints nothing reaches are left out.
+async fn plan_carried(
+    store: &Store,
+    actor: Actor,
+    graph: &mut Graph,
+    carried: Vec<FileBlueprint>,
+) -> Result<Vec<NewBlueprint>, RunError> {
+    let mut by_id: HashMap<Uuid, FileBlueprint> = HashMap::with_capacity(carried.len());
+    for b in carried {
+        by_id.entry(b.id).or_insert(b);
+    }
+    let mut fresh: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut added: Vec<Uuid> = Vec::new();
+    let mut seen: HashSet<Uuid> = HashSet::new();
+    let mut queue: VecDeque<Uuid> = called_blueprints(graph).into();
+    while let Some(id) = queue.pop_front() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(b) = by_id.get(&id) else {
+            continue;
+        };
+        match store
+            .get::<ToolBlueprint>(Some(actor.organization_id), id)
+            .await
+        {
+            Ok(_) => continue,
+            Err(StoreError::NotFound { .. }) => {}
+            Err(other) => return Err(other.into()),
+        }
+        fresh.insert(id, neuroflow_model::new_id());
+        added.push(id);
+        queue.extend(called_blueprints(&b.graph));
+    }
+    file::redirect_calls(graph, &fresh);
+    let mut out = Vec::with_capacity(added.len());
+    for old in added {
+        let (Some(mut b), Some(&id)) = (by_id.remove(&old), fresh.get(&old)) else {
+            continue;
+        };
+        file::redirect_calls(&mut b.graph, &fresh);
+        let name = b.name.trim();
+        out.push(NewBlueprint {
+            id,
+            meta: BlueprintMeta {
+                name: if name.is_empty() {
+                    "Imported blueprint".to_string()
+                } else {
+                    name.to_string()
+                },
+                description: b.description,
+                category: b.category.unwrap_or(AIToolCategory::Automation),
+                is_public: false,
+            },
+            graph: b.graph,
+        });
+    }
+    Ok(out)
+}
+
+/// What a blueprint import made: the blueprint, and how many blueprints it calls that the
+/// file carried were added with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlueprintImport {
+    pub doc: BlueprintDoc,
+    pub blueprints_added: u32,
+}
+
+/// A new tool blueprint from a blueprint's graph file (or React Flow JSON), with the
+/// blueprints it calls that the file carries and this workspace lacks, all or nothing, as
 /// [`import`] makes workflows; a workflow's file is refused with where it goes instead.
 pub async fn import_blueprint(
     store: &Store,
     actor: Actor,
     bytes: &[u8],
     fallback_name: &str,
-) -> Result<BlueprintDoc, RunError> {
-    let imported = file::parse_import(bytes).map_err(|e| RunError::Refused(e.to_string()))?;
+) -> Result<BlueprintImport, RunError> {
+    let mut imported = file::parse_import(bytes).map_err(|e| RunError::Refused(e.to_string()))?;
     if imported.surface == Some(GraphSurface::Workflow) {
         return Err(RunError::Refused(
             "this file holds a workflow: import it on the Workflows page".into(),
@@ -105,9 +226,15 @@ pub async fn import_blueprint(
         category: imported.category.unwrap_or(AIToolCategory::Automation),
         is_public: false,
     };
-    Ok(store
-        .blueprint_import(actor, &meta, &imported.graph)
-        .await?)
+    let carried = std::mem::take(&mut imported.blueprints);
+    let carried = plan_carried(store, actor, &mut imported.graph, carried).await?;
+    let doc = store
+        .blueprint_import(actor, &meta, &imported.graph, &carried)
+        .await?;
+    Ok(BlueprintImport {
+        doc,
+        blueprints_added: u32::try_from(carried.len()).unwrap_or(u32::MAX),
+    })
 }
 
 /// A file name for the workflow that says what it is: "Lead enrichment.neuroflow.json".
@@ -174,20 +301,23 @@ pub struct ImportReport {
     pub source: String,
     /// Agents the file carried that were added to this workspace.
     pub agents_added: u32,
+    /// Blueprints the file carried that the workflow calls and were added to this workspace.
+    pub blueprints_added: u32,
 }
 
 /// A new workflow from a graph file or React Flow JSON. `fallback_name` (the file's name)
 /// names it when the file does not. Fresh ids for every element; the graph's structure is
 /// checked and the workflow, its elements and its first version are written in one
-/// transaction, so an invalid file leaves nothing behind. Agents the file carries and this
-/// workspace lacks are added.
+/// transaction with the blueprints it calls that the file carries and this workspace lacks
+/// (see [`plan_carried`]), so an invalid file leaves nothing behind. Agents the file carries
+/// and this workspace lacks are added after it.
 pub async fn import(
     store: &Store,
     actor: Actor,
     bytes: &[u8],
     fallback_name: &str,
 ) -> Result<ImportReport, RunError> {
-    let imported = file::parse_import(bytes).map_err(|e| RunError::Refused(e.to_string()))?;
+    let mut imported = file::parse_import(bytes).map_err(|e| RunError::Refused(e.to_string()))?;
     if imported.surface == Some(GraphSurface::Blueprint) {
         return Err(RunError::Refused(
             "this file holds a tool blueprint: import it on the Blueprints page".into(),
@@ -202,7 +332,11 @@ pub async fn import(
     } else {
         name
     };
-    let doc = store.workflow_import(actor, &name, &imported.graph).await?;
+    let carried = std::mem::take(&mut imported.blueprints);
+    let carried = plan_carried(store, actor, &mut imported.graph, carried).await?;
+    let doc = store
+        .workflow_import(actor, &name, &imported.graph, &carried)
+        .await?;
     let source = imported.source;
     let mut agents_added = 0;
     for agent in imported.agents {
@@ -239,5 +373,6 @@ pub async fn import(
         workflow: doc.summary,
         source: source.to_string(),
         agents_added,
+        blueprints_added: u32::try_from(carried.len()).unwrap_or(u32::MAX),
     })
 }

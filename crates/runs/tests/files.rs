@@ -244,7 +244,8 @@ async fn a_blueprint_exports_with_its_category_and_imports_as_a_new_blueprint_on
 
     let imported = files::import_blueprint(&store, actor, text.as_bytes(), "ignored")
         .await
-        .expect("import");
+        .expect("import")
+        .doc;
     assert_ne!(imported.summary.id, doc.summary.id);
     assert_eq!(imported.summary.name, "Summarise page");
     assert_eq!(imported.summary.category, AIToolCategory::Api);
@@ -289,5 +290,446 @@ async fn a_blueprint_exports_with_its_category_and_imports_as_a_new_blueprint_on
             .expect("list")
             .len(),
         2
+    );
+}
+
+/// A second organization in the same database with its own owner: the workspace a file from
+/// the first one is imported into.
+async fn another_organization(store: &Store) -> Actor {
+    let Db::Sqlite(pool) = store.db() else {
+        panic!("these tests run on SQLite")
+    };
+    let (org, user) = (Uuid::now_v7(), Uuid::now_v7());
+    let now = chrono::Utc::now();
+    let slug = format!("other-{}", org.simple());
+    sqlx::query("INSERT INTO organizations (id, name, slug, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(org).bind(&slug).bind(&slug).bind(now).execute(pool).await.expect("organization");
+    sqlx::query("INSERT INTO users (id, email, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+        .bind(user)
+        .bind(format!("{}@example.com", user.simple()))
+        .bind(now)
+        .execute(pool)
+        .await
+        .expect("user");
+    sqlx::query("INSERT INTO organization_members (id, organization_id, user_id, role, created_at, updated_at) VALUES ($1, $2, $3, 'OWNER', $4, $4)")
+        .bind(Uuid::now_v7()).bind(org).bind(user).bind(now).execute(pool).await.expect("member");
+    Actor {
+        organization_id: org,
+        user_id: user,
+    }
+}
+
+fn chain(nodes: Vec<GraphNode>) -> Graph {
+    let edges = nodes
+        .windows(2)
+        .map(|p| GraphEdge {
+            id: Uuid::now_v7(),
+            source: p[0].id,
+            source_handle: None,
+            target: p[1].id,
+            target_handle: None,
+        })
+        .collect();
+    Graph { nodes, edges }
+}
+
+fn call(id: Uuid) -> GraphNode {
+    node(
+        "blueprint.call",
+        "Call",
+        200.0,
+        json!({"blueprintId": id.to_string()}),
+    )
+}
+
+/// The ids the graph's `blueprint.call` nodes call, in node order.
+fn calls(graph: &Graph) -> Vec<Uuid> {
+    graph
+        .nodes
+        .iter()
+        .filter(|n| n.kind == "blueprint.call")
+        .map(|n| {
+            n.config["blueprintId"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .expect("a blueprint id")
+        })
+        .collect()
+}
+
+/// A saved blueprint: a required `text` parameter, then `steps`, then its output.
+async fn blueprint(store: &Store, actor: Actor, name: &str, steps: Vec<GraphNode>) -> Uuid {
+    use neuroflow_store::blueprints::BlueprintMeta;
+    let doc = store
+        .blueprint_create(
+            actor,
+            &BlueprintMeta {
+                name: name.into(),
+                description: format!("{name} things"),
+                category: neuroflow_model::AIToolCategory::Api,
+                is_public: false,
+            },
+        )
+        .await
+        .expect("blueprint");
+    let mut nodes = vec![node(
+        "blueprint.input",
+        "In",
+        0.0,
+        json!({"parameters": [{"name": "text", "type": "string", "required": true}]}),
+    )];
+    nodes.extend(steps);
+    nodes.push(node("output", "Out", 600.0, json!({})));
+    store
+        .blueprint_save_graph_as(
+            actor,
+            doc.summary.id,
+            &chain(nodes),
+            &neuroflow_store::versions::SaveAs::save(),
+        )
+        .await
+        .expect("save blueprint");
+    doc.summary.id
+}
+
+/// "Shout" adds `shout`; "Greeter" adds `greeting`, then calls Shout; the workflow calls
+/// Greeter, then Shout again. Returns (workflow, greeter, shout).
+async fn greeter_calling_shout(store: &Store, actor: Actor) -> (Uuid, Uuid, Uuid) {
+    let shout = blueprint(
+        store,
+        actor,
+        "Shout",
+        vec![node(
+            "data.set",
+            "Shout",
+            100.0,
+            json!({"fields": {"shout": "{{ item.text }}!"}}),
+        )],
+    )
+    .await;
+    let greeter = blueprint(
+        store,
+        actor,
+        "Greeter",
+        vec![
+            node(
+                "data.set",
+                "Greet",
+                100.0,
+                json!({"fields": {"greeting": "Hello {{ item.text }}"}}),
+            ),
+            call(shout),
+        ],
+    )
+    .await;
+    let w = store
+        .workflow_create(actor, "Greets loudly")
+        .await
+        .expect("workflow");
+    let graph = chain(vec![
+        node("trigger.manual", "Start", 0.0, json!({})),
+        call(greeter),
+        call(shout),
+        node("output", "Result", 600.0, json!({})),
+    ]);
+    store
+        .workflow_save_graph(actor, w.id, &graph)
+        .await
+        .expect("save");
+    (w.id, greeter, shout)
+}
+
+/// The organization's blueprints as (name, id, the ids its graph calls), by name.
+async fn blueprints_of(store: &Store, actor: Actor) -> Vec<(String, Uuid, Vec<Uuid>)> {
+    let mut out = Vec::new();
+    for b in store
+        .blueprint_list(actor, None, None)
+        .await
+        .expect("blueprints")
+    {
+        let doc = store.blueprint_get(actor, b.id).await.expect("blueprint");
+        out.push((b.name, b.id, calls(&doc.graph)));
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn a_workflow_carries_the_blueprints_it_calls_into_another_organization_where_it_runs() {
+    let (_dir, store, actor) = open().await;
+    let (workflow, greeter, shout) = greeter_calling_shout(&store, actor).await;
+    let (file, text) = files::export(&store, actor, workflow)
+        .await
+        .expect("export");
+    // Every blueprint the workflow reaches, once, with what an import needs to add it.
+    let carried: Vec<Uuid> = file.blueprints.iter().map(|b| b.id).collect();
+    assert_eq!(carried, [greeter, shout]);
+    assert_eq!(file.blueprints[0].name, "Greeter");
+    assert_eq!(file.blueprints[0].description, "Greeter things");
+    assert_eq!(
+        file.blueprints[0].category,
+        Some(neuroflow_model::AIToolCategory::Api)
+    );
+    assert_eq!(calls(&file.blueprints[0].graph), [shout]);
+    let ours = blueprints_of(&store, actor).await;
+
+    let other = another_organization(&store).await;
+    let report = files::import(&store, other, text.as_bytes(), "x")
+        .await
+        .expect("import");
+    assert_eq!(report.blueprints_added, 2);
+    // Both blueprints exist there under ids of their own (the file's belong to the first
+    // organization), and every call points at the copy in the same organization.
+    let theirs = blueprints_of(&store, other).await;
+    let names: Vec<&str> = theirs.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, ["Greeter", "Shout"]);
+    let (new_greeter, new_shout) = (theirs[0].1, theirs[1].1);
+    assert!(![greeter, shout].contains(&new_greeter) && ![greeter, shout].contains(&new_shout));
+    assert_eq!(theirs[0].2, [new_shout], "Greeter calls the new Shout");
+    let copy = store
+        .workflow_get(other, report.workflow.id)
+        .await
+        .expect("imported");
+    assert_eq!(calls(&copy.graph), [new_greeter, new_shout]);
+    let greeter_doc = store.blueprint_get(other, new_greeter).await.expect("get");
+    assert_eq!(greeter_doc.summary.description, "Greeter things");
+    assert_eq!(
+        greeter_doc.summary.input_schema["required"],
+        json!(["text"])
+    );
+    assert_eq!(
+        blueprints_of(&store, actor).await,
+        ours,
+        "the first organization's blueprints are untouched"
+    );
+
+    // The imported workflow validates and runs there.
+    let runner = neuroflow_runs::WorkflowRunner::new(store.clone());
+    let problems = runner
+        .validate(
+            other,
+            &copy.graph,
+            neuroflow_model::graph::GraphSurface::Workflow,
+        )
+        .await;
+    assert!(problems.is_empty(), "{problems:?}");
+    let started = runner
+        .start(
+            other,
+            report.workflow.id,
+            neuroflow_runs::RunOptions {
+                input: json!({"text": "Ada"}),
+                ..Default::default()
+            },
+            None,
+            None,
+        )
+        .await
+        .expect("start");
+    let execution = started.finished.await.expect("join").expect("recorded");
+    assert_eq!(
+        execution.status,
+        neuroflow_model::ExecutionStatus::Completed,
+        "{:?}",
+        execution.error
+    );
+    assert_eq!(
+        execution.output_data,
+        Some(json!([{"text": "Ada", "greeting": "Hello Ada", "shout": "Ada!"}]))
+    );
+
+    // Each import is independent, as the workflow copies are: a second one adds its own.
+    let again = files::import(&store, other, text.as_bytes(), "x")
+        .await
+        .expect("again");
+    assert_eq!(again.blueprints_added, 2);
+    assert_eq!(blueprints_of(&store, other).await.len(), 4);
+}
+
+#[tokio::test]
+async fn importing_into_the_same_organization_reuses_the_blueprints_it_calls() {
+    let (_dir, store, actor) = open().await;
+    let (workflow, greeter, shout) = greeter_calling_shout(&store, actor).await;
+    let (_, text) = files::export(&store, actor, workflow)
+        .await
+        .expect("export");
+    let before = blueprints_of(&store, actor).await;
+    let report = files::import(&store, actor, text.as_bytes(), "x")
+        .await
+        .expect("import");
+    assert_eq!(report.blueprints_added, 0);
+    assert_eq!(blueprints_of(&store, actor).await, before);
+    let copy = store
+        .workflow_get(actor, report.workflow.id)
+        .await
+        .expect("imported");
+    assert_eq!(calls(&copy.graph), [greeter, shout]);
+
+    // A blueprint's file carries what it calls, not itself; here that is reused too.
+    let (file, text) = files::export_blueprint(&store, actor, greeter)
+        .await
+        .expect("export blueprint");
+    assert_eq!(
+        file.blueprints.iter().map(|b| b.id).collect::<Vec<_>>(),
+        [shout]
+    );
+    let imported = files::import_blueprint(&store, actor, text.as_bytes(), "x")
+        .await
+        .expect("import blueprint");
+    assert_eq!(imported.blueprints_added, 0);
+    assert_eq!(calls(&imported.doc.graph), [shout]);
+    assert_eq!(blueprints_of(&store, actor).await.len(), before.len() + 1);
+}
+
+#[tokio::test]
+async fn a_blueprint_file_carries_its_callees_into_another_organization() {
+    let (_dir, store, actor) = open().await;
+    let (_, greeter, shout) = greeter_calling_shout(&store, actor).await;
+    let (_, text) = files::export_blueprint(&store, actor, greeter)
+        .await
+        .expect("export");
+    let other = another_organization(&store).await;
+    let imported = files::import_blueprint(&store, other, text.as_bytes(), "x")
+        .await
+        .expect("import");
+    assert_eq!(imported.blueprints_added, 1);
+    let theirs = blueprints_of(&store, other).await;
+    let names: Vec<&str> = theirs.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, ["Greeter", "Shout"]);
+    assert_ne!(theirs[1].1, shout);
+    assert_eq!(calls(&imported.doc.graph), [theirs[1].1]);
+    let runner = neuroflow_runs::WorkflowRunner::new(store.clone());
+    let problems = runner
+        .validate(
+            other,
+            &imported.doc.graph,
+            neuroflow_model::graph::GraphSurface::Blueprint,
+        )
+        .await;
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[tokio::test]
+async fn a_file_with_an_invalid_part_imports_no_blueprint_either() {
+    let (_dir, store, actor) = open().await;
+    let (workflow, greeter, _) = greeter_calling_shout(&store, actor).await;
+    let (_, text) = files::export(&store, actor, workflow)
+        .await
+        .expect("export");
+    let (_, blueprint_text) = files::export_blueprint(&store, actor, greeter)
+        .await
+        .expect("export blueprint");
+    let other = another_organization(&store).await;
+    let edit = |text: &str, f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v: serde_json::Value = serde_json::from_str(text).expect("json");
+        f(&mut v);
+        v.to_string()
+    };
+    // The second carried blueprint has a workflow-only component; then the workflow itself
+    // has a component only blueprints have.
+    let bad_blueprint = edit(&text, &|v| {
+        v["blueprints"][1]["nodes"][0]["kind"] = json!("trigger.schedule")
+    });
+    let bad_workflow = edit(&text, &|v| v["nodes"][0]["kind"] = json!("blueprint.input"));
+    for (bad, want) in [(bad_blueprint, "'Shout'"), (bad_workflow, "imported")] {
+        let e = files::import(&store, other, bad.as_bytes(), "x")
+            .await
+            .expect_err("refused");
+        assert!(e.to_string().contains(want), "{e}");
+    }
+    let bad = edit(&blueprint_text, &|v| {
+        v["blueprints"][0]["nodes"][0]["kind"] = json!("trigger.schedule")
+    });
+    let e = files::import_blueprint(&store, other, bad.as_bytes(), "x")
+        .await
+        .expect_err("refused");
+    assert!(e.to_string().contains("'Shout'"), "{e}");
+    assert!(store
+        .workflow_list(other, None)
+        .await
+        .expect("list")
+        .is_empty());
+    assert!(
+        blueprints_of(&store, other).await.is_empty(),
+        "nothing half-imported"
+    );
+}
+
+#[tokio::test]
+async fn exports_carry_each_blueprint_once_through_cycles_and_leave_out_deleted_ones() {
+    let (_dir, store, actor) = open().await;
+    // X and Y call each other (validation refuses that, but a file can still hold it); Z is
+    // deleted after the workflow calls it.
+    let x = blueprint(&store, actor, "X", vec![]).await;
+    let y = blueprint(&store, actor, "Y", vec![call(x)]).await;
+    let z = blueprint(&store, actor, "Z", vec![]).await;
+    let mut x_graph = store.blueprint_get(actor, x).await.expect("x").graph;
+    let in_x = call(y);
+    x_graph.edges.push(GraphEdge {
+        id: Uuid::now_v7(),
+        source: x_graph.nodes[0].id,
+        source_handle: None,
+        target: in_x.id,
+        target_handle: None,
+    });
+    x_graph.nodes.push(in_x);
+    store
+        .blueprint_save_graph_as(
+            actor,
+            x,
+            &x_graph,
+            &neuroflow_store::versions::SaveAs::save(),
+        )
+        .await
+        .expect("x calls y");
+    let w = store.workflow_create(actor, "Loops").await.expect("w");
+    let graph = chain(vec![
+        node("trigger.manual", "Start", 0.0, json!({})),
+        call(x),
+        call(z),
+    ]);
+    store
+        .workflow_save_graph(actor, w.id, &graph)
+        .await
+        .expect("save");
+    store.blueprint_delete(actor, z).await.expect("delete z");
+
+    let (file, text) = files::export(&store, actor, w.id).await.expect("export");
+    assert_eq!(
+        file.blueprints.iter().map(|b| b.id).collect::<Vec<_>>(),
+        [x, y]
+    );
+    let other = another_organization(&store).await;
+    let report = files::import(&store, other, text.as_bytes(), "x")
+        .await
+        .expect("import");
+    assert_eq!(report.blueprints_added, 2);
+    let theirs = blueprints_of(&store, other).await;
+    let (new_x, new_y) = (theirs[0].1, theirs[1].1);
+    assert_eq!(theirs[0].2, [new_y], "X calls the new Y");
+    assert_eq!(theirs[1].2, [new_x], "Y calls the new X");
+    let copy = store
+        .workflow_get(other, report.workflow.id)
+        .await
+        .expect("copy");
+    assert_eq!(
+        calls(&copy.graph),
+        [new_x, z],
+        "the deleted one stays as it was"
+    );
+    // Validation names the node that calls the missing blueprint.
+    let runner = neuroflow_runs::WorkflowRunner::new(store.clone());
+    let problems = runner
+        .validate(
+            other,
+            &copy.graph,
+            neuroflow_model::graph::GraphSurface::Workflow,
+        )
+        .await;
+    let missing = copy.graph.nodes[2].id;
+    assert!(
+        problems.iter().any(|d| d.node_id == Some(missing)
+            && d.code == neuroflow_engine::DiagnosticCode::UnknownBlueprint),
+        "{problems:?}"
     );
 }

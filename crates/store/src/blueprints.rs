@@ -12,7 +12,7 @@ use serde_json::{json, Value as Json};
 use uuid::Uuid;
 
 use crate::graph_docs::{check, BlueprintTables};
-use crate::repo::{ListQuery, Store};
+use crate::repo::{ListQuery, Store, WriteOp};
 use crate::value::SqlValue;
 use crate::versions::SaveAs;
 use crate::workflows::Actor;
@@ -39,6 +39,27 @@ pub struct BlueprintSummary {
 pub struct BlueprintDoc {
     pub summary: BlueprintSummary,
     pub graph: Graph,
+}
+
+/// A blueprint an import creates along with the graph it imports (one the file carries for
+/// its `blueprint.call` nodes), under an id the importer chose so the imported graphs can
+/// already call it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewBlueprint {
+    pub id: Uuid,
+    pub meta: BlueprintMeta,
+    pub graph: Graph,
+}
+
+/// An import that collides with rows already stored: ids in the file are used elsewhere.
+pub(crate) fn import_conflict(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Conflict(_) => StoreError::Conflict(
+            "an id in this file is already used in this workspace; import it again to get fresh ids"
+                .into(),
+        ),
+        other => other,
+    }
 }
 
 /// What the Blueprints page edits besides the graph.
@@ -145,27 +166,54 @@ impl Store {
     }
 
     /// A new blueprint holding an imported graph — the blueprint, every component and the first
-    /// version (kind IMPORT) in one transaction: an invalid graph creates nothing.
+    /// version (kind IMPORT) in one transaction, with the blueprints the file carries that it
+    /// calls (`carried`, see [`Store::carried_ops`]): an invalid graph creates nothing.
     pub async fn blueprint_import(
         &self,
         actor: Actor,
         meta: &BlueprintMeta,
         graph: &Graph,
+        carried: &[NewBlueprint],
     ) -> Result<BlueprintDoc, StoreError> {
         check::<BlueprintTables>(graph, "imported")?;
-        let import = SaveAs {
-            kind: neuroflow_model::VersionKind::Import,
-            label: "Imported".into(),
-        };
-        self.new_blueprint(actor, meta, graph, &import)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => StoreError::Conflict(
-                    "a component id in this file is already used in this workspace; import it again to get fresh ids"
-                        .into(),
-                ),
+        let mut ops = self.carried_ops(actor, carried).await?;
+        let id = new_id();
+        ops.extend(
+            self.new_blueprint_ops(actor, id, meta, graph, &SaveAs::import())
+                .await?,
+        );
+        self.apply(ops).await.map_err(import_conflict)?;
+        self.blueprint_get(actor, id).await
+    }
+
+    /// The writes that create the blueprints an import carries along with its graph, each as
+    /// a new blueprint under the id the importer chose (so the imported graphs already call
+    /// it) with its first version (kind IMPORT). Every graph is checked first: one invalid
+    /// blueprint refuses the whole import, naming it.
+    pub(crate) async fn carried_ops(
+        &self,
+        actor: Actor,
+        carried: &[NewBlueprint],
+    ) -> Result<Vec<WriteOp>, StoreError> {
+        for b in carried {
+            let named = |e: StoreError| match e {
+                StoreError::Invalid(m) => StoreError::Invalid(format!(
+                    "blueprint '{}' that the file carries: {m}",
+                    b.meta.name.chars().take(80).collect::<String>()
+                )),
                 other => other,
-            })
+            };
+            validate::name("blueprint name", &b.meta.name).map_err(|e| named(e.into()))?;
+            check::<BlueprintTables>(&b.graph, "imported").map_err(named)?;
+        }
+        let mut ops = Vec::new();
+        for b in carried {
+            ops.extend(
+                self.new_blueprint_ops(actor, b.id, &b.meta, &b.graph, &SaveAs::import())
+                    .await?,
+            );
+        }
+        Ok(ops)
     }
 
     async fn new_blueprint(
@@ -175,12 +223,29 @@ impl Store {
         graph: &Graph,
         first: &SaveAs,
     ) -> Result<BlueprintDoc, StoreError> {
+        let id = new_id();
+        let ops = self
+            .new_blueprint_ops(actor, id, meta, graph, first)
+            .await?;
+        self.apply(ops).await?;
+        self.blueprint_get(actor, id).await
+    }
+
+    /// The writes that create blueprint `id` with `graph` as its first version.
+    async fn new_blueprint_ops(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        meta: &BlueprintMeta,
+        graph: &Graph,
+        first: &SaveAs,
+    ) -> Result<Vec<WriteOp>, StoreError> {
         let name = validate::name("blueprint name", &meta.name)?;
         let sig = signature(graph);
         let now = Utc::now();
         let org = actor.organization_id;
         let b = ToolBlueprint {
-            id: new_id(),
+            id,
             organization_id: org,
             name,
             description: meta.description.trim().to_string(),
@@ -203,8 +268,7 @@ impl Store {
         {
             ops.push(op);
         }
-        self.apply(ops).await?;
-        self.blueprint_get(actor, b.id).await
+        Ok(ops)
     }
 
     /// Name, description, category and sharing.

@@ -58,6 +58,14 @@ impl SaveAs {
             label: String::new(),
         }
     }
+
+    /// The first version of an imported workflow or blueprint.
+    pub fn import() -> Self {
+        SaveAs {
+            kind: VersionKind::Import,
+            label: "Imported".into(),
+        }
+    }
 }
 
 type SummaryRow = (

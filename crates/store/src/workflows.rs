@@ -11,6 +11,7 @@ use neuroflow_model::{new_id, validate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::blueprints::{import_conflict, NewBlueprint};
 use crate::db::on_db;
 use crate::graph_docs::{check, WorkflowTables};
 use crate::repo::{ListQuery, Store};
@@ -260,36 +261,30 @@ impl Store {
     }
 
     /// A new workflow holding an imported graph — the workflow, every element and the first
-    /// version (kind IMPORT) in one transaction: an invalid graph creates nothing.
+    /// version (kind IMPORT) — and the blueprints the file carries that it calls (`carried`,
+    /// each created as [`Store::blueprint_import`] creates them), all in one transaction: an
+    /// invalid graph or blueprint creates nothing.
     pub async fn workflow_import(
         &self,
         actor: Actor,
         name: &str,
         graph: &Graph,
+        carried: &[NewBlueprint],
     ) -> Result<WorkflowDoc, StoreError> {
         let name = validate::name("workflow name", name)?;
         check::<WorkflowTables>(graph, "imported")?;
         let org = actor.organization_id;
+        let mut ops = self.carried_ops(actor, carried).await?;
         let w = new_workflow(actor, name);
-        let mut ops = vec![self.insert_op(&w)?.0];
+        ops.push(self.insert_op(&w)?.0);
         ops.extend(self.new_graph_ops::<WorkflowTables>(org, w.id, graph)?);
-        let import = SaveAs {
-            kind: neuroflow_model::VersionKind::Import,
-            label: "Imported".into(),
-        };
         if let Some(op) = self
-            .version_op::<WorkflowTables>(actor, w.id, 1, graph, &import)
+            .version_op::<WorkflowTables>(actor, w.id, 1, graph, &SaveAs::import())
             .await?
         {
             ops.push(op);
         }
-        self.apply(ops).await.map_err(|e| match e {
-            StoreError::Conflict(_) => StoreError::Conflict(
-                "an element id in this file is already used in this workspace; import it again to get fresh ids"
-                    .into(),
-            ),
-            other => other,
-        })?;
+        self.apply(ops).await.map_err(import_conflict)?;
         self.workflow_get(actor, w.id).await
     }
 }

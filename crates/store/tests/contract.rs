@@ -1335,6 +1335,169 @@ contract!(
     }
 );
 
+contract!(
+    an_import_creates_the_blueprints_it_carries_in_the_same_transaction,
+    |t: common::TestDb| async move {
+        use neuroflow_model::{AIToolCategory, VersionKind};
+        use neuroflow_store::blueprints::{BlueprintMeta, NewBlueprint};
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        let meta = |name: &str| BlueprintMeta {
+            name: name.into(),
+            description: format!("{name}, carried"),
+            category: AIToolCategory::Api,
+            is_public: false,
+        };
+        let wired = |first: GraphNode, rest: Vec<GraphNode>| {
+            let mut nodes = vec![first];
+            nodes.extend(rest);
+            let edges = nodes
+                .windows(2)
+                .map(|p| GraphEdge {
+                    id: new_id(),
+                    source: p[0].id,
+                    source_handle: None,
+                    target: p[1].id,
+                    target_handle: None,
+                })
+                .collect();
+            Graph { nodes, edges }
+        };
+        let call = |id: Uuid| GraphNode {
+            config: json!({"blueprintId": id.to_string()}),
+            ..node("blueprint.call", 200.0)
+        };
+        // A blueprint (input → [call] → output) under an id chosen before it exists.
+        let carried = |name: &str, calls: Option<Uuid>| NewBlueprint {
+            id: new_id(),
+            meta: meta(name),
+            graph: wired(
+                node("blueprint.input", 0.0),
+                calls
+                    .map(call)
+                    .into_iter()
+                    .chain([node("output", 400.0)])
+                    .collect(),
+            ),
+        };
+        let inner = carried("Inner", None);
+        let outer = carried("Outer", Some(inner.id));
+        let workflow = wired(node("trigger.manual", 0.0), vec![call(outer.id)]);
+
+        let doc = s
+            .workflow_import(
+                actor,
+                "Imported",
+                &workflow,
+                &[outer.clone(), inner.clone()],
+            )
+            .await
+            .expect("import");
+        assert_eq!(doc.graph, workflow);
+        for b in [&outer, &inner] {
+            let got = s.blueprint_get(actor, b.id).await.expect("created");
+            assert_eq!(got.graph, b.graph);
+            assert_eq!(
+                (got.summary.name.as_str(), got.summary.category),
+                (b.meta.name.as_str(), AIToolCategory::Api)
+            );
+            assert_eq!(got.summary.description, b.meta.description);
+            let history = s.blueprint_versions(actor, b.id).await.expect("history");
+            assert_eq!(history.len(), 1);
+            assert_eq!(history[0].kind, VersionKind::Import);
+        }
+        // A blueprint import carries its callees the same way.
+        let leaf = carried("Leaf", None);
+        let top_graph = wired(
+            node("blueprint.input", 0.0),
+            vec![call(leaf.id), node("output", 400.0)],
+        );
+        let top = s
+            .blueprint_import(actor, &meta("Top"), &top_graph, std::slice::from_ref(&leaf))
+            .await
+            .expect("blueprint import");
+        assert_eq!(top.graph, top_graph);
+        assert_eq!(
+            s.blueprint_get(actor, leaf.id).await.expect("leaf").graph,
+            leaf.graph
+        );
+
+        let workflows = s.workflow_list(actor, None).await.expect("list").len();
+        let blueprints = s
+            .blueprint_list(actor, None, None)
+            .await
+            .expect("list")
+            .len();
+        assert_eq!((workflows, blueprints), (1, 4));
+        // All or nothing at the database: a carried blueprint whose id another organization's
+        // blueprint has fails the whole import, and the blueprint written before it is gone too.
+        let theirs = s
+            .blueprint_create(other, &meta("Theirs"))
+            .await
+            .expect("theirs");
+        for (i, attempt) in ["workflow", "blueprint"].into_iter().enumerate() {
+            let fine = carried("Fine", None);
+            let taken = NewBlueprint {
+                id: theirs.summary.id,
+                ..carried("Taken", None)
+            };
+            let both = [fine.clone(), taken];
+            let result = if i == 0 {
+                s.workflow_import(actor, "Fails", &workflow, &both)
+                    .await
+                    .map(|_| ())
+            } else {
+                s.blueprint_import(actor, &meta("Fails"), &top_graph, &both)
+                    .await
+                    .map(|_| ())
+            };
+            assert!(
+                matches!(&result, Err(StoreError::Conflict(_))),
+                "{attempt}: {result:?}"
+            );
+            assert!(matches!(
+                s.blueprint_get(actor, fine.id).await,
+                Err(StoreError::NotFound { .. })
+            ));
+        }
+        // An invalid carried blueprint is refused before anything is written, naming it.
+        let mut broken = carried("Broken", None);
+        broken.graph.nodes[0].kind = "trigger.schedule".into();
+        let e = s
+            .workflow_import(actor, "Fails", &workflow, &[carried("Fine", None), broken])
+            .await
+            .expect_err("invalid");
+        assert!(
+            matches!(&e, StoreError::Invalid(m) if m.contains("'Broken'")),
+            "{e:?}"
+        );
+        assert_eq!(
+            s.workflow_list(actor, None).await.expect("list").len(),
+            workflows
+        );
+        assert_eq!(
+            s.blueprint_list(actor, None, None)
+                .await
+                .expect("list")
+                .len(),
+            blueprints
+        );
+        let theirs_now = s
+            .blueprint_get(other, theirs.summary.id)
+            .await
+            .expect("theirs is untouched");
+        assert_eq!(theirs_now.summary.name, "Theirs");
+        assert_eq!(theirs_now.graph, theirs.graph);
+    }
+);
+
 #[tokio::test]
 async fn sqlite_drafts_keep_the_latest_unsaved_changes_until_cleared() {
     use neuroflow_model::graph::GraphSurface;

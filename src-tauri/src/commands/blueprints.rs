@@ -131,6 +131,7 @@ pub async fn blueprint_import(
     Ok(
         files::import_blueprint(&s.store, s.actor(), contents.as_bytes(), fallback)
             .await?
+            .doc
             .summary,
     )
 }

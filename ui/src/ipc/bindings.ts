@@ -339,6 +339,8 @@ export type ImportReport = {
 	source: string,
 	/**  Agents the file carried that were added to this workspace. */
 	agentsAdded: number,
+	/**  Blueprints the file carried that the workflow calls and were added to this workspace. */
+	blueprintsAdded: number,
 };
 
 /**  What the Add/Edit form sends. */
