@@ -139,6 +139,113 @@ describe("memory backend", () => {
     expect((await failure(api.importBlueprintFile(new File([bad], "bad.json")))).code).toBe("invalid_input");
     expect(await api.blueprintList(null, null)).toHaveLength(2);
   });
+
+  describe("files carry the blueprints their calls reach", () => {
+    const node = (kind: string, config: Record<string, unknown> = {}) => ({ id: uuidv7(), kind, label: kind, position: { x: 0, y: 0 }, config: config as never });
+    const chain = (nodes: ReturnType<typeof node>[]): WorkflowGraph => ({
+      nodes,
+      edges: nodes.slice(1).map((n, i) => ({ id: uuidv7(), source: nodes[i].id, sourceHandle: null, target: n.id, targetHandle: null })),
+    });
+    const call = (id: string) => node("blueprint.call", { blueprintId: id });
+    const calls = (g: WorkflowGraph) => g.nodes.filter((n) => n.kind === "blueprint.call").map((n) => (n.config as { blueprintId: string }).blueprintId);
+    /** Greeter calls Shout; the workflow calls Greeter, then Shout again. */
+    async function greeterCallingShout() {
+      const make = async (name: string, steps: ReturnType<typeof node>[]) => {
+        const b = await api.blueprintCreate({ name, description: `${name} things`, category: "API", isPublic: false });
+        await api.blueprintSaveGraph(b.summary.id, chain([node("blueprint.input"), ...steps, node("output")]));
+        return b.summary.id;
+      };
+      const shout = await make("Shout", [node("data.set")]);
+      const greeter = await make("Greeter", [call(shout)]);
+      const w = await api.workflowCreate("Greets loudly");
+      await api.workflowSaveGraph(w.id, chain([node("trigger.manual"), call(greeter), call(shout), node("output")]));
+      return { workflow: w.id, greeter, shout };
+    }
+    const byName = async () => {
+      const list = await api.blueprintList(null, null);
+      return Promise.all(
+        list
+          .map((b) => b.name)
+          .sort()
+          .map(async (name) => {
+            const b = list.find((x) => x.name === name)!;
+            return { name, id: b.id, calls: calls((await api.blueprintGet(b.id)).graph) };
+          }),
+      );
+    };
+
+    it("exports each blueprint once, transitively, and reuses them when imported where they exist", async () => {
+      const { workflow, greeter, shout } = await greeterCallingShout();
+      const file = await api.workflowExport(workflow);
+      const carried = JSON.parse(file.contents).blueprints;
+      expect(carried.map((b: { id: string }) => b.id)).toEqual([greeter, shout]);
+      expect(carried[0]).toMatchObject({ name: "Greeter", description: "Greeter things", category: "API" });
+      const before = await byName();
+      const report = await api.importWorkflowFile(new File([file.contents], file.fileName));
+      expect(report.blueprintsAdded).toBe(0);
+      expect(await byName()).toEqual(before);
+      expect(calls((await api.workflowGet(report.workflow.id)).graph)).toEqual([greeter, shout]);
+      // A blueprint's file carries what it calls, not itself.
+      const bp = await api.blueprintExport(greeter);
+      expect(JSON.parse(bp.contents).blueprints.map((b: { id: string }) => b.id)).toEqual([shout]);
+    });
+
+    it("adds the blueprints a workspace lacks under fresh ids, the calls redirected", async () => {
+      const { workflow } = await greeterCallingShout();
+      const file = await api.workflowExport(workflow);
+      const bp = await api.blueprintExport((await byName())[0].id);
+      // Another workspace: a fresh backend.
+      setBackend(createMemoryBackend());
+      const report = await api.importWorkflowFile(new File([file.contents], file.fileName));
+      expect(report.blueprintsAdded).toBe(2);
+      const [greeter, shout] = await byName();
+      expect([greeter.name, shout.name]).toEqual(["Greeter", "Shout"]);
+      expect(greeter.calls).toEqual([shout.id]);
+      expect(calls((await api.workflowGet(report.workflow.id)).graph)).toEqual([greeter.id, shout.id]);
+      const history = await api.blueprintVersions(greeter.id);
+      expect(history.map((v) => v.kind)).toEqual(["IMPORT"]);
+
+      setBackend(createMemoryBackend());
+      const imported = await api.importBlueprintFile(new File([bp.contents], bp.fileName));
+      const there = await byName();
+      expect(there.map((b) => b.name)).toEqual(["Greeter", "Shout"]);
+      expect(there[0].id).toBe(imported.id);
+      expect(there[0].calls).toEqual([there[1].id]);
+    });
+
+    it("imports nothing, carried blueprints included, when any part of the file is invalid", async () => {
+      const { workflow, greeter } = await greeterCallingShout();
+      const text = (await api.workflowExport(workflow)).contents;
+      const bpText = (await api.blueprintExport(greeter)).contents;
+      setBackend(createMemoryBackend());
+      const edit = (t: string, f: (v: { nodes: { kind: string }[]; blueprints: { nodes: { kind: string }[] }[] }) => void) => {
+        const v = JSON.parse(t);
+        f(v);
+        return JSON.stringify(v);
+      };
+      const badBlueprint = edit(text, (v) => (v.blueprints[1].nodes[0].kind = "trigger.schedule"));
+      expect((await failure(api.importWorkflowFile(new File([badBlueprint], "a.json")))).message).toContain("'Shout'");
+      const badWorkflow = edit(text, (v) => (v.nodes[0].kind = "no.such.kind"));
+      expect((await failure(api.importWorkflowFile(new File([badWorkflow], "b.json")))).code).toBe("invalid_input");
+      const badCarried = edit(bpText, (v) => (v.blueprints[0].nodes[0].kind = "trigger.schedule"));
+      expect((await failure(api.importBlueprintFile(new File([badCarried], "c.json")))).message).toContain("'Shout'");
+      expect(await api.workflowList(null)).toEqual([]);
+      expect(await api.blueprintList(null, null)).toEqual([]);
+    });
+
+    it("exports through cycles once each and leaves out deleted blueprints", async () => {
+      const x = (await api.blueprintCreate({ name: "X", description: "", category: "API", isPublic: false })).summary.id;
+      const y = (await api.blueprintCreate({ name: "Y", description: "", category: "API", isPublic: false })).summary.id;
+      const z = (await api.blueprintCreate({ name: "Z", description: "", category: "API", isPublic: false })).summary.id;
+      await api.blueprintSaveGraph(x, chain([node("blueprint.input"), call(y)]));
+      await api.blueprintSaveGraph(y, chain([node("blueprint.input"), call(x)]));
+      const w = await api.workflowCreate("Loops");
+      await api.workflowSaveGraph(w.id, chain([node("trigger.manual"), call(x), call(z)]));
+      await api.blueprintDelete(z);
+      const file = await api.workflowExport(w.id);
+      expect(JSON.parse(file.contents).blueprints.map((b: { id: string }) => b.id)).toEqual([x, y]);
+    });
+  });
 });
 
 describe("IpcError mapping", () => {

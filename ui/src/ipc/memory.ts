@@ -190,6 +190,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       row.summary.nodeCount = checked.nodes.length;
       return row.summary;
     },
+    blueprints: () => blueprints,
   });
 
   const blueprints = createMemoryBlueprints({

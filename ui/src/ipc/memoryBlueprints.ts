@@ -1,11 +1,23 @@
 // Owns the in-memory stand-in for the tool blueprint commands (browser preview, tests): blueprints with category, sharing
-// and the tool signature their input and output components declare, saved with versions, and simulated preview runs.
+// and the tool signature their input and output components declare, saved with versions, and simulated preview runs;
+// the blueprints a graph file carries, collected for an export and added (or reused) by an import.
 import type { AppError, BlueprintDoc, BlueprintMeta, BlueprintSummary, ErrorCode, GraphExport, KindInfo, RunUpdate, SaveAs, Value, commands } from "./bindings";
 import type { Result, WorkflowGraph } from "./wire";
 import { uuidv7 } from "../shared/uuidv7";
 import { signatureOf } from "../shared/signature";
 import { applyChanges } from "../shared/graphChanges";
-import { fileName, readImport, type VersionLog } from "./memoryFiles";
+import {
+  MAX_BLUEPRINTS,
+  calledBlueprints,
+  fileName,
+  graphFileOf,
+  readImport,
+  redirectCalls,
+  type CarriedBlueprint,
+  type CarriedBlueprints,
+  type PreparedCarried,
+  type VersionLog,
+} from "./memoryFiles";
 import type { RunCommands } from "./memoryRuns";
 
 type Commands = typeof commands;
@@ -27,8 +39,8 @@ export type BlueprintCommands = Pick<
   blueprintRun: (id: string, options: Parameters<Commands["blueprintRun"]>[1], onUpdate: (u: RunUpdate) => void) => Promise<Result<null, AppError>>;
 };
 
-/** The blueprint commands, and the saved graph of a blueprint (for drafts and live checks). */
-export type MemoryBlueprints = { commands: BlueprintCommands; savedGraph: (id: string) => WorkflowGraph };
+/** The blueprint commands, the saved graph of a blueprint (for drafts and live checks), and the blueprints files carry. */
+export type MemoryBlueprints = { commands: BlueprintCommands; savedGraph: (id: string) => WorkflowGraph } & CarriedBlueprints;
 
 type Deps = {
   run: <T>(f: () => T) => Promise<Result<T, AppError>>;
@@ -79,6 +91,72 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
     category: m.category,
     isPublic: m.isPublic ?? false,
   });
+  /** A new blueprint row with `graph` (already checked) as its first version, under `id`. */
+  const insert = (id: string, m: BlueprintMeta, graph: WorkflowGraph, save: SaveAs): Row => {
+    const row: Row = {
+      summary: { id, ...meta(m), version: 1, nodeCount: graph.nodes.length, ...signatureOf(graph), updatedAt: deps.now().toISOString() },
+      graph,
+      deleted: false,
+    };
+    rows.set(id, row);
+    deps.versions.record(id, 1, graph, save);
+    return row;
+  };
+
+  const carriedBy = (graph: WorkflowGraph, except?: string): CarriedBlueprint[] => {
+    const out: CarriedBlueprint[] = [];
+    const seen = new Set(except ? [except] : []);
+    const queue = calledBlueprints(graph);
+    while (queue.length && out.length < MAX_BLUEPRINTS) {
+      const id = queue.shift()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const row = rows.get(id);
+      // A called blueprint that is gone is not carried: validation names the node on import.
+      if (!row || row.deleted) continue;
+      queue.push(...calledBlueprints(row.graph));
+      const s = row.summary;
+      out.push({ id, name: s.name, description: s.description, category: s.category, graph: structuredClone(row.graph) });
+    }
+    return out;
+  };
+
+  // As the Rust import: a carried blueprint that is a live blueprint here is reused (nor is what only it calls added);
+  // every other one the graph reaches is added under a fresh id, the calls redirected to it.
+  const prepareCarried = (graph: WorkflowGraph, carried: CarriedBlueprint[]): PreparedCarried => {
+    const byId = new Map<string, CarriedBlueprint>();
+    for (const b of carried) if (!byId.has(b.id)) byId.set(b.id, b);
+    const fresh = new Map<string, string>();
+    const seen = new Set<string>();
+    const queue = calledBlueprints(graph);
+    while (queue.length) {
+      const id = queue.shift()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const b = byId.get(id);
+      const known = rows.get(id);
+      if (!b || (known && !known.deleted)) continue;
+      fresh.set(id, uuidv7(deps.now().getTime()));
+      queue.push(...calledBlueprints(b.graph));
+    }
+    const added = [...fresh].map(([old, id]) => {
+      const b = byId.get(old)!;
+      const m: BlueprintMeta = { name: b.name.trim() || "Imported blueprint", description: b.description, category: b.category ?? "AUTOMATION", isPublic: false };
+      try {
+        meta(m);
+        return { id, m, graph: structuredClone(deps.validateGraph(redirectCalls(b.graph, fresh), kinds)) };
+      } catch (e) {
+        throw deps.fail("invalid_input", `blueprint '${b.name.slice(0, 80)}' that the file carries: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+    return {
+      graph: redirectCalls(graph, fresh),
+      add: () => {
+        for (const b of added) insert(b.id, b.m, b.graph, { kind: "IMPORT", label: "Imported" });
+        return added.length;
+      },
+    };
+  };
 
   const commands: BlueprintCommands = {
     blueprintList: (search, category) =>
@@ -89,22 +167,7 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
           .sort((a, b) => Date.parse(b.summary.updatedAt) - Date.parse(a.summary.updatedAt))
           .map((r) => r.summary);
       }),
-    blueprintCreate: (m) =>
-      deps.run(() => {
-        const graph = starter();
-        const summary: BlueprintSummary = {
-          id: uuidv7(deps.now().getTime()),
-          ...meta(m),
-          version: 1,
-          nodeCount: graph.nodes.length,
-          ...signatureOf(graph),
-          updatedAt: deps.now().toISOString(),
-        };
-        const row = { summary, graph, deleted: false };
-        rows.set(summary.id, row);
-        deps.versions.record(summary.id, 1, graph, { kind: "SAVE" });
-        return doc(row);
-      }),
+    blueprintCreate: (m) => deps.run(() => doc(insert(uuidv7(deps.now().getTime()), m, starter(), { kind: "SAVE" }))),
     blueprintUpdateMeta: (id, m) =>
       deps.run(() => {
         const row = live(id);
@@ -123,26 +186,20 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
       deps.run((): GraphExport => {
         const row = live(id);
         const s = row.summary;
-        const file = { format: "neuroflow.graph", version: 1, name: s.name, description: s.description || undefined, surface: "blueprint", category: s.category, nodes: row.graph.nodes, edges: row.graph.edges };
-        return { fileName: fileName(s.name), contents: JSON.stringify(file, null, 2), savedTo: null };
+        const head = { name: s.name, description: s.description || undefined, surface: "blueprint", category: s.category };
+        return { fileName: fileName(s.name), contents: graphFileOf(head, row.graph, carriedBy(row.graph, id)), savedTo: null };
       }),
     blueprintImport: (contents, name) =>
       deps.run((): BlueprintSummary => {
         const parsed = readImport(contents, name, "blueprint", deps.fail);
-        // Checked first: an invalid file leaves no blueprint behind.
-        const graph = structuredClone(deps.validateGraph(parsed.graph, kinds));
+        // Everything is checked first: an invalid file leaves no blueprint behind, carried ones included.
+        const carried = prepareCarried(parsed.graph, parsed.blueprints);
+        const graph = structuredClone(deps.validateGraph(carried.graph, kinds));
         const fallback = parsed.fallbackName;
-        const summary: BlueprintSummary = {
-          id: uuidv7(deps.now().getTime()),
-          ...meta({ name: parsed.name ?? (fallback || "Imported blueprint"), description: "", category: parsed.category ?? "AUTOMATION", isPublic: false }),
-          version: 1,
-          nodeCount: graph.nodes.length,
-          ...signatureOf(graph),
-          updatedAt: deps.now().toISOString(),
-        };
-        rows.set(summary.id, { summary, graph, deleted: false });
-        deps.versions.record(summary.id, 1, graph, { kind: "IMPORT", label: "Imported" });
-        return summary;
+        const m = { name: parsed.name ?? (fallback || "Imported blueprint"), description: "", category: parsed.category ?? "AUTOMATION", isPublic: false };
+        meta(m);
+        carried.add();
+        return insert(uuidv7(deps.now().getTime()), m, graph, { kind: "IMPORT", label: "Imported" }).summary;
       }),
     blueprintVersions: (id) =>
       deps.run(() => {
@@ -158,5 +215,5 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
         return null;
       }),
   };
-  return { commands, savedGraph: (id) => live(id).graph };
+  return { commands, savedGraph: (id) => live(id).graph, carriedBy, prepareCarried };
 }
