@@ -143,4 +143,38 @@ describe('workflow files', () => {
     assert.equal(await p.locator(tid('form-error')).count(), 0);
     assert.deepEqual(p.errors, []);
   });
+
+  test('a file carrying the blueprint its call uses adds that blueprint and says so', async () => {
+    const p = await newPage(app.browser);
+    await openApp(p, app.server.url);
+    await p.locator(tid('import-workflow')).waitFor();
+    const carriedId = '01930000-0000-7000-8000-0000000ca11d';
+    const n = (id, kind, config = {}) => ({ id, kind, label: kind, position: { x: 0, y: 0 }, config });
+    const e = (id, source, target) => ({ id, source, sourceHandle: null, target, targetHandle: null });
+    const file = path.join(tmp, 'Calls a carried tool.neuroflow.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'neuroflow.graph',
+        version: 1,
+        name: 'Calls a carried tool',
+        nodes: [n('w1', 'trigger.manual'), n('w2', 'blueprint.call', { blueprintId: carriedId })],
+        edges: [e('we1', 'w1', 'w2')],
+        blueprints: [
+          {
+            id: carriedId,
+            name: 'Carried tool',
+            category: 'API',
+            nodes: [n('b1', 'blueprint.input'), n('b2', 'output')],
+            edges: [e('be1', 'b1', 'b2')],
+          },
+        ],
+      }),
+    );
+    await p.setInputFiles(tid('import-file'), file);
+    await p.locator(tid('toast')).filter({ hasText: 'Imported “Calls a carried tool” (2 nodes, neuroflow.graph v1, with 1 blueprint added)' }).waitFor();
+    await p.click(tid('nav-blueprints'));
+    await waitCount(p, `${tid('blueprint-row')}[data-name="Carried tool"]`, 1);
+    assert.deepEqual(p.errors, []);
+  });
 });

@@ -87,8 +87,13 @@ export function WorkflowsPage() {
       const report = await api.importWorkflowFile(file);
       setHighlight(report.workflow.id);
       await refresh(debounced);
-      const agents = report.agentsAdded ? `, with ${report.agentsAdded} agent${report.agentsAdded === 1 ? "" : "s"}` : "";
-      toast(`Imported “${report.workflow.name}” (${report.workflow.nodeCount} nodes, ${report.source}${agents})`, "success");
+      const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+      const carried = [
+        report.agentsAdded ? plural(report.agentsAdded, "agent") : "",
+        report.blueprintsAdded ? plural(report.blueprintsAdded, "blueprint") : "",
+      ].filter(Boolean);
+      const added = carried.length ? `, with ${carried.join(" and ")} added` : "";
+      toast(`Imported “${report.workflow.name}” (${report.workflow.nodeCount} nodes, ${report.source}${added})`, "success");
     } catch (err) {
       setImportError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
     }
