@@ -82,6 +82,9 @@ describe('large graph', () => {
     // Triggers (the first column) are drawn in their category colour.
     assert.ok((await pixelsOf(p, '#34d399')) > 500, 'trigger nodes are painted green');
     assert.ok(await p.locator(tid('lod-minimap')).isVisible());
+    // The minimap's view box (x, y, width, height in minimap px): fitted, the view holds the whole graph, so no band dims it.
+    const mapView = async () => (await p.locator(tid('lod-minimap-view')).getAttribute('data-view')).split(',').map(Number);
+    assert.deepEqual(await mapView(), [0, 0, 200, 150]);
 
     // A click on a drawn node selects it (the inspector opens on it); a drag moves it as one undo step.
     let v = await view(p);
@@ -110,6 +113,12 @@ describe('large graph', () => {
     await settled(p, 'near');
     v = await view(p);
     assert.equal(v.zoom, 1);
+    // At 100 % the minimap's view box is a small part of it, the rest dimmed by the four bands around it.
+    const [mx, my, mw, mh] = await mapView();
+    assert.ok(mw > 2 && mw < 60 && mh > 2 && mh < 60 && mx > 0 && my > 0, `view box ${[mx, my, mw, mh]}`);
+    const bands = await p.$$eval(`${tid('lod-minimap-view')} > div`, (els) => els.map((e) => e.getBoundingClientRect()).map((r) => Math.round(r.width * r.height)));
+    const dimmed = bands.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(dimmed - (200 * 150 - mw * mh)) < 4, `the bands cover the rest: ${bands} around ${[mx, my, mw, mh]}`);
     const inView = [];
     for (let i = 0; i < N; i++) {
       const q = flowPosition(i);
