@@ -1,4 +1,4 @@
-// Owns the canvas layer of a large graph: one <canvas> under React Flow's viewport that follows its transform and draws
+// Owns the canvas layer of a large graph: a <canvas> under React Flow's viewport that follows its transform and draws
 // the nodes and edges that are not DOM (all of them when zoomed out), the choice of which nodes React Flow mounts, and
 // the pointer handling that keeps selecting and dragging working where nodes are only drawn.
 import { useEffect, useRef } from "react";
@@ -69,10 +69,16 @@ const NO_PORTS = { inputs: [], outputs: [], hasError: false, named: false };
 
 export function LodLayer() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const spareRef = useRef<HTMLCanvasElement>(null);
   const rf = useStoreApi<FlowNode, FlowEdge>() as unknown as RFStore;
   const { setCenter } = useReactFlow();
-  useEffect(() => startLayer(canvasRef.current!, rf, setCenter), [rf, setCenter]);
-  return <canvas ref={canvasRef} className="lod-layer" data-testid="lod-layer" aria-hidden="true" />;
+  useEffect(() => startLayer(canvasRef.current!, spareRef.current!, rf, setCenter), [rf, setCenter]);
+  return (
+    <>
+      <canvas ref={canvasRef} className="lod-layer" data-testid="lod-layer" aria-hidden="true" />
+      <canvas ref={spareRef} className="lod-layer" aria-hidden="true" style={{ opacity: 0 }} />
+    </>
+  );
 }
 
 /** What the canvas holds: the flow rect drawn, at which zoom, from which content and mounted set, and the scene. */
@@ -89,10 +95,16 @@ type Cache = {
   edges: DrawEdge[];
 } | null;
 
-/** Runs the layer on `canvas` until the returned function is called. */
-function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter): () => void {
-  const { ctx, present, snapshot, show, sized } = surfaceFor(canvas);
+/**
+ * Runs the layer on `canvas` (which reports what is drawn) and `spare` until the returned function is called. The two
+ * take turns: one is shown, the other holds the motion drawing prepared for the next gesture (see prepare).
+ */
+function startLayer(canvas: HTMLCanvasElement, spare: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter): () => void {
+  const { ctx, present, snapshot, show, sized } = surfaceFor(canvas, spare);
   const palette: Palette = readPalette(canvas);
+  /** The canvas on screen, and the one behind it (transparent, still a compositor layer). */
+  let front = canvas;
+  let back = spare;
   const domNode = rf.getState().domNode;
   domNode?.classList.add("lod-active");
   let detail: Detail = "far";
@@ -209,13 +221,19 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
   // ---- the motion drawing, prepared while the view is still: every node and edge around the view, ready to be shown
   // the moment a pan or zoom starts (drawing it then would make that first frame a long one)
 
-  type Prepared = { bitmap: ImageBitmap; rect: Rect; zoom: number; margin: number; content: number; dpr: number; w: number; h: number };
+  // The drawing goes on the canvas behind as soon as it is made: the compositor gets its pixels (~25 MB at 1280×800:
+  // a copy of ~30 ms in software) while the view is still, and a gesture's first frame just swaps the two canvases.
+  type Prepared = { rect: Rect; zoom: number; margin: number; content: number; dpr: number; w: number; h: number };
   let prepared: Prepared | null = null;
   let prepareTimer = 0;
 
   function dropPrepared() {
-    prepared?.bitmap.close();
+    if (!prepared) return;
     prepared = null;
+    // Let the compositor free the pixels.
+    back.width = 1;
+    back.height = 1;
+    show(null, back);
   }
 
   function schedulePrepare() {
@@ -249,27 +267,29 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     ctx.canvas.height = h;
     const scale = zoom * dpr;
     drawScene(ctx, { zoom, scale, offsetX: -rect.x * scale, offsetY: -rect.y * scale, width: w, height: h }, nodes, edges, palette, GRID * zoom >= MIN_DOT_GAP_PX ? DOTS : null);
-    dropPrepared();
-    prepared = { bitmap: snapshot(), rect, zoom, margin: Math.max(0, fit), content, dpr, w, h };
+    back.width = w;
+    back.height = h;
+    back.style.width = `${w / dpr}px`;
+    back.style.height = `${h / dpr}px`;
+    show(snapshot(), back);
+    prepared = { rect, zoom, margin: Math.max(0, fit), content, dpr, w, h };
   }
 
   /** At the start of a gesture: the prepared drawing, if it is of the current graph and near the current view. */
   function showPrepared(s: RFState) {
     const p = prepared;
-    prepared = null;
     if (!p) return;
     const dpr = window.devicePixelRatio || 1;
     const transform = viewOf(s);
     const view = visibleRect(transform, s.width, s.height);
     if (p.content !== content || p.dpr !== dpr || !contains(p.rect, view) || Math.abs(Math.log2(transform[2] / p.zoom)) > MAX_SCALE_LOG2) {
-      p.bitmap.close();
+      dropPrepared();
       return;
     }
-    canvas.width = p.w;
-    canvas.height = p.h;
-    canvas.style.width = `${p.w / dpr}px`;
-    canvas.style.height = `${p.h / dpr}px`;
-    show(p.bitmap);
+    prepared = null;
+    [front, back] = [back, front];
+    front.style.opacity = "";
+    back.style.opacity = "0";
     cache = { rect: p.rect, zoom: p.zoom, margin: p.margin, content, mount, motion: true, dpr, nodes: [], edges: [] };
   }
 
@@ -361,7 +381,10 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
    */
   function updateMounted(transform: Transform, width: number, height: number, view: Rect) {
     let next = mounted;
-    if (motion) {
+    if (motion && pending) {
+      // A wheel gesture React Flow has not been given: its view has not moved, so it culls nothing and the mounted
+      // nodes (hidden) just stay; letting go of those that leave the view would re-render the graph for nothing.
+    } else if (motion) {
       // While the view moves the mounted nodes stay (hidden, see updateMotion) and none is added. One that leaves the
       // view is let go: React Flow culls it anyway, and would mount it again (measuring it, the costly part) if it
       // came back before the view settles.
@@ -420,7 +443,7 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
     // Whole device pixels, so the bitmap is not resampled when only panned.
     const x = Math.round((k.rect.x * zoom + transform[0]) * dpr) / dpr;
     const y = Math.round((k.rect.y * zoom + transform[1]) * dpr) / dpr;
-    canvas.style.transform = k.zoom === zoom ? `translate(${x}px, ${y}px)` : `translate(${x}px, ${y}px) scale(${zoom / k.zoom})`;
+    front.style.transform = k.zoom === zoom ? `translate(${x}px, ${y}px)` : `translate(${x}px, ${y}px) scale(${zoom / k.zoom})`;
   }
 
   function render(s: RFState, transform: Transform, width: number, height: number, dpr: number, margin: number): NonNullable<Cache> {
@@ -441,16 +464,16 @@ function startLayer(canvas: HTMLCanvasElement, rf: RFStore, setCenter: SetCenter
       ctx.canvas.width = cw;
       ctx.canvas.height = ch;
     }
-    if (canvas.width !== cw || canvas.height !== ch) {
-      canvas.width = cw;
-      canvas.height = ch;
-      canvas.style.width = `${cw / dpr}px`;
-      canvas.style.height = `${ch / dpr}px`;
+    if (front.width !== cw || front.height !== ch) {
+      front.width = cw;
+      front.height = ch;
+      front.style.width = `${cw / dpr}px`;
+      front.style.height = `${ch / dpr}px`;
     }
     const scale = zoom * dpr;
     const frame = { zoom, scale, offsetX: -rect.x * scale, offsetY: -rect.y * scale, width: Math.ceil(rect.width * scale), height: Math.ceil(rect.height * scale) };
     drawScene(ctx, frame, nodes, edges, palette, GRID * zoom >= MIN_DOT_GAP_PX ? DOTS : null);
-    present();
+    present(front);
     report(nodes.length, edges.length, zoom);
     return { rect, zoom, margin: Math.max(0, fit), content, mount, motion, dpr, nodes, edges };
   }
@@ -797,29 +820,32 @@ function grow(r: Rect, d: number): Rect {
  */
 type Surface = {
   ctx: Context2D;
-  /** Shows what was drawn. */
-  present: () => void;
+  /** Shows what was drawn on `target`. */
+  present: (target: HTMLCanvasElement) => void;
   /** Takes what was drawn as a bitmap to show later (null when drawing goes straight to the page canvas). */
   snapshot: (() => ImageBitmap) | null;
-  show: (bitmap: ImageBitmap) => void;
+  /** Shows `bitmap` on `target` (null: nothing). */
+  show: (bitmap: ImageBitmap | null, target: HTMLCanvasElement) => void;
   /** Each drawing may have its own size (a bitmap); else the canvas keeps its size (resizing reallocates it). */
   sized: boolean;
 };
 
-function surfaceFor(canvas: HTMLCanvasElement): Surface {
+function surfaceFor(canvas: HTMLCanvasElement, spare: HTMLCanvasElement): Surface {
   if (typeof OffscreenCanvas !== "undefined") {
     const offscreen = new OffscreenCanvas(1, 1);
     const ctx = offscreen.getContext("2d", { alpha: false });
-    const screen = canvas.getContext("bitmaprenderer", { alpha: false });
-    if (ctx && screen)
+    const screens = new Map([canvas, spare].map((c) => [c, c.getContext("bitmaprenderer", { alpha: false })]));
+    const show = (bitmap: ImageBitmap | null, target: HTMLCanvasElement) => screens.get(target)?.transferFromImageBitmap(bitmap);
+    if (ctx && screens.get(canvas) && screens.get(spare))
       return {
         ctx,
-        present: () => screen.transferFromImageBitmap(offscreen.transferToImageBitmap()),
+        present: (target) => show(offscreen.transferToImageBitmap(), target),
         snapshot: () => offscreen.transferToImageBitmap(),
-        show: (bitmap) => screen.transferFromImageBitmap(bitmap),
+        show,
         sized: true,
       };
   }
+  // The page canvas itself: no motion drawing to prepare, so the spare is never shown.
   return { ctx: canvas.getContext("2d", { alpha: false })!, present: () => {}, snapshot: null, show: () => {}, sized: false };
 }
 
