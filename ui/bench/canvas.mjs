@@ -1,7 +1,8 @@
 // Owns the canvas benchmark: the built editor (`?bench=N` on the in-memory backend) against stock React Flow
 // (bench/stock.html) on the same generated graph in the same run, in Debian's Chromium at 1280×800. For each size it
 // reports load (workflowGet → first paint of the fitted view), rAF frame times while panning and zooming (fitted and
-// at 100 %), long frames, JS heap, and for the editor how many nodes re-render per edit.
+// at 100 %) and each frame's main-thread work (from Chromium's trace), long frames, JS heap, and for the editor how
+// many nodes re-render per edit.
 // Run: npm run bench:canvas [-- --runs 3 --sizes 1000,5000 --impl ours,stock --no-build]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -157,6 +158,75 @@ async function cpuMeter(page) {
   };
 }
 
+/**
+ * Main-thread work of each frame (ms), from Chromium's trace, between one main frame's start (BeginMainThreadFrame)
+ * and the next: the time the renderer's main thread was busy (its tasks' wall time, waits on the compositor included)
+ * and the CPU time those tasks used (not inflated when the machine's two cores are shared). A page that keeps up shows
+ * 16.7 ms frames at 60 Hz whatever it did, so frame times cap the ratio to stock at stock's p95 ÷ 16.7; these are what
+ * the frames cost the page.
+ */
+async function frameWork(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+  await cdp.send('Tracing.start', {
+    categories: 'disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame',
+    transferMode: 'ReportEvents',
+  });
+  return async () => {
+    const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+    // The page's renderer: the main thread that started the most frames.
+    let main = null;
+    for (const t of events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')) {
+      const starts = events.filter((e) => e.pid === t.pid && e.tid === t.tid && e.name === 'BeginMainThreadFrame').map((e) => e.ts);
+      if (!main || starts.length > main.starts.length) main = { pid: t.pid, tid: t.tid, starts };
+    }
+    if (!main || main.starts.length < 2) return { busy: [], cpu: [] };
+    const starts = main.starts.sort((a, b) => a - b);
+    const tasks = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'RunTask' && e.dur).sort((x, y) => x.ts - y.ts);
+    // Busy spans: the union of the thread's tasks.
+    const busy = [];
+    for (const [a, b] of tasks.map((e) => [e.ts, e.ts + e.dur])) {
+      const last = busy[busy.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else busy.push([a, b]);
+    }
+    const work = [];
+    const cpu = [];
+    let j = 0;
+    let t = 0;
+    for (let i = 0; i + 1 < starts.length; i++) {
+      const [from, to] = [starts[i], starts[i + 1]];
+      while (j < busy.length && busy[j][1] <= from) j++;
+      let sum = 0;
+      for (let k = j; k < busy.length && busy[k][0] < to; k++) sum += Math.min(busy[k][1], to) - Math.max(busy[k][0], from);
+      work.push(sum / 1000);
+      // CPU: each task counted in the frame it started in.
+      while (t < tasks.length && tasks[t].ts < from) t++;
+      let used = 0;
+      for (; t < tasks.length && tasks[t].ts < to; t++) used += tasks[t].tdur ?? tasks[t].dur;
+      cpu.push(used / 1000);
+    }
+    return { busy: work, cpu };
+  };
+}
+
+function workStats({ busy, cpu }) {
+  const s = [...busy].sort((a, b) => a - b);
+  const c = [...cpu].sort((a, b) => a - b);
+  return {
+    workFrames: s.length,
+    workP50: quantile(s, 0.5),
+    workP95: quantile(s, 0.95),
+    workMax: s.length ? s[s.length - 1] : NaN,
+    workCpuP50: quantile(c, 0.5),
+    workCpuP95: quantile(c, 0.95),
+  };
+}
+
 /** A 2 s pan: a square path dragged with the middle button (pans in both pages, on nodes too), 120 moves of 12 px. */
 async function pan(page) {
   const c = await flowCentre(page);
@@ -178,12 +248,14 @@ async function pan(page) {
   await page.mouse.move(c.x, c.y);
   await page.mouse.down({ button: 'middle' });
   const cpu = await cpuMeter(page);
+  const work = await frameWork(page);
   await page.evaluate(() => window.__bench.start());
   await paced(page, events);
   const frames = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(window.__bench.stop()))));
   const used = await cpu();
+  const worked = await work();
   await page.mouse.up({ button: 'middle' });
-  return { ...frameStats(frames), ...used };
+  return { ...frameStats(frames), ...used, ...workStats(worked) };
 }
 
 /** A 2 s zoom: 120 Ctrl+wheel steps at the centre (zoom in both pages), ×2 in, ×2 out around the start, twice. */
@@ -200,10 +272,12 @@ async function zoom(page) {
     ])
       for (let i = 0; i < n; i++) events.push({ type: 'mouseWheel', x: c.x, y: c.y, deltaX: 0, deltaY, modifiers: 2 });
   const cpu = await cpuMeter(page);
+  const work = await frameWork(page);
   await page.evaluate(() => window.__bench.start());
   await paced(page, events);
   const frames = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(window.__bench.stop()))));
-  return { ...frameStats(frames), ...(await cpu()) };
+  const used = await cpu();
+  return { ...frameStats(frames), ...used, ...workStats(await work()) };
 }
 
 /** Waits until the viewport has not changed for half a second (a slow page may still be working through input). */
@@ -353,7 +427,7 @@ function summarise(all, sizes) {
       const row = { impl, n, runs: runs.length, load: median(runs.map((r) => r.load)), heapMB: median(runs.map((r) => r.heapMB)) };
       for (const view of ['fit', 'one'])
         for (const gesture of ['pan', 'zoom'])
-          for (const k of ['p50', 'p95', 'max', 'long', 'frames', 'cpuMainMs', 'cpuProcessMs'])
+          for (const k of ['p50', 'p95', 'max', 'long', 'frames', 'cpuMainMs', 'cpuProcessMs', 'workP50', 'workP95', 'workMax', 'workFrames', 'workCpuP50', 'workCpuP95'])
             row[`${view}.${gesture}.${k}`] = median(runs.map((r) => r[view][gesture][k]));
       rows.push(row);
     }
@@ -361,13 +435,13 @@ function summarise(all, sizes) {
   return rows;
 }
 
-/** p95 stock / p95 ours for each run that measured both (the bar: at least 5 in every view and gesture). */
-function ratios(all, n, key) {
+/** p95 stock / p95 ours (frame times, or `stat`) for each run that measured both (the bar: at least 5 in every view and gesture). */
+function ratios(all, n, key, stat = 'p95') {
   const out = [];
   for (const run of new Set(all.map((r) => r.run))) {
     const ours = all.find((r) => r.run === run && r.n === n && r.impl === 'ours');
     const stock = all.find((r) => r.run === run && r.n === n && r.impl === 'stock');
-    if (ours && stock) out.push(stock[key[0]][key[1]].p95 / ours[key[0]][key[1]].p95);
+    if (ours && stock) out.push(stock[key[0]][key[1]][stat] / ours[key[0]][key[1]][stat]);
   }
   return out;
 }
@@ -396,6 +470,30 @@ function markdown(rows, sizes, all) {
         const r = ratios(all, n, [view, gesture]);
         const ratio = r.length ? `${median(r).toFixed(1)}× (${Math.min(...r).toFixed(1)}×)` : '';
         lines.push(`| ${n} nodes | ${view === 'fit' ? 'fitted' : '100 %'} | ${gesture} | ${cell(ours)} | ${long(ours)} | ${cell(stock)} | ${long(stock)} | ${ratio} |`);
+      }
+  }
+  lines.push(
+    '',
+    'Main-thread work per frame (ms; from the trace, between one frame start and the next: the renderer main thread busy, and the CPU its tasks used; not rounded to the 60 Hz frame):',
+    '',
+    '| graph | view | gesture | editor busy p50 / p95 / max | editor CPU p50 / p95 | stock busy p50 / p95 / max | stock CPU p50 / p95 | busy p95 stock ÷ editor (median, lowest run) | CPU p95 stock ÷ editor (median, lowest run) |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const n of sizes) {
+    const ours = rows.find((r) => r.impl === 'ours' && r.n === n);
+    const stock = rows.find((r) => r.impl === 'stock' && r.n === n);
+    for (const view of ['fit', 'one'])
+      for (const gesture of ['pan', 'zoom']) {
+        const k = `${view}.${gesture}`;
+        const cell = (row) => (row ? `${fmt(row[`${k}.workP50`], 1)} / ${fmt(row[`${k}.workP95`], 1)} / ${fmt(row[`${k}.workMax`])}` : '–');
+        const cpuCell = (row) => (row ? `${fmt(row[`${k}.workCpuP50`], 1)} / ${fmt(row[`${k}.workCpuP95`], 1)}` : '–');
+        const ratio = (stat) => {
+          const r = ratios(all, n, [view, gesture], stat);
+          return r.length ? `${median(r).toFixed(1)}× (${Math.min(...r).toFixed(1)}×)` : '';
+        };
+        lines.push(
+          `| ${n} nodes | ${view === 'fit' ? 'fitted' : '100 %'} | ${gesture} | ${cell(ours)} | ${cpuCell(ours)} | ${cell(stock)} | ${cpuCell(stock)} | ${ratio('workP95')} | ${ratio('workCpuP95')} |`,
+        );
       }
   }
   lines.push(
@@ -460,7 +558,9 @@ try {
         const r = await measure(browser, impl, n, { ours: ours.url, stock: stock.url }, args);
         r.run = run;
         all.push(r);
-        const f = (s) => `p50 ${fmt(s.p50, 1)} p95 ${fmt(s.p95, 1)} max ${fmt(s.max)} long ${s.long}/${s.frames} cpu ${fmt(s.cpuMainMs)}/${fmt(s.cpuProcessMs)} ms`;
+        const f = (s) =>
+          `p50 ${fmt(s.p50, 1)} p95 ${fmt(s.p95, 1)} max ${fmt(s.max)} long ${s.long}/${s.frames} cpu ${fmt(s.cpuMainMs)}/${fmt(s.cpuProcessMs)} ms` +
+          ` work p50 ${fmt(s.workP50, 1)} p95 ${fmt(s.workP95, 1)} max ${fmt(s.workMax)} cpu/frame p95 ${fmt(s.workCpuP95, 1)}`;
         console.log(
           `run ${run} ${impl.padEnd(5)} ${String(n).padStart(5)}: load ${fmt(r.load)} ms, heap ${fmt(r.heapMB, 1)} MB, fit zoom ${fmt(r.fitZoom, 3)}\n` +
             `   fit pan  ${f(r.fit.pan)}\n   fit zoom ${f(r.fit.zoom)}\n   100% pan  ${f(r.one.pan)}\n   100% zoom ${f(r.one.zoom)}` +
