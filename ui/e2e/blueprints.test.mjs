@@ -129,6 +129,28 @@ describe('blueprints', () => {
     await p.setInputFiles(tid('import-blueprint-file'), file);
     await p.locator(tid('import-error')).waitFor({ state: 'detached' });
     await waitCount(p, `${tid('blueprint-row')}[data-name="Fetch page"]`, 3);
+
+    // A blueprint's file carries the blueprint it calls: imported here, where that one is unknown, both are added.
+    const calledId = '01930000-0000-7000-8000-0000000ca11e';
+    const n = (id, kind, config = {}) => ({ id, kind, label: kind, position: { x: 0, y: 0 }, config });
+    const e = (id, source, target) => ({ id, source, sourceHandle: null, target, targetHandle: null });
+    const carrying = path.join(tmp, 'Calls another.neuroflow.json');
+    fs.writeFileSync(
+      carrying,
+      JSON.stringify({
+        format: 'neuroflow.graph',
+        version: 1,
+        name: 'Calls another',
+        surface: 'blueprint',
+        category: 'API',
+        nodes: [n('c1', 'blueprint.input'), n('c2', 'blueprint.call', { blueprintId: calledId }), n('c3', 'output')],
+        edges: [e('ce1', 'c1', 'c2'), e('ce2', 'c2', 'c3')],
+        blueprints: [{ id: calledId, name: 'Called one', category: 'API', nodes: [n('d1', 'blueprint.input'), n('d2', 'output')], edges: [e('de1', 'd1', 'd2')] }],
+      }),
+    );
+    await p.setInputFiles(tid('import-blueprint-file'), carrying);
+    await p.locator(tid('toast')).filter({ hasText: 'Imported “Calls another” (3 components, with 1 blueprint it calls added)' }).waitFor();
+    await waitCount(p, `${tid('blueprint-row')}[data-name="Called one"]`, 1);
     assert.deepEqual(p.errors, []);
   });
 

@@ -197,6 +197,24 @@ pub struct BlueprintImport {
     pub blueprints_added: u32,
 }
 
+/// What a blueprint import made, as the Blueprints page reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BlueprintImportReport {
+    pub blueprint: neuroflow_store::blueprints::BlueprintSummary,
+    /// Blueprints the file carried that the blueprint calls and were added to this workspace.
+    pub blueprints_added: u32,
+}
+
+impl From<BlueprintImport> for BlueprintImportReport {
+    fn from(imported: BlueprintImport) -> Self {
+        Self {
+            blueprint: imported.doc.summary,
+            blueprints_added: imported.blueprints_added,
+        }
+    }
+}
+
 /// A new tool blueprint from a blueprint's graph file (or React Flow JSON), with the
 /// blueprints it calls that the file carries and this workspace lacks, all or nothing, as
 /// [`import`] makes workflows; a workflow's file is refused with where it goes instead.

@@ -123,7 +123,7 @@ pub async fn blueprint_import(
     state: State<'_, AppState>,
     contents: String,
     file_name: String,
-) -> Result<BlueprintSummary, AppError> {
+) -> Result<files::BlueprintImportReport, AppError> {
     let s = state.session()?;
     let fallback = file_name
         .trim_end_matches(".json")
@@ -131,8 +131,7 @@ pub async fn blueprint_import(
     Ok(
         files::import_blueprint(&s.store, s.actor(), contents.as_bytes(), fallback)
             .await?
-            .doc
-            .summary,
+            .into(),
     )
 }
 

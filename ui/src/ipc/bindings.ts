@@ -51,7 +51,7 @@ export const commands = {
 	 *  A new blueprint from a blueprint's graph file (or React Flow JSON); `file_name` names it
 	 *  when the file does not. All or nothing.
 	 */
-	blueprintImport: (contents: string, fileName: string) => typedError<BlueprintSummary, AppError>(__TAURI_INVOKE("blueprint_import", { contents, fileName })),
+	blueprintImport: (contents: string, fileName: string) => typedError<BlueprintImportReport, AppError>(__TAURI_INVOKE("blueprint_import", { contents, fileName })),
 	blueprintVersions: (id: string) => typedError<VersionSummary[], AppError>(__TAURI_INVOKE("blueprint_versions", { id })),
 	blueprintVersionGet: (versionId: string) => typedError<VersionDoc, AppError>(__TAURI_INVOKE("blueprint_version_get", { versionId })),
 	/**  The blueprint editor's palette: its components with their ports and config schemas. */
@@ -134,6 +134,13 @@ export type AppInfo = {
 export type BlueprintDoc = {
 	summary: BlueprintSummary,
 	graph: Graph,
+};
+
+/**  What a blueprint import made, as the Blueprints page reports it. */
+export type BlueprintImportReport = {
+	blueprint: BlueprintSummary,
+	/**  Blueprints the file carried that the blueprint calls and were added to this workspace. */
+	blueprintsAdded: number,
 };
 
 /**  What the Blueprints page edits besides the graph. */

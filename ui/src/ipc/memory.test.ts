@@ -125,7 +125,8 @@ describe("memory backend", () => {
     const file = await api.blueprintExport(doc.summary.id);
     expect(file.fileName).toBe("Summarise page.neuroflow.json");
     expect(JSON.parse(file.contents)).toMatchObject({ format: "neuroflow.graph", surface: "blueprint", category: "API" });
-    const imported = await api.importBlueprintFile(new File([file.contents], file.fileName));
+    const { blueprint: imported, blueprintsAdded } = await api.importBlueprintFile(new File([file.contents], file.fileName));
+    expect(blueprintsAdded).toBe(0);
     expect(imported.id).not.toBe(doc.summary.id);
     expect([imported.name, imported.category, imported.nodeCount]).toEqual(["Summarise page", "API", 2]);
     expect(imported.inputSchema).toEqual(doc.summary.inputSchema);
@@ -206,7 +207,8 @@ describe("memory backend", () => {
       expect(history.map((v) => v.kind)).toEqual(["IMPORT"]);
 
       setBackend(createMemoryBackend());
-      const imported = await api.importBlueprintFile(new File([bp.contents], bp.fileName));
+      const { blueprint: imported, blueprintsAdded } = await api.importBlueprintFile(new File([bp.contents], bp.fileName));
+      expect(blueprintsAdded).toBe(1);
       const there = await byName();
       expect(there.map((b) => b.name)).toEqual(["Greeter", "Shout"]);
       expect(there[0].id).toBe(imported.id);

@@ -1,7 +1,7 @@
 // Owns the in-memory stand-in for the tool blueprint commands (browser preview, tests): blueprints with category, sharing
 // and the tool signature their input and output components declare, saved with versions, and simulated preview runs;
 // the blueprints a graph file carries, collected for an export and added (or reused) by an import.
-import type { AppError, BlueprintDoc, BlueprintMeta, BlueprintSummary, ErrorCode, GraphExport, KindInfo, RunUpdate, SaveAs, Value, commands } from "./bindings";
+import type { AppError, BlueprintDoc, BlueprintImportReport, BlueprintMeta, BlueprintSummary, ErrorCode, GraphExport, KindInfo, RunUpdate, SaveAs, Value, commands } from "./bindings";
 import type { Result, WorkflowGraph } from "./wire";
 import { uuidv7 } from "../shared/uuidv7";
 import { signatureOf } from "../shared/signature";
@@ -190,7 +190,7 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
         return { fileName: fileName(s.name), contents: graphFileOf(head, row.graph, carriedBy(row.graph, id)), savedTo: null };
       }),
     blueprintImport: (contents, name) =>
-      deps.run((): BlueprintSummary => {
+      deps.run((): BlueprintImportReport => {
         const parsed = readImport(contents, name, "blueprint", deps.fail);
         // Everything is checked first: an invalid file leaves no blueprint behind, carried ones included.
         const carried = prepareCarried(parsed.graph, parsed.blueprints);
@@ -198,8 +198,8 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
         const fallback = parsed.fallbackName;
         const m = { name: parsed.name ?? (fallback || "Imported blueprint"), description: "", category: parsed.category ?? "AUTOMATION", isPublic: false };
         meta(m);
-        carried.add();
-        return insert(uuidv7(deps.now().getTime()), m, graph, { kind: "IMPORT", label: "Imported" }).summary;
+        const blueprintsAdded = carried.add();
+        return { blueprint: insert(uuidv7(deps.now().getTime()), m, graph, { kind: "IMPORT", label: "Imported" }).summary, blueprintsAdded };
       }),
     blueprintVersions: (id) =>
       deps.run(() => {

@@ -93,9 +93,10 @@ export function BlueprintsPage() {
     setImportError(null);
     setCardError(null);
     try {
-      const b = await api.importBlueprintFile(file);
+      const { blueprint: b, blueprintsAdded } = await api.importBlueprintFile(file);
       await refresh(debounced, category);
-      toast(`Imported “${b.name}” (${b.nodeCount} components)`, "success");
+      const added = blueprintsAdded ? `, with ${blueprintsAdded} blueprint${blueprintsAdded === 1 ? "" : "s"} it calls added` : "";
+      toast(`Imported “${b.name}” (${b.nodeCount} components${added})`, "success");
     } catch (err) {
       setImportError(`Couldn't import ${file.name}: ${errorMessage(err)}`);
     }
