@@ -304,21 +304,47 @@ pub fn parse_import(bytes: &[u8]) -> Result<Imported, FileError> {
 /// Points every `blueprint.call` node whose `blueprintId` is a key of `to` at that key's value
 /// (an imported blueprint's id in the workspace it was imported into); other calls stay.
 pub fn redirect_calls(graph: &mut Graph, to: &std::collections::HashMap<uuid::Uuid, uuid::Uuid>) {
-    for node in graph
+    redirect(graph, "blueprint.call", "blueprintId", to);
+}
+
+/// The agents the graph's `ai.agent` nodes use, in the order they first appear, each once.
+pub fn used_agents(graph: &Graph) -> Vec<uuid::Uuid> {
+    let mut out: Vec<uuid::Uuid> = Vec::new();
+    for id in graph
         .nodes
-        .iter_mut()
-        .filter(|n| n.kind == "blueprint.call")
+        .iter()
+        .filter(|n| n.kind == "ai.agent")
+        .filter_map(|n| id_in(&n.config, "agentId"))
     {
-        let Some(new) =
-            crate::kinds::blueprint::blueprint_id(&node.config).and_then(|id| to.get(&id))
-        else {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Points every `ai.agent` node whose `agentId` is a key of `to` at that key's value (an
+/// imported agent's id in the workspace it was imported into); other nodes stay.
+pub fn redirect_agents(graph: &mut Graph, to: &std::collections::HashMap<uuid::Uuid, uuid::Uuid>) {
+    redirect(graph, "ai.agent", "agentId", to);
+}
+
+fn id_in(config: &serde_json::Value, key: &str) -> Option<uuid::Uuid> {
+    config.get(key)?.as_str()?.parse().ok()
+}
+
+fn redirect(
+    graph: &mut Graph,
+    kind: &str,
+    key: &str,
+    to: &std::collections::HashMap<uuid::Uuid, uuid::Uuid>,
+) {
+    for node in graph.nodes.iter_mut().filter(|n| n.kind == kind) {
+        let Some(new) = id_in(&node.config, key).and_then(|id| to.get(&id)) else {
             continue;
         };
         if let Some(config) = node.config.as_object_mut() {
-            config.insert(
-                "blueprintId".into(),
-                serde_json::Value::String(new.to_string()),
-            );
+            config.insert(key.into(), serde_json::Value::String(new.to_string()));
         }
     }
 }

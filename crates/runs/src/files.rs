@@ -326,9 +326,9 @@ pub struct ImportReport {
 /// A new workflow from a graph file or React Flow JSON. `fallback_name` (the file's name)
 /// names it when the file does not. Fresh ids for every element; the graph's structure is
 /// checked and the workflow, its elements and its first version are written in one
-/// transaction with the blueprints it calls that the file carries and this workspace lacks
-/// (see [`plan_carried`]), so an invalid file leaves nothing behind. Agents the file carries
-/// and this workspace lacks are added after it.
+/// transaction with the blueprints it calls and the agents it uses that the file carries and
+/// this workspace lacks (see [`plan_carried`], [`plan_agents`]), so an invalid file leaves
+/// nothing behind.
 pub async fn import(
     store: &Store,
     actor: Actor,
@@ -352,19 +352,51 @@ pub async fn import(
     };
     let carried = std::mem::take(&mut imported.blueprints);
     let carried = plan_carried(store, actor, &mut imported.graph, carried).await?;
+    let agents = std::mem::take(&mut imported.agents);
+    let agents = plan_agents(store, actor, &mut imported.graph, agents).await?;
     let doc = store
-        .workflow_import(actor, &name, &imported.graph, &carried)
+        .workflow_import(actor, &name, &imported.graph, &carried, &agents)
         .await?;
-    let source = imported.source;
-    let mut agents_added = 0;
-    for agent in imported.agents {
-        let known: Result<AiAgent, _> = store.get(Some(actor.organization_id), agent.id).await;
-        if known.is_ok() {
+    Ok(ImportReport {
+        workflow: doc.summary,
+        source: imported.source.to_string(),
+        agents_added: u32::try_from(agents.len()).unwrap_or(u32::MAX),
+        blueprints_added: u32::try_from(carried.len()).unwrap_or(u32::MAX),
+    })
+}
+
+/// What the agents a file carries become in this workspace, as [`plan_carried`] does for
+/// blueprints: one whose id is a live agent of this organization (the file was exported here)
+/// is that agent; every other one the graph's `ai.agent` nodes use is added under a fresh id
+/// (the file's may be another organization's agent) and those nodes are pointed at it. Carried
+/// agents no node uses are left out. The agents added hold the file's model settings and
+/// nothing else: no memory, no figures.
+async fn plan_agents(
+    store: &Store,
+    actor: Actor,
+    graph: &mut Graph,
+    carried: Vec<AgentProfile>,
+) -> Result<Vec<AiAgent>, RunError> {
+    let mut by_id: HashMap<Uuid, AgentProfile> = HashMap::with_capacity(carried.len());
+    for a in carried {
+        by_id.entry(a.id).or_insert(a);
+    }
+    let mut fresh: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut out = Vec::new();
+    for id in file::used_agents(graph) {
+        let Some(agent) = by_id.remove(&id) else {
             continue;
+        };
+        match store.get::<AiAgent>(Some(actor.organization_id), id).await {
+            Ok(_) => continue,
+            Err(StoreError::NotFound { .. }) => {}
+            Err(other) => return Err(other.into()),
         }
+        let new = neuroflow_model::new_id();
+        fresh.insert(id, new);
         let now = chrono::Utc::now();
-        let row = AiAgent {
-            id: agent.id,
+        out.push(AiAgent {
+            id: new,
             organization_id: actor.organization_id,
             name: agent.name,
             description: agent.description,
@@ -382,15 +414,8 @@ pub async fn import(
             updated_at: now,
             deleted_at: None,
             hlc: String::new(),
-        };
-        if store.insert(&row).await.is_ok() {
-            agents_added += 1;
-        }
+        });
     }
-    Ok(ImportReport {
-        workflow: doc.summary,
-        source: source.to_string(),
-        agents_added,
-        blueprints_added: u32::try_from(carried.len()).unwrap_or(u32::MAX),
-    })
+    file::redirect_agents(graph, &fresh);
+    Ok(out)
 }

@@ -733,3 +733,131 @@ async fn exports_carry_each_blueprint_once_through_cycles_and_leave_out_deleted_
         "{problems:?}"
     );
 }
+
+async fn agent(store: &Store, actor: Actor, name: &str) -> neuroflow_model::entities::AiAgent {
+    let now = chrono::Utc::now();
+    store
+        .insert(&neuroflow_model::entities::AiAgent {
+            id: neuroflow_model::new_id(),
+            organization_id: actor.organization_id,
+            name: name.into(),
+            description: format!("{name}, described"),
+            personality: json!({"systemPrompt": "Be brief."}),
+            model_config: json!({"provider": "ollama", "model": "llama3.2"}),
+            capabilities: json!(["summarise"]),
+            memory: json!({"notes": "kept at home"}),
+            success_rate: 0.9,
+            avg_response_ms: 120.0,
+            total_executions: 7,
+            status: neuroflow_model::AgentStatus::Idle,
+            is_active: true,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            hlc: String::new(),
+        })
+        .await
+        .expect("agent")
+}
+
+fn agents_used(graph: &Graph) -> Vec<Uuid> {
+    graph
+        .nodes
+        .iter()
+        .filter(|n| n.kind == "ai.agent")
+        .filter_map(|n| n.config.get("agentId")?.as_str()?.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_workflow_carries_its_agents_into_another_organization_under_fresh_ids() {
+    let (_dir, store, actor) = open().await;
+    let helper = agent(&store, actor, "Summariser").await;
+    let w = store
+        .workflow_create(actor, "Summarise leads")
+        .await
+        .expect("create");
+    let start = node("trigger.manual", "Start", 0.0, json!({}));
+    let ask = |x: f64| {
+        node(
+            "ai.agent",
+            "Summarise",
+            x,
+            json!({"agentId": helper.id.to_string(), "prompt": "Summarise {{ item.text }}"}),
+        )
+    };
+    let graph = chain(vec![start, ask(300.0), ask(600.0)]);
+    store
+        .workflow_save_graph(actor, w.id, &graph)
+        .await
+        .expect("save");
+    let (file, text) = files::export(&store, actor, w.id).await.expect("export");
+    assert_eq!(
+        file.agents.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [helper.id]
+    );
+    assert!(
+        !text.contains("kept at home"),
+        "an agent's memory stays home"
+    );
+
+    // Here the agent is known: the workflow uses it, nothing is added.
+    let here = files::import(&store, actor, text.as_bytes(), "x")
+        .await
+        .expect("import here");
+    assert_eq!(here.agents_added, 0);
+    let doc = store
+        .workflow_get(actor, here.workflow.id)
+        .await
+        .expect("get");
+    assert_eq!(agents_used(&doc.graph), [helper.id, helper.id]);
+
+    // In another organization the agent is added once, under a fresh id both nodes use, with
+    // the file's model settings and none of the original's memory or figures.
+    let other = another_organization(&store).await;
+    let there = files::import(&store, other, text.as_bytes(), "x")
+        .await
+        .expect("import there");
+    assert_eq!(there.agents_added, 1);
+    let doc = store
+        .workflow_get(other, there.workflow.id)
+        .await
+        .expect("get");
+    let used = agents_used(&doc.graph);
+    assert_eq!(used.len(), 2);
+    assert_eq!(used[0], used[1]);
+    assert_ne!(used[0], helper.id);
+    let added: neuroflow_model::entities::AiAgent = store
+        .get(Some(other.organization_id), used[0])
+        .await
+        .expect("the added agent is the other organization's");
+    assert_eq!(
+        (added.name.as_str(), &added.model_config, &added.personality),
+        ("Summariser", &helper.model_config, &helper.personality)
+    );
+    assert_eq!(
+        (added.total_executions, added.memory.clone()),
+        (0, json!({}))
+    );
+    let original: neuroflow_model::entities::AiAgent = store
+        .get(Some(actor.organization_id), helper.id)
+        .await
+        .expect("the original stays");
+    assert_eq!(original.total_executions, 7);
+
+    // An invalid file adds no agent either.
+    let bad = text.replace("trigger.manual", "no.such.kind");
+    let third = another_organization(&store).await;
+    assert!(files::import(&store, third, bad.as_bytes(), "x")
+        .await
+        .is_err());
+    let none: Vec<neuroflow_model::entities::AiAgent> = store
+        .list(&neuroflow_store::ListQuery {
+            organization_id: Some(third.organization_id),
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    assert!(none.is_empty());
+}

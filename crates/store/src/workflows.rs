@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use neuroflow_model::entities::Workflow;
+use neuroflow_model::entities::{AiAgent, Workflow};
 use neuroflow_model::graph::{Graph, GraphChanges};
 use neuroflow_model::{new_id, validate};
 use serde::{Deserialize, Serialize};
@@ -261,20 +261,31 @@ impl Store {
     }
 
     /// A new workflow holding an imported graph — the workflow, every element and the first
-    /// version (kind IMPORT) — and the blueprints the file carries that it calls (`carried`,
-    /// each created as [`Store::blueprint_import`] creates them), all in one transaction: an
-    /// invalid graph or blueprint creates nothing.
+    /// version (kind IMPORT) — with the blueprints the file carries that it calls (`carried`,
+    /// each created as [`Store::blueprint_import`] creates them) and the agents it uses that
+    /// this workspace lacks (`agents`, under the ids the importer chose), all in one
+    /// transaction: an invalid graph, blueprint or agent creates nothing.
     pub async fn workflow_import(
         &self,
         actor: Actor,
         name: &str,
         graph: &Graph,
         carried: &[NewBlueprint],
+        agents: &[AiAgent],
     ) -> Result<WorkflowDoc, StoreError> {
         let name = validate::name("workflow name", name)?;
         check::<WorkflowTables>(graph, "imported")?;
         let org = actor.organization_id;
         let mut ops = self.carried_ops(actor, carried).await?;
+        for agent in agents {
+            if agent.organization_id != org {
+                return Err(StoreError::Invalid(
+                    "an imported agent belongs to another organization".into(),
+                ));
+            }
+            validate::name("agent name", &agent.name)?;
+            ops.push(self.insert_op(agent)?.0);
+        }
         let w = new_workflow(actor, name);
         ops.push(self.insert_op(&w)?.0);
         ops.extend(self.new_graph_ops::<WorkflowTables>(org, w.id, graph)?);

@@ -1397,6 +1397,7 @@ contract!(
                 "Imported",
                 &workflow,
                 &[outer.clone(), inner.clone()],
+                &[],
             )
             .await
             .expect("import");
@@ -1450,7 +1451,7 @@ contract!(
             };
             let both = [fine.clone(), taken];
             let result = if i == 0 {
-                s.workflow_import(actor, "Fails", &workflow, &both)
+                s.workflow_import(actor, "Fails", &workflow, &both, &[])
                     .await
                     .map(|_| ())
             } else {
@@ -1471,7 +1472,13 @@ contract!(
         let mut broken = carried("Broken", None);
         broken.graph.nodes[0].kind = "trigger.schedule".into();
         let e = s
-            .workflow_import(actor, "Fails", &workflow, &[carried("Fine", None), broken])
+            .workflow_import(
+                actor,
+                "Fails",
+                &workflow,
+                &[carried("Fine", None), broken],
+                &[],
+            )
             .await
             .expect_err("invalid");
         assert!(
@@ -1495,6 +1502,65 @@ contract!(
             .expect("theirs is untouched");
         assert_eq!(theirs_now.summary.name, "Theirs");
         assert_eq!(theirs_now.graph, theirs.graph);
+
+        // The agents an import adds are written in its transaction: there when it lands, not
+        // at all when it fails; a row for another organization is refused.
+        let agent = |org: Uuid, name: &str| {
+            sample::<AiAgent>(
+                Some(org),
+                json!({"name": name, "status": "IDLE", "createdBy": t.user, "successRate": 0.0}),
+            )
+        };
+        // Each import its own graph (the store keeps the ids it is given).
+        let lone = || wired(node("trigger.manual", 0.0), vec![]);
+        let kept = agent(t.org, "Carried agent");
+        s.workflow_import(
+            actor,
+            "With an agent",
+            &lone(),
+            &[],
+            std::slice::from_ref(&kept),
+        )
+        .await
+        .expect("with an agent");
+        let got: AiAgent = s.get(Some(t.org), kept.id).await.expect("agent added");
+        assert_eq!(got.name, "Carried agent");
+        let lost = agent(t.org, "Lost agent");
+        let taken = NewBlueprint {
+            id: theirs.summary.id,
+            ..carried("Taken", None)
+        };
+        let e = s
+            .workflow_import(
+                actor,
+                "Fails",
+                &workflow,
+                &[taken],
+                std::slice::from_ref(&lost),
+            )
+            .await
+            .expect_err("conflict");
+        assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+        assert!(matches!(
+            s.get::<AiAgent>(Some(t.org), lost.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        let foreign = agent(t.other_org, "Foreign");
+        let e = s
+            .workflow_import(
+                actor,
+                "Fails",
+                &workflow,
+                &[],
+                std::slice::from_ref(&foreign),
+            )
+            .await
+            .expect_err("another organization's agent");
+        assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+        assert!(matches!(
+            s.get::<AiAgent>(Some(t.other_org), foreign.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
     }
 );
 
