@@ -118,7 +118,7 @@ export function readImport(
   return { ...parsed, fallbackName: fileName.replace(/\.json$/, "").replace(/\.neuroflow$/, "").trim() };
 }
 
-/** Fresh ids for a file's nodes (`fresh`) and the edges that follow them (`endOf`), one graph's worth. */
+/** Fresh ids for a file's nodes (`fresh`) and the edges that follow them (`edgeOf`), one graph's worth. */
 function idMap() {
   const ids = new Map<string, string>();
   const fresh = (raw: unknown, what: string): string => {
@@ -135,22 +135,9 @@ function idMap() {
     if (!id) throw new Error(`edge ${i + 1} points to node '${key.slice(0, 40)}', which is not in the file`);
     return id;
   };
-  return { fresh, endOf };
-}
-
-/** A graph file's nodes and edges with fresh ids; `where` says whose they are in an error ("" for the file's own graph). */
-function fileGraph(rawNodes: unknown, rawEdges: unknown, where: string): WorkflowGraph {
-  if (!Array.isArray(rawNodes) || !Array.isArray(rawEdges)) throw new Error(`invalid graph file: ${where}nodes and edges must be lists`);
-  const { fresh, endOf } = idMap();
-  const nodes: GraphNode[] = rawNodes.map((n, i) => {
-    if (!isObject(n) || typeof n.kind !== "string" || typeof n.label !== "string" || !isObject(n.position))
-      throw new Error(`invalid graph file: ${where}node ${i + 1} needs an id, kind, label and position`);
-    const { x, y } = n.position;
-    if (typeof x !== "number" || typeof y !== "number") throw new Error(`invalid graph file: ${where}node ${i + 1} has no numeric position`);
-    return { id: fresh(n.id, `${where}node ${i + 1}`), kind: n.kind, label: n.label, position: { x, y }, config: (n.config ?? {}) as GraphNode["config"] };
-  });
-  const edges: GraphEdge[] = rawEdges.map((e, i) => {
-    if (!isObject(e)) throw new Error(`invalid graph file: ${where}edge ${i + 1} is not an object`);
+  /** Edge `i` of the file with a fresh id and its ends' fresh ids; `what` prefixes the error when it is not an edge. */
+  const edgeOf = (e: unknown, i: number, what: string): GraphEdge => {
+    if (!isObject(e)) throw new Error(`${what}edge ${i + 1} is not an object`);
     return {
       id: uuidv7(),
       source: endOf(e.source, i),
@@ -158,7 +145,22 @@ function fileGraph(rawNodes: unknown, rawEdges: unknown, where: string): Workflo
       target: endOf(e.target, i),
       targetHandle: typeof e.targetHandle === "string" ? e.targetHandle : null,
     };
+  };
+  return { fresh, edgeOf };
+}
+
+/** A graph file's nodes and edges with fresh ids; `where` says whose they are in an error ("" for the file's own graph). */
+function fileGraph(rawNodes: unknown, rawEdges: unknown, where: string): WorkflowGraph {
+  if (!Array.isArray(rawNodes) || !Array.isArray(rawEdges)) throw new Error(`invalid graph file: ${where}nodes and edges must be lists`);
+  const { fresh, edgeOf } = idMap();
+  const nodes: GraphNode[] = rawNodes.map((n, i) => {
+    if (!isObject(n) || typeof n.kind !== "string" || typeof n.label !== "string" || !isObject(n.position))
+      throw new Error(`invalid graph file: ${where}node ${i + 1} needs an id, kind, label and position`);
+    const { x, y } = n.position;
+    if (typeof x !== "number" || typeof y !== "number") throw new Error(`invalid graph file: ${where}node ${i + 1} has no numeric position`);
+    return { id: fresh(n.id, `${where}node ${i + 1}`), kind: n.kind, label: n.label, position: { x, y }, config: (n.config ?? {}) as GraphNode["config"] };
   });
+  const edges = rawEdges.map((e, i) => edgeOf(e, i, `invalid graph file: ${where}`));
   return { nodes, edges };
 }
 
@@ -209,7 +211,7 @@ export function parseImport(text: string): {
       blueprints: carriedOf(data.blueprints),
     };
   }
-  const { fresh, endOf } = idMap();
+  const { fresh, edgeOf } = idMap();
   if (!Array.isArray(data.nodes)) throw new Error("neither a neuroflow graph file nor React Flow JSON: it has no nodes");
   const nodes: GraphNode[] = data.nodes.map((n, i) => {
     if (!isObject(n)) throw new Error(`node ${i + 1} is not an object`);
@@ -227,16 +229,7 @@ export function parseImport(text: string): {
     };
   });
   const rawEdges = Array.isArray(data.edges) ? data.edges : [];
-  const edges: GraphEdge[] = rawEdges.map((e, i) => {
-    if (!isObject(e)) throw new Error(`edge ${i + 1} is not an object`);
-    return {
-      id: uuidv7(),
-      source: endOf(e.source, i),
-      sourceHandle: typeof e.sourceHandle === "string" ? e.sourceHandle : null,
-      target: endOf(e.target, i),
-      targetHandle: typeof e.targetHandle === "string" ? e.targetHandle : null,
-    };
-  });
+  const edges = rawEdges.map((e, i) => edgeOf(e, i, ""));
   return { name: null, graph: { nodes, edges }, source: "React Flow", surface: null, category: null, blueprints: [] };
 }
 
