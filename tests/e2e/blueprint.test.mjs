@@ -128,5 +128,22 @@ test('a blueprint is built from an input, a transform and an output, runs, and a
     assert.equal(file.surface, 'blueprint');
     assert.equal(file.name, name);
     assert.deepEqual(file.nodes.map((n) => n.kind).sort(), ['blueprint.input', 'output']);
+
+    // The card's Export on the Blueprints page writes the same file again, beside the first.
+    await click(browser, tid('back-to-workflows'), 'back to the Blueprints page');
+    const card = `${tid('blueprint-row')}[data-name="${name}"]`;
+    await click(browser, `${card} ${tid('blueprint-export')}`, 'the card’s Export');
+    let again = null;
+    await waitUntil(
+      async () => {
+        const toasts = await browser.execute(() => [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.textContent));
+        again = toasts.map((t) => /Exported to (.+\.neuroflow\.json)/.exec(t)?.[1]).find((p) => p && p !== saved) ?? null;
+        return again !== null;
+      },
+      'the toast saying where the card’s export went',
+    );
+    assert.equal(path.dirname(again), process.env.NF_E2E_DOWNLOADS);
+    assert.equal(fs.readFileSync(again, 'utf8'), fs.readFileSync(saved, 'utf8'), 'the card exports the editor’s file');
+    await screenshotFor(browser, 'blueprints-list.png');
   });
 });
