@@ -314,7 +314,7 @@ pub fn used_agents(graph: &Graph) -> Vec<uuid::Uuid> {
         .nodes
         .iter()
         .filter(|n| n.kind == "ai.agent")
-        .filter_map(|n| id_in(&n.config, "agentId"))
+        .filter_map(|n| crate::kinds::agent::agent_id(&n.config))
     {
         if !out.contains(&id) {
             out.push(id);
@@ -329,10 +329,6 @@ pub fn redirect_agents(graph: &mut Graph, to: &std::collections::HashMap<uuid::U
     redirect(graph, "ai.agent", "agentId", to);
 }
 
-fn id_in(config: &serde_json::Value, key: &str) -> Option<uuid::Uuid> {
-    config.get(key)?.as_str()?.parse().ok()
-}
-
 fn redirect(
     graph: &mut Graph,
     kind: &str,
@@ -340,7 +336,7 @@ fn redirect(
     to: &std::collections::HashMap<uuid::Uuid, uuid::Uuid>,
 ) {
     for node in graph.nodes.iter_mut().filter(|n| n.kind == kind) {
-        let Some(new) = id_in(&node.config, key).and_then(|id| to.get(&id)) else {
+        let Some(new) = crate::kinds::id_in(&node.config, key).and_then(|id| to.get(&id)) else {
             continue;
         };
         if let Some(config) = node.config.as_object_mut() {

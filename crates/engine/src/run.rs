@@ -410,12 +410,7 @@ pub async fn estimate(graph: &Graph, input: &Json, host: &dyn EngineHost) -> Est
         let (model_config, system_chars) = match node.kind.as_str() {
             "ai.llm" => (node.config.clone(), text_len(node.config.get("system"))),
             "ai.agent" => {
-                let Some(id) = node
-                    .config
-                    .get("agentId")
-                    .and_then(Json::as_str)
-                    .and_then(|s| s.parse::<Uuid>().ok())
-                else {
+                let Some(id) = kinds::agent::agent_id(&node.config) else {
                     continue;
                 };
                 match host.agent(id).await {

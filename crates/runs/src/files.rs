@@ -40,18 +40,7 @@ pub async fn export(
     let doc: WorkflowDoc = store.workflow_get(actor, workflow_id).await?;
     let host = StoreHost::new(store.clone(), actor, None);
     let mut agents: Vec<AgentProfile> = Vec::new();
-    for node in doc.graph.nodes.iter().filter(|n| n.kind == "ai.agent") {
-        let Some(id) = node
-            .config
-            .get("agentId")
-            .and_then(Json::as_str)
-            .and_then(|s| s.parse::<Uuid>().ok())
-        else {
-            continue;
-        };
-        if agents.iter().any(|a| a.id == id) {
-            continue;
-        }
+    for id in file::used_agents(&doc.graph) {
         // An agent that is gone is simply not carried: validation names the node on import.
         if let Ok(agent) = host.agent(id).await {
             agents.push(agent);
@@ -170,15 +159,10 @@ async fn plan_carried(
             continue;
         };
         file::redirect_calls(&mut b.graph, &fresh);
-        let name = b.name.trim();
         out.push(NewBlueprint {
             id,
             meta: BlueprintMeta {
-                name: if name.is_empty() {
-                    "Imported blueprint".to_string()
-                } else {
-                    name.to_string()
-                },
+                name: or_default(b.name.trim().to_string(), "Imported blueprint"),
                 description: b.description,
                 category: b.category.unwrap_or(AIToolCategory::Automation),
                 is_public: false,
@@ -230,16 +214,8 @@ pub async fn import_blueprint(
             "this file holds a workflow: import it on the Workflows page".into(),
         ));
     }
-    let name = imported
-        .name
-        .clone()
-        .unwrap_or_else(|| fallback_name.trim().to_string());
     let meta = BlueprintMeta {
-        name: if name.is_empty() {
-            "Imported blueprint".to_string()
-        } else {
-            name
-        },
+        name: or_default(name_of(&imported, fallback_name), "Imported blueprint"),
         description: imported.description.clone(),
         category: imported.category.unwrap_or(AIToolCategory::Automation),
         is_public: false,
@@ -253,6 +229,23 @@ pub async fn import_blueprint(
         doc,
         blueprints_added: u32::try_from(carried.len()).unwrap_or(u32::MAX),
     })
+}
+
+/// The name a file gives its graph, else the one its file name suggests.
+fn name_of(imported: &file::Imported, fallback_name: &str) -> String {
+    imported
+        .name
+        .clone()
+        .unwrap_or_else(|| fallback_name.trim().to_string())
+}
+
+/// `name`, or `default` when it is empty.
+fn or_default(name: String, default: &str) -> String {
+    if name.is_empty() {
+        default.to_string()
+    } else {
+        name
+    }
 }
 
 /// A file name for the workflow that says what it is: "Lead enrichment.neuroflow.json".
@@ -341,15 +334,7 @@ pub async fn import(
             "this file holds a tool blueprint: import it on the Blueprints page".into(),
         ));
     }
-    let name = imported
-        .name
-        .clone()
-        .unwrap_or_else(|| fallback_name.trim().to_string());
-    let name = if name.is_empty() {
-        "Imported workflow".to_string()
-    } else {
-        name
-    };
+    let name = or_default(name_of(&imported, fallback_name), "Imported workflow");
     let carried = std::mem::take(&mut imported.blueprints);
     let carried = plan_carried(store, actor, &mut imported.graph, carried).await?;
     let agents = std::mem::take(&mut imported.agents);

@@ -75,12 +75,14 @@ pub fn system_prompt(agent: &AgentProfile) -> String {
     parts.join(" ")
 }
 
+/// The agent an `ai.agent` node's config names, when it names one.
+pub fn agent_id(config: &Json) -> Option<Uuid> {
+    super::id_in(config, "agentId")
+}
+
 pub fn run(call: Arc<NodeCall>) -> NodeFuture {
     Box::pin(async move {
-        let id: Uuid = call
-            .str_config("agentId")
-            .and_then(|s| s.parse().ok())
-            .ok_or("config.agentId must be an agent id")?;
+        let id = agent_id(call.config()).ok_or("config.agentId must be an agent id")?;
         let agent = call.run.host.agent(id).await?;
         let settings = ModelSettings::from_config(&agent.model_config)
             .map_err(|e| format!("agent '{}' model config: {e}", agent.name))?;

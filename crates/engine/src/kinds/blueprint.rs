@@ -16,10 +16,7 @@ use crate::scheduler::run_blueprint;
 pub const MAX_DEPTH: usize = 16;
 
 pub fn blueprint_id(config: &Json) -> Option<Uuid> {
-    config
-        .get("blueprintId")
-        .and_then(Json::as_str)
-        .and_then(|s| s.parse().ok())
+    super::id_in(config, "blueprintId")
 }
 
 /// The ids of the blueprints a graph's `blueprint.call` nodes call, in node order.

@@ -141,6 +141,11 @@ impl KindSpec {
 }
 
 /// Config keys every node may carry.
+/// The id a node's config names under `key` (`agentId`, `blueprintId`), when it is one.
+pub fn id_in(config: &Json, key: &str) -> Option<uuid::Uuid> {
+    config.get(key)?.as_str()?.parse().ok()
+}
+
 pub fn common_schema() -> Json {
     json!({
         "type": "object",
