@@ -1,4 +1,4 @@
-// Owns how run figures read everywhere: durations, elapsed time, token counts and costs in USD.
+// Owns how figures read everywhere: durations, elapsed time, token counts, costs in USD and counted nouns.
 
 /** "340 ms", "4.25 s", "12.3 s", "2 m 5 s", "1 h 4 m"; "—" when unknown. */
 export function formatDuration(ms: number | null | undefined): string {
@@ -49,4 +49,9 @@ export function formatTokens(n: number): string {
   if (n < 10_000) return Math.round(n).toLocaleString("en-US");
   if (n < 999_950) return `${(n / 1000).toFixed(1)}k`;
   return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/** "1 item", "3 items". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }

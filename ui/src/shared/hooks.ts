@@ -1,5 +1,6 @@
-// Owns small generic React hooks (debounce, ticking clock) shared by features.
-import { useEffect, useState } from "react";
+// Owns small generic React hooks (debounce, ticking clock, a loaded list) shared by features.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { errorMessage } from "../ipc";
 
 export function useDebouncedValue<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -8,6 +9,30 @@ export function useDebouncedValue<T>(value: T, delayMs: number): T {
     return () => clearTimeout(t);
   }, [value, delayMs]);
   return debounced;
+}
+
+export type LoadedList<T> = { status: "loading" } | { status: "ready"; items: T[] } | { status: "error"; message: string };
+
+/**
+ * A list a page loads with `load` (the same function on every render): its state, a refresh to call after the page
+ * changes it, and the setter for edits in place. When refreshes overlap, only the latest one's answer is shown.
+ */
+export function useLoadedList<T, A extends unknown[]>(load: (...args: A) => Promise<T[]>) {
+  const [list, setList] = useState<LoadedList<T>>({ status: "loading" });
+  const request = useRef(0);
+  const refresh = useCallback(
+    async (...args: A) => {
+      const ticket = ++request.current;
+      try {
+        const items = await load(...args);
+        if (ticket === request.current) setList({ status: "ready", items });
+      } catch (e) {
+        if (ticket === request.current) setList({ status: "error", message: errorMessage(e) });
+      }
+    },
+    [load],
+  );
+  return [list, refresh, setList] as const;
 }
 
 /** Re-renders every `intervalMs` so relative times stay fresh. */

@@ -1,10 +1,11 @@
 // Owns the Blueprints page: the organization's tool blueprints with their category, sharing and tool signature; search,
 // filter by category, create, import a file, share or unshare, export, delete with confirmation, open in the editor.
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, errorMessage, type AIToolCategory, type BlueprintSummary, type JsonValue } from "../../ipc";
 import { blueprintPath, navigate } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
-import { useDebouncedValue, useNow } from "../../shared/hooks";
+import { useDebouncedValue, useLoadedList, useNow } from "../../shared/hooks";
+import { plural } from "../../shared/format";
 import { Icon } from "../../shared/icons";
 import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
@@ -36,13 +37,13 @@ export function describeParameters(schema: JsonValue, marks = true): string {
     .join(", ");
 }
 
-type ListState = { status: "loading" } | { status: "ready"; items: BlueprintSummary[] } | { status: "error"; message: string };
+const loadBlueprints = (query: string, category: AIToolCategory | null) => api.blueprintList(query === "" ? null : query, category);
 
 export function BlueprintsPage() {
   const [search, setSearch] = useState("");
   const debounced = useDebouncedValue(search.trim(), 200);
   const [category, setCategory] = useState<AIToolCategory | null>(null);
-  const [list, setList] = useState<ListState>({ status: "loading" });
+  const [list, refresh] = useLoadedList(loadBlueprints);
   const [newName, setNewName] = useState("");
   const [newCategory, setNewCategory] = useState<AIToolCategory>("AUTOMATION");
   // Three errors, each shown by what it is about: a refused create marks the name field, a refused file shows by the
@@ -54,17 +55,6 @@ export function BlueprintsPage() {
   const [dialog, confirm] = useConfirm();
   const nameInput = useRef<HTMLInputElement>(null);
   const now = useNow();
-  const request = useRef(0);
-
-  const refresh = useCallback(async (query: string, cat: AIToolCategory | null) => {
-    const ticket = ++request.current;
-    try {
-      const items = await api.blueprintList(query === "" ? null : query, cat);
-      if (ticket === request.current) setList({ status: "ready", items });
-    } catch (e) {
-      if (ticket === request.current) setList({ status: "error", message: errorMessage(e) });
-    }
-  }, []);
 
   useEffect(() => {
     void refresh(debounced, category);
@@ -95,7 +85,7 @@ export function BlueprintsPage() {
     try {
       const { blueprint: b, blueprintsAdded } = await api.importBlueprintFile(file);
       await refresh(debounced, category);
-      const added = blueprintsAdded ? `, with ${blueprintsAdded} blueprint${blueprintsAdded === 1 ? "" : "s"} it calls added` : "";
+      const added = blueprintsAdded ? `, with ${plural(blueprintsAdded, "blueprint")} it calls added` : "";
       toast(`Imported “${b.name}” (${b.nodeCount} components${added})`, "success");
     } catch (err) {
       setImportError(`Couldn't import ${file.name}: ${errorMessage(err)}`);

@@ -48,6 +48,7 @@ import { ShortcutSheet } from "./ShortcutSheet";
 import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
 import { boundsOf, canConnect, connectionAfter, freeSpotNear, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, positionAfter, shownGraph, useCanvasStore, type FlowNode } from "./store";
 import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
+import { plural } from "../../shared/format";
 import "./editor.css";
 
 const GRID = 20;
@@ -63,7 +64,6 @@ export const AUTOSAVE_MS = 1500;
 const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
 const PAN_BUTTONS_SELECT_TOOL = [1, 2];
 const snapTo = (v: number, on: boolean) => (on ? Math.round(v / GRID) * GRID : Math.round(v));
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 type LoadState = { status: "loading" } | { status: "ready" } | { status: "error"; message: string; notFound: boolean };
 

@@ -52,10 +52,7 @@ export function firstLine(error: string | null | undefined, max = 160): string {
   return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
 }
 
-/** "1 item", "3 items". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-}
+export { plural } from "../../shared/format";
 
 /** The last characters of a run id: enough to tell runs apart at a glance (UUIDv7s start with their time). */
 export function shortId(id: string): string {

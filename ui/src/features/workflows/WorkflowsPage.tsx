@@ -1,21 +1,22 @@
 // Owns the Workflows list page: search, create, import a file, inline rename, export, delete with confirmation, open on the canvas.
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { api, errorMessage, type WorkflowSummary } from "../../ipc";
 import { navigate, workflowPath } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
-import { useDebouncedValue, useNow } from "../../shared/hooks";
+import { useDebouncedValue, useLoadedList, useNow } from "../../shared/hooks";
+import { plural } from "../../shared/format";
 import { Icon } from "../../shared/icons";
 import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
 import { toast, Toaster } from "../../shared/toast";
 import { exportWorkflow } from "../../shared/workflowFile";
 
-type ListState = { status: "loading" } | { status: "ready"; items: WorkflowSummary[] } | { status: "error"; message: string };
+const loadWorkflows = (query: string) => api.workflowList(query === "" ? null : query);
 
 export function WorkflowsPage() {
   const [search, setSearch] = useState("");
   const debounced = useDebouncedValue(search.trim(), 200);
-  const [list, setList] = useState<ListState>({ status: "loading" });
+  const [list, refresh] = useLoadedList(loadWorkflows);
   const [newName, setNewName] = useState("");
   // Three errors, each shown by what it is about: a refused create marks the name field, a refused file shows by the
   // Import button, a failed delete shows in the banner alone.
@@ -27,17 +28,6 @@ export function WorkflowsPage() {
   const [dialog, confirm] = useConfirm();
   const nameInput = useRef<HTMLInputElement>(null);
   const now = useNow();
-  const request = useRef(0);
-
-  const refresh = useCallback(async (query: string) => {
-    const ticket = ++request.current;
-    try {
-      const items = await api.workflowList(query === "" ? null : query);
-      if (ticket === request.current) setList({ status: "ready", items });
-    } catch (e) {
-      if (ticket === request.current) setList({ status: "error", message: errorMessage(e) });
-    }
-  }, []);
 
   useEffect(() => {
     void refresh(debounced);
@@ -87,7 +77,6 @@ export function WorkflowsPage() {
       const report = await api.importWorkflowFile(file);
       setHighlight(report.workflow.id);
       await refresh(debounced);
-      const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
       const carried = [
         report.agentsAdded ? plural(report.agentsAdded, "agent") : "",
         report.blueprintsAdded ? plural(report.blueprintsAdded, "blueprint") : "",
