@@ -121,8 +121,26 @@ pub struct NodeKindInfo {
     pub has_output: bool,
 }
 
-/// (kind, label, category, description, has_input, has_output)
-const WORKFLOW_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
+/// The canvas kinds both editors have.
+const NOTE_KIND: KindRow = (
+    "note",
+    "Sticky note",
+    "Canvas",
+    "A note on the canvas for the people who read it; not a step of the run.",
+    false,
+    false,
+);
+const GROUP_KIND: KindRow = (
+    "group",
+    "Group",
+    "Canvas",
+    "A frame around nodes: move them together, collapse them to one box.",
+    false,
+    false,
+);
+
+/// The workflow nodes.
+const WORKFLOW_KINDS: &[KindRow] = &[
     (
         "trigger.manual",
         "Manual trigger",
@@ -291,22 +309,8 @@ const WORKFLOW_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
         true,
         false,
     ),
-    (
-        "note",
-        "Sticky note",
-        "Canvas",
-        "A note on the canvas for the people who read it; not a step of the run.",
-        false,
-        false,
-    ),
-    (
-        "group",
-        "Group",
-        "Canvas",
-        "A frame around nodes: move them together, collapse them to one box.",
-        false,
-        false,
-    ),
+    NOTE_KIND,
+    GROUP_KIND,
 ];
 
 /// Kinds that are part of the canvas, not of the program: notes and groups. The engine leaves
@@ -357,8 +361,8 @@ pub enum GraphSurface {
     Blueprint,
 }
 
-/// The blueprint components (kind, label, category, description, has_input, has_output).
-const BLUEPRINT_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
+/// The blueprint components.
+const BLUEPRINT_KINDS: &[KindRow] = &[
     (
         "blueprint.input",
         "Tool input",
@@ -431,24 +435,11 @@ const BLUEPRINT_KINDS: &[(&str, &str, &str, &str, bool, bool)] = &[
         true,
         true,
     ),
-    (
-        "note",
-        "Sticky note",
-        "Canvas",
-        "A note on the canvas for the people who read it; not a step of the run.",
-        false,
-        false,
-    ),
-    (
-        "group",
-        "Group",
-        "Canvas",
-        "A frame around nodes: move them together, collapse them to one box.",
-        false,
-        false,
-    ),
+    NOTE_KIND,
+    GROUP_KIND,
 ];
 
+/// (kind, label, category, description, has_input, has_output)
 type KindRow = (
     &'static str,
     &'static str,
