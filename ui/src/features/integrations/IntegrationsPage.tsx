@@ -1,8 +1,8 @@
 // Owns the Integrations page: the list with status and last test, Test connection, add/edit/delete, and the keychain banner with its session-memory consent.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, errorMessage, type IntegrationProvider, type IntegrationStatus, type IntegrationView, type KeychainStatusView } from "../../ipc";
 import { useConfirm } from "../../shared/ConfirmDialog";
-import { useLoadedList, useNow } from "../../shared/hooks";
+import { useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
 import { ErrorBanner } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
@@ -12,11 +12,11 @@ import { ProviderIcon } from "./ProviderIcon";
 import { PROVIDERS, describeTarget, providerInfo, sentence } from "./providers";
 import "./integrations.css";
 
-const loadIntegrations = () => api.integrationList();
+type ListState = { status: "loading" } | { status: "ready"; items: IntegrationView[] } | { status: "error"; message: string };
 type DialogState = { mode: "add"; provider?: IntegrationProvider } | { mode: "edit"; view: IntegrationView } | null;
 
 export function IntegrationsPage() {
-  const [list, refreshList, setList] = useLoadedList(loadIntegrations);
+  const [list, setList] = useState<ListState>({ status: "loading" });
   const [keychain, setKeychain] = useState<KeychainStatusView | null>(null);
   const [keychainBusy, setKeychainBusy] = useState(false);
   const [dialog, setDialog] = useState<DialogState>(null);
@@ -25,6 +25,17 @@ export function IntegrationsPage() {
   const [highlight, setHighlight] = useState<string | null>(null);
   const [confirmDialog, confirm] = useConfirm();
   const now = useNow();
+  const request = useRef(0);
+
+  const refreshList = useCallback(async () => {
+    const ticket = ++request.current;
+    try {
+      const items = await api.integrationList();
+      if (ticket === request.current) setList({ status: "ready", items });
+    } catch (e) {
+      if (ticket === request.current) setList({ status: "error", message: errorMessage(e) });
+    }
+  }, []);
 
   const refreshKeychain = useCallback(async () => {
     try {
