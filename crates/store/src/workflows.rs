@@ -249,7 +249,8 @@ impl Store {
             ops.push(op);
         }
         self.apply(ops).await.map_err(|e| match e {
-            // An id that exists as a tombstone or in another workflow collides on insert.
+            // An id live elsewhere, or a tombstone of another workflow, collides on insert (this
+            // workflow's own tombstones are brought back).
             StoreError::Conflict(_) => StoreError::Conflict(
                 "an element id in this graph is already used elsewhere; reload and try again"
                     .into(),
