@@ -484,10 +484,11 @@ impl IntegrationService {
         })
     }
 
-    /// The API key an LLM node names through an HTTP integration (bearer token or API-key
-    /// header): so model keys live in the keychain like every other credential. The error is
-    /// one line for the node, never containing a secret.
-    pub async fn api_key(&self, id: Uuid) -> Result<Secret, String> {
+    /// The API key an `ai.llm`, `ai.agent` or `http.request` node names through an HTTP
+    /// integration (bearer token or API-key header): so model keys live in the keychain like
+    /// every other credential. The key carries the integration's name and base URL, and the
+    /// engine sends it nowhere else. The error is one line for the node, never a secret.
+    pub async fn api_key(&self, id: Uuid) -> Result<neuroflow_engine::Secret, String> {
         let row = self
             .row(id)
             .await
@@ -514,12 +515,19 @@ impl IntegrationService {
                 ))
             }
         };
-        credentials.get(field).cloned().ok_or_else(|| {
+        let key = credentials.get(field).ok_or_else(|| {
             format!(
                 "integration '{}' has no key saved: edit it and enter one",
                 row.name
             )
-        })
+        })?;
+        Ok(neuroflow_engine::Secret::scoped(
+            key.expose(),
+            neuroflow_engine::CredentialScope {
+                name: row.name.clone(),
+                base_url: http.base_url.clone(),
+            },
+        ))
     }
 
     async fn row(&self, id: Uuid) -> Result<Integration, IntegrationError> {

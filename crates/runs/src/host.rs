@@ -92,8 +92,8 @@ impl EngineHost for StoreHost {
                         .integrations
                         .as_ref()
                         .ok_or("API keys are only read when the workflow runs")?;
-                    let key = integrations.api_key(id).await?;
-                    Ok(Some(Secret::new(key.expose())))
+                    // Scoped to the integration's base URL: the engine sends it nowhere else.
+                    Ok(Some(integrations.api_key(id).await?))
                 }
             }
         })

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use neuroflow_engine::{
-    AgentCallRecord, CancelToken, EventSender, NodeResult, PortItems, RunEvent, RunLimits, RunMode,
-    RunRefused, RunRequest, RunResult,
+    AgentCallRecord, CancelToken, EventSender, NetworkPolicy, NodeResult, PortItems, RunEvent,
+    RunLimits, RunMode, RunRefused, RunRequest, RunResult,
 };
 use neuroflow_model::entities::{AgentExecution, WorkflowExecution};
 use neuroflow_model::graph::{GraphChanges, GraphSurface};
@@ -50,6 +50,12 @@ pub struct RunOptions {
     /// Only this trigger fires.
     pub trigger: Option<Uuid>,
     pub previous_execution_id: Option<Uuid>,
+    /// What the run's requests may reach (`allowPrivateNetwork`: this computer and private
+    /// networks). Set by the host from the workflow's setting, never from the window's
+    /// request, so it is not part of the IPC type.
+    #[serde(skip)]
+    #[specta(skip)]
+    pub network: NetworkPolicy,
 }
 
 /// A run that has started: its execution row exists (RUNNING) and its events flow.
@@ -173,6 +179,7 @@ impl WorkflowRunner {
             mode: options.mode,
             trigger: options.trigger,
             previous: HashMap::new(),
+            network: options.network,
         };
         neuroflow_engine::preflight(&request, host.as_ref())
             .await
@@ -247,6 +254,7 @@ impl WorkflowRunner {
             mode: options.mode,
             trigger: options.trigger,
             previous,
+            network: options.network,
         };
         neuroflow_engine::preflight(&request, host.as_ref())
             .await

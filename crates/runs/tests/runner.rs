@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use neuroflow_engine::{NodeStatus, RunEvent, RunMode};
+use neuroflow_engine::{NetworkPolicy, NodeStatus, RunEvent, RunMode};
 use neuroflow_model::entities::AiAgent;
 use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, Position};
 use neuroflow_model::{new_id, AgentStatus, ExecutionStatus};
@@ -497,6 +497,10 @@ async fn an_agent_node_uses_the_stored_agent_and_its_call_is_stored_as_an_agent_
         id,
         RunOptions {
             input: json!({"question": "Where is my order?"}),
+            // The stand-in model listens on this computer, which the workflow must allow.
+            network: NetworkPolicy {
+                allow_private_network: true,
+            },
             ..RunOptions::default()
         },
     )
@@ -650,7 +654,7 @@ async fn integration_nodes_and_model_keys_go_through_the_integrations_in_the_key
         .create(
             serde_json::from_value(json!({
                 "name": "OpenAI key",
-                "settings": {"provider": "HTTP", "baseUrl": "https://api.openai.com/v1", "auth": "BEARER",
+                "settings": {"provider": "HTTP", "baseUrl": llm_base, "auth": "BEARER",
                              "username": null, "headerName": null, "testPath": "/models"},
                 "credentials": {"provider": "HTTP", "bearerToken": "sk-runs-test-key"}
             }))
