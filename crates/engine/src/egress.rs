@@ -245,8 +245,16 @@ pub fn check_credential(secret: &Secret, url: &Url) -> Result<bool, String> {
 /// addresses [`check_url`] would accept (a name re-resolving elsewhere after the check gets
 /// no connection, rather than a connection to a refused address).
 #[derive(Debug, Clone, Copy)]
-struct PolicyResolver {
+pub struct PolicyResolver {
     allow_private: bool,
+}
+
+impl PolicyResolver {
+    /// `allow_private: true` still drops link-local and metadata addresses: for requests to
+    /// URLs a person saved on an integration.
+    pub fn new(allow_private: bool) -> Self {
+        Self { allow_private }
+    }
 }
 
 impl Resolve for PolicyResolver {
@@ -321,7 +329,7 @@ impl Egress {
                 if attempt.previous().len() >= MAX_REDIRECTS {
                     return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
                 }
-                match literal_refusal(attempt.url(), allow_private) {
+                match refused_without_lookup(attempt.url(), allow_private) {
                     Some(why) => attempt.error(why),
                     None => attempt.follow(),
                 }
@@ -343,11 +351,11 @@ impl Egress {
     }
 }
 
-/// Why a redirect target is refused without resolving anything: not http(s), a metadata
-/// name, or a literal address the policy refuses.
-fn literal_refusal(url: &Url, allow_private: bool) -> Option<String> {
+/// Why a URL is refused without resolving anything: not http(s), a metadata name, or a
+/// literal address the policy refuses (a resolver never sees a literal address).
+pub fn refused_without_lookup(url: &Url, allow_private: bool) -> Option<String> {
     if !matches!(url.scheme(), "http" | "https") {
-        return Some(format!("a redirect to {} is not followed", url.scheme()));
+        return Some(format!("{}: is not http:// or https://", url.scheme()));
     }
     match url.host()? {
         url::Host::Ipv4(ip) => check_address(IpAddr::V4(ip), &ip.to_string(), allow_private).err(),

@@ -755,9 +755,11 @@ fn settings_json(settings: &IntegrationSettings) -> Result<serde_json::Value, In
 
 /// The row's settings. A row whose `config` does not parse (or names another provider) was
 /// not written by this service; saying so beats guessing.
+/// Checked again as a save would check them: a row may come from an older version or from
+/// a teammate through sync, and must not lead anywhere a save refuses (a metadata address).
 fn settings_of(row: &Integration) -> Result<IntegrationSettings, IntegrationError> {
     match serde_json::from_value::<IntegrationSettings>(row.config.clone()) {
-        Ok(settings) if settings.provider() == row.provider => Ok(settings),
+        Ok(settings) if settings.provider() == row.provider => settings.normalized(),
         _ => Err(IntegrationError::Store(StoreError::Database(format!(
             "the stored settings of the integration “{}” are unreadable",
             row.name
