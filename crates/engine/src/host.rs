@@ -50,6 +50,20 @@ impl Secret {
         }
     }
 
+    /// An integration without auth (a local model server): no key to send, only the base URL
+    /// its requests may go to, which may then be this computer or the LAN.
+    pub fn without_key(scope: CredentialScope) -> Self {
+        Self {
+            value: String::new(),
+            scope: Some(scope),
+        }
+    }
+
+    /// Whether there is a key to send (see [`Secret::without_key`]).
+    pub fn has_key(&self) -> bool {
+        !self.value.is_empty()
+    }
+
     /// The secret itself, for the one header that needs it.
     pub fn expose(&self) -> &str {
         &self.value

@@ -415,3 +415,73 @@ async fn timeouts_have_defaults_bounds_and_apply() {
         error_of(&r)
     );
 }
+
+/// A host whose credential `local` is an integration without auth at `base_url`.
+struct KeylessHost {
+    base_url: String,
+}
+
+impl EngineHost for KeylessHost {
+    fn agent(&self, id: Uuid) -> HostFuture<'_, Result<AgentProfile, String>> {
+        Box::pin(async move { Err(format!("no agent {id}")) })
+    }
+    fn blueprint(&self, id: Uuid) -> HostFuture<'_, Result<BlueprintGraph, String>> {
+        Box::pin(async move { Err(format!("no blueprint {id}")) })
+    }
+    fn credential(
+        &self,
+        request: CredentialRequest,
+    ) -> HostFuture<'_, Result<Option<Secret>, String>> {
+        Box::pin(async move {
+            Ok(request.credential.map(|_| {
+                Secret::without_key(CredentialScope {
+                    name: "Ollama".into(),
+                    base_url: self.base_url.clone(),
+                })
+            }))
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_integration_without_auth_lets_a_local_model_be_reached_without_a_header() {
+    let (base, log) = serve(|req| {
+        Reply::json(
+            200,
+            json!({
+                "model": "llama3.2",
+                "choices": [{"message": {"role": "assistant", "content": format!("auth: {:?}", req.header("authorization"))}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1}
+            }),
+        )
+    })
+    .await;
+    let t = manual();
+    let ask = node(
+        "ai.llm",
+        "Local",
+        json!({"provider": "ollama", "baseUrl": format!("{base}/v1"), "model": "llama3.2",
+               "prompt": "hi", "credential": "local"}),
+    );
+    let host = Arc::new(KeylessHost {
+        base_url: format!("{base}/v1"),
+    });
+    let (r, _) = run_with(strict(one(&[&t, &ask])), host.clone()).await;
+    assert_eq!(r.status, RunStatus::Completed, "{:?}", r.error);
+    assert_eq!(out(&r, &ask, "text")[0], "auth: None");
+    assert_eq!(log.lock().expect("log").len(), 1);
+
+    // Without naming the integration, the same URL is the graph's own: refused by default.
+    let bare = node(
+        "ai.llm",
+        "Bare",
+        json!({"provider": "ollama", "baseUrl": format!("{base}/v1"), "model": "llama3.2", "prompt": "hi"}),
+    );
+    let (r, _) = run_with(strict(one(&[&t, &bare])), host).await;
+    assert_eq!(r.status, RunStatus::Failed);
+    assert!(
+        error_of(&r).contains("allowPrivateNetwork"),
+        "{}",
+        error_of(&r)
+    );
+}

@@ -487,7 +487,8 @@ impl IntegrationService {
     /// The API key an `ai.llm`, `ai.agent` or `http.request` node names through an HTTP
     /// integration (bearer token or API-key header): so model keys live in the keychain like
     /// every other credential. The key carries the integration's name and base URL, and the
-    /// engine sends it nowhere else. The error is one line for the node, never a secret.
+    /// engine sends it nowhere else; an integration without auth (a local model server) gives
+    /// its base URL alone. The error is one line for the node, never a secret.
     pub async fn api_key(&self, id: Uuid) -> Result<neuroflow_engine::Secret, String> {
         let row = self
             .row(id)
@@ -501,33 +502,33 @@ impl IntegrationService {
                 provider_label(row.provider)
             ));
         };
-        let credentials = self
-            .saved_credentials(&row)
-            .await
-            .map_err(|CredentialsUnavailable(why)| why)?;
+        let scope = neuroflow_engine::CredentialScope {
+            name: row.name.clone(),
+            base_url: http.base_url.clone(),
+        };
         let field = match http.auth {
             HttpAuthKind::Bearer => CredentialField::BearerToken,
             HttpAuthKind::ApiKey => CredentialField::ApiKey,
-            HttpAuthKind::None | HttpAuthKind::Basic => {
+            // A server without auth (a local model): its URL, and no key to read.
+            HttpAuthKind::None => return Ok(neuroflow_engine::Secret::without_key(scope)),
+            HttpAuthKind::Basic => {
                 return Err(format!(
                     "integration '{}' has no bearer token or API key to use as a model key",
                     row.name
                 ))
             }
         };
+        let credentials = self
+            .saved_credentials(&row)
+            .await
+            .map_err(|CredentialsUnavailable(why)| why)?;
         let key = credentials.get(field).ok_or_else(|| {
             format!(
                 "integration '{}' has no key saved: edit it and enter one",
                 row.name
             )
         })?;
-        Ok(neuroflow_engine::Secret::scoped(
-            key.expose(),
-            neuroflow_engine::CredentialScope {
-                name: row.name.clone(),
-                base_url: http.base_url.clone(),
-            },
-        ))
+        Ok(neuroflow_engine::Secret::scoped(key.expose(), scope))
     }
 
     async fn row(&self, id: Uuid) -> Result<Integration, IntegrationError> {

@@ -861,3 +861,60 @@ async fn a_live_check_is_of_the_saved_graph_with_the_canvas_changes_made() {
         ))
     ));
 }
+
+#[tokio::test]
+async fn a_local_model_behind_an_integration_without_auth_runs_with_the_default_policy() {
+    let f = fixture().await;
+    let service = f.integrations().expect("service");
+    let (base, seen) = chat_stand_in().await;
+    let local = service
+        .create(
+            serde_json::from_value(json!({
+                "name": "Ollama here",
+                "settings": {"provider": "HTTP", "baseUrl": base, "auth": "NONE",
+                             "username": null, "headerName": null, "testPath": "/models"},
+                "credentials": null
+            }))
+            .expect("draft"),
+        )
+        .await
+        .expect("integration");
+    let start = node("trigger.manual", "Start", json!({}));
+    let ask = node(
+        "ai.llm",
+        "Ask",
+        json!({"provider": "ollama", "model": "llama3.2", "baseUrl": base,
+               "credential": local.id.to_string(), "prompt": "hi"}),
+    );
+    let id = workflow(&f, "Local model", &[&start, &ask], vec![edge(&start, &ask)]).await;
+    let (execution, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(
+        execution.status,
+        ExecutionStatus::Completed,
+        "{:?}",
+        execution.error
+    );
+    let calls = seen.lock().expect("seen").clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["authorization"], Json::Null);
+
+    // The same node without the integration names this computer itself: refused by default.
+    let bare = node(
+        "ai.llm",
+        "Bare",
+        json!({"provider": "ollama", "model": "llama3.2", "baseUrl": base, "prompt": "hi"}),
+    );
+    let start = node("trigger.manual", "Start", json!({}));
+    let id = workflow(
+        &f,
+        "Bare local model",
+        &[&start, &bare],
+        vec![edge(&start, &bare)],
+    )
+    .await;
+    let (execution, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(execution.status, ExecutionStatus::Failed);
+    let error = execution.error.unwrap_or_default();
+    assert!(error.contains("allowPrivateNetwork"), "{error}");
+    assert_eq!(seen.lock().expect("seen").len(), 1);
+}

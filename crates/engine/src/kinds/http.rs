@@ -232,7 +232,7 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
                 };
                 request = request.header(name, value);
             }
-            if let Some(secret) = &token {
+            if let Some(secret) = token.as_ref().filter(|s| s.has_key()) {
                 let value = if auth_header.eq_ignore_ascii_case("authorization") {
                     format!("Bearer {}", secret.expose())
                 } else {

@@ -211,7 +211,7 @@ pub async fn chat(
         .post(url.clone())
         .timeout(settings.request_timeout)
         .json(&body);
-    match (settings.protocol, key) {
+    match (settings.protocol, key.filter(|k| k.has_key())) {
         (Protocol::OpenAi, Some(key)) => request = request.bearer_auth(key.expose()),
         (Protocol::Anthropic, Some(key)) => request = request.header("x-api-key", key.expose()),
         (_, None) => {}
