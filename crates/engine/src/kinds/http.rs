@@ -34,7 +34,7 @@ pub fn schema() -> Json {
             "body": {"description": "JSON (templated) sent as application/json; a string is sent as text"},
             "failOnStatus": {"type": "boolean", "description": "fail on a status outside 200–299 (default true)"},
             "maxResponseBytes": {"type": "integer", "minimum": 1},
-            "credential": {"type": "string", "description": "keychain reference of a token (app)"},
+            "credential": {"type": "string", "description": "the HTTP integration whose token is sent, only under its base URL (app)"},
             "apiKeyEnv": {"type": "string", "description": "environment variable holding a token (CLI)"},
             "authHeader": {"type": "string", "description": "header the token goes in (default Authorization, as Bearer)"},
             "connectTimeoutMs": {"type": "integer", "minimum": 1, "maximum": MAX_CONNECT_TIMEOUT_MS, "default": DEFAULT_CONNECT_TIMEOUT_MS},

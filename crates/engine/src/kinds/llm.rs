@@ -42,7 +42,7 @@ pub fn schema() -> Json {
             "prompt": {"type": "string", "description": "user prompt (template over `item`)"},
             "temperature": {"type": "number", "minimum": 0, "maximum": 2},
             "maxTokens": {"type": "integer", "minimum": 1},
-            "credential": {"type": "string", "description": "keychain reference of the API key (app)"},
+            "credential": {"type": "string", "description": "the HTTP integration whose API key is sent, only under its base URL (app)"},
             "apiKeyEnv": {"type": "string", "description": "environment variable holding the API key (CLI)"},
             "connectTimeoutMs": {"type": "integer", "minimum": 1, "maximum": MAX_CONNECT_TIMEOUT_MS, "default": DEFAULT_CONNECT_TIMEOUT_MS},
             "requestTimeoutMs": {"type": "integer", "minimum": 1, "maximum": MAX_REQUEST_TIMEOUT_MS, "default": DEFAULT_REQUEST_TIMEOUT_MS, "description": "one model call, connection to the answer's last byte"}
