@@ -221,7 +221,7 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
             )
             .await
             .map_err(|e| NodeError {
-                message: format!("{method_name} {shown} refused: {}", clean(&e.message)),
+                message: format!("{method_name} {shown} not sent: {}", clean(&e.message)),
                 ..e
             })?;
             let mut request = client.request(method.clone(), url).timeout(request_timeout);

@@ -394,7 +394,7 @@ pub async fn over_items(
         .await
         .map_err(|e| NodeError {
             message: format!(
-                "{} call to {} refused: {}",
+                "{} call to {} not sent: {}",
                 settings.provider,
                 origin_of(&url),
                 e.message
