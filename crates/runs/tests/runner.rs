@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use neuroflow_engine::{NodeStatus, RunEvent, RunMode};
+use neuroflow_engine::{NetworkPolicy, NodeStatus, RunEvent, RunMode};
 use neuroflow_model::entities::AiAgent;
 use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, Position};
 use neuroflow_model::{new_id, AgentStatus, ExecutionStatus};
@@ -497,6 +497,10 @@ async fn an_agent_node_uses_the_stored_agent_and_its_call_is_stored_as_an_agent_
         id,
         RunOptions {
             input: json!({"question": "Where is my order?"}),
+            // The stand-in model listens on this computer, which the workflow must allow.
+            network: NetworkPolicy {
+                allow_private_network: true,
+            },
             ..RunOptions::default()
         },
     )
@@ -650,7 +654,7 @@ async fn integration_nodes_and_model_keys_go_through_the_integrations_in_the_key
         .create(
             serde_json::from_value(json!({
                 "name": "OpenAI key",
-                "settings": {"provider": "HTTP", "baseUrl": "https://api.openai.com/v1", "auth": "BEARER",
+                "settings": {"provider": "HTTP", "baseUrl": llm_base, "auth": "BEARER",
                              "username": null, "headerName": null, "testPath": "/models"},
                 "credentials": {"provider": "HTTP", "bearerToken": "sk-runs-test-key"}
             }))
@@ -856,4 +860,61 @@ async fn a_live_check_is_of_the_saved_graph_with_the_canvas_changes_made() {
             neuroflow_store::StoreError::NotFound { .. }
         ))
     ));
+}
+
+#[tokio::test]
+async fn a_local_model_behind_an_integration_without_auth_runs_with_the_default_policy() {
+    let f = fixture().await;
+    let service = f.integrations().expect("service");
+    let (base, seen) = chat_stand_in().await;
+    let local = service
+        .create(
+            serde_json::from_value(json!({
+                "name": "Ollama here",
+                "settings": {"provider": "HTTP", "baseUrl": base, "auth": "NONE",
+                             "username": null, "headerName": null, "testPath": "/models"},
+                "credentials": null
+            }))
+            .expect("draft"),
+        )
+        .await
+        .expect("integration");
+    let start = node("trigger.manual", "Start", json!({}));
+    let ask = node(
+        "ai.llm",
+        "Ask",
+        json!({"provider": "ollama", "model": "llama3.2", "baseUrl": base,
+               "credential": local.id.to_string(), "prompt": "hi"}),
+    );
+    let id = workflow(&f, "Local model", &[&start, &ask], vec![edge(&start, &ask)]).await;
+    let (execution, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(
+        execution.status,
+        ExecutionStatus::Completed,
+        "{:?}",
+        execution.error
+    );
+    let calls = seen.lock().expect("seen").clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["authorization"], Json::Null);
+
+    // The same node without the integration names this computer itself: refused by default.
+    let bare = node(
+        "ai.llm",
+        "Bare",
+        json!({"provider": "ollama", "model": "llama3.2", "baseUrl": base, "prompt": "hi"}),
+    );
+    let start = node("trigger.manual", "Start", json!({}));
+    let id = workflow(
+        &f,
+        "Bare local model",
+        &[&start, &bare],
+        vec![edge(&start, &bare)],
+    )
+    .await;
+    let (execution, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(execution.status, ExecutionStatus::Failed);
+    let error = execution.error.unwrap_or_default();
+    assert!(error.contains("allowPrivateNetwork"), "{error}");
+    assert_eq!(seen.lock().expect("seen").len(), 1);
 }
