@@ -51,7 +51,7 @@ pub struct RunOptions {
     pub trigger: Option<Uuid>,
     pub previous_execution_id: Option<Uuid>,
     /// What the run's requests may reach (`allowPrivateNetwork`: this computer and private
-    /// networks). Set by the host from the workflow's setting, never from the window's
+    /// networks), beyond what the workflow's own settings allow. Never from the window's
     /// request, so it is not part of the IPC type.
     #[serde(skip)]
     #[specta(skip)]
@@ -254,7 +254,11 @@ impl WorkflowRunner {
             mode: options.mode,
             trigger: options.trigger,
             previous,
-            network: options.network,
+            // The workflow's own setting, or what the caller (the CLI's flag) allows.
+            network: NetworkPolicy {
+                allow_private_network: options.network.allow_private_network
+                    || doc.settings.allow_private_network,
+            },
         };
         neuroflow_engine::preflight(&request, host.as_ref())
             .await

@@ -918,3 +918,75 @@ async fn a_local_model_behind_an_integration_without_auth_runs_with_the_default_
     assert!(error.contains("allowPrivateNetwork"), "{error}");
     assert_eq!(seen.lock().expect("seen").len(), 1);
 }
+
+#[tokio::test]
+async fn a_workflow_reaches_this_computer_only_when_its_own_setting_allows_it() {
+    use neuroflow_model::settings::WorkflowSettings;
+    let f = fixture().await;
+    let (url, seen) = receiver(json!({"ok": true})).await;
+    let trigger = node("trigger.manual", "Start", json!({}));
+    let call = node(
+        "http.request",
+        "Local API",
+        json!({"url": format!("{url}/local"), "method": "GET"}),
+    );
+    let id = workflow(
+        &f,
+        "Local API",
+        &[&trigger, &call],
+        vec![edge(&trigger, &call)],
+    )
+    .await;
+
+    // The default: the graph's URL on 127.0.0.1 is refused, and nothing is sent.
+    let (refused, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(refused.status, ExecutionStatus::Failed, "{refused:?}");
+    let message = refused.error.clone().unwrap_or_default();
+    assert!(
+        message.contains("allowPrivateNetwork") || message.contains("this computer"),
+        "{message}"
+    );
+    assert!(
+        seen.lock().expect("seen").is_empty(),
+        "no request left the run"
+    );
+
+    // The workflow's setting (stored on its row, read back with the workflow) lets the same graph through.
+    let on = WorkflowSettings {
+        allow_private_network: true,
+    };
+    assert_eq!(
+        f.store
+            .workflow_set_settings(f.actor, id, &on)
+            .await
+            .expect("settings"),
+        on
+    );
+    assert_eq!(
+        f.store
+            .workflow_get(f.actor, id)
+            .await
+            .expect("get")
+            .settings,
+        on
+    );
+    let (allowed, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(allowed.status, ExecutionStatus::Completed, "{allowed:?}");
+    assert_eq!(seen.lock().expect("seen").len(), 1);
+
+    // A file exported from it does not carry the setting: imported, the copy starts strict.
+    let (file, text) = neuroflow_runs::files::export(&f.store, f.actor, id)
+        .await
+        .expect("export");
+    assert!(!text.contains("allowPrivateNetwork"), "{file:?}");
+    let report = neuroflow_runs::files::import(&f.store, f.actor, text.as_bytes(), "copy.json")
+        .await
+        .expect("import");
+    assert_eq!(
+        f.store
+            .workflow_settings(f.actor, report.workflow.id)
+            .await
+            .expect("settings"),
+        WorkflowSettings::default()
+    );
+}

@@ -1052,6 +1052,47 @@ contract!(
     }
 );
 
+contract!(
+    workflow_settings_are_kept_on_the_row_and_scoped_to_the_organization,
+    |t: common::TestDb| async move {
+        use neuroflow_model::settings::WorkflowSettings;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let w = s.workflow_create(actor, "Settings").await.expect("create");
+        assert_eq!(
+            s.workflow_get(actor, w.id).await.expect("get").settings,
+            WorkflowSettings::default(),
+            "a new workflow's runs reach no private network"
+        );
+        let on = WorkflowSettings {
+            allow_private_network: true,
+        };
+        assert_eq!(
+            s.workflow_set_settings(actor, w.id, &on)
+                .await
+                .expect("set"),
+            on
+        );
+        let doc = s.workflow_get(actor, w.id).await.expect("get");
+        assert_eq!(doc.settings, on);
+        assert_eq!(doc.summary.version, w.version, "a setting is not a version");
+        assert_eq!(s.workflow_settings(actor, w.id).await.expect("read"), on);
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert!(matches!(
+            s.workflow_set_settings(other, w.id, &WorkflowSettings::default())
+                .await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(s.workflow_settings(actor, w.id).await.expect("read"), on);
+    }
+);
+
 fn neuroflow_store_sql_uuid(id: Uuid) -> neuroflow_store::SqlValue {
     neuroflow_store::SqlValue::Uuid(Some(id))
 }
