@@ -92,7 +92,7 @@ log "XDG dirs under $E2E_TMP; artifacts on failure: $NEUROFLOW_ARTIFACTS"
 if [[ ${1:-} == --bench ]]; then
   # The real-window canvas benchmark (tests/e2e/bench/window.mjs), in the same window setup as the tests.
   shift
-  step "real-window canvas benchmark" node tests/e2e/bench/window.mjs "$@"
+  step "real-window canvas benchmark" node "${NF_BENCH_SCRIPT:-tests/e2e/bench/window.mjs}" "$@"
 else
   step "e2e tests" node --test --test-concurrency=1 --test-timeout=300000 "$@" tests/e2e/*.test.mjs
 fi

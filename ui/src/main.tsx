@@ -5,6 +5,10 @@ import "@fontsource-variable/inter/wght.css";
 import "@xyflow/react/dist/style.css";
 import "./styles.css";
 import { App } from "./App";
+import { inDesktopWindow } from "./ipc";
+
+// Styles that suit only the desktop window's engine (WebKitGTK) hang off this.
+document.documentElement.dataset.shell = inDesktopWindow() ? "desktop" : "browser";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -117,6 +117,11 @@ function inTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
+/** The page is the desktop app's window (WebKitGTK on Linux), not a browser tab. */
+export function inDesktopWindow(): boolean {
+  return inTauri();
+}
+
 /**
  * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?failRuns=database`,
  * `?latency=300`, `?keychain=available`, `?runStepMs=50` (time per simulated node), `?bench=5000` (a generated workflow
