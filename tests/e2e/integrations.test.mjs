@@ -166,8 +166,8 @@ test('a webhook integration tests green in session memory and its request is sig
 
       // A failing receiver turns the row red with the reason.
       receiver.answer(500);
-      await click(browser, `${row} ${tid('integration-test')}`, 'Test connection again');
       const requestsBefore = receiver.requests.length;
+      await click(browser, `${row} ${tid('integration-test')}`, 'Test connection again');
       await waitForText(browser, `${row} ${tid('integration-status')}`, 'ERROR', 'the status when the receiver fails').catch((e) => {
         // Whether the test request reached the receiver tells a click that did not take from an answer not shown.
         e.message += ` (the receiver got ${receiver.requests.length - requestsBefore} request(s) since the click)`;

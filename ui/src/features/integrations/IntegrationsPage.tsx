@@ -37,11 +37,16 @@ export function IntegrationsPage() {
     }
   }, []);
 
+  // The list waits for the first keychain check: its banner goes above the rows, and rows that moved down under the
+  // pointer once it arrived would take a click meant for one button on another.
+  const [keychainChecked, setKeychainChecked] = useState(false);
   const refreshKeychain = useCallback(async () => {
     try {
       setKeychain(await api.keychainStatus());
     } catch (e) {
       setPageError(`Couldn't check the OS keychain: ${errorMessage(e)}`);
+    } finally {
+      setKeychainChecked(true);
     }
   }, []);
 
@@ -100,7 +105,8 @@ export function IntegrationsPage() {
     await refreshList();
   };
 
-  const items = list.status === "ready" ? list.items : [];
+  const shown = keychainChecked ? list : ({ status: "loading" } as const);
+  const items = shown.status === "ready" ? shown.items : [];
 
   return (
     <div className="page integrations-page">
@@ -128,10 +134,10 @@ export function IntegrationsPage() {
       )}
 
       {pageError && <ErrorBanner>{pageError}</ErrorBanner>}
-      {list.status === "error" && <ErrorBanner>Couldn't load integrations: {list.message}</ErrorBanner>}
-      {list.status === "loading" && <div className="list-loading">Loading integrations…</div>}
+      {shown.status === "error" && <ErrorBanner>Couldn't load integrations: {shown.message}</ErrorBanner>}
+      {shown.status === "loading" && <div className="list-loading">Loading integrations…</div>}
 
-      {list.status === "ready" && items.length === 0 && (
+      {shown.status === "ready" && items.length === 0 && (
         <div className="empty integrations-empty" data-testid="integrations-empty">
           <div className="empty-icon">
             <Icon name="plug" size={22} />
