@@ -298,11 +298,24 @@ const STATUS_HINT: Record<IntegrationStatus, string> = {
   DISCONNECTED: "Not tested since it was added or changed.",
 };
 
+/** What the status says to a person: an integration that was never tested is not "disconnected", it is not tested. */
+const STATUS_LABEL: Record<IntegrationStatus, string> = {
+  CONNECTED: "Connected",
+  ERROR: "Failed",
+  TESTING: "Testing…",
+  DISCONNECTED: "Not tested",
+};
+
 function StatusPill({ status }: { status: IntegrationStatus }) {
   return (
-    <span className={`status-pill is-${status.toLowerCase()}`} data-testid="integration-status" title={STATUS_HINT[status]}>
+    <span
+      className={`status-pill is-${status.toLowerCase()}`}
+      data-testid="integration-status"
+      data-status={status}
+      title={STATUS_HINT[status]}
+    >
       {status === "TESTING" ? <span className="spinner" aria-hidden="true" /> : <span className="status-dot" aria-hidden="true" />}
-      {status}
+      {STATUS_LABEL[status]}
     </span>
   );
 }
