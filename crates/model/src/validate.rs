@@ -44,6 +44,31 @@ pub fn name(field: &'static str, raw: &str) -> Result<String, ValidationError> {
     Ok(trimmed.to_string())
 }
 
+/// The name an imported document takes when `name` is already one of `taken` (compared without
+/// case): "Name (imported)", then "Name (imported 2)", … — shortened to fit the name limit.
+pub fn free_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
+    let is_taken = |n: &str| taken.contains(&n.to_lowercase());
+    if !is_taken(name) {
+        return name.to_string();
+    }
+    // `taken` is finite, so some counter is free.
+    let mut i = 1usize;
+    loop {
+        let suffix = if i == 1 {
+            " (imported)".to_string()
+        } else {
+            format!(" (imported {i})")
+        };
+        let room = MAX_NAME_CHARS.saturating_sub(suffix.chars().count());
+        let base: String = name.chars().take(room).collect();
+        let candidate = format!("{}{suffix}", base.trim_end());
+        if !is_taken(&candidate) {
+            return candidate;
+        }
+        i += 1;
+    }
+}
+
 /// An organization slug: 2–48 of a–z, 0–9 and '-', not starting or ending with '-'.
 pub fn slug(raw: &str) -> Result<String, ValidationError> {
     let s = raw.trim();
@@ -76,6 +101,28 @@ pub fn email(raw: &str) -> Result<String, ValidationError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_imported_name_that_is_taken_gets_imported_then_a_number() {
+        let taken: std::collections::HashSet<String> = ["lead router", "lead router (imported)"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(super::free_name("Fresh", &taken), "Fresh");
+        assert_eq!(
+            super::free_name("Lead Router", &taken),
+            "Lead Router (imported 2)"
+        );
+        let mut one = std::collections::HashSet::new();
+        one.insert("x".to_string());
+        assert_eq!(super::free_name("X", &one), "X (imported)");
+        let long = "n".repeat(MAX_NAME_CHARS);
+        let mut taken_long = std::collections::HashSet::new();
+        taken_long.insert(long.clone());
+        let free = super::free_name(&long, &taken_long);
+        assert!(free.ends_with(" (imported)"));
+        assert_eq!(free.chars().count(), MAX_NAME_CHARS);
+    }
+
     use super::*;
 
     #[test]

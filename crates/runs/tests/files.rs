@@ -83,7 +83,8 @@ async fn export_then_import_gives_the_same_graph_as_a_new_workflow() {
     )
     .await
     .expect("import");
-    assert_eq!(report.workflow.name, "Lead enrichment");
+    // The original is still there, so the copy says it was imported.
+    assert_eq!(report.workflow.name, "Lead enrichment (imported)");
     assert_eq!(report.source, "neuroflow.graph v1");
     assert_ne!(report.workflow.id, w.id);
     let copy = store
@@ -247,7 +248,7 @@ async fn a_blueprint_exports_with_its_category_and_imports_as_a_new_blueprint_on
         .expect("import")
         .doc;
     assert_ne!(imported.summary.id, doc.summary.id);
-    assert_eq!(imported.summary.name, "Summarise page");
+    assert_eq!(imported.summary.name, "Summarise page (imported)");
     assert_eq!(imported.summary.category, AIToolCategory::Api);
     assert_eq!(imported.summary.description, meta.description);
     assert_eq!(imported.summary.input_schema, doc.summary.input_schema);

@@ -178,8 +178,18 @@ impl Store {
         check::<BlueprintTables>(graph, "imported")?;
         let mut ops = self.carried_ops(actor, carried).await?;
         let id = new_id();
+        let name = validate::name("blueprint name", &meta.name)?;
+        let meta = BlueprintMeta {
+            name: validate::free_name(
+                &name,
+                &self
+                    .names_like::<ToolBlueprint>(actor.organization_id, &name)
+                    .await?,
+            ),
+            ..meta.clone()
+        };
         ops.extend(
-            self.new_blueprint_ops(actor, id, meta, graph, &SaveAs::import())
+            self.new_blueprint_ops(actor, id, &meta, graph, &SaveAs::import())
                 .await?,
         );
         self.apply(ops).await.map_err(import_conflict)?;

@@ -386,6 +386,32 @@ impl Store {
             })
     }
 
+    /// The names (lower case) of an organization's live rows whose name contains `name`: what an
+    /// imported document's name is checked against.
+    pub(crate) async fn names_like<E: Entity>(
+        &self,
+        organization_id: Uuid,
+        name: &str,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let query = ListQuery {
+            search: Some(("name", name.to_string())),
+            limit: 100_000,
+            ..ListQuery::in_org(organization_id)
+        };
+        Ok(self
+            .list::<E>(&query)
+            .await?
+            .iter()
+            .filter_map(|row| {
+                to_object(row)
+                    .ok()?
+                    .get("name")?
+                    .as_str()
+                    .map(str::to_lowercase)
+            })
+            .collect())
+    }
+
     /// Rows matching the query, ordered and paged.
     pub async fn list<E: Entity>(&self, query: &ListQuery) -> Result<Vec<E>, StoreError> {
         let cols = all_columns::<E>();

@@ -304,6 +304,7 @@ impl Store {
         let name = validate::name("workflow name", name)?;
         check::<WorkflowTables>(graph, "imported")?;
         let org = actor.organization_id;
+        let name = validate::free_name(&name, &self.names_like::<Workflow>(org, &name).await?);
         let mut ops = self.carried_ops(actor, carried).await?;
         for agent in agents {
             if agent.organization_id != org {

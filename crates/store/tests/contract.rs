@@ -1093,6 +1093,88 @@ contract!(
     }
 );
 
+contract!(
+    an_imported_name_that_exists_gets_imported_and_a_number,
+    |t: common::TestDb| async move {
+        use neuroflow_model::AIToolCategory;
+        use neuroflow_store::blueprints::BlueprintMeta;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let graph = Graph {
+            nodes: vec![node("trigger.manual", 0.0)],
+            edges: vec![],
+        };
+        s.workflow_create(actor, "Lead router")
+            .await
+            .expect("create");
+        let names: Vec<String> = {
+            let mut v = Vec::new();
+            for _ in 0..3 {
+                let fresh = Graph {
+                    nodes: vec![node("trigger.manual", 0.0)],
+                    edges: vec![],
+                };
+                v.push(
+                    s.workflow_import(actor, "lead router", &fresh, &[], &[])
+                        .await
+                        .expect("import")
+                        .summary
+                        .name,
+                );
+            }
+            v
+        };
+        assert_eq!(
+            names,
+            vec![
+                "lead router (imported)",
+                "lead router (imported 2)",
+                "lead router (imported 3)"
+            ]
+        );
+        // Another organization's names do not count, and a free name is kept.
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert_eq!(
+            s.workflow_import(other, "Lead router", &graph, &[], &[])
+                .await
+                .expect("import elsewhere")
+                .summary
+                .name,
+            "Lead router"
+        );
+        let meta = BlueprintMeta {
+            name: "Fetch".into(),
+            description: String::new(),
+            category: AIToolCategory::Api,
+            is_public: false,
+        };
+        let first = s.blueprint_create(actor, &meta).await.expect("blueprint");
+        // The same graph under fresh ids, as a file's import gives it.
+        let mut fresh = first.graph.clone();
+        let ids: std::collections::HashMap<Uuid, Uuid> =
+            fresh.nodes.iter().map(|n| (n.id, new_id())).collect();
+        for n in &mut fresh.nodes {
+            n.id = ids[&n.id];
+        }
+        for e in &mut fresh.edges {
+            e.id = new_id();
+            e.source = ids[&e.source];
+            e.target = ids[&e.target];
+        }
+        let copy = s
+            .blueprint_import(actor, &meta, &fresh, &[])
+            .await
+            .expect("blueprint import");
+        assert_eq!(copy.summary.name, "Fetch (imported)");
+    }
+);
+
 fn neuroflow_store_sql_uuid(id: Uuid) -> neuroflow_store::SqlValue {
     neuroflow_store::SqlValue::Uuid(Some(id))
 }
