@@ -175,3 +175,34 @@ async fn endless_templates_and_jq_end_in_errors() {
         r.error
     );
 }
+
+#[tokio::test]
+async fn templates_that_double_or_flood_fail_their_node() {
+    for (label, template, budget) in [
+        (
+            "Doubling",
+            "{% set ns = namespace(s='x') %}{% for i in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}",
+            "a namespace passed",
+        ),
+        (
+            "Flooding",
+            "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+            "the result passes",
+        ),
+    ] {
+        let t = manual();
+        let s = set(label, json!({ "x": template }));
+        let r = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            run_graph(graph(&[&t, &s], vec![edge(&t, &s)]), json!({})),
+        )
+        .await
+        .expect("the run ends");
+        assert_eq!(r.status, RunStatus::Failed);
+        let error = r.error.unwrap_or_default();
+        assert!(
+            error.contains(label) && error.contains("template budget exceeded") && error.contains(budget),
+            "{error}"
+        );
+    }
+}
