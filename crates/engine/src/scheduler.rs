@@ -3,6 +3,7 @@
 //! to a connected error port or stop the run; retries, timeouts, limits and cancellation
 //! are enforced here.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
@@ -28,6 +29,20 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 /// The longest Retry-After a retry waits out. A service asking for more fails the node at
 /// once, saying so, rather than holding the run.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// The longest node error a result, an event or the run's error carries (in characters);
+/// a longer one is clipped with "…" and kept whole, up to `MAX_LOG_CHARS`, in the node's logs.
+pub const MAX_ERROR_CHARS: usize = 1_000;
+/// The longest line a node's log keeps (in characters).
+pub const MAX_LOG_CHARS: usize = 64 * 1024;
+
+/// `text` cut to `max` characters, with "…" when something was cut.
+pub(crate) fn clip_chars(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
+}
 
 /// Why a scope stopped before its end.
 #[derive(Debug, Clone, PartialEq)]
@@ -557,7 +572,16 @@ impl ScopeRun {
                 }
                 Ok(())
             }
-            Err(NodeError { message, .. }) => {
+            Err(NodeError { message: full, .. }) => {
+                // A jq or HTTP error can carry megabytes of data: results, events and the
+                // run's one-line error get the start of it, the log the rest.
+                let message = clip_chars(&full, MAX_ERROR_CHARS).into_owned();
+                if message.len() < full.len() {
+                    let whole = format!("error (in full): {full}");
+                    record
+                        .logs
+                        .push(clip_chars(&whole, MAX_LOG_CHARS).into_owned());
+                }
                 let handled = graph.catches_errors[n];
                 record.status = NodeStatus::Failed;
                 record.error = Some(message.clone());

@@ -206,3 +206,36 @@ async fn templates_that_double_or_flood_fail_their_node() {
         );
     }
 }
+
+#[tokio::test]
+async fn huge_error_messages_are_clipped_and_kept_whole_in_the_logs() {
+    let t = manual();
+    let jq = node(
+        "data.transform",
+        "Loud",
+        json!({"expression": "error(\"x\" * 8000000)"}),
+    );
+    let r = run_graph(graph(&[&t, &jq], vec![edge(&t, &jq)]), json!({})).await;
+    assert_eq!(r.status, RunStatus::Failed);
+    let run_error = r.error.unwrap_or_default();
+    assert!(run_error.chars().count() < 1_100, "{}", run_error.len());
+    assert!(run_error.ends_with('…'), "the cut is shown");
+    let failed = r.nodes.iter().find(|n| n.node_id == jq.id).expect("ran");
+    let error = failed.error.clone().unwrap_or_default();
+    assert_eq!(
+        error.chars().count(),
+        1_001,
+        "1,000 characters and the ellipsis"
+    );
+    assert!(error.starts_with("jq error: xxx"), "{}", &error[..20]);
+    let full = failed
+        .logs
+        .iter()
+        .find(|l| l.starts_with("error (in full): jq error: xxx"))
+        .expect("the whole message is logged");
+    assert_eq!(
+        full.chars().count(),
+        64 * 1024 + 1,
+        "the log line is bounded too"
+    );
+}

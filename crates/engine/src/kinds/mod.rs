@@ -674,6 +674,11 @@ impl NodeCall {
     /// Records a log line on the node and sends it as a `NodeLog` event.
     pub fn log(&self, message: impl Into<String>) {
         let message = message.into();
+        let message = match crate::scheduler::clip_chars(&message, crate::scheduler::MAX_LOG_CHARS)
+        {
+            std::borrow::Cow::Owned(clipped) => clipped,
+            std::borrow::Cow::Borrowed(_) => message,
+        };
         self.run.emit(crate::events::RunEvent::NodeLog {
             node_id: self.node_id(),
             message: message.clone(),
