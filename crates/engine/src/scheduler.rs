@@ -31,7 +31,7 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// The longest node error a result, an event or the run's error carries (in characters);
-/// a longer one is clipped with "…" and kept whole, up to `MAX_LOG_CHARS`, in the node's logs.
+/// a longer one loses its middle to "…" and is kept whole, up to `MAX_LOG_CHARS`, in the node's logs.
 pub const MAX_ERROR_CHARS: usize = 1_000;
 /// The longest line a node's log keeps (in characters).
 pub const MAX_LOG_CHARS: usize = 64 * 1024;
@@ -42,6 +42,23 @@ pub(crate) fn clip_chars(text: &str, max: usize) -> Cow<'_, str> {
         Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
         None => Cow::Borrowed(text),
     }
+}
+
+/// `text` cut to about `max` characters by dropping its middle for "…": a failure inside
+/// nested blueprints names its cause last, after each level's prefix.
+pub(crate) fn clip_middle(text: &str, max: usize) -> Cow<'_, str> {
+    let chars = text.chars().count();
+    if chars <= max {
+        return Cow::Borrowed(text);
+    }
+    let head = max * 3 / 5;
+    let tail = max - head;
+    let head_end = text.char_indices().nth(head).map_or(text.len(), |(i, _)| i);
+    let tail_start = text
+        .char_indices()
+        .nth(chars - tail)
+        .map_or(text.len(), |(i, _)| i);
+    Cow::Owned(format!("{}…{}", &text[..head_end], &text[tail_start..]))
 }
 
 /// Why a scope stopped before its end.
@@ -575,7 +592,7 @@ impl ScopeRun {
             Err(NodeError { message: full, .. }) => {
                 // A jq or HTTP error can carry megabytes of data: results, events and the
                 // run's one-line error get the start of it, the log the rest.
-                let message = clip_chars(&full, MAX_ERROR_CHARS).into_owned();
+                let message = clip_middle(&full, MAX_ERROR_CHARS).into_owned();
                 if message.len() < full.len() {
                     let whole = format!("error (in full): {full}");
                     record
