@@ -76,6 +76,9 @@ pub(crate) struct RunCtx {
     pub cancel: CancelToken,
     pub limits: RunLimits,
     pub input: Json,
+    /// `input` as templates see it, converted once per run: a loop body converting it at
+    /// every iteration made nested loops quadratic in the run's input.
+    pub input_value: OnceLock<minijinja::Value>,
     pub trigger_items: Arc<Vec<Json>>,
     /// When set, only this trigger fires; the others are skipped.
     pub fire: Option<Uuid>,
@@ -118,6 +121,7 @@ impl RunCtx {
             cancel: setup.cancel,
             limits: setup.limits,
             input: setup.input,
+            input_value: OnceLock::new(),
             trigger_items: setup.trigger_items,
             fire: setup.fire,
             pins: setup.pins,
@@ -841,6 +845,7 @@ pub(crate) async fn run_blueprint(
         budget: parent.budget.clone(),
         blueprint_stack: stack,
         http: parent.http.clone(),
+        input_value: parent.input_value.clone(),
         ..RunCtx::new(RunSetup {
             graph: plan,
             host: parent.host.clone(),

@@ -695,6 +695,14 @@ impl NodeCall {
             .unwrap_or_default()
     }
 
+    /// The run's input as a template value, converted once per run.
+    pub fn input_value(&self) -> minijinja::Value {
+        self.run
+            .input_value
+            .get_or_init(|| crate::template::to_value(&self.run.input))
+            .clone()
+    }
+
     pub fn str_config(&self, key: &str) -> Option<&str> {
         self.config().get(key).and_then(Json::as_str)
     }
