@@ -74,7 +74,10 @@ async fn a_loop_over_100_000_items_with_a_ten_node_body_ends_at_the_step_limit()
     let r = run_within_guard(request(g, json!(items))).await;
     assert_eq!(r.status, RunStatus::Failed);
     let error = r.error.unwrap_or_default();
-    assert!(error.contains("limit of 1000000 steps"), "{error}");
+    assert!(
+        error.contains("limit of 1000000 steps (at node 'Body"),
+        "{error}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,7 +113,10 @@ async fn nested_loops_of_1000_by_1000_end_at_the_step_limit_with_templates_in_th
     let r = run_within_guard(req).await;
     assert_eq!(r.status, RunStatus::Failed);
     let error = r.error.unwrap_or_default();
-    assert!(error.contains("limit of 100000 steps"), "{error}");
+    assert!(
+        error.contains("limit of 100000 steps (at node '"),
+        "{error}"
+    );
 }
 
 /// With the step limit raised, the kept-output budget is what ends a run that holds too much.
@@ -131,7 +137,7 @@ async fn the_output_budget_ends_a_run_that_holds_too_much() {
     assert_eq!(r.status, RunStatus::Failed);
     let error = r.error.unwrap_or_default();
     assert!(
-        error.contains("outputs passed their limit of 67108864 bytes"),
+        error.contains("outputs passed their limit of 67108864 bytes (at node 'Body"),
         "{error}"
     );
 }

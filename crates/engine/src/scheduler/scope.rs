@@ -198,7 +198,9 @@ impl ScopeRun {
                 }
             }
         };
-        ctx.budget.step(&ctx.limits).map_err(Stop::Failed)?;
+        ctx.budget
+            .step(&ctx.limits)
+            .map_err(|e| at_node(node, &e))?;
         let started = Instant::now();
         let started_seq = ctx.next_seq();
         if let Some(ports) = pin {
@@ -336,7 +338,9 @@ impl ScopeRun {
                     tokens: output.tokens,
                     cost: output.cost,
                 });
-                ctx.budget.keep(bytes, &ctx.limits).map_err(Stop::Failed)?;
+                ctx.budget
+                    .keep(bytes, &ctx.limits)
+                    .map_err(|e| at_node(node, &e))?;
                 if let Some(reason) = ctx.over_budget() {
                     return Err(Stop::Failed(reason));
                 }
@@ -423,6 +427,14 @@ impl ScopeRun {
             ctx.record(n, record);
         }
     }
+}
+
+/// A run limit reached by one node: the run stops, saying where.
+fn at_node(node: &crate::plan::PlanNode, reason: &str) -> Stop {
+    Stop::Failed(format!(
+        "{reason} (at node '{}', {})",
+        node.label, node.kind.name
+    ))
 }
 
 fn wall_clock(ctx: &RunCtx) -> Stop {
