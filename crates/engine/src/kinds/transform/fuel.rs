@@ -19,6 +19,10 @@ use jaq_json::Val;
 
 use super::MAX_DEPTH;
 
+// A spent budget unwinds out of jaq; with `panic = "abort"` it would end the process instead.
+#[cfg(panic = "abort")]
+compile_error!("the jq budgets unwind out of jaq: build neuroflow-engine with panic = \"unwind\"");
+
 /// Term evaluations one node run may make (all its items together): seconds of work, far
 /// beyond what reshaping data needs, and it also bounds how long and deep values can grow.
 pub const JQ_STEP_BUDGET: u64 = 10_000_000;
@@ -229,4 +233,17 @@ fn clip(s: &str) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nesting;
+
+    #[test]
+    fn nesting_counts_brackets_outside_strings() {
+        assert_eq!(nesting(b"1"), 0);
+        assert_eq!(nesting(b"[[1], {\"a\": [2]}]"), 3);
+        assert_eq!(nesting(br#"["[[[[", "\"[[[", {"k": "}}}"}]"#), 2);
+        assert_eq!(nesting("[".repeat(1000).as_bytes()), 1000);
+    }
 }
