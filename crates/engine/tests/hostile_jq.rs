@@ -178,3 +178,46 @@ fn dropping_the_runtime_does_not_wait_for_the_program() {
         .recv_timeout(Duration::from_secs(2))
         .expect("the runtime shut down within 2 s");
 }
+
+/// The step budget is per item in `each` mode: many items of honest work are not an endless
+/// program, while one endless item still fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_item_has_its_own_step_budget() {
+    let t = manual();
+    let jq = node(
+        "data.transform",
+        "Batch",
+        json!({"expression": "[range(10000)] | length"}),
+    );
+    // 2,000 items of about 10,000 steps each: twice the budget in all.
+    let items: Vec<Json> = (0..2000).map(|i| json!({ "i": i })).collect();
+    let r = tokio::time::timeout(
+        HANG_GUARD,
+        run_graph(graph(&[&t, &jq], vec![edge(&t, &jq)]), json!(items)),
+    )
+    .await
+    .expect("the run ends");
+    assert_eq!(r.status, RunStatus::Completed, "{:?}", r.error);
+    assert_eq!(out(&r, &jq, "main").len(), 2000);
+
+    let one_endless = node(
+        "data.transform",
+        "One endless",
+        json!({"expression": "if .i == 1 then last(range(1e12)) else . end"}),
+    );
+    let r = tokio::time::timeout(
+        HANG_GUARD,
+        run_graph(
+            graph(&[&t, &one_endless], vec![edge(&t, &one_endless)]),
+            json!([{"i": 0}, {"i": 1}, {"i": 2}]),
+        ),
+    )
+    .await
+    .expect("the run ends");
+    assert_eq!(r.status, RunStatus::Failed);
+    let error = r.error.unwrap_or_default();
+    assert!(
+        error.contains("One endless") && error.contains("jq step budget"),
+        "{error}"
+    );
+}

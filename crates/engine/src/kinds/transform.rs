@@ -77,16 +77,18 @@ fn transform(call: &NodeCall, stop: &AtomicBool) -> NodeRun {
         .str_config("expression")
         .ok_or("config.expression must be a jq program")?;
     let filter = compile(code)?;
-    let fuel = Fuel::new(JQ_STEP_BUDGET, JQ_RECURSION_STACK_BYTES, stop);
+    let fuel = || Fuel::new(JQ_STEP_BUDGET, JQ_RECURSION_STACK_BYTES, stop);
     let mut out = Outputs::default();
     match call.str_config("mode").unwrap_or("each") {
+        // Each item has the whole step budget: a big batch of items is not an endless
+        // program. The output budget stays shared by all of them.
         "each" => {
             for item in call.items.iter() {
-                apply(&filter, &fuel, item.clone(), &mut out)?;
+                apply(&filter, &fuel(), item.clone(), &mut out)?;
             }
         }
         "all" => {
-            apply(&filter, &fuel, Json::Array(call.items.to_vec()), &mut out)?;
+            apply(&filter, &fuel(), Json::Array(call.items.to_vec()), &mut out)?;
             // A program over all items that returns one array gives those elements as items.
             out.items = match <[Json; 1]>::try_from(out.items) {
                 Ok([Json::Array(items)]) => items,

@@ -23,8 +23,9 @@ use super::MAX_DEPTH;
 #[cfg(panic = "abort")]
 compile_error!("the jq budgets unwind out of jaq: build neuroflow-engine with panic = \"unwind\"");
 
-/// Term evaluations one node run may make (all its items together): seconds of work, far
-/// beyond what reshaping data needs, and it also bounds how long and deep values can grow.
+/// Term evaluations one program run may make (per item in `each` mode, over all items in
+/// `all` mode): seconds of work, far beyond what reshaping data needs, and it also bounds how
+/// long and deep values can grow.
 pub const JQ_STEP_BUDGET: u64 = 10_000_000;
 
 /// Stack jq's own recursion may use (`def f: 1 + f; f`): thousands of levels in a debug
