@@ -7,7 +7,8 @@
 # Env:
 #   NEUROFLOW_APP        app binary (default $CARGO_TARGET_DIR/debug/neuroflow-studio)
 #   NEUROFLOW_ARTIFACTS  where failure screenshots/logs go (default ~/.cache/neuroflow-artifacts)
-# Extra arguments are passed to `node --test` (e.g. --test-name-pattern=rename).
+# Extra arguments are passed to `node --test` (e.g. --test-name-pattern=rename); `--bench ARGS`
+# runs the real-window canvas benchmark (tests/e2e/bench/window.mjs) instead.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -88,4 +89,10 @@ step "start tauri-driver" start_tauri_driver
 
 log "app: $NEUROFLOW_APP"
 log "XDG dirs under $E2E_TMP; artifacts on failure: $NEUROFLOW_ARTIFACTS"
-step "e2e tests" node --test --test-concurrency=1 --test-timeout=300000 "$@" tests/e2e/*.test.mjs
+if [[ ${1:-} == --bench ]]; then
+  # The real-window canvas benchmark (tests/e2e/bench/window.mjs), in the same window setup as the tests.
+  shift
+  step "real-window canvas benchmark" node tests/e2e/bench/window.mjs "$@"
+else
+  step "e2e tests" node --test --test-concurrency=1 --test-timeout=300000 "$@" tests/e2e/*.test.mjs
+fi

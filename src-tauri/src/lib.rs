@@ -19,6 +19,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::workflows::workflow_list,
             commands::workflows::workflow_create,
             commands::workflows::workflow_rename,
+            commands::workflows::workflow_set_settings,
             commands::workflows::workflow_delete,
             commands::workflows::workflow_get,
             commands::workflows::workflow_save_graph,

@@ -82,3 +82,59 @@ test('a three-node workflow runs in the engine: every node succeeds and the outp
     await screenshotFor(browser, 'canvas-run.png');
   });
 });
+
+test('a request to this computer is refused until the workflow’s Network setting allows it', { timeout: TEST_TIMEOUT }, async () => {
+  const http = await import('node:http');
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    requests++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"hello":"from this computer"}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/local`;
+  const name = uniqueName('E2E local');
+  const phase = () => attr(browser, tid('run-bar'), 'data-phase');
+  let browser;
+  try {
+    await withApp('run-private-network', async (b) => {
+      browser = b;
+      await gotoWorkflows(browser);
+      await createWorkflow(browser, name);
+      await openWorkflow(browser, name);
+      await click(browser, tid('palette-item-trigger.manual'), 'the manual trigger palette item');
+      await click(browser, '.react-flow__pane', 'the canvas, to give it the keyboard');
+      await click(browser, nodeOfKind('trigger.manual'), 'the trigger');
+      await quickAdd(browser, 'http request', 2);
+      await click(browser, nodeOfKind('http.request'), 'the HTTP request node');
+      await typeInto(browser, `${tid('config-field')}[data-field="url"] input`, url, 'the URL field');
+      await waitForCount(browser, `${nodeOfKind('http.request')} ${tid('node-problems')}`, 0, 'problems once the URL is set');
+
+      await click(browser, tid('run-workflow'), 'Run');
+      await waitUntil(async () => (await phase()) === 'failed', async () => `expected a failed run, the run bar says ${await phase()}`);
+      const bar = await browser.execute(() => document.querySelector('[data-testid="run-bar"]')?.textContent ?? '');
+      const nodeStatus = await attr(browser, nodeOfKind('http.request'), 'data-run-status');
+      assert.equal(nodeStatus, 'failed', `the request failed (${bar})`);
+      assert.equal(requests, 0, 'nothing reached the server');
+
+      await click(browser, tid('run-settings-toggle'), 'the Network button');
+      await click(browser, tid('run-settings-private-network'), 'the private network checkbox');
+      await waitUntil(
+        async () => (await browser.$(tid('run-settings-private-network')).isSelected()) === true,
+        'the setting to be saved and shown checked',
+      );
+      await click(browser, tid('run-workflow'), 'Run');
+      await waitUntil(async () => (await phase()) === 'completed', async () => `expected a completed run, the run bar says ${await phase()}`);
+      assert.equal(requests, 1, 'the request reached this computer');
+    });
+    // The setting is the workflow's own: it is still on after a restart.
+    await withApp('run-private-network-reopen', async (b) => {
+      await gotoWorkflows(b);
+      await openWorkflow(b, name);
+      await click(b, tid('run-settings-toggle'), 'the Network button');
+      assert.equal(await b.$(tid('run-settings-private-network')).isSelected(), true, 'still allowed after a restart');
+    });
+  } finally {
+    server.close();
+  }
+});

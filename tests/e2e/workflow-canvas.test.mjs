@@ -68,6 +68,53 @@ test('a workflow built on the canvas is saved and survives an app restart', { ti
 });
 
 
+test('an undone delete of a saved node saves, and the node is there after a restart', { timeout: TEST_TIMEOUT }, async () => {
+  const name = uniqueName('E2E undo');
+
+  await withApp('undo-delete', async (browser) => {
+    await gotoWorkflows(browser);
+    await createWorkflow(browser, name);
+    await openWorkflow(browser, name);
+    await click(browser, tid('palette-item-trigger.manual'), 'the trigger.manual palette item');
+    await waitForCount(browser, CANVAS_NODE, 1, 'the trigger');
+    await click(browser, tid('palette-item-http.request'), 'the http.request palette item');
+    await waitForCount(browser, CANVAS_NODE, 2, 'the trigger and the request');
+    await dragBetween(
+      browser,
+      `${nodeOfKind('trigger.manual')} .react-flow__handle.source`,
+      `${nodeOfKind('http.request')} .react-flow__handle.target`,
+      'connect trigger.manual → http.request',
+    );
+    await waitForCount(browser, EDGE, 1, 'the edge');
+    await click(browser, tid('save-graph'), 'Save');
+    await waitForText(browser, tid('save-status'), 'Saved', 'the save status after building');
+
+    // Delete the request (its edge goes with it) and let the delete be saved: the rows are tombstoned.
+    await click(browser, nodeOfKind('http.request'), 'the request');
+    await browser.keys('Delete');
+    await waitForCount(browser, CANVAS_NODE, 1, 'the trigger alone after the delete');
+    await waitForCount(browser, EDGE, 0, 'no edge after the delete');
+    await click(browser, tid('save-graph'), 'Save');
+    await waitForText(browser, tid('save-status'), 'Saved', 'the save status after the delete');
+
+    // Undo brings back the same node and edge, under their ids; saving them must work.
+    await click(browser, '.react-flow__pane', 'the canvas');
+    await browser.keys(['Control', 'z']);
+    await waitForCount(browser, CANVAS_NODE, 2, 'both nodes after the undo');
+    await waitForCount(browser, EDGE, 1, 'the edge after the undo');
+    await click(browser, tid('save-graph'), 'Save');
+    await waitForText(browser, tid('save-status'), 'Saved', 'the save status after the undo (it used to fail on the ids)');
+  });
+
+  await withApp('undo-delete-reopen', async (browser) => {
+    await gotoWorkflows(browser);
+    await openWorkflow(browser, name);
+    await waitForCount(browser, CANVAS_NODE, 2, `both nodes of the reopened workflow "${name}"`);
+    assert.deepEqual(await nodeKinds(browser), ['http.request', 'trigger.manual'], 'node kinds after restart');
+    await waitForCount(browser, EDGE, 1, 'the edge after restart');
+  });
+});
+
 test('a workflow can be renamed and deleted', { timeout: TEST_TIMEOUT }, async () => {
   const name = uniqueName('E2E temp');
   const renamed = `${name} renamed`;

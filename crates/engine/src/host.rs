@@ -16,24 +16,101 @@ use crate::error::NodeError;
 pub type HostFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// An API key or token. Debug and Display show only that it is redacted; it is never
-/// serialized, logged nor put in an event.
+/// serialized, logged nor put in an event. A key saved on an integration carries that
+/// integration's name and base URL: it is sent nowhere else.
 #[derive(Clone)]
-pub struct Secret(String);
+pub struct Secret {
+    value: String,
+    scope: Option<CredentialScope>,
+}
+
+/// Where a saved key may be sent: under its integration's base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialScope {
+    /// The integration's name, for messages.
+    pub name: String,
+    pub base_url: String,
+}
 
 impl Secret {
+    /// A key with no saved place (the CLI's environment variable): sent only over TLS or to
+    /// this computer.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        Self {
+            value: value.into(),
+            scope: None,
+        }
+    }
+
+    /// A key saved on an integration: sent only under `scope.base_url`.
+    pub fn scoped(value: impl Into<String>, scope: CredentialScope) -> Self {
+        Self {
+            value: value.into(),
+            scope: Some(scope),
+        }
+    }
+
+    /// An integration without auth (a local model server): no key to send, only the base URL
+    /// its requests may go to, which may then be this computer or the LAN.
+    pub fn without_key(scope: CredentialScope) -> Self {
+        Self {
+            value: String::new(),
+            scope: Some(scope),
+        }
+    }
+
+    /// Whether there is a key to send (see [`Secret::without_key`]).
+    pub fn has_key(&self) -> bool {
+        !self.value.is_empty()
     }
 
     /// The secret itself, for the one header that needs it.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.value
+    }
+
+    pub fn scope(&self) -> Option<&CredentialScope> {
+        self.scope.as_ref()
     }
 }
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Shorter values are not scrubbed: replacing "a" everywhere would garble text, hide nothing.
+const MIN_SCRUBBED_LEN: usize = 4;
+pub const REDACTED: &str = "***";
+
+/// `text` with every occurrence of each secret replaced by `***` (a server may echo a key).
+pub fn scrub_text(text: &str, secrets: &[&Secret]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets {
+        if secret.value.len() >= MIN_SCRUBBED_LEN && out.contains(secret.value.as_str()) {
+            out = out.replace(secret.value.as_str(), REDACTED);
+        }
+    }
+    out
+}
+
+/// `value` with every secret replaced in every string and key, at any depth.
+pub fn scrub_json(value: Json, secrets: &[&Secret]) -> Json {
+    if secrets.is_empty() {
+        return value;
+    }
+    match value {
+        Json::String(s) => Json::String(scrub_text(&s, secrets)),
+        Json::Array(items) => {
+            Json::Array(items.into_iter().map(|v| scrub_json(v, secrets)).collect())
+        }
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| (scrub_text(&k, secrets), scrub_json(v, secrets)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -204,6 +281,16 @@ impl EngineHost for NoHost {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrubbing_reaches_every_string_and_key() {
+        let s = Secret::new("sk-canary-1");
+        let v = serde_json::json!({"h": {"authorization": "Bearer sk-canary-1"}, "sk-canary-1": [1, "x sk-canary-1 y"]});
+        let out = scrub_json(v, &[&s]).to_string();
+        assert!(!out.contains("sk-canary-1"), "{out}");
+        assert_eq!(out.matches(REDACTED).count(), 3, "{out}");
+        assert_eq!(scrub_text("abc", &[&Secret::new("a")]), "abc");
+    }
 
     #[test]
     fn a_secret_never_prints() {

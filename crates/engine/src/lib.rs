@@ -2,6 +2,7 @@
 //! run events and results, previews, and the graph file format.
 
 pub mod cancel;
+pub mod egress;
 pub mod error;
 pub mod events;
 pub mod file;
@@ -16,11 +17,12 @@ pub mod template;
 pub mod validate;
 
 pub use cancel::CancelToken;
+pub use egress::NetworkPolicy;
 pub use error::NodeError;
 pub use events::{EventSender, NodeStatus, PortItems, RunEvent, RunStatus};
 pub use host::{
-    AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, HttpAction,
-    IntegrationAction, IntegrationCall, NoHost, Secret,
+    AgentProfile, BlueprintGraph, CredentialRequest, CredentialScope, EngineHost, HostFuture,
+    HttpAction, IntegrationAction, IntegrationCall, NoHost, Secret,
 };
 pub use kinds::{catalog, catalog_for, KindInfo, PortInfo, PortType};
 pub use limits::RunLimits;

@@ -12,6 +12,7 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 
 use crate::cancel::CancelToken;
+use crate::egress::NetworkPolicy;
 use crate::events::{EventSender, PortItems, RunEvent, RunStatus};
 use crate::host::EngineHost;
 use crate::kinds::{self, trigger::items_of_input};
@@ -54,6 +55,11 @@ pub struct RunRequest {
     pub trigger: Option<Uuid>,
     /// Outputs of an earlier run (`RunResult::outputs`), for `Single` and `From`.
     pub previous: HashMap<Uuid, PortItems>,
+    /// What the run's requests may reach (see `egress`). Set by the host from the workflow's
+    /// setting or the CLI flag, never from the graph itself.
+    #[serde(skip)]
+    #[specta(skip)]
+    pub network: NetworkPolicy,
 }
 
 /// Why a run did not start.
@@ -108,6 +114,7 @@ pub async fn run(
         mode,
         trigger,
         previous,
+        network,
     } = request;
     // Notes and groups are the canvas's, not steps: the run never sees them.
     let graph = match neuroflow_model::graph::program_of(&graph) {
@@ -146,6 +153,7 @@ pub async fn run(
         fire: trigger,
         pins,
         entry,
+        network,
     }));
     ctx.emit(RunEvent::RunStarted {
         run_id,

@@ -484,10 +484,12 @@ impl IntegrationService {
         })
     }
 
-    /// The API key an LLM node names through an HTTP integration (bearer token or API-key
-    /// header): so model keys live in the keychain like every other credential. The error is
-    /// one line for the node, never containing a secret.
-    pub async fn api_key(&self, id: Uuid) -> Result<Secret, String> {
+    /// The API key an `ai.llm`, `ai.agent` or `http.request` node names through an HTTP
+    /// integration (bearer token or API-key header): so model keys live in the keychain like
+    /// every other credential. The key carries the integration's name and base URL, and the
+    /// engine sends it nowhere else; an integration without auth (a local model server) gives
+    /// its base URL alone. The error is one line for the node, never a secret.
+    pub async fn api_key(&self, id: Uuid) -> Result<neuroflow_engine::Secret, String> {
         let row = self
             .row(id)
             .await
@@ -500,26 +502,33 @@ impl IntegrationService {
                 provider_label(row.provider)
             ));
         };
-        let credentials = self
-            .saved_credentials(&row)
-            .await
-            .map_err(|CredentialsUnavailable(why)| why)?;
+        let scope = neuroflow_engine::CredentialScope {
+            name: row.name.clone(),
+            base_url: http.base_url.clone(),
+        };
         let field = match http.auth {
             HttpAuthKind::Bearer => CredentialField::BearerToken,
             HttpAuthKind::ApiKey => CredentialField::ApiKey,
-            HttpAuthKind::None | HttpAuthKind::Basic => {
+            // A server without auth (a local model): its URL, and no key to read.
+            HttpAuthKind::None => return Ok(neuroflow_engine::Secret::without_key(scope)),
+            HttpAuthKind::Basic => {
                 return Err(format!(
                     "integration '{}' has no bearer token or API key to use as a model key",
                     row.name
                 ))
             }
         };
-        credentials.get(field).cloned().ok_or_else(|| {
+        let credentials = self
+            .saved_credentials(&row)
+            .await
+            .map_err(|CredentialsUnavailable(why)| why)?;
+        let key = credentials.get(field).ok_or_else(|| {
             format!(
                 "integration '{}' has no key saved: edit it and enter one",
                 row.name
             )
-        })
+        })?;
+        Ok(neuroflow_engine::Secret::scoped(key.expose(), scope))
     }
 
     async fn row(&self, id: Uuid) -> Result<Integration, IntegrationError> {
@@ -747,9 +756,11 @@ fn settings_json(settings: &IntegrationSettings) -> Result<serde_json::Value, In
 
 /// The row's settings. A row whose `config` does not parse (or names another provider) was
 /// not written by this service; saying so beats guessing.
+/// Checked again as a save would check them: a row may come from an older version or from
+/// a teammate through sync, and must not lead anywhere a save refuses (a metadata address).
 fn settings_of(row: &Integration) -> Result<IntegrationSettings, IntegrationError> {
     match serde_json::from_value::<IntegrationSettings>(row.config.clone()) {
-        Ok(settings) if settings.provider() == row.provider => Ok(settings),
+        Ok(settings) if settings.provider() == row.provider => settings.normalized(),
         _ => Err(IntegrationError::Store(StoreError::Database(format!(
             "the stored settings of the integration “{}” are unreadable",
             row.name

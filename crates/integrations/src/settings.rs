@@ -270,6 +270,11 @@ fn required_url(field: &str, raw: &str, transport: Transport) -> Result<String, 
             "the {field} must not contain a #fragment"
         )));
     }
+    if let Some(why) = neuroflow_engine::egress::refused_without_lookup(&url, true) {
+        return Err(IntegrationError::invalid(format!(
+            "the {field} cannot be used: {why}"
+        )));
+    }
     if transport == Transport::CarriesCredentials && url.scheme() == "http" && !is_loopback(&url) {
         return Err(IntegrationError::invalid(format!(
             "the {field} must use https://: credentials are sent there (plain http:// is accepted only for this computer, e.g. http://127.0.0.1)"
@@ -337,6 +342,27 @@ mod tests {
         assert_eq!(s.username.as_deref(), Some("ann"));
         assert_eq!(s.header_name, None);
         assert_eq!(s.test_path, "/");
+    }
+
+    #[test]
+    fn link_local_and_metadata_addresses_are_refused() {
+        for url in [
+            "http://169.254.169.254/latest",
+            "https://[fe80::1]/",
+            "http://metadata.google.internal/computeMetadata/v1",
+            "https://100.100.100.200/",
+        ] {
+            let err = IntegrationSettings::Webhook(WebhookSettings { url: url.into() })
+                .normalized()
+                .expect_err(url);
+            assert!(err.to_string().contains("never reach"), "{url}: {err}");
+        }
+        assert!(http("http://127.0.0.1:11434", HttpAuthKind::Bearer)
+            .normalized()
+            .is_ok());
+        assert!(http("https://10.0.0.5/api", HttpAuthKind::Bearer)
+            .normalized()
+            .is_ok());
     }
 
     #[test]

@@ -61,6 +61,9 @@ fn the_canary_appears_in_no_database_file_dto_error_or_log() {
     assert!(stdout.contains("ERROR-MESSAGE "), "{stdout}");
     assert!(stdout.contains("RUN-RESULT {"), "{stdout}");
     assert!(stdout.contains("RUN-EVENT {"), "{stdout}");
+    assert!(stdout.contains("RUN-UPDATE {"), "{stdout}");
+    assert!(stdout.contains("EXECUTION {"), "{stdout}");
+    assert!(stdout.contains("OUTBOX workflow_executions"), "{stdout}");
     assert!(
         stderr.contains("call from node") && stderr.contains("(not retryable)"),
         "{stderr}"
@@ -153,6 +156,16 @@ impl Outputs {
         if let Some(error) = &result.error {
             self.error(error);
         }
+    }
+
+    /// Anything else the app would send to the window or store, as JSON.
+    fn json(&self, what: &str, value: &impl serde::Serialize) {
+        let json = serde_json::to_string(value).expect("JSON");
+        assert!(
+            !json.contains(&self.canary),
+            "the canary is in {what}: {json}"
+        );
+        println!("{what} {json}");
     }
 
     fn error(&self, message: impl std::fmt::Display + std::fmt::Debug) {
@@ -466,6 +479,10 @@ async fn canary_flow() {
     views.push(echo_api);
     views.push(node_gmail);
 
+    // Workflows with keyed HTTP and model nodes through the desktop's runner: stored
+    // executions (and their outbox rows), run updates and the execution DTO.
+    views.extend(keyed_node_runs(&fx, &out, &secret, &echo, &slack_echo).await);
+
     // List, get and edits (keeping, then replacing secrets).
     for view in service.list().await.expect("list") {
         out.dto(&view);
@@ -586,4 +603,259 @@ async fn canary_flow() {
     // The parent reads the files after this process exits.
     fx.keep_dir();
     println!("{DONE}");
+}
+
+/// Stand-ins speaking the OpenAI chat-completions and Anthropic messages protocols that put
+/// the key they were sent into their answer (a reply's text, or an error's message).
+async fn model_stand_ins() -> (StandIn, StandIn) {
+    let openai = StandIn::start(|r| {
+        let sent = r.header("authorization").unwrap_or_default().to_owned();
+        if r.target.starts_with("/fail") {
+            return Reply::json(
+                401,
+                serde_json::json!({"error": {"message": format!("Incorrect API key provided: {sent}")}}),
+            );
+        }
+        Reply::json(
+            200,
+            serde_json::json!({
+                "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": format!("you sent {sent}")}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}
+            }),
+        )
+        .with_header("X-Echo-Auth", &sent)
+    })
+    .await;
+    let anthropic = StandIn::start(|r| {
+        let sent = r.header("x-api-key").unwrap_or_default().to_owned();
+        Reply::json(
+            200,
+            serde_json::json!({
+                "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-3-5-haiku-latest",
+                "content": [{"type": "text", "text": format!("key {sent}")}],
+                "stop_reason": "end_turn",
+                "usage": {"input_tokens": 3, "output_tokens": 4}
+            }),
+        )
+    })
+    .await;
+    (openai, anthropic)
+}
+
+/// Runs `http.request`, `ai.llm` (both protocols) and `ai.agent` nodes keyed by HTTP
+/// integrations whose servers echo the key, through `WorkflowRunner` with the default
+/// network policy (the integrations' own URLs are allowed), then a failing run of each kind
+/// and a key aimed elsewhere. Every update, execution DTO and outbox row is checked; the
+/// integrations it made are returned for the caller's clean-up.
+async fn keyed_node_runs(
+    fx: &Fixture,
+    out: &Outputs,
+    secret: &impl Fn(&str) -> String,
+    echo: &StandIn,
+    elsewhere: &StandIn,
+) -> Vec<IntegrationView> {
+    use neuroflow_model::entities::AiAgent;
+    use neuroflow_runs::{RunOptions, RunUpdate, WorkflowRunner};
+    use serde_json::json;
+
+    let (openai, anthropic) = model_stand_ins().await;
+    let echo_bearer = fx
+        .create(IntegrationDraft {
+            name: "Canary echo bearer".into(),
+            settings: http_settings(&echo.url(""), HttpAuthKind::Bearer),
+            credentials: http_credentials(Some(&secret("tok-http")), None, None),
+        })
+        .await;
+    let openai_key = fx
+        .create(IntegrationDraft {
+            name: "Canary OpenAI".into(),
+            settings: http_settings(&openai.url(""), HttpAuthKind::Bearer),
+            credentials: http_credentials(Some(&secret("sk-openai")), None, None),
+        })
+        .await;
+    let anthropic_key = fx
+        .create(IntegrationDraft {
+            name: "Canary Anthropic".into(),
+            settings: http_settings(&anthropic.url("/v1"), HttpAuthKind::ApiKey),
+            credentials: http_credentials(None, None, Some(&secret("sk-ant"))),
+        })
+        .await;
+    let now = chrono::Utc::now();
+    let agent = AiAgent {
+        id: neuroflow_model::new_id(),
+        organization_id: fx.actor.organization_id,
+        name: "Canary agent".into(),
+        description: String::new(),
+        personality: json!({"systemPrompt": "Be brief."}),
+        model_config: json!({"provider": "anthropic", "model": "claude-3-5-haiku-latest",
+                             "baseUrl": anthropic.url("/v1"), "credential": anthropic_key.id.to_string()}),
+        capabilities: json!([]),
+        memory: json!({}),
+        success_rate: 0.0,
+        avg_response_ms: 0.0,
+        total_executions: 0,
+        status: neuroflow_model::AgentStatus::Idle,
+        is_active: true,
+        created_by: fx.actor.user_id,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        hlc: String::new(),
+    };
+    fx.store.insert(&agent).await.expect("agent");
+
+    let keyed =
+        |kind: &str, label: &str, config: serde_json::Value| graph_node(kind, label, config);
+    let http = keyed(
+        "http.request",
+        "Keyed echo",
+        json!({"method": "POST", "url": echo.url("/echo/{{ item.name }}"),
+               "credential": echo_bearer.id.to_string(), "body": {"n": 1}}),
+    );
+    let gpt = keyed(
+        "ai.llm",
+        "GPT",
+        json!({"provider": "openai", "baseUrl": openai.url("/v1"), "model": "gpt-4o-mini",
+               "prompt": "hi {{ item.name }}", "credential": openai_key.id.to_string()}),
+    );
+    let claude = keyed(
+        "ai.llm",
+        "Claude",
+        json!({"provider": "anthropic", "baseUrl": anthropic.url("/v1"), "model": "claude-3-5-haiku-latest",
+               "prompt": "hi", "credential": anthropic_key.id.to_string()}),
+    );
+    let ask = keyed(
+        "ai.agent",
+        "Agent",
+        json!({"agentId": agent.id.to_string(), "prompt": "hi"}),
+    );
+    let runner = WorkflowRunner::new(fx.store.clone());
+    let run = |name: &'static str, nodes: Vec<neuroflow_model::graph::GraphNode>| {
+        let runner = runner.clone();
+        async move {
+            let trigger = graph_node("trigger.manual", "Start", json!({}));
+            let edges = nodes.iter().map(|n| graph_edge(&trigger, n)).collect();
+            let mut all = vec![trigger];
+            all.extend(nodes);
+            let workflow = fx
+                .store
+                .workflow_create(fx.actor, name)
+                .await
+                .expect("workflow");
+            fx.store
+                .workflow_save_graph(
+                    fx.actor,
+                    workflow.id,
+                    &neuroflow_model::graph::Graph { nodes: all, edges },
+                )
+                .await
+                .expect("save");
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let execution_id = runner
+                .start_streaming(
+                    fx.actor,
+                    workflow.id,
+                    RunOptions {
+                        input: json!({"name": "Ada"}),
+                        ..RunOptions::default()
+                    },
+                    Some(fx.service()),
+                    move |update| {
+                        let _ = tx.send(update);
+                    },
+                )
+                .await
+                .expect("the run starts");
+            let mut stored = None;
+            while let Some(update) = rx.recv().await {
+                out.json("RUN-UPDATE", &update);
+                if let RunUpdate::Stored { execution } = &update {
+                    stored = Some(execution.clone());
+                }
+            }
+            let stored = stored.expect("the execution was stored");
+            let detail = runner
+                .detail(fx.actor, execution_id)
+                .await
+                .expect("execution detail");
+            out.json("EXECUTION", &detail);
+            if let Some(error) = &detail.summary.error {
+                out.error(error);
+            }
+            (stored, detail)
+        }
+    };
+
+    let (stored, detail) = run("Canary keyed nodes", vec![http, gpt, claude, ask]).await;
+    assert_eq!(
+        stored.status,
+        neuroflow_model::ExecutionStatus::Completed,
+        "{:?}",
+        stored.error
+    );
+    // The keys did travel, each to its own integration's URL only…
+    assert_eq!(
+        echo.requests()
+            .iter()
+            .filter(|r| r.header("authorization")
+                == Some(format!("Bearer {}", secret("tok-http")).as_str()))
+            .count(),
+        1
+    );
+    assert_eq!(
+        openai.only_request().header("authorization"),
+        Some(format!("Bearer {}", secret("sk-openai")).as_str())
+    );
+    assert_eq!(anthropic.requests().len(), 2);
+    // …and came back scrubbed, not missing.
+    let shown = serde_json::to_string(&detail).expect("json");
+    assert!(shown.contains("you sent Bearer ***"), "{shown}");
+    assert!(shown.contains("key ***"), "{shown}");
+
+    // Failures: a server answering 400 with the key, a model refusing with it, and a key
+    // aimed at a URL outside its integration (refused before anything is sent).
+    let failing = [
+        keyed(
+            "http.request",
+            "Keyed failure",
+            json!({"url": echo.url("/fail"), "credential": echo_bearer.id.to_string()}),
+        ),
+        keyed(
+            "ai.llm",
+            "GPT refused",
+            json!({"baseUrl": openai.url("/fail/v1"), "model": "gpt-4o-mini", "prompt": "hi",
+                   "credential": openai_key.id.to_string()}),
+        ),
+        keyed(
+            "http.request",
+            "Keyed elsewhere",
+            json!({"url": elsewhere.url("/collect"), "credential": echo_bearer.id.to_string()}),
+        ),
+    ];
+    let before = elsewhere.requests().len();
+    for node in failing {
+        let (stored, _) = run("Canary keyed failure", vec![node]).await;
+        assert_eq!(stored.status, neuroflow_model::ExecutionStatus::Failed);
+    }
+    assert_eq!(elsewhere.requests().len(), before, "a key went elsewhere");
+
+    // The outbox rows team sync would carry, read back as stored.
+    let neuroflow_store::Db::Sqlite(pool) = &fx.db else {
+        panic!("the canary runs on SQLite");
+    };
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT table_name, payload FROM outbox")
+        .fetch_all(pool)
+        .await
+        .expect("outbox");
+    for (table, payload) in &rows {
+        assert!(
+            !payload.contains(&out.canary),
+            "the canary is in an outbox row of {table}: {payload}"
+        );
+        if table == "workflow_executions" {
+            println!("OUTBOX {table} {payload}");
+        }
+    }
+    vec![echo_bearer, openai_key, anthropic_key]
 }

@@ -274,6 +274,8 @@ entity!(
         last_executed: Option<DateTime<Utc>> = Time,
         is_active: bool = Bool,
         created_by: Uuid = Uuid,
+        /// `settings::WorkflowSettings` as JSON.
+        settings: Json = Json,
     }
 );
 
@@ -514,6 +516,7 @@ mod tests {
             last_executed: None,
             is_active: true,
             created_by: crate::new_id(),
+            settings: serde_json::json!({}),
             created_at: Utc::now(),
             updated_at: Utc::now(),
             deleted_at: None,

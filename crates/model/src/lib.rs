@@ -5,6 +5,7 @@ pub mod enums;
 pub mod graph;
 pub mod hlc;
 pub mod order;
+pub mod settings;
 pub mod signature;
 pub mod validate;
 

@@ -1,5 +1,8 @@
 //! The engine host of the desktop app: AI agents and tool blueprints from the store; integration calls and model API keys through the integrations service (credentials in the keychain).
 
+use std::sync::{Arc, Mutex};
+
+use neuroflow_engine::host::scrub_json;
 use neuroflow_engine::{
     AgentProfile, BlueprintGraph, CredentialRequest, EngineHost, HostFuture, IntegrationCall,
     NodeError, Secret,
@@ -17,6 +20,9 @@ pub struct StoreHost {
     store: Store,
     actor: Actor,
     integrations: Option<IntegrationService>,
+    /// Every key handed to the engine in this run: what reaches the window or the database is
+    /// scrubbed of them once more, whichever node kind let one through.
+    handed_out: Arc<Mutex<Vec<Secret>>>,
 }
 
 impl StoreHost {
@@ -25,8 +31,44 @@ impl StoreHost {
             store,
             actor,
             integrations,
+            handed_out: Arc::default(),
         }
     }
+
+    /// `value` with every key this host handed out replaced by `***` (see [`scrub_with`]).
+    pub fn scrub<T>(&self, value: T, refused: impl FnOnce() -> T) -> T
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        match self.handed_out.lock() {
+            Ok(secrets) => scrub_with(&secrets, value, refused),
+            Err(_) => refused(),
+        }
+    }
+}
+
+/// `value` with every one of `secrets` replaced by `***`, in every string at any depth. The
+/// value goes through JSON only when a secret is in it; should it then not come back as its
+/// type, `refused` stands in for it, so a secret never passes unscrubbed.
+pub fn scrub_with<T>(secrets: &[Secret], value: T, refused: impl FnOnce() -> T) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    if secrets.is_empty() {
+        return value;
+    }
+    let Ok(json) = serde_json::to_value(&value) else {
+        return refused();
+    };
+    let text = json.to_string();
+    if !secrets
+        .iter()
+        .any(|s| s.expose().len() >= 4 && text.contains(s.expose()))
+    {
+        return value;
+    }
+    let refs: Vec<&Secret> = secrets.iter().collect();
+    serde_json::from_value(scrub_json(json, &refs)).unwrap_or_else(|_| refused())
 }
 
 impl EngineHost for StoreHost {
@@ -92,8 +134,12 @@ impl EngineHost for StoreHost {
                         .integrations
                         .as_ref()
                         .ok_or("API keys are only read when the workflow runs")?;
+                    // Scoped to the integration's base URL: the engine sends it nowhere else.
                     let key = integrations.api_key(id).await?;
-                    Ok(Some(Secret::new(key.expose())))
+                    if let Ok(mut handed_out) = self.handed_out.lock() {
+                        handed_out.push(key.clone());
+                    }
+                    Ok(Some(key))
                 }
             }
         })
@@ -113,5 +159,40 @@ impl EngineHost for StoreHost {
                 )),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use neuroflow_engine::RunEvent;
+
+    #[test]
+    fn events_and_results_are_scrubbed_of_every_key_handed_out() {
+        let keys = [Secret::new("sk-one-1234"), Secret::new("tok-two-5678")];
+        let event = RunEvent::NodeLog {
+            node_id: Uuid::nil(),
+            message: "sent sk-one-1234 and tok-two-5678".into(),
+        };
+        let scrubbed = scrub_with(&keys, event, || unreachable!("it scrubs"));
+        assert_eq!(
+            scrubbed,
+            RunEvent::NodeLog {
+                node_id: Uuid::nil(),
+                message: "sent *** and ***".into(),
+            }
+        );
+        let untouched = serde_json::json!({"a": ["no key here"]});
+        assert_eq!(
+            scrub_with(&keys, untouched.clone(), || serde_json::Value::Null),
+            untouched
+        );
+        // A key in a value that cannot come back as its type: the stand-in is kept instead.
+        let number_key = [Secret::new("12345")];
+        assert_eq!(
+            scrub_with(&number_key, "x12345".to_string(), String::new),
+            "x***"
+        );
+        assert_eq!(scrub_with(&number_key, 123456u64, || 0), 123456);
     }
 }

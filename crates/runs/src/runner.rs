@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use neuroflow_engine::{
-    AgentCallRecord, CancelToken, EventSender, NodeResult, PortItems, RunEvent, RunLimits, RunMode,
-    RunRefused, RunRequest, RunResult,
+    AgentCallRecord, CancelToken, EventSender, NetworkPolicy, NodeResult, PortItems, RunEvent,
+    RunLimits, RunMode, RunRefused, RunRequest, RunResult, RunStatus,
 };
 use neuroflow_model::entities::{AgentExecution, WorkflowExecution};
 use neuroflow_model::graph::{GraphChanges, GraphSurface};
@@ -50,6 +50,12 @@ pub struct RunOptions {
     /// Only this trigger fires.
     pub trigger: Option<Uuid>,
     pub previous_execution_id: Option<Uuid>,
+    /// What the run's requests may reach (`allowPrivateNetwork`: this computer and private
+    /// networks), beyond what the workflow's own settings allow. Never from the window's
+    /// request, so it is not part of the IPC type.
+    #[serde(skip)]
+    #[specta(skip)]
+    pub network: NetworkPolicy,
 }
 
 /// A run that has started: its execution row exists (RUNNING) and its events flow.
@@ -173,6 +179,7 @@ impl WorkflowRunner {
             mode: options.mode,
             trigger: options.trigger,
             previous: HashMap::new(),
+            network: options.network,
         };
         neuroflow_engine::preflight(&request, host.as_ref())
             .await
@@ -183,8 +190,8 @@ impl WorkflowRunner {
         let runner = self.clone();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
-            let run = neuroflow_engine::run(request, host, Some(tx), cancel);
-            tokio::pin!(run);
+            let outcome = run_scrubbed(request, host.clone(), Some(tx), cancel);
+            tokio::pin!(outcome);
             let mut closed = false;
             let outcome = loop {
                 tokio::select! {
@@ -192,7 +199,7 @@ impl WorkflowRunner {
                         Some(event) => on_update(RunUpdate::Event { event }),
                         None => closed = true,
                     },
-                    done = &mut run => {
+                    done = &mut outcome => {
                         while let Ok(event) = rx.try_recv() {
                             on_update(RunUpdate::Event { event });
                         }
@@ -203,7 +210,7 @@ impl WorkflowRunner {
             runner.lock_in_flight().remove(&blueprint_id);
             match outcome {
                 Ok(result) => on_update(RunUpdate::Results {
-                    nodes: result.nodes,
+                    nodes: host.scrub(result.nodes, Vec::new),
                 }),
                 Err(refused) => on_update(RunUpdate::NotStored {
                     message: refused.to_string(),
@@ -247,6 +254,11 @@ impl WorkflowRunner {
             mode: options.mode,
             trigger: options.trigger,
             previous,
+            // The workflow's own setting, or what the caller (the CLI's flag) allows.
+            network: NetworkPolicy {
+                allow_private_network: options.network.allow_private_network
+                    || doc.settings.allow_private_network,
+            },
         };
         neuroflow_engine::preflight(&request, host.as_ref())
             .await
@@ -262,8 +274,12 @@ impl WorkflowRunner {
 
         let runner = self.clone();
         let finished = tokio::spawn(async move {
-            let outcome = neuroflow_engine::run(request, host, events, cancel).await;
+            let outcome = run_scrubbed(request, host.clone(), events, cancel).await;
             runner.lock_in_flight().remove(&execution_id);
+            let outcome = outcome.map(|result| {
+                let failed = failed_unshown(&result);
+                host.scrub(result, || failed)
+            });
             runner.record(actor, execution_id, outcome).await
         });
         Ok(StartedRun {
@@ -575,4 +591,57 @@ fn agent_execution(
         deleted_at: None,
         hlc: String::new(),
     })
+}
+
+/// Runs the engine with its events scrubbed of the keys the host handed out before they go
+/// on; the run ends only once every event has been passed on, so none follows the end.
+async fn run_scrubbed(
+    request: RunRequest,
+    host: Arc<StoreHost>,
+    events: Option<EventSender>,
+    cancel: CancelToken,
+) -> Result<RunResult, RunRefused> {
+    let Some(out) = events else {
+        return neuroflow_engine::run(request, host, None, cancel).await;
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let run = neuroflow_engine::run(request, host.clone(), Some(tx), cancel);
+    tokio::pin!(run);
+    let pass_on = |event: RunEvent| {
+        let scrubbed = host.scrub(event, || RunEvent::NodeLog {
+            node_id: Uuid::nil(),
+            message: "an event was withheld: it held a key that could not be scrubbed".into(),
+        });
+        // A window that stopped listening does not stop the run.
+        let _ = out.send(scrubbed);
+    };
+    let mut closed = false;
+    loop {
+        tokio::select! {
+            event = rx.recv(), if !closed => match event {
+                Some(event) => pass_on(event),
+                None => closed = true,
+            },
+            done = &mut run => {
+                while let Ok(event) = rx.try_recv() {
+                    pass_on(event);
+                }
+                break done;
+            }
+        }
+    }
+}
+
+/// What is stored instead of a result that held a key and could not be scrubbed: the run
+/// failed, with none of its data.
+fn failed_unshown(result: &RunResult) -> RunResult {
+    RunResult {
+        status: RunStatus::Failed,
+        error: Some("the run's results held a key and were not kept".into()),
+        output: Json::Null,
+        nodes: Vec::new(),
+        agent_calls: Vec::new(),
+        input: result.input.clone(),
+        ..result.clone()
+    }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use neuroflow_engine::{NodeStatus, RunEvent, RunMode};
+use neuroflow_engine::{NetworkPolicy, NodeStatus, RunEvent, RunMode};
 use neuroflow_model::entities::AiAgent;
 use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, Position};
 use neuroflow_model::{new_id, AgentStatus, ExecutionStatus};
@@ -497,6 +497,10 @@ async fn an_agent_node_uses_the_stored_agent_and_its_call_is_stored_as_an_agent_
         id,
         RunOptions {
             input: json!({"question": "Where is my order?"}),
+            // The stand-in model listens on this computer, which the workflow must allow.
+            network: NetworkPolicy {
+                allow_private_network: true,
+            },
             ..RunOptions::default()
         },
     )
@@ -650,7 +654,7 @@ async fn integration_nodes_and_model_keys_go_through_the_integrations_in_the_key
         .create(
             serde_json::from_value(json!({
                 "name": "OpenAI key",
-                "settings": {"provider": "HTTP", "baseUrl": "https://api.openai.com/v1", "auth": "BEARER",
+                "settings": {"provider": "HTTP", "baseUrl": llm_base, "auth": "BEARER",
                              "username": null, "headerName": null, "testPath": "/models"},
                 "credentials": {"provider": "HTTP", "bearerToken": "sk-runs-test-key"}
             }))
@@ -856,4 +860,133 @@ async fn a_live_check_is_of_the_saved_graph_with_the_canvas_changes_made() {
             neuroflow_store::StoreError::NotFound { .. }
         ))
     ));
+}
+
+#[tokio::test]
+async fn a_local_model_behind_an_integration_without_auth_runs_with_the_default_policy() {
+    let f = fixture().await;
+    let service = f.integrations().expect("service");
+    let (base, seen) = chat_stand_in().await;
+    let local = service
+        .create(
+            serde_json::from_value(json!({
+                "name": "Ollama here",
+                "settings": {"provider": "HTTP", "baseUrl": base, "auth": "NONE",
+                             "username": null, "headerName": null, "testPath": "/models"},
+                "credentials": null
+            }))
+            .expect("draft"),
+        )
+        .await
+        .expect("integration");
+    let start = node("trigger.manual", "Start", json!({}));
+    let ask = node(
+        "ai.llm",
+        "Ask",
+        json!({"provider": "ollama", "model": "llama3.2", "baseUrl": base,
+               "credential": local.id.to_string(), "prompt": "hi"}),
+    );
+    let id = workflow(&f, "Local model", &[&start, &ask], vec![edge(&start, &ask)]).await;
+    let (execution, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(
+        execution.status,
+        ExecutionStatus::Completed,
+        "{:?}",
+        execution.error
+    );
+    let calls = seen.lock().expect("seen").clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["authorization"], Json::Null);
+
+    // The same node without the integration names this computer itself: refused by default.
+    let bare = node(
+        "ai.llm",
+        "Bare",
+        json!({"provider": "ollama", "model": "llama3.2", "baseUrl": base, "prompt": "hi"}),
+    );
+    let start = node("trigger.manual", "Start", json!({}));
+    let id = workflow(
+        &f,
+        "Bare local model",
+        &[&start, &bare],
+        vec![edge(&start, &bare)],
+    )
+    .await;
+    let (execution, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(execution.status, ExecutionStatus::Failed);
+    let error = execution.error.unwrap_or_default();
+    assert!(error.contains("allowPrivateNetwork"), "{error}");
+    assert_eq!(seen.lock().expect("seen").len(), 1);
+}
+
+#[tokio::test]
+async fn a_workflow_reaches_this_computer_only_when_its_own_setting_allows_it() {
+    use neuroflow_model::settings::WorkflowSettings;
+    let f = fixture().await;
+    let (url, seen) = receiver(json!({"ok": true})).await;
+    let trigger = node("trigger.manual", "Start", json!({}));
+    let call = node(
+        "http.request",
+        "Local API",
+        json!({"url": format!("{url}/local"), "method": "GET"}),
+    );
+    let id = workflow(
+        &f,
+        "Local API",
+        &[&trigger, &call],
+        vec![edge(&trigger, &call)],
+    )
+    .await;
+
+    // The default: the graph's URL on 127.0.0.1 is refused, and nothing is sent.
+    let (refused, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(refused.status, ExecutionStatus::Failed, "{refused:?}");
+    let message = refused.error.clone().unwrap_or_default();
+    assert!(
+        message.contains("allowPrivateNetwork") || message.contains("this computer"),
+        "{message}"
+    );
+    assert!(
+        seen.lock().expect("seen").is_empty(),
+        "no request left the run"
+    );
+
+    // The workflow's setting (stored on its row, read back with the workflow) lets the same graph through.
+    let on = WorkflowSettings {
+        allow_private_network: true,
+    };
+    assert_eq!(
+        f.store
+            .workflow_set_settings(f.actor, id, &on)
+            .await
+            .expect("settings"),
+        on
+    );
+    assert_eq!(
+        f.store
+            .workflow_get(f.actor, id)
+            .await
+            .expect("get")
+            .settings,
+        on
+    );
+    let (allowed, _) = run(&f, id, RunOptions::default()).await;
+    assert_eq!(allowed.status, ExecutionStatus::Completed, "{allowed:?}");
+    assert_eq!(seen.lock().expect("seen").len(), 1);
+
+    // A file exported from it does not carry the setting: imported, the copy starts strict.
+    let (file, text) = neuroflow_runs::files::export(&f.store, f.actor, id)
+        .await
+        .expect("export");
+    assert!(!text.contains("allowPrivateNetwork"), "{file:?}");
+    let report = neuroflow_runs::files::import(&f.store, f.actor, text.as_bytes(), "copy.json")
+        .await
+        .expect("import");
+    assert_eq!(
+        f.store
+            .workflow_settings(f.actor, report.workflow.id)
+            .await
+            .expect("settings"),
+        WorkflowSettings::default()
+    );
 }

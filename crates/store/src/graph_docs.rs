@@ -281,9 +281,10 @@ impl Store {
         })
     }
 
-    /// The writes that make the owner's stored graph `graph`: new elements inserted, changed
-    /// ones updated (keeping their creation time), removed ones tombstoned — nothing else, so
-    /// concurrent edits to other elements survive sync.
+    /// The writes that make the owner's stored graph `graph`: new elements inserted (or brought
+    /// back, when an earlier save tombstoned them), changed ones updated (keeping their creation
+    /// time), removed ones tombstoned — nothing else, so concurrent edits to other elements
+    /// survive sync.
     pub(crate) async fn graph_ops<T: GraphTables>(
         &self,
         org: Uuid,
@@ -315,7 +316,7 @@ impl Store {
         for n in &graph.nodes {
             let mut row = T::node_row(org, owner, n, now);
             match old_nodes.get(&n.id) {
-                None => ops.push(self.insert_op(&row)?.0),
+                None => ops.push(self.insert_or_revive_op(&row, T::OWNER_COLUMN)?.0),
                 Some(old) if T::node(old) != T::node(&row) => {
                     T::set_node_created(&mut row, T::node_created(old));
                     ops.push(self.update_op(&row)?.0);
@@ -326,7 +327,7 @@ impl Store {
         for e in &graph.edges {
             let mut row = T::edge_row(org, owner, e, now);
             match old_edges.get(&e.id) {
-                None => ops.push(self.insert_op(&row)?.0),
+                None => ops.push(self.insert_or_revive_op(&row, T::OWNER_COLUMN)?.0),
                 Some(old) if T::edge(old) != T::edge(&row) => {
                     T::set_edge_created(&mut row, T::edge_created(old));
                     ops.push(self.update_op(&row)?.0);
@@ -338,7 +339,7 @@ impl Store {
     }
 
     /// The writes that make `changes` on `base`, the owner's stored graph: only the elements the
-    /// changes name are looked at — new ones inserted, changed ones updated (keeping their
+    /// changes name are looked at — new ones inserted (or brought back), changed ones updated (keeping their
     /// creation time, read for those rows only), removed ones tombstoned.
     pub(crate) async fn change_ops<T: GraphTables>(
         &self,
@@ -401,7 +402,7 @@ impl Store {
             }
             let mut row = T::node_row(org, owner, n, now);
             match old_nodes.get(&n.id) {
-                None => ops.push(self.insert_op(&row)?.0),
+                None => ops.push(self.insert_or_revive_op(&row, T::OWNER_COLUMN)?.0),
                 Some(old) if *old != n => {
                     T::set_node_created(&mut row, created.get(&n.id).copied().unwrap_or(now));
                     ops.push(self.update_op(&row)?.0);
@@ -416,7 +417,7 @@ impl Store {
             }
             let mut row = T::edge_row(org, owner, e, now);
             match old_edges.get(&e.id) {
-                None => ops.push(self.insert_op(&row)?.0),
+                None => ops.push(self.insert_or_revive_op(&row, T::OWNER_COLUMN)?.0),
                 Some(old) if *old != e => {
                     T::set_edge_created(&mut row, created.get(&e.id).copied().unwrap_or(now));
                     ops.push(self.update_op(&row)?.0);

@@ -66,8 +66,19 @@ pub(crate) struct WriteOp {
     op: &'static str,
     payload: Value,
     hlc: String,
-    /// The write must touch exactly one row, or the row was not found.
-    must_touch_one: bool,
+    /// What it means when the write touches no row.
+    untouched: Untouched,
+}
+
+/// What a write that touched no row means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Untouched {
+    /// Nothing: the write had nothing to do.
+    Fine,
+    /// The row it names is not there (or not live, or of another organization).
+    NotFound,
+    /// The id is taken by a row the write may not bring back.
+    Conflict,
 }
 
 /// The application's handle on its database.
@@ -169,10 +180,41 @@ impl Store {
                 op: "upsert",
                 payload: Value::Object(obj),
                 hlc,
-                must_touch_one: true,
+                untouched: Untouched::NotFound,
             },
             stored,
         ))
+    }
+
+    /// An insert that, when the id is a tombstone of the same organization and the same `scope`
+    /// column value (a graph element of the same owner), brings that row back with the new
+    /// values instead: an undone delete, a redo or a restored version puts elements back under
+    /// the ids they had, and those rows were tombstoned by an earlier save. The row keeps its
+    /// creation time; sync sees an upsert with `deletedAt: null`. Any other row holding the id
+    /// (live, or of another owner or organization) is a conflict.
+    pub(crate) fn insert_or_revive_op<E: Entity>(
+        &self,
+        entity: &E,
+        scope: &'static str,
+    ) -> Result<(WriteOp, E), StoreError> {
+        if E::APPEND_ONLY {
+            return Err(StoreError::Invalid(format!("{} are append-only", E::TABLE)));
+        }
+        known_column::<E>(scope)?;
+        let (mut op, stored) = self.insert_op(entity)?;
+        let sets: Vec<String> = E::COLUMNS
+            .iter()
+            .chain(TRAILING_COLUMNS.iter().filter(|c| c.name != "created_at"))
+            .map(|c| format!("{0} = excluded.{0}", c.name))
+            .collect();
+        op.sql = format!(
+            "{} ON CONFLICT (id) DO UPDATE SET {} WHERE {t}.deleted_at IS NOT NULL AND {t}.organization_id = excluded.organization_id AND {t}.{scope} = excluded.{scope}",
+            op.sql,
+            sets.join(", "),
+            t = E::TABLE,
+        );
+        op.untouched = Untouched::Conflict;
+        Ok((op, stored))
     }
 
     pub(crate) fn update_op<E: Entity>(&self, entity: &E) -> Result<(WriteOp, E), StoreError> {
@@ -211,7 +253,7 @@ impl Store {
                 op: "upsert",
                 payload: Value::Object(obj),
                 hlc,
-                must_touch_one: true,
+                untouched: Untouched::NotFound,
             },
             stored,
         ))
@@ -244,7 +286,11 @@ impl Store {
             op: "delete",
             payload: serde_json::json!({ "id": id, "organizationId": organization_id, "deletedAt": now.to_rfc3339() }),
             hlc,
-            must_touch_one: must_exist,
+            untouched: if must_exist {
+                Untouched::NotFound
+            } else {
+                Untouched::Fine
+            },
         })
     }
 
@@ -255,8 +301,16 @@ impl Store {
             let mut tx = pool.begin().await?;
             for op in ops {
                 let result = bind_all(sqlx::query(&op.sql), op.values).execute(&mut *tx).await?;
-                if op.must_touch_one && result.rows_affected() != 1 {
-                    return Err(StoreError::NotFound { what: entity_name(op.table), id: op.row_id.to_string() });
+                if result.rows_affected() != 1 {
+                    match op.untouched {
+                        Untouched::Fine => {}
+                        Untouched::NotFound => {
+                            return Err(StoreError::NotFound { what: entity_name(op.table), id: op.row_id.to_string() });
+                        }
+                        Untouched::Conflict => {
+                            return Err(StoreError::Conflict(format!("that {} already exists", entity_name(op.table))));
+                        }
+                    }
                 }
                 if record_outbox && result.rows_affected() > 0 {
                     bind_all(

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use neuroflow_model::entities::{AiAgent, Workflow};
 use neuroflow_model::graph::{Graph, GraphChanges};
+use neuroflow_model::settings::WorkflowSettings;
 use neuroflow_model::{new_id, validate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -41,6 +42,7 @@ pub struct WorkflowSummary {
 pub struct WorkflowDoc {
     pub summary: WorkflowSummary,
     pub graph: Graph,
+    pub settings: WorkflowSettings,
 }
 
 /// A new, empty workflow of the actor, at version 1.
@@ -57,6 +59,7 @@ fn new_workflow(actor: Actor, name: String) -> Workflow {
         last_executed: None,
         is_active: false,
         created_by: actor.user_id,
+        settings: WorkflowSettings::default().to_json(),
         created_at: now,
         updated_at: now,
         deleted_at: None,
@@ -157,7 +160,31 @@ impl Store {
         Ok(WorkflowDoc {
             summary: summary(&w, i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX)),
             graph,
+            settings: WorkflowSettings::from_json(&w.settings),
         })
+    }
+
+    /// The workflow's settings (what its runs may do).
+    pub async fn workflow_settings(
+        &self,
+        actor: Actor,
+        id: Uuid,
+    ) -> Result<WorkflowSettings, StoreError> {
+        let w: Workflow = self.get(Some(actor.organization_id), id).await?;
+        Ok(WorkflowSettings::from_json(&w.settings))
+    }
+
+    /// Replaces the workflow's settings; its graph and version are left as they are.
+    pub async fn workflow_set_settings(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        settings: &WorkflowSettings,
+    ) -> Result<WorkflowSettings, StoreError> {
+        let mut w: Workflow = self.get(Some(actor.organization_id), id).await?;
+        w.settings = settings.to_json();
+        let updated = self.update(&w).await?;
+        Ok(WorkflowSettings::from_json(&updated.settings))
     }
 
     /// The workflow's stored graph, from memory when it was read or saved here since it last
@@ -249,7 +276,8 @@ impl Store {
             ops.push(op);
         }
         self.apply(ops).await.map_err(|e| match e {
-            // An id that exists as a tombstone or in another workflow collides on insert.
+            // An id live elsewhere, or a tombstone of another workflow, collides on insert (this
+            // workflow's own tombstones are brought back).
             StoreError::Conflict(_) => StoreError::Conflict(
                 "an element id in this graph is already used elsewhere; reload and try again"
                     .into(),

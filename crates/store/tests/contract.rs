@@ -835,6 +835,264 @@ contract!(
     }
 );
 
+contract!(
+    an_undone_delete_brings_the_saved_rows_back,
+    |t: common::TestDb| async move {
+        use neuroflow_model::AIToolCategory;
+        use neuroflow_store::blueprints::BlueprintMeta;
+        use neuroflow_store::versions::SaveAs;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let w = s.workflow_create(actor, "Undo").await.expect("create");
+        let a = node("trigger.manual", 0.0);
+        let b = node("data.set", 260.0);
+        let ab = GraphEdge {
+            id: new_id(),
+            source: a.id,
+            source_handle: None,
+            target: b.id,
+            target_handle: None,
+        };
+        let whole = Graph {
+            nodes: vec![a.clone(), b.clone()],
+            edges: vec![ab.clone()],
+        };
+        s.workflow_save_graph(actor, w.id, &whole)
+            .await
+            .expect("save");
+        let q = ListQuery {
+            eq: vec![("workflow_id", neuroflow_store_sql_uuid(w.id))],
+            include_deleted: true,
+            ..ListQuery::in_org(t.org)
+        };
+        let created_b = s
+            .list::<WorkflowNode>(&q)
+            .await
+            .expect("rows")
+            .into_iter()
+            .find(|n| n.id == b.id)
+            .expect("b")
+            .created_at;
+
+        // Delete b (and its edge), saved as changes as autosave does; then undo: the same ids
+        // come back, and then redo and undo again.
+        let delete = GraphChanges {
+            removed_nodes: vec![b.id],
+            removed_edges: vec![ab.id],
+            ..GraphChanges::default()
+        };
+        let undo = GraphChanges {
+            nodes: vec![b.clone()],
+            edges: vec![ab.clone()],
+            ..GraphChanges::default()
+        };
+        for round in 0..2 {
+            s.workflow_save_changes(
+                actor,
+                w.id,
+                &delete,
+                &SaveAs {
+                    kind: neuroflow_model::VersionKind::Autosave,
+                    label: String::new(),
+                },
+            )
+            .await
+            .expect("delete");
+            assert_eq!(
+                s.workflow_get(actor, w.id).await.expect("get").graph.nodes,
+                vec![a.clone()]
+            );
+            s.workflow_save_changes(
+                actor,
+                w.id,
+                &undo,
+                &SaveAs {
+                    kind: neuroflow_model::VersionKind::Autosave,
+                    label: String::new(),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("undo {round} must save: {e}"));
+            assert_eq!(s.workflow_get(actor, w.id).await.expect("get").graph, whole);
+        }
+        let rows = s.list::<WorkflowNode>(&q).await.expect("rows");
+        assert_eq!(rows.len(), 2, "b is one row, brought back, not a copy");
+        let revived = rows.iter().find(|n| n.id == b.id).expect("b");
+        assert!(revived.deleted_at.is_none());
+        assert_eq!(
+            revived.created_at, created_b,
+            "it keeps its creation time (and so its place in the graph)"
+        );
+
+        // A restored version is a whole-graph save: deleted elements come back too, edited ones
+        // take the version's values.
+        s.workflow_save_changes(actor, w.id, &delete, &SaveAs::save())
+            .await
+            .expect("delete again");
+        let mut edited = b.clone();
+        edited.label = "Restored".into();
+        let restored = Graph {
+            nodes: vec![a.clone(), edited.clone()],
+            edges: vec![ab.clone()],
+        };
+        s.workflow_save_graph(actor, w.id, &restored)
+            .await
+            .expect("a restore saves");
+        assert_eq!(
+            s.workflow_get(actor, w.id).await.expect("get").graph,
+            restored
+        );
+
+        // Another workflow's tombstone is not this workflow's to bring back: its id collides,
+        // and nothing of the save is written.
+        let w2 = s.workflow_create(actor, "Other").await.expect("create");
+        let c = node("trigger.manual", 0.0);
+        s.workflow_save_graph(
+            actor,
+            w2.id,
+            &Graph {
+                nodes: vec![c.clone()],
+                edges: vec![],
+            },
+        )
+        .await
+        .expect("save w2");
+        s.workflow_save_graph(
+            actor,
+            w2.id,
+            &Graph {
+                nodes: vec![],
+                edges: vec![],
+            },
+        )
+        .await
+        .expect("delete c");
+        let before = s.workflow_get(actor, w.id).await.expect("get");
+        let stolen = s
+            .workflow_save_changes(
+                actor,
+                w.id,
+                &GraphChanges {
+                    nodes: vec![c.clone(), node("data.set", 9.0)],
+                    ..GraphChanges::default()
+                },
+                &SaveAs::save(),
+            )
+            .await;
+        assert!(matches!(stolen, Err(StoreError::Conflict(_))), "{stolen:?}");
+        let after = s.workflow_get(actor, w.id).await.expect("get");
+        assert_eq!(after.graph, before.graph);
+        assert_eq!(after.summary.version, before.summary.version);
+        // A live id of another workflow collides the same way.
+        let live = s
+            .workflow_save_changes(
+                actor,
+                w2.id,
+                &GraphChanges {
+                    nodes: vec![a.clone()],
+                    ..GraphChanges::default()
+                },
+                &SaveAs::save(),
+            )
+            .await;
+        assert!(matches!(live, Err(StoreError::Conflict(_))), "{live:?}");
+
+        // Blueprint components come back the same way.
+        let meta = BlueprintMeta {
+            name: "Undo tool".into(),
+            description: String::new(),
+            category: AIToolCategory::Api,
+            is_public: false,
+        };
+        let doc = s.blueprint_create(actor, &meta).await.expect("blueprint");
+        let gone = doc.graph.nodes[doc.graph.nodes.len() - 1].clone();
+        let wires: Vec<_> = doc
+            .graph
+            .edges
+            .iter()
+            .filter(|e| e.source == gone.id || e.target == gone.id)
+            .cloned()
+            .collect();
+        s.blueprint_save_changes(
+            actor,
+            doc.summary.id,
+            &GraphChanges {
+                removed_nodes: vec![gone.id],
+                removed_edges: wires.iter().map(|e| e.id).collect(),
+                ..GraphChanges::default()
+            },
+            &SaveAs {
+                kind: neuroflow_model::VersionKind::Autosave,
+                label: String::new(),
+            },
+        )
+        .await
+        .expect("delete component");
+        s.blueprint_save_changes(
+            actor,
+            doc.summary.id,
+            &GraphChanges {
+                nodes: vec![gone.clone()],
+                edges: wires.clone(),
+                ..GraphChanges::default()
+            },
+            &SaveAs {
+                kind: neuroflow_model::VersionKind::Autosave,
+                label: String::new(),
+            },
+        )
+        .await
+        .expect("undo of a component delete saves");
+        let back = s.blueprint_get(actor, doc.summary.id).await.expect("get");
+        assert_eq!(back.graph.nodes.len(), doc.graph.nodes.len());
+        assert!(back.graph.nodes.contains(&gone));
+    }
+);
+
+contract!(
+    workflow_settings_are_kept_on_the_row_and_scoped_to_the_organization,
+    |t: common::TestDb| async move {
+        use neuroflow_model::settings::WorkflowSettings;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let w = s.workflow_create(actor, "Settings").await.expect("create");
+        assert_eq!(
+            s.workflow_get(actor, w.id).await.expect("get").settings,
+            WorkflowSettings::default(),
+            "a new workflow's runs reach no private network"
+        );
+        let on = WorkflowSettings {
+            allow_private_network: true,
+        };
+        assert_eq!(
+            s.workflow_set_settings(actor, w.id, &on)
+                .await
+                .expect("set"),
+            on
+        );
+        let doc = s.workflow_get(actor, w.id).await.expect("get");
+        assert_eq!(doc.settings, on);
+        assert_eq!(doc.summary.version, w.version, "a setting is not a version");
+        assert_eq!(s.workflow_settings(actor, w.id).await.expect("read"), on);
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        assert!(matches!(
+            s.workflow_set_settings(other, w.id, &WorkflowSettings::default())
+                .await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(s.workflow_settings(actor, w.id).await.expect("read"), on);
+    }
+);
+
 fn neuroflow_store_sql_uuid(id: Uuid) -> neuroflow_store::SqlValue {
     neuroflow_store::SqlValue::Uuid(Some(id))
 }

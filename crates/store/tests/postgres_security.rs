@@ -1885,6 +1885,45 @@ async fn sync_style_upserts_follow_the_same_rules() {
 }
 
 #[tokio::test]
+async fn a_tombstoned_element_comes_back_only_to_its_own_organization() {
+    with_fixture(|fx| async move {
+        // The store's save brings an undone delete back with this statement (repo.rs,
+        // insert_or_revive_op): a tombstone of the same organization and workflow only.
+        const REVIVE: &str =
+            "INSERT INTO workflow_nodes (id, organization_id, workflow_id, kind, label, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'trigger', 'Back', now(), now()) \
+             ON CONFLICT (id) DO UPDATE SET label = excluded.label, deleted_at = NULL \
+             WHERE workflow_nodes.deleted_at IS NOT NULL AND workflow_nodes.organization_id = excluded.organization_id \
+             AND workflow_nodes.workflow_id = excluded.workflow_id";
+        let node = fx.a_rows["workflow_nodes"];
+        let wf = fx.a_rows["workflows"];
+        exec(&fx.su, "UPDATE workflow_nodes SET deleted_at = now() WHERE id = $1", &[node]).await.unwrap();
+        // Another tenant naming the tombstone's id, in either organization: refused by RLS.
+        for org in [fx.org_a, fx.org_b] {
+            let r = exec(&fx.b_owner.pool, REVIVE, &[node, org, wf]).await;
+            assert_refused(r, &[RLS, FK], "B revives A's node");
+        }
+        // A viewer of A: refused.
+        assert_refused(exec(&fx.a_viewer.pool, REVIVE, &[node, fx.org_a, wf]).await, &[RLS], "viewer revive");
+        let deleted: bool = sqlx::query_scalar("SELECT deleted_at IS NOT NULL FROM workflow_nodes WHERE id = $1")
+            .bind(node)
+            .fetch_one(&fx.su)
+            .await
+            .unwrap();
+        assert!(deleted, "still a tombstone after the refused attempts");
+        // A member of A undoing the delete: the row comes back.
+        assert_eq!(exec(&fx.a_builder.pool, REVIVE, &[node, fx.org_a, wf]).await.unwrap(), 1);
+        let label: String = sqlx::query_scalar("SELECT label FROM workflow_nodes WHERE id = $1 AND deleted_at IS NULL")
+            .bind(node)
+            .fetch_one(&fx.su)
+            .await
+            .unwrap();
+        assert_eq!(label, "Back");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn saved_versions_are_immutable_and_written_only_as_oneself() {
     with_fixture(|fx| async move {
         let version = fx.a_rows["workflow_versions"];

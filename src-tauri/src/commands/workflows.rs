@@ -1,6 +1,7 @@
-//! Workflow commands: list, create, rename, delete, open and save the canvas graph; its saved versions; export and import as files.
+//! Workflow commands: list, create, rename, settings, delete, open and save the canvas graph; its saved versions; export and import as files.
 
 use neuroflow_model::graph::{Graph, GraphChanges};
+use neuroflow_model::settings::WorkflowSettings;
 use neuroflow_runs::files::{self, GraphExport, ImportReport};
 use neuroflow_store::versions::{SaveAs, VersionDoc, VersionSummary};
 use neuroflow_store::workflows::{WorkflowDoc, WorkflowSummary};
@@ -39,6 +40,19 @@ pub async fn workflow_rename(
     let s = state.session()?;
     Ok(s.store
         .workflow_rename(s.actor(), parse_id("workflow", &id)?, &name)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn workflow_set_settings(
+    state: State<'_, AppState>,
+    id: String,
+    settings: WorkflowSettings,
+) -> Result<WorkflowSettings, AppError> {
+    let s = state.session()?;
+    Ok(s.store
+        .workflow_set_settings(s.actor(), parse_id("workflow", &id)?, &settings)
         .await?)
 }
 

@@ -9,6 +9,7 @@ export const commands = {
 	workflowList: (search: string | null) => typedError<WorkflowSummary[], AppError>(__TAURI_INVOKE("workflow_list", { search })),
 	workflowCreate: (name: string) => typedError<WorkflowSummary, AppError>(__TAURI_INVOKE("workflow_create", { name })),
 	workflowRename: (id: string, name: string) => typedError<WorkflowSummary, AppError>(__TAURI_INVOKE("workflow_rename", { id, name })),
+	workflowSetSettings: (id: string, settings: WorkflowSettings) => typedError<WorkflowSettings, AppError>(__TAURI_INVOKE("workflow_set_settings", { id, settings })),
 	workflowDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("workflow_delete", { id })),
 	workflowGet: (id: string) => typedError<WorkflowDoc, AppError>(__TAURI_INVOKE("workflow_get", { id })),
 	/**  `save` says how the history records it (an autosave only becomes a version at a checkpoint). */
@@ -609,6 +610,16 @@ export type WebhookSettings = {
 export type WorkflowDoc = {
 	summary: WorkflowSummary,
 	graph: Graph,
+	settings: WorkflowSettings,
+};
+
+/**  What a workflow's runs are allowed, chosen by the people who edit it. */
+export type WorkflowSettings = {
+	/**
+	 *  Requests to URLs the graph names may reach this computer (loopback) and private networks
+	 *  (10/8, 172.16/12, 192.168/16, …). Link-local and cloud-metadata addresses stay refused.
+	 */
+	allowPrivateNetwork?: boolean,
 };
 
 export type WorkflowSummary = {

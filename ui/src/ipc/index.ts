@@ -1,7 +1,7 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs } from "./bindings";
+import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs, WorkflowSettings } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
 
@@ -54,6 +54,7 @@ export type {
   VersionSummary,
   GraphExport,
   WorkflowDoc,
+  WorkflowSettings,
   WorkflowSummary,
 } from "./bindings";
 export type { JsonValue, WorkflowGraph } from "./wire";
@@ -180,6 +181,8 @@ export const api = {
   workflowList: (search: string | null) => unwrap(current().workflowList(search)),
   workflowCreate: (name: string) => unwrap(current().workflowCreate(name)),
   workflowRename: (id: string, name: string) => unwrap(current().workflowRename(id, name)),
+  /** What the workflow's runs may do (its own setting, never carried by its files). */
+  workflowSetSettings: (id: string, settings: WorkflowSettings) => unwrap(current().workflowSetSettings(id, settings)),
   workflowDelete: (id: string) => unwrap(current().workflowDelete(id)),
   workflowGet: (id: string) => unwrap(current().workflowGet(id)),
   /** An explicit save unless `save` says otherwise (autosaves become a version only at a checkpoint). */

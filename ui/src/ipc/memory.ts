@@ -15,6 +15,7 @@ import type {
   RunStarted,
   RunUpdate,
   WorkflowDoc,
+  WorkflowSettings,
   WorkflowSummary,
   commands,
 } from "./bindings";
@@ -90,7 +91,7 @@ export function validateName(raw: string): string {
   return name;
 }
 
-type Row = { summary: WorkflowSummary; graph: WorkflowGraph; deleted: boolean; seq: number };
+type Row = { summary: WorkflowSummary; graph: WorkflowGraph; settings: WorkflowSettings; deleted: boolean; seq: number };
 
 export function createMemoryBackend(options: MemoryOptions = {}): Backend {
   const now = options.now ?? (() => new Date());
@@ -141,7 +142,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
       isActive: false,
       updatedAt: now().toISOString(),
     };
-    rows.set(id, { summary, graph: { nodes: [], edges: [] }, deleted: false, seq: ++seq });
+    rows.set(id, { summary, graph: { nodes: [], edges: [] }, settings: { allowPrivateNetwork: false }, deleted: false, seq: ++seq });
     return summary;
   }
 
@@ -252,6 +253,13 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         touch(row);
         return row.summary;
       }),
+    workflowSetSettings: (id, settings) =>
+      run(() => {
+        const row = live(id);
+        row.settings = { allowPrivateNetwork: settings.allowPrivateNetwork ?? false };
+        touch(row);
+        return row.settings;
+      }),
     workflowDelete: (id) =>
       run(() => {
         live(id).deleted = true;
@@ -262,7 +270,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         // The canvas benchmark times opening a workflow from here to the first paint of the fitted view.
         if (options.bench) performance.mark("workflow-get");
         const row = live(id);
-        return { summary: row.summary, graph: row.graph };
+        return { summary: row.summary, graph: row.graph, settings: row.settings };
       }),
     workflowSaveGraph: (id, graph, save) =>
       run((): WorkflowDoc => {
@@ -273,7 +281,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
         row.summary.nodeCount = row.graph.nodes.length;
         touch(row);
         files.record(id, row.summary.version, row.graph, save);
-        return { summary: row.summary, graph: row.graph };
+        return { summary: row.summary, graph: row.graph, settings: row.settings };
       }),
     workflowSaveChanges: (id, changes, save) =>
       run((): WorkflowSummary => {

@@ -4,17 +4,22 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use reqwest::Url;
 use serde_json::{json, Value as Json};
 use uuid::Uuid;
 
-use super::http::{one_line, read_capped, retry_after_of};
+use super::http::{
+    client_for, error_chain, one_line, read_capped, retry_after_of, timeout_of,
+    DEFAULT_CONNECT_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS,
+};
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun, MAIN};
+use crate::egress::origin_of;
 use crate::error::NodeError;
 use crate::events::RunStatus;
-use crate::host::{CredentialRequest, Secret};
+use crate::host::{scrub_text, CredentialRequest, Secret};
 use crate::result::AgentCallRecord;
 use crate::template::{item_context, to_value, Tpl};
 
@@ -22,6 +27,9 @@ const MAX_REPLY_BYTES: usize = 8 * 1024 * 1024;
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 /// Anthropic requires `max_tokens`; this is used when the node does not say.
 pub const DEFAULT_MAX_TOKENS: u32 = 1024;
+/// A model call, connection to the answer's last byte: long answers of slow models fit.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 300_000;
+pub const MAX_REQUEST_TIMEOUT_MS: u64 = 900_000;
 
 pub fn schema() -> Json {
     json!({
@@ -34,8 +42,10 @@ pub fn schema() -> Json {
             "prompt": {"type": "string", "description": "user prompt (template over `item`)"},
             "temperature": {"type": "number", "minimum": 0, "maximum": 2},
             "maxTokens": {"type": "integer", "minimum": 1},
-            "credential": {"type": "string", "description": "keychain reference of the API key (app)"},
-            "apiKeyEnv": {"type": "string", "description": "environment variable holding the API key (CLI)"}
+            "credential": {"type": "string", "description": "the HTTP integration whose API key is sent, only under its base URL (app)"},
+            "apiKeyEnv": {"type": "string", "description": "environment variable holding the API key (CLI)"},
+            "connectTimeoutMs": {"type": "integer", "minimum": 1, "maximum": MAX_CONNECT_TIMEOUT_MS, "default": DEFAULT_CONNECT_TIMEOUT_MS},
+            "requestTimeoutMs": {"type": "integer", "minimum": 1, "maximum": MAX_REQUEST_TIMEOUT_MS, "default": DEFAULT_REQUEST_TIMEOUT_MS, "description": "one model call, connection to the answer's last byte"}
         },
         "required": ["model", "prompt"]
     })
@@ -58,6 +68,8 @@ pub struct ModelSettings {
     pub max_tokens: Option<u32>,
     pub credential: Option<String>,
     pub api_key_env: Option<String>,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
 }
 
 impl ModelSettings {
@@ -109,6 +121,35 @@ impl ModelSettings {
                 .get("apiKeyEnv")
                 .and_then(Json::as_str)
                 .map(str::to_string),
+            connect_timeout: timeout_of(
+                config,
+                "connectTimeoutMs",
+                DEFAULT_CONNECT_TIMEOUT_MS,
+                MAX_CONNECT_TIMEOUT_MS,
+            )
+            .map_err(|e| e.message)?,
+            request_timeout: timeout_of(
+                config,
+                "requestTimeoutMs",
+                DEFAULT_REQUEST_TIMEOUT_MS,
+                MAX_REQUEST_TIMEOUT_MS,
+            )
+            .map_err(|e| e.message)?,
+        })
+    }
+
+    /// Where the protocol's call goes: `{baseUrl}/chat/completions` or `{baseUrl}/messages`.
+    pub fn endpoint(&self) -> Result<Url, NodeError> {
+        let path = match self.protocol {
+            Protocol::OpenAi => "chat/completions",
+            Protocol::Anthropic => "messages",
+        };
+        let text = format!("{}/{path}", self.base_url);
+        Url::parse(&text).map_err(|e| {
+            NodeError::permanent(format!(
+                "the {} base URL '{}' is not a URL: {e}",
+                self.provider, self.base_url
+            ))
         })
     }
 }
@@ -122,15 +163,20 @@ pub struct Reply {
     pub finish_reason: Option<String>,
 }
 
-/// One chat call. The key goes only into the request header.
+/// One chat call to `url` (the settings' endpoint, already checked). The key goes only into
+/// the request header; whatever the server says back is scrubbed of it.
 pub async fn chat(
     client: &reqwest::Client,
+    url: &Url,
     settings: &ModelSettings,
     key: Option<&Secret>,
     system: Option<&str>,
     prompt: &str,
 ) -> Result<Reply, NodeError> {
-    let (url, body) = match settings.protocol {
+    let secrets: Vec<&Secret> = key.into_iter().collect();
+    let clean = |text: &str| scrub_text(text, &secrets);
+    let shown = origin_of(url);
+    let body = match settings.protocol {
         Protocol::OpenAi => {
             let mut messages = Vec::new();
             if let Some(system) = system {
@@ -144,7 +190,7 @@ pub async fn chat(
             if let Some(m) = settings.max_tokens {
                 body["max_tokens"] = json!(m);
             }
-            (format!("{}/chat/completions", settings.base_url), body)
+            body
         }
         Protocol::Anthropic => {
             let mut body = json!({
@@ -158,11 +204,14 @@ pub async fn chat(
             if let Some(t) = settings.temperature {
                 body["temperature"] = json!(t);
             }
-            (format!("{}/messages", settings.base_url), body)
+            body
         }
     };
-    let mut request = client.post(&url).json(&body);
-    match (settings.protocol, key) {
+    let mut request = client
+        .post(url.clone())
+        .timeout(settings.request_timeout)
+        .json(&body);
+    match (settings.protocol, key.filter(|k| k.has_key())) {
         (Protocol::OpenAi, Some(key)) => request = request.bearer_auth(key.expose()),
         (Protocol::Anthropic, Some(key)) => request = request.header("x-api-key", key.expose()),
         (_, None) => {}
@@ -172,9 +221,9 @@ pub async fn chat(
     }
     let response = request.send().await.map_err(|e| {
         NodeError::new(format!(
-            "{} call to {url} failed: {}",
+            "{} call to {shown} failed: {}",
             settings.provider,
-            one_line(&e.without_url().to_string())
+            one_line(&clean(&error_chain(&e.without_url())))
         ))
     })?;
     let status = response.status();
@@ -191,7 +240,7 @@ pub async fn chat(
             format!(
                 "{} answered {status} with a body that is not JSON: {}",
                 settings.provider,
-                one_line(&String::from_utf8_lossy(&bytes))
+                one_line(&clean(&String::from_utf8_lossy(&bytes)))
             ),
         )
     })?;
@@ -199,15 +248,19 @@ pub async fn chat(
         let message = reply
             .pointer("/error/message")
             .and_then(Json::as_str)
-            .map(one_line)
-            .unwrap_or_else(|| one_line(&reply.to_string()));
+            .map(|m| one_line(&clean(m)))
+            .unwrap_or_else(|| one_line(&clean(&reply.to_string())));
         return Err(NodeError::for_status(
             status.as_u16(),
             retry_after,
             format!("{} answered {status}: {message}", settings.provider),
         ));
     }
-    Ok(parse_reply(settings, &reply)?)
+    let mut reply = parse_reply(settings, &reply)?;
+    reply.text = clean(&reply.text);
+    reply.model = clean(&reply.model);
+    reply.finish_reason = reply.finish_reason.map(|r| clean(&r));
+    Ok(reply)
 }
 
 fn tokens(v: Option<&Json>) -> u32 {
@@ -336,7 +389,18 @@ pub async fn over_items(
             env: settings.api_key_env.clone(),
         })
         .await?;
-    let client = call.run.http_client()?;
+    let url = settings.endpoint()?;
+    let client = client_for(call, &url, key.as_ref(), true, settings.connect_timeout)
+        .await
+        .map_err(|e| NodeError {
+            message: format!(
+                "{} call to {} not sent: {}",
+                settings.provider,
+                origin_of(&url),
+                e.message
+            ),
+            ..e
+        })?;
     let input = to_value(call.run_input());
     let mut output = NodeOutput::default();
     let (mut items, mut texts) = (Vec::new(), Vec::new());
@@ -352,7 +416,15 @@ pub async fn over_items(
         let prompt = prompt_tpl.render_text(&ctx)?;
         let started_at = Utc::now();
         let clock = Instant::now();
-        let result = chat(&client, settings, key.as_ref(), system.as_deref(), &prompt).await;
+        let result = chat(
+            &client,
+            &url,
+            settings,
+            key.as_ref(),
+            system.as_deref(),
+            &prompt,
+        )
+        .await;
         let duration_ms = u32::try_from(clock.elapsed().as_millis()).unwrap_or(u32::MAX);
         let mut record = AgentCallRecord {
             node_id: call.node_id(),

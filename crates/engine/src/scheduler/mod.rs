@@ -23,6 +23,7 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use crate::cancel::CancelToken;
+use crate::egress::{Egress, NetworkPolicy};
 use crate::error::NodeError;
 use crate::events::{EventSender, NodeStatus, PortItems, RunEvent};
 use crate::host::EngineHost;
@@ -68,7 +69,8 @@ pub(crate) struct RunCtx {
     pub deadline: tokio::time::Instant,
     pub budget: Arc<Budget>,
     pub blueprint_stack: Vec<Uuid>,
-    pub http: Arc<OnceLock<reqwest::Client>>,
+    /// The run's network policy and HTTP clients.
+    pub http: Arc<Egress>,
     pub results: Mutex<Vec<Option<NodeResult>>>,
     seq: AtomicU32,
 }
@@ -84,6 +86,7 @@ pub(crate) struct RunSetup {
     pub fire: Option<Uuid>,
     pub pins: HashMap<usize, PortItems>,
     pub entry: HashMap<usize, Arc<Vec<Json>>>,
+    pub network: NetworkPolicy,
 }
 
 impl RunCtx {
@@ -107,7 +110,7 @@ impl RunCtx {
             started,
             budget: Arc::new(Budget::default()),
             blueprint_stack: Vec::new(),
-            http: Arc::new(OnceLock::new()),
+            http: Arc::new(Egress::new(setup.network)),
             results: Mutex::new((0..n).map(|_| None).collect()),
             seq: AtomicU32::new(0),
         }
@@ -118,17 +121,6 @@ impl RunCtx {
             // A host that stopped listening does not stop the run.
             let _ = tx.send(event);
         }
-    }
-
-    /// The run's HTTP client, made on first use so runs without HTTP never pay for TLS setup.
-    pub fn http_client(&self) -> Result<reqwest::Client, String> {
-        if let Some(client) = self.http.get() {
-            return Ok(client.clone());
-        }
-        let client = reqwest::Client::builder()
-            .build()
-            .map_err(|e| format!("cannot set up HTTP: {e}"))?;
-        Ok(self.http.get_or_init(|| client).clone())
     }
 
     pub fn over_budget(&self) -> Option<String> {

@@ -79,6 +79,7 @@ pub(crate) async fn run_blueprint(
             fire: None,
             pins: HashMap::new(),
             entry: HashMap::new(),
+            network: parent.http.policy(),
         })
     });
     match run_scope(ctx.clone(), TOP, Vec::new()).await {

@@ -117,10 +117,16 @@ impl EngineHost for TestHost {
     }
 }
 
+/// A run that may reach this computer: the tests' stand-in servers listen on 127.0.0.1,
+/// which a run reaches only when its network policy allows it (as the workflow setting or
+/// the CLI flag would). Tests of the default policy set `network` back to the default.
 pub fn request(graph: Graph, input: Json) -> RunRequest {
     RunRequest {
         graph,
         input,
+        network: NetworkPolicy {
+            allow_private_network: true,
+        },
         ..RunRequest::default()
     }
 }

@@ -42,6 +42,11 @@ impl ProviderHttp {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
+            // An integration's own URL may be this computer or the LAN (the person saved it),
+            // never a link-local or cloud-metadata address, whatever a name resolves to.
+            .dns_resolver(std::sync::Arc::new(
+                neuroflow_engine::egress::PolicyResolver::new(true),
+            ))
             .build()
             .map(|client| ProviderHttp { client })
             .map_err(|e| crate::IntegrationError::HttpClient(e.without_url().to_string()))

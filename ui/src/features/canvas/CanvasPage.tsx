@@ -31,6 +31,7 @@ import { HistoryPanel } from "./HistoryPanel";
 import type { CanvasDocument } from "./document";
 import { Inspector, type InspectorTab } from "./Inspector";
 import { RunInputButton, runInput } from "./RunInput";
+import { RunSettingsButton } from "./RunSettings";
 import { RunBar, RunControls } from "./RunControls";
 import { isLive, useRunState } from "./runState";
 import { useValidation } from "./validation";
@@ -304,6 +305,7 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
               </button>
             )}
             <HistoryButton document={document} />
+            {document.surface === "workflow" && <RunSettingsButton workflowId={document.id} />}
             <RunInputButton document={document} />
             <RunControls onRun={() => void runWorkflow()} />
             <span

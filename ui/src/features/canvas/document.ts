@@ -15,6 +15,7 @@ import {
 } from "../../ipc";
 import { blueprintsPath } from "../../app/router";
 import { exportBlueprint, exportWorkflow } from "../../shared/workflowFile";
+import { rememberSettings } from "./RunSettings";
 
 /** What the canvas header shows of a document. */
 export type DocSummary = { id: string; name: string; version: number };
@@ -60,7 +61,11 @@ export function workflowDocument(id: string): CanvasDocument {
     surface: "workflow",
     id,
     noun: "workflow",
-    load: () => api.workflowGet(id),
+    load: async () => {
+      const doc = await api.workflowGet(id);
+      rememberSettings(id, doc.settings);
+      return doc;
+    },
     save: (changes, as) => api.workflowSaveChanges(id, changes, as),
     kinds: () => api.nodeKindList(),
     run: async (options, onUpdate) => (await api.workflowRun(id, options, onUpdate)).executionId,

@@ -41,6 +41,7 @@ function doc(): WorkflowDoc {
       ],
       edges: [{ id: id(0x10), source: A, sourceHandle: null, target: B, targetHandle: null }],
     },
+    settings: { allowPrivateNetwork: false },
   };
 }
 

@@ -128,6 +128,7 @@ describe("canvas store", () => {
       updatedAt: new Date().toISOString(),
     },
     graph: structuredClone(sampleGraph),
+    settings: { allowPrivateNetwork: false },
   });
 
   beforeEach(() => {
