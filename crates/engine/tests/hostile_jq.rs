@@ -66,6 +66,11 @@ async fn endless_output_spends_the_output_budget() {
     let outputs = format!("more than {MAX_JQ_OUTPUTS} items");
     fails_with("repeat(1)", &outputs).await;
     fails_with("range(1e9)", &outputs).await;
+    fails_with(
+        "range(100) | \"x\" * 3000000",
+        "jq output budget exceeded: the results pass 256 MiB",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
