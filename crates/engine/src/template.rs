@@ -1,21 +1,141 @@
 //! minijinja over items: which config strings are templates, compiling them once per node
 //! run and rendering them per item. `"{{ expr }}"` alone keeps the expression's JSON type.
 
+use std::cell::{Cell, RefCell};
 use std::sync::LazyLock;
 
-use minijinja::{Environment, Expression, Template, UndefinedBehavior, Value};
+use minijinja::{Environment, Error, Expression, Template, UndefinedBehavior, Value};
 use serde_json::Value as Json;
 
+use crate::limits::approx_size;
+
 /// Instruction budget of one render: a template that loops forever fails instead of hanging.
-const FUEL: u64 = 2_000_000;
+pub const FUEL: u64 = 2_000_000;
+
+/// Most text one render may produce, and the largest value a sole expression may give.
+pub const MAX_RENDER_BYTES: usize = 16 * 1024 * 1024;
+
+/// Most text a `namespace()` may hold while a render runs: fuel counts instructions, not
+/// bytes, so `{% set ns.s = ns.s ~ ns.s %}` in a loop would double its way to gigabytes.
+pub const MAX_NAMESPACE_BYTES: usize = 16 * 1024 * 1024;
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     // A missing field (or a field of a missing field) renders as nothing, as in n8n.
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
     env.set_fuel(Some(FUEL));
+    env.add_function("namespace", watched_namespace);
+    env.add_function("range", metered_range);
     env
 });
+
+thread_local! {
+    /// The namespaces the render on this thread made, weighed at every `range` step.
+    static NAMESPACES: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+    /// Set when a loop was cut short because its namespaces grew past their budget.
+    static OVER_BUDGET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Brackets one render: what the last one watched is forgotten, and its verdict read.
+struct Watch;
+
+impl Watch {
+    fn start() -> Self {
+        NAMESPACES.with(|n| n.borrow_mut().clear());
+        OVER_BUDGET.with(|o| o.set(false));
+        Watch
+    }
+
+    fn over_budget(&self) -> Result<(), String> {
+        if OVER_BUDGET.with(Cell::get) {
+            Err(format!(
+                "template budget exceeded: a namespace passed {} MiB",
+                MAX_NAMESPACE_BYTES / (1024 * 1024)
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        NAMESPACES.with(|n| n.borrow_mut().clear());
+    }
+}
+
+fn watched_namespace(defaults: Option<Value>) -> Result<Value, Error> {
+    let ns = minijinja::functions::namespace(defaults)?;
+    NAMESPACES.with(|n| n.borrow_mut().push(ns.clone()));
+    Ok(ns)
+}
+
+/// minijinja's `range`, but a loop over it stops (and the render fails) once the render's
+/// namespaces hold more than their budget: loops are how a template keeps doubling text.
+fn metered_range(lower: isize, upper: Option<isize>, step: Option<isize>) -> Result<Value, Error> {
+    let steps: Vec<Value> = minijinja::functions::range(lower, upper, step)?
+        .try_iter()?
+        .collect();
+    Ok(Value::make_iterable(move || {
+        steps.clone().into_iter().take_while(|_| {
+            let fits = namespaces_fit();
+            if !fits {
+                OVER_BUDGET.with(|o| o.set(true));
+            }
+            fits
+        })
+    }))
+}
+
+fn namespaces_fit() -> bool {
+    NAMESPACES.with(|n| {
+        let mut bytes = 0usize;
+        for ns in n.borrow().iter() {
+            let Ok(keys) = ns.try_iter() else { continue };
+            for key in keys {
+                if let Ok(v) = ns.get_attr(key.as_str().unwrap_or_default()) {
+                    bytes = bytes.saturating_add(weight(&v));
+                }
+            }
+        }
+        bytes <= MAX_NAMESPACE_BYTES
+    })
+}
+
+/// About how many bytes a value holds: strings exactly, lists and maps by their length.
+fn weight(v: &Value) -> usize {
+    v.as_str()
+        .map(str::len)
+        .unwrap_or_else(|| v.len().unwrap_or(1).saturating_mul(16))
+}
+
+/// Collects rendered text, refusing to grow past `MAX_RENDER_BYTES`.
+#[derive(Default)]
+struct Capped {
+    text: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len().saturating_add(buf.len()) > MAX_RENDER_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("render budget exceeded"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn render_budget_message() -> String {
+    format!(
+        "template budget exceeded: the result passes {} MiB",
+        MAX_RENDER_BYTES / (1024 * 1024)
+    )
+}
 
 /// The shared environment, borrowed for as long as the template source lives.
 fn env<'a>() -> &'a Environment<'a> {
@@ -88,15 +208,18 @@ impl<'a> Tpl<'a> {
         Ok(match self {
             Tpl::Literal(v) => (*v).clone(),
             Tpl::Expr(expr) => {
+                let watch = Watch::start();
                 let v = expr
                     .eval(ctx)
                     .map_err(|e| format!("template failed: {}", one_line(e)))?;
-                to_json(&v)?
+                watch.over_budget()?;
+                let json = to_json(&v)?;
+                if approx_size(&json) > MAX_RENDER_BYTES {
+                    return Err(render_budget_message());
+                }
+                json
             }
-            Tpl::Text(t) => Json::String(
-                t.render(ctx)
-                    .map_err(|e| format!("template failed: {}", one_line(e)))?,
-            ),
+            Tpl::Text(t) => Json::String(render_text(t, ctx)?),
             Tpl::Array(items) => Json::Array(
                 items
                     .iter()
@@ -119,6 +242,19 @@ impl<'a> Tpl<'a> {
             other => other.to_string(),
         })
     }
+}
+
+/// Renders a text template into capped memory, under the namespace budget.
+fn render_text(t: &Template, ctx: &Value) -> Result<String, String> {
+    let watch = Watch::start();
+    let mut out = Capped::default();
+    let rendered = t.render_captured_to(ctx, &mut out);
+    if out.over {
+        return Err(render_budget_message());
+    }
+    rendered.map_err(|e| format!("template failed: {}", one_line(e)))?;
+    watch.over_budget()?;
+    Ok(String::from_utf8_lossy(&out.text).into_owned())
 }
 
 fn contains_template(value: &Json) -> bool {
@@ -227,6 +363,32 @@ mod tests {
             .render(&item_context(&json!({}), 0, &Value::from(())))
             .expect_err("fuel");
         assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn doubling_and_flooding_end_at_their_budgets() {
+        let ctx = item_context(&json!({}), 0, &Value::from(()));
+        let doubling = json!("{% set ns = namespace(s='x') %}{% for i in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}");
+        let err = Tpl::compile(&doubling)
+            .expect("compiles")
+            .render(&ctx)
+            .expect_err("budget");
+        assert!(err.contains("namespace passed 16 MiB"), "{err}");
+        let flood = json!("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}");
+        let err = Tpl::compile(&flood)
+            .expect("compiles")
+            .render(&ctx)
+            .expect_err("budget");
+        assert!(err.contains("result passes 16 MiB"), "{err}");
+        let big = json!("{{ 'x' * 20000000 }}");
+        let err = Tpl::compile(&big)
+            .expect("compiles")
+            .render(&ctx)
+            .expect_err("budget");
+        assert!(err.contains("result passes 16 MiB"), "{err}");
+        // Under the budgets, namespaces and ranges work as in minijinja.
+        let fine = json!("{% set ns = namespace(n=0) %}{% for i in range(1, 4) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}");
+        assert_eq!(render(&fine, json!({})), json!("6"));
     }
 
     #[test]

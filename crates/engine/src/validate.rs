@@ -387,7 +387,8 @@ fn check_node(node: &GraphNode, spec: Option<&'static KindSpec>, report: &mut Re
     check_kind_config(node, spec, config, report);
 }
 
-/// The subset of JSON Schema the kinds use: `type` and `enum` of top-level properties.
+/// The subset of JSON Schema the kinds use: `type`, `enum`, `minimum`, `maximum` and
+/// `maxLength` of top-level properties.
 fn check_types(
     node: &GraphNode,
     schema: &Json,
@@ -421,6 +422,10 @@ fn check_types(
                 continue;
             }
         }
+        if let Some(problem) = out_of_bounds(key, prop, value) {
+            report.node(node, DiagnosticCode::InvalidConfig, problem);
+            continue;
+        }
         if let (Some(allowed), Some(s)) =
             (prop.get("enum").and_then(Json::as_array), value.as_str())
         {
@@ -437,6 +442,47 @@ fn check_types(
                 );
             }
         }
+    }
+}
+
+/// A number outside the schema's `minimum`/`maximum`, or a string longer than its
+/// `maxLength`, said in plain words: the schema is the kind's promise of what it runs with.
+fn out_of_bounds(key: &str, prop: &Json, value: &Json) -> Option<String> {
+    if let Some(n) = value.as_f64() {
+        if let Some(min) = prop.get("minimum").and_then(Json::as_f64) {
+            if n < min {
+                return Some(format!(
+                    "'{key}' is {value}; it must be at least {}",
+                    bound(min)
+                ));
+            }
+        }
+        if let Some(max) = prop.get("maximum").and_then(Json::as_f64) {
+            if n > max {
+                return Some(format!(
+                    "'{key}' is {value}; it must be at most {}",
+                    bound(max)
+                ));
+            }
+        }
+    }
+    if let (Some(s), Some(max)) = (value.as_str(), prop.get("maxLength").and_then(Json::as_u64)) {
+        let chars = s.chars().count() as u64;
+        if chars > max {
+            return Some(format!(
+                "'{key}' is {chars} characters long; it must be at most {max}"
+            ));
+        }
+    }
+    None
+}
+
+/// A schema bound as people write it: `86400000`, not `86400000.0`.
+fn bound(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
     }
 }
 

@@ -175,3 +175,122 @@ async fn endless_templates_and_jq_end_in_errors() {
         r.error
     );
 }
+
+#[tokio::test]
+async fn templates_that_double_or_flood_fail_their_node() {
+    for (label, template, budget) in [
+        (
+            "Doubling",
+            "{% set ns = namespace(s='x') %}{% for i in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}",
+            "a namespace passed",
+        ),
+        (
+            "Flooding",
+            "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+            "the result passes",
+        ),
+    ] {
+        let t = manual();
+        let s = set(label, json!({ "x": template }));
+        let r = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            run_graph(graph(&[&t, &s], vec![edge(&t, &s)]), json!({})),
+        )
+        .await
+        .expect("the run ends");
+        assert_eq!(r.status, RunStatus::Failed);
+        let error = r.error.unwrap_or_default();
+        assert!(
+            error.contains(label) && error.contains("template budget exceeded") && error.contains(budget),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn huge_error_messages_are_clipped_and_kept_whole_in_the_logs() {
+    let t = manual();
+    let jq = node(
+        "data.transform",
+        "Loud",
+        json!({"expression": "error(\"x\" * 8000000)"}),
+    );
+    let r = run_graph(graph(&[&t, &jq], vec![edge(&t, &jq)]), json!({})).await;
+    assert_eq!(r.status, RunStatus::Failed);
+    let run_error = r.error.unwrap_or_default();
+    assert!(run_error.chars().count() < 1_100, "{}", run_error.len());
+    assert!(run_error.contains('…'), "the cut is shown");
+    let failed = r.nodes.iter().find(|n| n.node_id == jq.id).expect("ran");
+    let error = failed.error.clone().unwrap_or_default();
+    assert_eq!(
+        error.chars().count(),
+        1_001,
+        "1,000 characters and the ellipsis"
+    );
+    assert!(error.starts_with("jq error: xxx"), "{}", &error[..20]);
+    let full = failed
+        .logs
+        .iter()
+        .find(|l| l.starts_with("error (in full): jq error: xxx"))
+        .expect("the whole message is logged");
+    assert_eq!(
+        full.chars().count(),
+        64 * 1024 + 1,
+        "the log line is bounded too"
+    );
+}
+
+/// Twenty blueprints, each calling the next: the call past the nesting limit fails cleanly.
+#[tokio::test]
+async fn blueprint_calls_nest_no_deeper_than_their_limit() {
+    use neuroflow_engine::kinds::blueprint::MAX_DEPTH;
+    let ids: Vec<Uuid> = (0..20).map(|_| Uuid::now_v7()).collect();
+    let mut blueprints = std::collections::HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        let input = node("blueprint.input", "In", json!({}));
+        let body = match ids.get(i + 1) {
+            Some(next) => node(
+                "blueprint.call",
+                &format!("Level {i}"),
+                json!({"blueprintId": next.to_string()}),
+            ),
+            None => set("Bottom", json!({"deep": true})),
+        };
+        blueprints.insert(
+            *id,
+            BlueprintGraph {
+                id: *id,
+                name: format!("level {i}"),
+                graph: graph(&[&input, &body], vec![edge(&input, &body)]),
+            },
+        );
+    }
+    let host = TestHost {
+        blueprints,
+        ..TestHost::default()
+    };
+    let t = manual();
+    let call = node(
+        "blueprint.call",
+        "Top",
+        json!({"blueprintId": ids[0].to_string()}),
+    );
+    let r = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        run(
+            request(graph(&[&t, &call], vec![edge(&t, &call)]), json!({})),
+            Arc::new(host),
+            None,
+            CancelToken::new(),
+        ),
+    )
+    .await
+    .expect("the run ends")
+    .expect("the run starts");
+    assert_eq!(r.status, RunStatus::Failed);
+    let error = r.error.unwrap_or_default();
+    assert!(
+        error.contains(&format!("blueprint calls nest deeper than {MAX_DEPTH}")),
+        "{error}"
+    );
+}

@@ -381,12 +381,22 @@ async fn timeouts_have_defaults_bounds_and_apply() {
         "Forever",
         json!({"url": "https://example.invalid/", "requestTimeoutMs": 10_000_000}),
     );
-    let (r, _) = run_with(request(one(&[&t, &too_long]), json!({})), Arc::new(NoHost)).await;
-    assert_eq!(r.status, RunStatus::Failed);
+    // Validation enforces the schema's maximum, so the run is refused before it starts.
+    let refused = run(
+        request(one(&[&t, &too_long]), json!({})),
+        Arc::new(NoHost),
+        None,
+        CancelToken::new(),
+    )
+    .await;
+    let Err(RunRefused::Invalid(d)) = refused else {
+        panic!("a timeout over its maximum is refused")
+    };
     assert!(
-        error_of(&r).contains("requestTimeoutMs must be"),
-        "{}",
-        error_of(&r)
+        d.iter().any(|x| x.node_id == Some(too_long.id)
+            && x.message
+                .contains("'requestTimeoutMs' is 10000000; it must be at most 600000")),
+        "{d:?}"
     );
 
     // A server that accepts and never answers.

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::{NodeCall, NodeOutput, NodeRun};
-use crate::template::{item_context, to_value, Tpl};
+use crate::template::{item_context, Tpl};
 
 pub fn set(call: &NodeCall) -> NodeRun {
     let fields = call
@@ -21,9 +21,9 @@ pub fn set(call: &NodeCall) -> NodeRun {
         .map(|(path, value)| Ok((path.split('.').collect(), Tpl::compile(value)?)))
         .collect::<Result<_, String>>()?;
     let templated = compiled.iter().any(|(_, t)| t.literal().is_none());
-    // The run input is converted once per node run, not once per item.
+    // The run input is converted once per run, not once per item.
     let input = if templated {
-        to_value(call.run_input())
+        call.input_value()
     } else {
         minijinja::Value::UNDEFINED
     };

@@ -8,7 +8,7 @@ use serde_json::{Map, Value as Json};
 
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun, MAIN};
 use crate::error::NodeError;
-use crate::template::{item_context, to_value, Condition};
+use crate::template::{item_context, Condition};
 
 fn taken(ports: Vec<(String, Vec<Json>)>) -> NodeOutput {
     NodeOutput {
@@ -25,7 +25,7 @@ pub fn condition(call: &NodeCall) -> NodeRun {
         .str_config("expression")
         .ok_or("config.expression must be a string")?;
     let cond = Condition::compile(source)?;
-    let input = to_value(call.run_input());
+    let input = call.input_value();
     let (mut yes, mut no) = (Vec::new(), Vec::new());
     for (i, item) in call.items.iter().enumerate() {
         if cond.test(&item_context(item, i, &input))? {
@@ -72,7 +72,7 @@ pub fn switch(call: &NodeCall) -> NodeRun {
             Ok((port, Condition::compile(expr)?))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let input = to_value(call.run_input());
+    let input = call.input_value();
     let mut routed: Vec<Vec<Json>> = vec![Vec::new(); compiled.len()];
     let mut default = Vec::new();
     for (i, item) in call.items.iter().enumerate() {

@@ -16,6 +16,8 @@ use crate::host::{scrub_json, scrub_text, CredentialRequest, Secret};
 use crate::template::{item_context, to_value, Tpl};
 
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+/// The most `maxResponseBytes` may ask for: validation refuses more (a body is held in memory).
+pub const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// A server that has not accepted the connection by then is not going to.
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 pub const MAX_CONNECT_TIMEOUT_MS: u64 = 60_000;
@@ -33,7 +35,7 @@ pub fn schema() -> Json {
             "query": {"type": "object", "description": "name → template"},
             "body": {"description": "JSON (templated) sent as application/json; a string is sent as text"},
             "failOnStatus": {"type": "boolean", "description": "fail on a status outside 200–299 (default true)"},
-            "maxResponseBytes": {"type": "integer", "minimum": 1},
+            "maxResponseBytes": {"type": "integer", "minimum": 1, "maximum": MAX_RESPONSE_BYTES},
             "credential": {"type": "string", "description": "the HTTP integration whose token is sent, only under its base URL (app)"},
             "apiKeyEnv": {"type": "string", "description": "environment variable holding a token (CLI)"},
             "authHeader": {"type": "string", "description": "header the token goes in (default Authorization, as Bearer)"},

@@ -6,7 +6,7 @@ use minijinja::Value;
 use serde_json::{json, Map, Value as Json};
 use uuid::Uuid;
 
-use super::http::DEFAULT_MAX_RESPONSE_BYTES;
+use super::http::{DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES};
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun};
 use crate::error::NodeError;
 use crate::host::{HttpAction, IntegrationAction, IntegrationCall};
@@ -73,7 +73,7 @@ pub fn http_schema() -> Json {
             "headers": {"type": "object", "description": "name → template; the auth header is the integration's"},
             "body": {"description": "JSON (templated) sent as application/json; a string is sent as text"},
             "failOnStatus": {"type": "boolean", "description": "fail on a status outside 200–299 (default true)"},
-            "maxResponseBytes": {"type": "integer", "minimum": 1}
+            "maxResponseBytes": {"type": "integer", "minimum": 1, "maximum": MAX_RESPONSE_BYTES}
         },
         "required": HTTP_REQUIRED
     })

@@ -674,6 +674,11 @@ impl NodeCall {
     /// Records a log line on the node and sends it as a `NodeLog` event.
     pub fn log(&self, message: impl Into<String>) {
         let message = message.into();
+        let message = match crate::scheduler::clip_chars(&message, crate::scheduler::MAX_LOG_CHARS)
+        {
+            std::borrow::Cow::Owned(clipped) => clipped,
+            std::borrow::Cow::Borrowed(_) => message,
+        };
         self.run.emit(crate::events::RunEvent::NodeLog {
             node_id: self.node_id(),
             message: message.clone(),
@@ -688,6 +693,14 @@ impl NodeCall {
             .lock()
             .map(|mut l| std::mem::take(&mut *l))
             .unwrap_or_default()
+    }
+
+    /// The run's input as a template value, converted once per run.
+    pub fn input_value(&self) -> minijinja::Value {
+        self.run
+            .input_value
+            .get_or_init(|| crate::template::to_value(&self.run.input))
+            .clone()
     }
 
     pub fn str_config(&self, key: &str) -> Option<&str> {

@@ -1,51 +1,96 @@
 //! `data.transform`: reshapes items with a jq program (jaq), per item or once over all items.
-//! Filters that reach outside the data (`env`, `input`) are left out on purpose.
+//! Filters that reach outside the data (`env`, `input`) are left out on purpose. Programs run
+//! on a thread of their own under the budgets of `fuel`, and are abandoned, not awaited,
+//! when the node times out or the run ends.
 
+mod fuel;
+
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use jaq_core::load::{Arena, File, Loader};
-use jaq_core::{data::JustLut, Compiler, Ctx, Vars};
+use jaq_core::{Compiler, Ctx, Vars};
 use jaq_json::Val;
 use serde_json::{Map, Number, Value as Json};
+use tokio::sync::oneshot;
+
+pub use fuel::{JQ_RECURSION_STACK_BYTES, JQ_STEP_BUDGET, JQ_THREAD_STACK_BYTES};
 
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun};
 use crate::error::NodeError;
+use crate::limits::approx_size;
+use fuel::{metered, Fuel, Meter, Metered};
 
 /// A jq program that yields more items than this fails rather than filling memory.
 pub const MAX_JQ_OUTPUTS: usize = 100_000;
+
+/// A jq program whose results (as JSON, estimated) pass this fails rather than filling memory.
+pub const MAX_JQ_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
 
 /// Filters a graph must not reach: the process environment (where the CLI keeps API keys)
 /// and stdin. `halt` stays (the standard library uses it) but only ends the program.
 const DENIED: &[&str] = &["env", "input", "inputs"];
 
-type JqFilter = jaq_core::Filter<JustLut<Val>>;
+type JqFilter = jaq_core::Filter<Metered>;
 
 pub fn run(call: Arc<NodeCall>) -> NodeFuture {
     Box::pin(async move {
-        // jq is CPU work that cannot yield: keep it off the scheduler's threads.
-        tokio::task::spawn_blocking(move || transform(&call))
-            .await
-            .map_err(|e| format!("the jq program stopped: {e}"))?
+        let stop = Arc::new(AtomicBool::new(false));
+        // A node timeout, a cancel or the run's end drops this future: the flag then ends the
+        // program at its next step, and nobody waits for its thread.
+        let _stop = StopOnDrop(Arc::clone(&stop));
+        let done = spawn_jq(stop, move |stop| transform(&call, stop))?;
+        done.await
+            .map_err(|_| NodeError::from("the jq program's thread ended without an answer"))?
     })
 }
 
-fn transform(call: &NodeCall) -> NodeRun {
+/// Sets the flag when dropped.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Starts `work` on a detached thread with the jq stack: jq is CPU work that cannot yield,
+/// and a `spawn_blocking` task would keep the runtime (and the process) alive until it ended.
+fn spawn_jq<T: Send + 'static>(
+    stop: Arc<AtomicBool>,
+    work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
+) -> Result<oneshot::Receiver<T>, String> {
+    let (tx, rx) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("neuroflow-jq".into())
+        .stack_size(JQ_THREAD_STACK_BYTES)
+        .spawn(move || {
+            // The receiver is gone when the node was abandoned; the answer is then moot.
+            let _ = tx.send(work(&stop));
+        })
+        .map_err(|e| format!("the jq program could not start a thread: {e}"))?;
+    Ok(rx)
+}
+
+fn transform(call: &NodeCall, stop: &AtomicBool) -> NodeRun {
     let code = call
         .str_config("expression")
         .ok_or("config.expression must be a jq program")?;
     let filter = compile(code)?;
-    let mut out = Vec::new();
+    let fuel = || Fuel::new(JQ_STEP_BUDGET, JQ_RECURSION_STACK_BYTES, stop);
+    let mut out = Outputs::default();
     match call.str_config("mode").unwrap_or("each") {
+        // Each item has the whole step budget: a big batch of items is not an endless
+        // program. The output budget stays shared by all of them.
         "each" => {
             for item in call.items.iter() {
-                apply(&filter, item.clone(), &mut out)?;
+                apply(&filter, &fuel(), item.clone(), &mut out)?;
             }
         }
         "all" => {
-            let mut all = Vec::new();
-            apply(&filter, Json::Array(call.items.to_vec()), &mut all)?;
+            apply(&filter, &fuel(), Json::Array(call.items.to_vec()), &mut out)?;
             // A program over all items that returns one array gives those elements as items.
-            out = match <[Json; 1]>::try_from(all) {
+            out.items = match <[Json; 1]>::try_from(out.items) {
                 Ok([Json::Array(items)]) => items,
                 Ok([single]) => vec![single],
                 Err(many) => many,
@@ -57,7 +102,33 @@ fn transform(call: &NodeCall) -> NodeRun {
             )))
         }
     }
-    Ok(NodeOutput::main(out))
+    Ok(NodeOutput::main(out.items))
+}
+
+/// Results so far, counted against the output budgets.
+#[derive(Default)]
+struct Outputs {
+    items: Vec<Json>,
+    bytes: usize,
+}
+
+impl Outputs {
+    fn push(&mut self, value: Json) -> Result<(), String> {
+        if self.items.len() >= MAX_JQ_OUTPUTS {
+            return Err(format!(
+                "jq output budget exceeded: the program yielded more than {MAX_JQ_OUTPUTS} items"
+            ));
+        }
+        self.bytes = self.bytes.saturating_add(approx_size(&value));
+        if self.bytes > MAX_JQ_OUTPUT_BYTES {
+            return Err(format!(
+                "jq output budget exceeded: the results pass {} MiB",
+                MAX_JQ_OUTPUT_BYTES / (1024 * 1024)
+            ));
+        }
+        self.items.push(value);
+        Ok(())
+    }
 }
 
 /// Parses and compiles a jq program; the message names what is wrong, on one line.
@@ -65,10 +136,13 @@ pub fn compile(code: &str) -> Result<JqFilter, String> {
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
         .chain(jaq_json::defs());
+    let replaced = fuel::replacements();
+    let names: Vec<(&str, usize)> = replaced.iter().map(|f| (f.0, f.1.len())).collect();
     let funs = jaq_core::funs()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())
-        .filter(|f| !DENIED.contains(&f.0));
+        .filter(|f| !DENIED.contains(&f.0) && !names.contains(&(f.0, f.1.len())))
+        .chain(replaced);
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = loader
@@ -113,27 +187,29 @@ pub fn compile(code: &str) -> Result<JqFilter, String> {
         })
 }
 
-fn apply(filter: &JqFilter, input: Json, out: &mut Vec<Json>) -> Result<(), String> {
+/// Runs `filter` on one input under `fuel`, adding its results to `out`.
+fn apply(filter: &JqFilter, fuel: &Fuel, input: Json, out: &mut Outputs) -> Result<(), String> {
     let input: Val = serde_json::from_value(input).map_err(|e| format!("item is not JSON: {e}"))?;
-    let ctx = Ctx::<JustLut<Val>>::new(&filter.lut, Vars::new([]));
-    for result in filter.id.run((ctx, input)) {
-        let value = result.map_err(|exn| match exn.get_err() {
-            Ok(err) => {
-                let text = err.to_string();
-                // `error("msg")` carries a JSON string: show the message, not its quotes.
-                let text = serde_json::from_str::<String>(&text).unwrap_or(text);
-                format!("jq error: {}", one_line(&text))
-            }
-            Err(_) => "the jq program stopped (halt or break outside a label)".to_string(),
-        })?;
-        if out.len() >= MAX_JQ_OUTPUTS {
-            return Err(format!(
-                "the jq program yielded more than {MAX_JQ_OUTPUTS} items"
-            ));
+    metered(|| {
+        let meter = Meter {
+            lut: &filter.lut,
+            fuel,
+        };
+        let ctx = Ctx::<Metered>::new(meter, Vars::new([]));
+        for result in filter.id.run((ctx, input)) {
+            let value = result.map_err(|exn| match exn.get_err() {
+                Ok(err) => {
+                    let text = err.to_string();
+                    // `error("msg")` carries a JSON string: show the message, not its quotes.
+                    let text = serde_json::from_str::<String>(&text).unwrap_or(text);
+                    format!("jq error: {}", one_line(&text))
+                }
+                Err(_) => "the jq program stopped (halt or break outside a label)".to_string(),
+            })?;
+            out.push(to_json(&value)?)?;
         }
-        out.push(to_json(&value)?);
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn one_line(s: &str) -> String {
@@ -216,10 +292,15 @@ mod tests {
     use serde_json::json;
 
     fn jq(code: &str, input: Json) -> Result<Vec<Json>, String> {
-        let f = compile(code)?;
-        let mut out = Vec::new();
-        apply(&f, input, &mut out)?;
-        Ok(out)
+        let code = code.to_string();
+        let done = spawn_jq(Arc::new(AtomicBool::new(false)), move |stop| {
+            let f = compile(&code)?;
+            let fuel = Fuel::new(JQ_STEP_BUDGET, JQ_RECURSION_STACK_BYTES, stop);
+            let mut out = Outputs::default();
+            apply(&f, &fuel, input, &mut out)?;
+            Ok(out.items)
+        })?;
+        done.blocking_recv().map_err(|e| e.to_string())?
     }
 
     #[test]

@@ -1,200 +1,6 @@
-//! The scheduler: runs a plan's scopes on tokio. Ready nodes run concurrently (quick pure
-//! kinds inline, the others as tasks); untaken branches are skipped transitively; failures go
-//! to a connected error port or stop the run; retries, timeouts, limits and cancellation
-//! are enforced here.
+//! One scope's run: ready nodes start, finished ones resolve their edges, failures stop it.
 
-use std::collections::{HashMap, VecDeque};
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use serde_json::{json, Value as Json};
-use tokio::task::JoinSet;
-use uuid::Uuid;
-
-use crate::cancel::CancelToken;
-use crate::egress::{Egress, NetworkPolicy};
-use crate::error::NodeError;
-use crate::events::{EventSender, NodeStatus, PortItems, RunEvent};
-use crate::host::EngineHost;
-use crate::kinds::{NodeCall, NodeOutput, NodeRun, Runner, ERROR_PORT, MAIN};
-use crate::limits::{approx_size, Budget, RunLimits};
-use crate::plan::{plan, EdgeRole, Plan, TOP};
-use crate::result::{AgentCallRecord, NodeResult};
-
-/// The longest wait between two retries, however many there were.
-const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
-/// The longest Retry-After a retry waits out. A service asking for more fails the node at
-/// once, saying so, rather than holding the run.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-
-/// Why a scope stopped before its end.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Stop {
-    Cancelled,
-    Failed(String),
-}
-
-/// Everything one run (or one blueprint call inside it) shares between its nodes.
-pub(crate) struct RunCtx {
-    pub graph: Plan,
-    pub host: Arc<dyn EngineHost>,
-    pub events: Option<EventSender>,
-    pub cancel: CancelToken,
-    pub limits: RunLimits,
-    pub input: Json,
-    pub trigger_items: Arc<Vec<Json>>,
-    /// When set, only this trigger fires; the others are skipped.
-    pub fire: Option<Uuid>,
-    /// Outputs that stand in for a node instead of running it (previews).
-    pub pins: HashMap<usize, PortItems>,
-    /// Items given to a node that has no inputs in this run (single-node preview).
-    pub entry: HashMap<usize, Arc<Vec<Json>>>,
-    pub started: Instant,
-    pub deadline: tokio::time::Instant,
-    pub budget: Arc<Budget>,
-    pub blueprint_stack: Vec<Uuid>,
-    /// The run's network policy and HTTP clients.
-    pub http: Arc<Egress>,
-    pub results: Mutex<Vec<Option<NodeResult>>>,
-    seq: AtomicU32,
-}
-
-pub(crate) struct RunSetup {
-    pub graph: Plan,
-    pub host: Arc<dyn EngineHost>,
-    pub events: Option<EventSender>,
-    pub cancel: CancelToken,
-    pub limits: RunLimits,
-    pub input: Json,
-    pub trigger_items: Arc<Vec<Json>>,
-    pub fire: Option<Uuid>,
-    pub pins: HashMap<usize, PortItems>,
-    pub entry: HashMap<usize, Arc<Vec<Json>>>,
-    pub network: NetworkPolicy,
-}
-
-impl RunCtx {
-    pub fn new(setup: RunSetup) -> Self {
-        let started = Instant::now();
-        let n = setup.graph.nodes.len();
-        Self {
-            deadline: tokio::time::Instant::now()
-                + Duration::from_millis(u64::from(setup.limits.max_wall_ms)),
-            graph: setup.graph,
-            host: setup.host,
-            events: setup.events,
-            cancel: setup.cancel,
-            limits: setup.limits,
-            input: setup.input,
-            trigger_items: setup.trigger_items,
-            fire: setup.fire,
-            pins: setup.pins,
-            entry: setup.entry,
-            started,
-            budget: Arc::new(Budget::default()),
-            blueprint_stack: Vec::new(),
-            http: Arc::new(Egress::new(setup.network)),
-            results: Mutex::new((0..n).map(|_| None).collect()),
-            seq: AtomicU32::new(0),
-        }
-    }
-
-    pub fn emit(&self, event: RunEvent) {
-        if let Some(tx) = &self.events {
-            // A host that stopped listening does not stop the run.
-            let _ = tx.send(event);
-        }
-    }
-
-    pub fn over_budget(&self) -> Option<String> {
-        self.budget.over(&self.limits)
-    }
-
-    pub fn spend(&self, tokens: u32, cost: f64) {
-        self.budget.spend(tokens, cost);
-    }
-
-    pub fn keep_call(&self, record: AgentCallRecord) {
-        self.budget.keep_call(record);
-    }
-
-    fn next_seq(&self) -> u32 {
-        self.seq.fetch_add(1, Ordering::Relaxed)
-    }
-
-    fn ms(&self, at: Instant) -> u32 {
-        u32::try_from(at.saturating_duration_since(self.started).as_millis()).unwrap_or(u32::MAX)
-    }
-
-    fn with_results<T>(&self, f: impl FnOnce(&mut Vec<Option<NodeResult>>) -> T) -> T {
-        match self.results.lock() {
-            Ok(mut r) => f(&mut r),
-            Err(poisoned) => f(&mut poisoned.into_inner()),
-        }
-    }
-
-    /// Records a node's result; a node that runs again (loop body) adds to what it had.
-    fn record(&self, n: usize, fresh: NodeResult) {
-        self.with_results(|results| match &mut results[n] {
-            slot @ None => *slot = Some(fresh),
-            Some(old) if old.status == NodeStatus::Skipped => *old = fresh,
-            Some(_) if fresh.status == NodeStatus::Skipped => {}
-            Some(old) => {
-                Arc::make_mut(&mut old.input).extend(fresh.input.iter().cloned());
-                for (port, items) in fresh.output {
-                    match old.output.get_mut(&port) {
-                        Some(existing) => Arc::make_mut(existing).extend(items.iter().cloned()),
-                        None => {
-                            old.output.insert(port, items);
-                        }
-                    }
-                }
-                old.logs.extend(fresh.logs);
-                old.status = fresh.status;
-                old.error = fresh.error.or(old.error.take());
-                old.handled = fresh.handled;
-                old.duration_ms = old.duration_ms.saturating_add(fresh.duration_ms);
-                old.attempts = old.attempts.saturating_add(fresh.attempts);
-                old.iterations = old.iterations.saturating_add(1);
-                old.tokens = old.tokens.saturating_add(fresh.tokens);
-                old.cost += fresh.cost;
-                old.started_seq = fresh.started_seq;
-                old.finished_seq = fresh.finished_seq;
-            }
-        })
-    }
-
-    pub fn take_results(&self) -> Vec<Option<NodeResult>> {
-        self.with_results(std::mem::take)
-    }
-
-    fn blank_result(&self, n: usize, status: NodeStatus) -> NodeResult {
-        let node = &self.graph.nodes[n];
-        NodeResult {
-            node_id: node.id,
-            kind: node.kind.name.to_string(),
-            label: node.label.clone(),
-            status,
-            input: Arc::new(Vec::new()),
-            output: PortItems::new(),
-            logs: Vec::new(),
-            error: None,
-            handled: false,
-            reason: None,
-            started_ms: self.ms(Instant::now()),
-            duration_ms: 0,
-            attempts: 0,
-            iterations: 1,
-            tokens: 0,
-            cost: 0.0,
-            started_seq: 0,
-            finished_seq: 0,
-        }
-    }
-}
+use super::*;
 
 pub(crate) type ScopeFuture = Pin<Box<dyn Future<Output = Result<Vec<Json>, Stop>> + Send>>;
 
@@ -392,7 +198,9 @@ impl ScopeRun {
                 }
             }
         };
-        ctx.budget.step(&ctx.limits).map_err(Stop::Failed)?;
+        ctx.budget
+            .step(&ctx.limits)
+            .map_err(|e| at_node(node, &e))?;
         let started = Instant::now();
         let started_seq = ctx.next_seq();
         if let Some(ports) = pin {
@@ -530,7 +338,9 @@ impl ScopeRun {
                     tokens: output.tokens,
                     cost: output.cost,
                 });
-                ctx.budget.keep(bytes, &ctx.limits).map_err(Stop::Failed)?;
+                ctx.budget
+                    .keep(bytes, &ctx.limits)
+                    .map_err(|e| at_node(node, &e))?;
                 if let Some(reason) = ctx.over_budget() {
                     return Err(Stop::Failed(reason));
                 }
@@ -549,7 +359,16 @@ impl ScopeRun {
                 }
                 Ok(())
             }
-            Err(NodeError { message, .. }) => {
+            Err(NodeError { message: full, .. }) => {
+                // A jq or HTTP error can carry megabytes of data: results, events and the
+                // run's one-line error get the start of it, the log the rest.
+                let message = clip_middle(&full, MAX_ERROR_CHARS).into_owned();
+                if message.len() < full.len() {
+                    let whole = format!("error (in full): {full}");
+                    record
+                        .logs
+                        .push(clip_chars(&whole, MAX_LOG_CHARS).into_owned());
+                }
                 let handled = graph.catches_errors[n];
                 record.status = NodeStatus::Failed;
                 record.error = Some(message.clone());
@@ -610,215 +429,17 @@ impl ScopeRun {
     }
 }
 
+/// A run limit reached by one node: the run stops, saying where.
+fn at_node(node: &crate::plan::PlanNode, reason: &str) -> Stop {
+    Stop::Failed(format!(
+        "{reason} (at node '{}', {})",
+        node.label, node.kind.name
+    ))
+}
+
 fn wall_clock(ctx: &RunCtx) -> Stop {
     Stop::Failed(format!(
         "the run passed its wall-clock limit of {} ms",
         ctx.limits.max_wall_ms
     ))
-}
-
-/// Runs a node's kind with its timeout, retrying failures with exponential backoff. A failure
-/// that is not retryable ends it at once; a rate limit's Retry-After is waited out when it
-/// is no longer than [`MAX_RETRY_AFTER`], and fails the node when it is. The waits are plain
-/// sleeps in the node's task: cancelling the run aborts the task, sleep included.
-async fn attempts(call: Arc<NodeCall>) -> (NodeRun, u32) {
-    let node = &call.run.graph.nodes[call.node];
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let work = async {
-            match &node.kind.runner {
-                Runner::Sync(run) => run(&call),
-                Runner::Async(run) => run(call.clone()).await,
-                Runner::Loop | Runner::Unavailable(_) | Runner::CanvasOnly => {
-                    Err(NodeError::permanent("this kind cannot run as a task"))
-                }
-            }
-        };
-        let result = match node.timeout {
-            Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
-                Err(NodeError::new(format!(
-                    "timed out after {} ms",
-                    limit.as_millis()
-                )))
-            }),
-            None => work.await,
-        };
-        let error = match result {
-            Err(e) if attempt <= node.retries => e,
-            other => return (other, attempt),
-        };
-        if !error.retryable {
-            call.log(format!(
-                "attempt {attempt} failed: {error}; not retried: another attempt would fail the same way"
-            ));
-            return (Err(error), attempt);
-        }
-        let backoff = node
-            .retry_delay
-            .saturating_mul(1u32 << (attempt - 1).min(16))
-            .min(MAX_RETRY_DELAY);
-        let wait = match error.retry_after {
-            Some(asked) if asked > MAX_RETRY_AFTER => {
-                let message = format!(
-                    "{error}; the service asks to wait {} s before trying again, longer than the {} s a retry may wait: run it again later",
-                    asked.as_secs(),
-                    MAX_RETRY_AFTER.as_secs()
-                );
-                call.log(format!("attempt {attempt} failed: {message}"));
-                return (Err(NodeError::permanent(message)), attempt);
-            }
-            Some(asked) => asked.max(backoff),
-            None => backoff,
-        };
-        call.log(format!(
-            "attempt {attempt} failed: {error}; retrying in {} ms",
-            wait.as_millis()
-        ));
-        tokio::time::sleep(wait).await;
-    }
-}
-
-/// `flow.loop`: runs the body once per item, in order; `done` gets what reached `next`
-/// (or the items themselves when nothing feeds `next`).
-async fn run_loop(ctx: Arc<RunCtx>, n: usize, items: Arc<Vec<Json>>) -> Result<NodeOutput, Stop> {
-    let graph = &ctx.graph;
-    let Some(&scope) = graph.loop_scope.get(&n) else {
-        return Ok(NodeOutput {
-            ports: vec![("done".into(), items.to_vec())],
-            ..NodeOutput::default()
-        });
-    };
-    let seeds: Vec<usize> = graph.out_edges[n]
-        .iter()
-        .copied()
-        .filter(|&e| graph.role[e] == EdgeRole::Seed)
-        .collect();
-    let mut done = Vec::with_capacity(items.len());
-    for item in items.iter() {
-        let one = Arc::new(vec![item.clone()]);
-        let exits = run_scope(
-            ctx.clone(),
-            scope,
-            seeds.iter().map(|&e| (e, one.clone())).collect(),
-        )
-        .await?;
-        if graph.has_exit[n] {
-            done.extend(exits);
-        } else {
-            done.push(item.clone());
-        }
-    }
-    Ok(NodeOutput {
-        ports: vec![("done".into(), done)],
-        ..NodeOutput::default()
-    })
-}
-
-/// The result of a graph run: the `output` nodes' items (an object by label when there are
-/// several), or the items of the nodes without outgoing edges when there is no output node.
-pub(crate) fn run_output(plan: &Plan, results: &[Option<NodeResult>]) -> (Json, Vec<Json>) {
-    let done = |r: &&NodeResult| matches!(r.status, NodeStatus::Succeeded | NodeStatus::Pinned);
-    let outputs: Vec<&NodeResult> = results
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| plan.nodes[*i].kind.name == "output")
-        .filter_map(|(_, r)| r.as_ref())
-        .filter(done)
-        .collect();
-    let items_of = |r: &NodeResult| -> Vec<Json> {
-        r.output
-            .iter()
-            .filter(|(p, _)| p.as_str() != ERROR_PORT)
-            .flat_map(|(_, items)| items.iter().cloned())
-            .collect()
-    };
-    match outputs.as_slice() {
-        [one] => {
-            let items = items_of(one);
-            (Json::Array(items.clone()), items)
-        }
-        [] => {
-            let items: Vec<Json> = results
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| plan.out_edges[*i].is_empty())
-                .filter_map(|(_, r)| r.as_ref())
-                .filter(done)
-                .flat_map(items_of)
-                .collect();
-            (Json::Array(items.clone()), items)
-        }
-        many => {
-            let mut by_label = serde_json::Map::new();
-            let mut all = Vec::new();
-            for r in many {
-                let items = items_of(r);
-                all.extend(items.iter().cloned());
-                let key = if by_label.contains_key(&r.label) {
-                    r.node_id.to_string()
-                } else {
-                    r.label.clone()
-                };
-                by_label.insert(key, Json::Array(items));
-            }
-            (Json::Object(by_label), all)
-        }
-    }
-}
-
-pub(crate) struct BlueprintOutcome {
-    pub items: Vec<Json>,
-    pub tokens: u32,
-    pub cost: f64,
-}
-
-/// Runs a blueprint's graph for a `blueprint.call` node, inside the caller's run: same
-/// cancellation, deadline and budget; the call's items are the blueprint's input.
-pub(crate) async fn run_blueprint(
-    parent: &Arc<RunCtx>,
-    id: Uuid,
-    graph: neuroflow_model::graph::Graph,
-    items: Arc<Vec<Json>>,
-) -> Result<BlueprintOutcome, String> {
-    if let Some(first) = crate::validate::validate(&graph).into_iter().next() {
-        return Err(format!("blueprint {id} is invalid: {}", first.message));
-    }
-    let plan = plan(&graph)?;
-    let mut stack = parent.blueprint_stack.clone();
-    stack.push(id);
-    let ctx = Arc::new(RunCtx {
-        deadline: parent.deadline,
-        budget: parent.budget.clone(),
-        blueprint_stack: stack,
-        http: parent.http.clone(),
-        ..RunCtx::new(RunSetup {
-            graph: plan,
-            host: parent.host.clone(),
-            events: None,
-            cancel: parent.cancel.clone(),
-            limits: parent.limits.clone(),
-            input: parent.input.clone(),
-            trigger_items: items,
-            fire: None,
-            pins: HashMap::new(),
-            entry: HashMap::new(),
-            network: parent.http.policy(),
-        })
-    });
-    match run_scope(ctx.clone(), TOP, Vec::new()).await {
-        Ok(_) => {}
-        Err(Stop::Cancelled) => return Err("cancelled".into()),
-        Err(Stop::Failed(reason)) => return Err(format!("in blueprint {id}: {reason}")),
-    }
-    let results = ctx.take_results();
-    let (_, items) = run_output(&ctx.graph, &results);
-    let (tokens, cost) = results.iter().flatten().fold((0u32, 0.0), |(t, c), r| {
-        (t.saturating_add(r.tokens), c + r.cost)
-    });
-    Ok(BlueprintOutcome {
-        items,
-        tokens,
-        cost,
-    })
 }
