@@ -56,6 +56,12 @@ const GRID = 20;
 const SNAP: [number, number] = [GRID, GRID];
 // Large graphs give React Flow the nodes drawn on the canvas layer as hidden nodes; fitting counts them too.
 const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1, includeHiddenNodes: true };
+/** Opening a graph that is not large, and laying it out, never zoom out past where its labels stay readable: a graph
+ * wider than the window at this zoom is centred and scrolled, not shrunk to unreadable cards. Zoom to fit (Shift+1,
+ * the Fit button) still shows every node, as it says. (Large graphs open whole: zoomed out, the canvas layer draws
+ * their overview.) */
+const READABLE_ZOOM = 0.6;
+const FIT_READABLE_OPTIONS = { ...FIT_VIEW_OPTIONS, minZoom: READABLE_ZOOM };
 const PRO_OPTIONS = { hideAttribution: true };
 /** Above this many nodes only what is in view is rendered, and zoomed out the canvas layer draws the graph (LodLayer). */
 const LARGE_GRAPH = 150;
@@ -690,7 +696,9 @@ function Flow({
 
   // ---- auto-layout
 
+  const fitOptions = large ? FIT_VIEW_OPTIONS : FIT_READABLE_OPTIONS;
   const fit = useCallback(() => void fitView({ ...FIT_VIEW_OPTIONS, duration: 250 }), [fitView]);
+  const fitReadable = useCallback(() => void fitView({ ...fitOptions, duration: 250 }), [fitView, fitOptions]);
 
   const runLayout = useCallback(async () => {
     const s = useCanvasStore.getState();
@@ -699,14 +707,14 @@ function Flow({
     try {
       const { layoutGraph } = await import("./layout");
       const positions = await layoutGraph({ nodes: s.nodes, edges: s.edges }, useCanvasPrefs.getState().snapToGrid ? GRID : 1);
-      if (useCanvasStore.getState().moveNodes(positions, "Auto-layout")) requestAnimationFrame(() => fit());
+      if (useCanvasStore.getState().moveNodes(positions, "Auto-layout")) requestAnimationFrame(() => fitReadable());
       else toast("The graph is already laid out.");
     } catch (e) {
       toast(`Auto-layout failed: ${errorMessage(e)}`, "error");
     } finally {
       setLayingOut(false);
     }
-  }, [fit, layingOut]);
+  }, [fitReadable, layingOut]);
 
   // ---- keyboard
 
@@ -854,7 +862,7 @@ function Flow({
         zoomOnDoubleClick={false}
         onlyRenderVisibleElements={large}
         fitView={fitOnOpen}
-        fitViewOptions={FIT_VIEW_OPTIONS}
+        fitViewOptions={fitOptions}
         minZoom={large ? LOD_MIN_ZOOM : 0.2}
         maxZoom={2}
         proOptions={PRO_OPTIONS}
