@@ -333,9 +333,12 @@ export async function gotoWorkflows(browser) {
   await waitForDisplayed(browser, tid('new-workflow-name'), 'the workflow list’s name input, after clicking nav-workflows');
 }
 
+/** Creates a workflow (its canvas opens) and comes back to the list, where it is a row. */
 export async function createWorkflow(browser, name) {
   await typeInto(browser, tid('new-workflow-name'), name, 'the new-workflow name input');
   await click(browser, tid('create-workflow'), 'the create-workflow button');
+  await waitForDisplayed(browser, tid('save-graph'), `the canvas of the new workflow "${name}"`);
+  await click(browser, tid('back-to-workflows'), 'the back-to-workflows link');
   await waitForRow(browser, name);
 }
 

@@ -180,7 +180,7 @@ describe('blueprints', () => {
     await p.click(tid('nav-workflows'));
     await p.fill(tid('new-workflow-name'), 'Uses a tool');
     await p.click(tid('create-workflow'));
-    await p.click(`${tid('workflow-row')}[data-name="Uses a tool"] ${tid('workflow-open')}`);
+    await p.waitForSelector(tid('save-graph'));
     await p.click(tid('palette-item-blueprint.call'));
     await waitCount(p, NODE, 1);
     await p.locator(NODE).click();

@@ -106,9 +106,8 @@ export async function openDemo(page, baseUrl) {
 export async function createAndOpen(page, baseUrl, name, { query = '' } = {}) {
   await openApp(page, baseUrl, '/workflows', { query });
   await page.fill(tid('new-workflow-name'), name);
+  // Creating opens the new workflow's canvas.
   await page.click(tid('create-workflow'));
-  const row = `${tid('workflow-row')}[data-name="${name}"]`;
-  await page.click(`${row} ${tid('workflow-open')}`);
   await page.waitForSelector(tid('save-graph'));
 }
 

@@ -139,6 +139,9 @@ describe('workflow files', () => {
     await name.fill('After the refused file');
     assert.equal(await name.getAttribute('aria-invalid'), null, 'typing clears the mark');
     await p.click(tid('create-workflow'));
+    // The new workflow's canvas opens; back on the list it is there, and the form has no error.
+    await p.waitForSelector(tid('save-graph'));
+    await p.click(tid('back-to-workflows'));
     await waitCount(p, `${tid('workflow-row')}[data-name="After the refused file"]`, 1);
     assert.equal(await p.locator(tid('form-error')).count(), 0);
     assert.deepEqual(p.errors, []);

@@ -43,8 +43,9 @@ export function WorkflowsPage() {
     try {
       const created = await api.workflowCreate(newName);
       setNewName("");
+      // A new workflow is made to be built: its canvas opens (back on the list, it is the highlighted row).
       setHighlight(created.id);
-      await refresh(debounced);
+      navigate(workflowPath(created.id));
     } catch (err) {
       setCreateError(errorMessage(err));
       nameInput.current?.focus();
