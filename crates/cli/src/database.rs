@@ -27,7 +27,10 @@ impl DatabaseUrl {
         pgpassword: Option<String>,
     ) -> Result<Self, String> {
         let backend = backend_of(raw)?;
-        let mut secrets: Vec<String> = url_password(raw).into_iter().collect();
+        let mut secrets: Vec<String> = url_password(raw)
+            .into_iter()
+            .chain(query_password(raw))
+            .collect();
         let url = match backend {
             Backend::Sqlite => {
                 if stdin_password.is_some() {
@@ -40,7 +43,7 @@ impl DatabaseUrl {
             }
             Backend::Postgres => {
                 let url = lower_scheme(raw);
-                let has_own = !secrets.is_empty() || has_query_password(raw);
+                let has_own = !secrets.is_empty();
                 match (stdin_password, has_own) {
                     (Some(_), true) => {
                         return Err(
@@ -205,14 +208,15 @@ fn url_password(raw: &str) -> Option<String> {
     Some(password.to_string())
 }
 
-fn has_query_password(raw: &str) -> bool {
-    raw.split_once('?')
-        .map(|(_, query)| {
-            query
-                .split('&')
-                .any(|pair| pair.to_ascii_lowercase().starts_with("password="))
-        })
-        .unwrap_or(false)
+/// The value of a `password=` query parameter (sqlx takes the password from there too).
+fn query_password(raw: &str) -> Option<String> {
+    let (_, query) = raw.split_once('?')?;
+    let query = query.split('#').next().unwrap_or_default();
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        key.eq_ignore_ascii_case("password")
+            .then(|| value.to_string())
+    })
 }
 
 /// The URL with `password` in its user info (the user stays, or is left to the default).
