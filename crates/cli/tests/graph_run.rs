@@ -463,7 +463,8 @@ fn llm_file(base: &str, env_name: &str) -> PathBuf {
                     2,
                     "ai.llm",
                     "Ask",
-                    json!({"baseUrl": base, "model": "gpt-4o-mini", "prompt": "hi", "apiKeyEnv": env_name}),
+                    // A short timeout: were the key read, the silent listener would never answer.
+                    json!({"baseUrl": base, "model": "gpt-4o-mini", "prompt": "hi", "apiKeyEnv": env_name, "timeoutMs": 3000}),
                 ),
             ],
             vec![e(1, 1, None, 2)],
