@@ -74,7 +74,8 @@ fn main() -> ExitCode {
     match runtime.block_on(dispatch(argv)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(e)) => {
-            let e = env_access::printable(&e.to_string());
+            // A leftover argument may be a second --database-url=…: never echo its password.
+            let e = env_access::printable(&database::redact(&e.to_string()));
             eprintln!("neuroflow: {e} (see neuroflow --help)");
             ExitCode::from(2)
         }
