@@ -68,10 +68,13 @@ impl DatabaseUrl {
             }
         };
         let mut all = Vec::new();
+        // A URL's password is written encoded; an error may quote it either way.
         for secret in secrets.into_iter().filter(|s| !s.is_empty()) {
             all.push(percent_encoded(&secret));
+            all.push(percent_decoded(&secret));
             all.push(secret);
         }
+        all.dedup();
         // The longest first, so a secret that contains another is hidden whole.
         all.sort_by_key(|s| std::cmp::Reverse(s.len()));
         Ok(Self {
@@ -247,6 +250,30 @@ fn percent_encoded(text: &str) -> String {
     out
 }
 
+/// `%XX` escapes decoded (invalid ones left as written), as sqlx decodes a URL's password.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
 /// The text with any `user:password@` shown as `user:***@` and any `password=` query value as
 /// `password=***`, whatever the scheme (a `mysql://` URL is refused, but it is shown redacted).
 pub fn redact(text: &str) -> String {
@@ -383,6 +410,8 @@ mod tests {
         let u = DatabaseUrl::parse("postgres://a:own@h/db", None, Some("env-pw".into())).unwrap();
         assert_eq!(u.connect_url(), "postgres://a:own@h/db");
         assert_eq!(u.scrub("own"), "***");
+        let u = DatabaseUrl::parse("postgres://a:p%40ss%2@h/db", None, None).unwrap();
+        assert_eq!(u.scrub("p@ss%2 and p%40ss%2"), "*** and ***");
         let u = DatabaseUrl::parse("postgres://a@h/db", None, Some(String::new())).unwrap();
         assert_eq!(u.connect_url(), "postgres://a@h/db");
         assert!(DatabaseUrl::parse("postgres://a:own@h/db", Some("x".into()), None).is_err());
