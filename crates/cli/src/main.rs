@@ -21,7 +21,8 @@ const USAGE: &str = "\
 neuroflow — NeuroFlow Studio command line
 
 USAGE:
-    neuroflow run FILE.json [--input JSON|@FILE|-] [--allow-env NAME]... [--events pretty|jsonl|none]
+    neuroflow run FILE.json [--input JSON|@FILE|-] [--allow-env NAME]... [--allow-private-network]
+                            [--events pretty|jsonl|none]
     neuroflow validate FILE.json [--allow-env NAME]...
     neuroflow db migrate --database-url URL [--database-password-stdin]
     neuroflow admin create-user --database-url URL --email EMAIL --org SLUG
@@ -31,7 +32,9 @@ USAGE:
 run executes a graph file (docs/GRAPH-FORMAT.md): the output JSON goes to stdout, events to
 stderr (pretty by default). --input is the triggers' input: JSON text, @FILE for a file's JSON,
 or - for stdin's (at most 64 MiB and 4 million JSON values; a graph file has the same limits).
-validate prints every problem of a graph file and exits 1 if there is any.
+validate prints every problem of a graph file and exits 1 if there is any. URLs a graph names
+may reach this computer or a private network (a local model server, say) only with
+--allow-private-network; link-local and cloud metadata addresses never.
 
 API keys come from the environment variables that nodes name in apiKeyEnv. A graph file chooses
 where a key is sent, so it may read only variables named NEUROFLOW_*; --allow-env NAME (repeat it)
@@ -115,7 +118,14 @@ fn run_err(e: impl std::fmt::Display) -> Failure {
 }
 
 async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
-    let mut args = Args::new(argv, &["--password-stdin", "--database-password-stdin"]);
+    let mut args = Args::new(
+        argv,
+        &[
+            "--password-stdin",
+            "--database-password-stdin",
+            neuroflow_engine::egress::ALLOW_PRIVATE_NETWORK_FLAG,
+        ],
+    );
     let group = args.positional("a command (run, validate, db, admin)")?;
     match group.as_str() {
         "run" => return run_file(args).await,
@@ -209,6 +219,10 @@ async fn run_file(mut args: Args) -> Result<(), Failure> {
     // Options first: a JSON value given to --input must not be taken for the file.
     let input = args.optional("--input")?;
     let env = env_access(&mut args)?;
+    // Graph-named URLs on this computer or a private network need the person's say-so.
+    let network = neuroflow_engine::NetworkPolicy {
+        allow_private_network: args.flag(neuroflow_engine::egress::ALLOW_PRIVATE_NETWORK_FLAG),
+    };
     let style = match args.optional("--events")? {
         None => workflow::EventStyle::Pretty,
         Some(s) => workflow::EventStyle::parse(&s).ok_or_else(|| {
@@ -221,7 +235,7 @@ async fn run_file(mut args: Args) -> Result<(), Failure> {
         None => serde_json::Value::Null,
         Some(arg) => json_input::read_input(&arg).map_err(run_err)?,
     };
-    workflow::run(std::path::Path::new(&path), input, style, env)
+    workflow::run(std::path::Path::new(&path), input, style, env, network)
         .await
         .map_err(|f| match f {
             workflow::RunFailure::Failed(message) => run_err(message),

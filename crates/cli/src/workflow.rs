@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use neuroflow_engine::file::GraphFile;
 use neuroflow_engine::{
-    AgentProfile, BlueprintGraph, CancelToken, CredentialRequest, EngineHost, HostFuture, RunEvent,
-    RunRequest, RunStatus, Secret,
+    AgentProfile, BlueprintGraph, CancelToken, CredentialRequest, EngineHost, HostFuture,
+    NetworkPolicy, RunEvent, RunRequest, RunStatus, Secret,
 };
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -167,6 +167,7 @@ pub async fn run(
     input: Json,
     style: EventStyle,
     env: EnvAccess,
+    network: NetworkPolicy,
 ) -> Result<(), RunFailure> {
     let file = json_input::read_graph(path).map_err(RunFailure::Failed)?;
     if let Some(refusal) = env.refusals(&file).into_iter().next() {
@@ -191,6 +192,7 @@ pub async fn run(
     let request = RunRequest {
         graph: file.graph(),
         input,
+        network,
         ..RunRequest::default()
     };
     let result = neuroflow_engine::run(

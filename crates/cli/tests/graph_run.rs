@@ -270,7 +270,8 @@ fn llm_keys_come_from_the_environment_variable_the_node_names() {
             vec![e(1, 1, None, 2)],
         ),
     );
-    // The variable is not NEUROFLOW_*, so the run names it with --allow-env.
+    // The variable is not NEUROFLOW_*, so the run names it with --allow-env; the stand-in is
+    // on this computer, so the run allows that too.
     let out = neuroflow(
         &[
             "run",
@@ -279,6 +280,7 @@ fn llm_keys_come_from_the_environment_variable_the_node_names() {
             r#"{"who":"Ada"}"#,
             "--allow-env",
             "NF_TEST_OPENAI_KEY",
+            "--allow-private-network",
         ],
         &[("NF_TEST_OPENAI_KEY", "sk-cli")],
     );
@@ -478,7 +480,9 @@ fn a_graph_file_reads_only_neuroflow_variables_unless_the_run_allows_one() {
     let path = llm_file(&base, "NF_CLI_TEST_SECRET");
     let p = path.to_string_lossy();
     let secret = [("NF_CLI_TEST_SECRET", "canary-4f1c9e")];
-    let out = neuroflow(&["run", &p], &secret);
+    // The network allows the listener, as for a local model: only the variable check stands
+    // between the file and the secret.
+    let out = neuroflow(&["run", &p, "--allow-private-network"], &secret);
     assert_eq!(out.status.code(), Some(1), "{}", text_of(&out));
     let err = text(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -497,7 +501,16 @@ fn a_graph_file_reads_only_neuroflow_variables_unless_the_run_allows_one() {
     );
 
     // Allowing another variable does not allow this one.
-    let out = neuroflow(&["run", &p, "--allow-env", "OTHER_KEY"], &secret);
+    let out = neuroflow(
+        &[
+            "run",
+            &p,
+            "--allow-env",
+            "OTHER_KEY",
+            "--allow-private-network",
+        ],
+        &secret,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("NF_CLI_TEST_SECRET may not be read"));
 
@@ -525,7 +538,13 @@ fn neuroflow_variables_need_no_flag() {
     let (base, server) = one_shot_openai("sk-prefixed");
     let path = llm_file(&base, "NEUROFLOW_TEST_OPENAI_KEY");
     let out = neuroflow(
-        &["run", &path.to_string_lossy(), "--events", "none"],
+        &[
+            "run",
+            &path.to_string_lossy(),
+            "--events",
+            "none",
+            "--allow-private-network",
+        ],
         &[("NEUROFLOW_TEST_OPENAI_KEY", "sk-prefixed")],
     );
     assert!(out.status.success(), "{}", text_of(&out));
@@ -619,4 +638,30 @@ fn input_comes_from_a_file_or_stdin_when_it_is_too_big_for_an_argument() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(err.contains(says), "{all:?}: {err}");
     }
+}
+
+#[test]
+fn a_graph_reaches_this_computer_only_with_allow_private_network() {
+    let (listener, base) = silent_listener();
+    let path = write_file(
+        "local.json",
+        &file(
+            vec![
+                n(1, "trigger.manual", "Start", json!({})),
+                n(
+                    2,
+                    "http.request",
+                    "Probe",
+                    json!({"url": format!("{base}/admin")}),
+                ),
+            ],
+            vec![e(1, 1, None, 2)],
+        ),
+    );
+    let out = neuroflow(&["run", &path.to_string_lossy(), "--events", "none"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text_of(&out));
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--allow-private-network"), "{err}");
+    assert!(listener.accept().is_err(), "the probe must not be sent");
 }

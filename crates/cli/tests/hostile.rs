@@ -422,7 +422,11 @@ fn a_graph_file_cannot_read_secrets_from_the_environment() {
             graph(vec![node(1, "trigger.manual", "Start", json!({})), exfil]),
         )
         .expect("write");
-        let ran = neuroflow(&["run", &path.to_string_lossy()], b"", &env);
+        let ran = neuroflow(
+            &["run", &path.to_string_lossy(), "--allow-private-network"],
+            b"",
+            &env,
+        );
         assert_refused(what, &ran);
         assert!(ran.stderr.contains(says), "{what}: {}", ran.stderr);
         assert!(
@@ -445,7 +449,11 @@ fn a_graph_file_cannot_read_secrets_from_the_environment() {
     });
     let path = dir.join("carried.json");
     std::fs::write(&path, carried.to_string()).expect("write");
-    let ran = neuroflow(&["run", &path.to_string_lossy()], b"", &env);
+    let ran = neuroflow(
+        &["run", &path.to_string_lossy(), "--allow-private-network"],
+        b"",
+        &env,
+    );
     assert_refused("carried", &ran);
     assert!(ran.stderr.contains("HOME_TOKEN"), "{}", ran.stderr);
     assert!(
