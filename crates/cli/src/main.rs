@@ -78,12 +78,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(e)) => {
             // A leftover argument may be a second --database-url=…: never echo its password.
-            let e = env_access::printable(&database::redact(&e.to_string()));
+            let e = error_line(&database::redact(&e.to_string()));
             eprintln!("neuroflow: {e} (see neuroflow --help)");
             ExitCode::from(2)
         }
         Err(Failure::Run(message)) => {
-            let message = env_access::printable(&message);
+            let message = error_line(&message);
             eprintln!("neuroflow: {message}");
             ExitCode::FAILURE
         }
@@ -92,6 +92,20 @@ fn main() -> ExitCode {
             ExitCode::from(130)
         }
     }
+}
+
+/// The most characters an error line shows: a message may quote a graph file's label or an
+/// argument, and those can be megabytes long.
+const MAX_ERROR_CHARS: usize = 4000;
+
+/// A message as the one line printed: printable, and cut to `MAX_ERROR_CHARS`.
+fn error_line(message: &str) -> String {
+    let mut line =
+        env_access::printable(&message.chars().take(MAX_ERROR_CHARS).collect::<String>());
+    if message.chars().nth(MAX_ERROR_CHARS).is_some() {
+        line.push('…');
+    }
+    line
 }
 
 enum Failure {

@@ -100,6 +100,11 @@ fn assert_refused(what: &str, ran: &Ran) {
     let err = ran.stderr.trim_end();
     assert_eq!(err.lines().count(), 1, "{what}: {err}");
     assert!(err.starts_with("neuroflow: "), "{what}: {err}");
+    assert!(
+        err.len() < 20_000,
+        "{what}: an error line of {} bytes",
+        err.len()
+    );
     for never in [
         "panicked",
         "memory allocation",
@@ -242,6 +247,20 @@ fn hostile_graph_files_end_in_one_line() {
         ])
         .as_bytes(),
     );
+    // An error message of 200 KB (a node's config may hold 256 KiB).
+    let long_error = file(
+        "long-error.json",
+        graph(vec![
+            node(1, "trigger.manual", "Start", json!({})),
+            node(
+                2,
+                "data.transform",
+                "Boom",
+                json!({"expression": format!("error(\"{}\")", "L".repeat(200_000))}),
+            ),
+        ])
+        .as_bytes(),
+    );
     let cases: Vec<(String, Vec<String>)> = [
         &garbage,
         &deep_arrays,
@@ -263,6 +282,15 @@ fn hostile_graph_files_end_in_one_line() {
             (format!("validate {p}"), vec!["validate".into(), p]),
         ]
     })
+    .chain([(
+        "run failing with an error of 200 KB".to_string(),
+        vec![
+            "run".into(),
+            long_error.to_string_lossy().to_string(),
+            "--events".into(),
+            "none".into(),
+        ],
+    )])
     .chain([(
         "run with terminal escapes".to_string(),
         vec![
