@@ -1,4 +1,4 @@
-//! JSON from outside (graph files, `--input` as text, `@FILE` or `-`), bounded in bytes and in values before it is parsed into memory.
+//! JSON from outside (graph files, `--input` as text, `@FILE` or `-`), bounded in bytes and in the memory it would take, estimated before it is parsed.
 
 use std::cell::Cell;
 use std::fmt;
@@ -13,11 +13,17 @@ use serde_json::Value as Json;
 /// `MAX_FILE_BYTES`, the same 64 MiB).
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The most JSON values (each scalar, array, object and key) a document may hold. Parsed, a
-/// value costs about 64 bytes however short its text, so a 64 MiB file of `0,0,0,…` would
-/// need some 2 GiB; 4 million values stay near 256 MiB, and a graph of the largest allowed
-/// size (20,000 nodes, 40,000 edges) holds well under a million.
-pub const MAX_VALUES: u64 = 4_000_000;
+/// The most memory a document may take once parsed, as `parsed_cost` estimates it. Parsed
+/// JSON is far larger than its text: a value takes 32 bytes (more as its array grows), and an
+/// object with a key allocates a B-tree node of some 640 bytes, so the 8 bytes of `{"a":0}`
+/// become some 700 and a 10 MB file of them needs 900 MB. The largest graph allowed (20,000
+/// nodes, 40,000 edges) is estimated at about 100 MiB.
+pub const MAX_PARSED_BYTES: u64 = 256 * MIB;
+
+/// What `parsed_cost` counts for each value (its `Value`, with room for its array's growth),
+/// each key (its `String` besides its text) and each object's first B-tree node.
+const VALUE_COST: u64 = 48;
+const OBJECT_COST: u64 = 640;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -26,7 +32,7 @@ pub fn read_graph(path: &Path) -> Result<GraphFile, String> {
     let shown = path.display();
     let bytes = read_bounded(path, MAX_FILE_BYTES)
         .map_err(|e| e.describe(&shown.to_string(), MAX_FILE_BYTES))?;
-    check_values(&bytes).map_err(|e| format!("{shown} {e}"))?;
+    check_parsed_size(&bytes).map_err(|e| format!("{shown} {e}"))?;
     file::parse(&bytes).map_err(|e| e.to_string())
 }
 
@@ -58,7 +64,7 @@ pub fn read_input(arg: &str) -> Result<Json, String> {
     } else {
         ("--input".to_string(), arg.as_bytes().to_vec())
     };
-    check_values(&bytes).map_err(|e| format!("{what} {e}"))?;
+    check_parsed_size(&bytes).map_err(|e| format!("{what} {e}"))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("{what} is not JSON: {e}"))
 }
 
@@ -102,35 +108,40 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Counts the document's values without building them and refuses one over `MAX_VALUES`.
-/// Syntax errors are left to the real parse, whose message says more.
-fn check_values(bytes: &[u8]) -> Result<(), String> {
-    let seen = Cell::new(0);
+/// Estimates the document's parsed size without building it and refuses one over
+/// `MAX_PARSED_BYTES`. Syntax errors are left to the real parse, whose message says more.
+fn check_parsed_size(bytes: &[u8]) -> Result<(), String> {
+    let cost = Cell::new(0);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let counted = Count { seen: &seen }.deserialize(&mut de);
-    if counted.is_err() && seen.get() > MAX_VALUES {
+    let counted = Count { cost: &cost }.deserialize(&mut de);
+    if counted.is_err() && cost.get() > MAX_PARSED_BYTES {
         return Err(format!(
-            "holds more than {MAX_VALUES} JSON values, the limit (parsed it would need more memory than a run may take)"
+            "would take more than {} MiB of memory once parsed, the limit (it holds too many small values or objects)",
+            MAX_PARSED_BYTES / MIB
         ));
     }
     Ok(())
 }
 
-/// A visitor that only counts: strings are borrowed or decoded into serde_json's one scratch
-/// buffer, so counting allocates nothing per value.
+/// A visitor that only adds up costs: strings are borrowed or decoded into serde_json's one
+/// scratch buffer, so counting allocates nothing per value.
 #[derive(Clone, Copy)]
 struct Count<'a> {
-    seen: &'a Cell<u64>,
+    cost: &'a Cell<u64>,
 }
 
 impl Count<'_> {
-    fn bump<E: de::Error>(self) -> Result<(), E> {
-        let n = self.seen.get() + 1;
-        self.seen.set(n);
-        if n > MAX_VALUES {
-            return Err(E::custom("too many values"));
+    fn add<E: de::Error>(self, bytes: u64) -> Result<(), E> {
+        let n = self.cost.get().saturating_add(bytes);
+        self.cost.set(n);
+        if n > MAX_PARSED_BYTES {
+            return Err(E::custom("too large once parsed"));
         }
         Ok(())
+    }
+
+    fn bump<E: de::Error>(self) -> Result<(), E> {
+        self.add(VALUE_COST)
     }
 }
 
@@ -165,8 +176,8 @@ impl<'de> Visitor<'de> for Count<'_> {
         self.bump()
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.bump()
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
+        self.add(VALUE_COST + text.len() as u64)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -181,7 +192,11 @@ impl<'de> Visitor<'de> for Count<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         self.bump()?;
+        let mut first = true;
         while map.next_key_seed(self)?.is_some() {
+            if std::mem::take(&mut first) {
+                self.add(OBJECT_COST)?;
+            }
             map.next_value_seed(self)?;
         }
         Ok(())
@@ -193,25 +208,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn documents_with_too_many_values_are_refused_before_parsing() {
+    fn documents_too_large_once_parsed_are_refused_before_parsing() {
         let ok = format!("[{}0]", "0,".repeat(1000));
-        assert!(check_values(ok.as_bytes()).is_ok());
-        let many = format!("[{}0]", "0,".repeat(MAX_VALUES as usize));
-        let err = check_values(many.as_bytes()).unwrap_err();
-        assert!(err.contains("4000000 JSON values"), "{err}");
-        let keys = format!(
-            "{{{}\"k\":0}}",
-            (0..MAX_VALUES / 2)
-                .map(|i| format!("\"{i}\":0,"))
-                .collect::<String>()
+        assert!(check_parsed_size(ok.as_bytes()).is_ok());
+        // 12 MB of text, some 270 MiB parsed.
+        let numbers = format!("[{}0]", "0,".repeat(6_000_000));
+        let err = check_parsed_size(numbers.as_bytes()).unwrap_err();
+        assert!(
+            err.contains("more than 256 MiB of memory once parsed"),
+            "{err}"
         );
-        assert!(check_values(keys.as_bytes()).is_err());
+        // 3 MB of text, over 256 MiB parsed: each object allocates its B-tree node.
+        let objects = format!("[{}{{}}]", "{\"a\":0},".repeat(400_000));
+        assert!(check_parsed_size(objects.as_bytes()).is_err());
+        let empty_objects = format!("[{}{{}}]", "{},".repeat(400_000));
+        assert!(check_parsed_size(empty_objects.as_bytes()).is_ok());
+        // Long strings cost their length: 60 MiB of text in 100 strings passes.
+        let strings = format!(
+            "[{}\"\"]",
+            format!("\"{}\",", "x".repeat(60 * 1024 * 1024 / 100)).repeat(100)
+        );
+        assert!(check_parsed_size(strings.as_bytes()).is_ok());
     }
 
     #[test]
     fn syntax_errors_are_left_to_the_parse() {
-        assert!(check_values(b"\x00 not json").is_ok());
-        assert!(check_values("[".repeat(100_000).as_bytes()).is_ok());
+        assert!(check_parsed_size(b"\x00 not json").is_ok());
+        assert!(check_parsed_size("[".repeat(100_000).as_bytes()).is_ok());
         let err = read_input("{nope").unwrap_err();
         assert!(err.starts_with("--input is not JSON: "), "{err}");
     }

@@ -231,6 +231,18 @@ fn hostile_graph_files_end_in_one_line() {
     std::fs::File::create(&huge)
         .and_then(|f| f.set_len(65 * 1024 * 1024))
         .expect("sparse file");
+    // 10 MB of `{"a":0},`: some 900 MB parsed (each object allocates a B-tree node).
+    let objects = dir.join("objects.json");
+    {
+        let text = format!("[{}{{}}]", "{\"a\":0},".repeat(1_333_000));
+        let head = graph(vec![node(
+            1,
+            "trigger.manual",
+            "Start",
+            json!({"x": "HOLE"}),
+        )]);
+        std::fs::write(&objects, head.replace("\"HOLE\"", &text)).expect("write");
+    }
     // 40 MB of `0,`: within the byte limit, but 20 million values.
     let dense = dir.join("dense.json");
     dense_graph(&dense, 20_000_000);
@@ -270,6 +282,7 @@ fn hostile_graph_files_end_in_one_line() {
         &truncated,
         &huge,
         &dense,
+        &objects,
         Path::new("/dev/zero"),
         &dir,
         Path::new("/no/such/file.json"),
@@ -309,7 +322,8 @@ fn hostile_graph_files_end_in_one_line() {
     }
     let ran = neuroflow(&["run", &dense.to_string_lossy()], b"", &[]);
     assert!(
-        ran.stderr.contains("more than 4000000 JSON values"),
+        ran.stderr
+            .contains("more than 256 MiB of memory once parsed"),
         "{}",
         ran.stderr
     );
@@ -329,7 +343,8 @@ fn hostile_inputs_end_in_one_line() {
     std::fs::write(&ok, small_graph()).expect("write");
     let ok = ok.to_string_lossy().to_string();
     let deep = "[".repeat(200_000);
-    let many = format!("[{}0]", "0,".repeat(5_000_000));
+    let many = format!("[{}0]", "0,".repeat(10_000_000));
+    let objects = format!("[{}{{}}]", "{\"a\":0},".repeat(1_333_000));
     let over = vec![b' '; 64 * 1024 * 1024 + 1];
     let cases: Vec<(&str, Vec<&str>, &[u8], &str)> = vec![
         (
@@ -354,7 +369,13 @@ fn hostile_inputs_end_in_one_line() {
             "stdin values",
             vec!["--input", "-"],
             many.as_bytes(),
-            "more than 4000000 JSON values",
+            "more than 256 MiB of memory once parsed",
+        ),
+        (
+            "stdin objects",
+            vec!["--input", "-"],
+            objects.as_bytes(),
+            "more than 256 MiB of memory once parsed",
         ),
         (
             "stdin over 64 MiB",
