@@ -64,6 +64,30 @@ impl Args {
         }
     }
 
+    /// Every `--name value` / `--name=value`, for options that may be repeated.
+    pub fn all(&mut self, name: &str) -> Result<Vec<String>, UsageError> {
+        let prefix = format!("{name}=");
+        let mut values = Vec::new();
+        let mut i = 0;
+        while i < self.rest.len() {
+            if let Some(value) = self.rest[i].strip_prefix(&prefix) {
+                values.push(value.to_string());
+                self.rest.remove(i);
+            } else if self.rest[i] == name {
+                match self.rest.get(i + 1) {
+                    Some(value) if !value.starts_with("--") => {
+                        self.rest.remove(i);
+                        values.push(self.rest.remove(i));
+                    }
+                    _ => return Err(UsageError(format!("{name} needs a value"))),
+                }
+            } else {
+                i += 1;
+            }
+        }
+        Ok(values)
+    }
+
     pub fn flag(&mut self, name: &str) -> bool {
         match self.rest.iter().position(|a| a == name) {
             Some(i) => {
@@ -123,6 +147,20 @@ mod tests {
             Some("jsonl")
         );
         assert!(args("run --events").optional("--events").is_err());
+    }
+
+    #[test]
+    fn repeated_options_are_all_read() {
+        let mut a = args("run --allow-env A f.json --allow-env=B");
+        assert_eq!(
+            a.all("--allow-env").ok(),
+            Some(vec!["A".to_string(), "B".to_string()])
+        );
+        assert_eq!(a.positional("file").ok().as_deref(), Some("run"));
+        assert_eq!(a.positional("file").ok().as_deref(), Some("f.json"));
+        assert!(a.finish().is_ok());
+        assert_eq!(args("run").all("--allow-env").ok(), Some(vec![]));
+        assert!(args("run --allow-env").all("--allow-env").is_err());
     }
 
     #[test]

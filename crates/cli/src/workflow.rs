@@ -1,19 +1,22 @@
 //! `neuroflow run` and `neuroflow validate`: graph files through the engine, with a host
-//! that serves the file's blueprints and agents and reads API keys from named environment
-//! variables.
+//! that serves the file's blueprints and agents and reads API keys from the environment
+//! variables nodes name, when `EnvAccess` lets it.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use neuroflow_engine::file::{self, GraphFile};
+use neuroflow_engine::file::GraphFile;
 use neuroflow_engine::{
-    AgentProfile, BlueprintGraph, CancelToken, CredentialRequest, EngineHost, HostFuture, RunEvent,
-    RunRequest, RunStatus, Secret,
+    AgentProfile, BlueprintGraph, CancelToken, CredentialRequest, EngineHost, HostFuture,
+    NetworkPolicy, RunEvent, RunRequest, RunStatus, Secret,
 };
 use serde_json::Value as Json;
 use uuid::Uuid;
+
+use crate::env_access::{self, EnvAccess};
+use crate::json_input;
 
 /// How run events are shown on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +38,18 @@ impl EventStyle {
 }
 
 /// The CLI's engine host: blueprints and agents from the graph file, keys from the
-/// environment variable a node names (`apiKeyEnv`). Keychain references need the app.
+/// environment variable a node names (`apiKeyEnv`) when `env` allows it. Keychain
+/// references need the app.
 pub struct FileHost {
     blueprints: HashMap<Uuid, BlueprintGraph>,
     agents: HashMap<Uuid, AgentProfile>,
+    env: EnvAccess,
 }
 
 impl FileHost {
-    pub fn new(file: &GraphFile) -> Self {
+    pub fn new(file: &GraphFile, env: EnvAccess) -> Self {
         Self {
+            env,
             blueprints: file
                 .blueprints
                 .iter()
@@ -79,10 +85,14 @@ impl EngineHost for FileHost {
     ) -> HostFuture<'_, Result<Option<Secret>, String>> {
         Box::pin(async move {
             match (&request.env, &request.credential) {
-                (Some(name), _) => match std::env::var(name) {
-                    Ok(value) if !value.is_empty() => Ok(Some(Secret::new(value))),
-                    _ => Err(format!("environment variable {name} is not set")),
-                },
+                (Some(name), _) => {
+                    // Checked here too, not only before the run: this is where the value is read.
+                    self.env.check(name)?;
+                    match std::env::var(name) {
+                        Ok(value) if !value.is_empty() => Ok(Some(Secret::new(value))),
+                        _ => Err(format!("environment variable {name} is not set")),
+                    }
+                }
                 (None, Some(_)) => Err(
                     "credential references are resolved by the desktop app; from the CLI name an environment variable with \"apiKeyEnv\""
                         .to_string(),
@@ -93,18 +103,21 @@ impl EngineHost for FileHost {
     }
 }
 
+/// One printable line: text from the graph file or the network may hold terminal escapes.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    env_access::printable(&s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// Prints the diagnostics; `Ok(true)` when the graph is valid.
-pub async fn validate(path: &Path) -> Result<bool, String> {
-    let file = file::read(path).map_err(|e| e.to_string())?;
-    let host = FileHost::new(&file);
+/// Prints the diagnostics, and the environment variables `env` refuses; `Ok(true)` when
+/// the graph is valid and may read every variable it names.
+pub async fn validate(path: &Path, env: EnvAccess) -> Result<bool, String> {
+    let file = json_input::read_graph(path)?;
+    let refusals = env.refusals(&file);
+    let host = FileHost::new(&file, env);
     let graph = file.graph();
     let diagnostics = neuroflow_engine::validate_with_host(&graph, &host).await;
     let mut out = std::io::stdout().lock();
-    if diagnostics.is_empty() {
+    if diagnostics.is_empty() && refusals.is_empty() {
         let _ = writeln!(
             out,
             "{}: valid ({} nodes, {} edges)",
@@ -126,7 +139,19 @@ pub async fn validate(path: &Path) -> Result<bool, String> {
             .unwrap_or_default();
         let _ = writeln!(out, "{code}: {}{at}", one_line(&d.message));
     }
-    let _ = writeln!(out, "{}: {} problem(s)", path.display(), diagnostics.len());
+    for r in &refusals {
+        let at = r
+            .node_id
+            .map(|n| format!(" [node {n}]"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "envNotAllowed: {}{at}", r.message);
+    }
+    let _ = writeln!(
+        out,
+        "{}: {} problem(s)",
+        path.display(),
+        diagnostics.len() + refusals.len()
+    );
     Ok(false)
 }
 
@@ -135,12 +160,26 @@ pub enum RunFailure {
     Cancelled,
 }
 
-/// Runs a graph file; the output JSON goes to stdout, events to stderr.
-pub async fn run(path: &Path, input: Json, style: EventStyle) -> Result<(), RunFailure> {
-    let file = file::read(path).map_err(|e| RunFailure::Failed(e.to_string()))?;
-    let host = Arc::new(FileHost::new(&file));
-    let labels: HashMap<Uuid, String> =
-        file.nodes.iter().map(|n| (n.id, n.label.clone())).collect();
+/// Runs a graph file; the output JSON goes to stdout, events to stderr. A file that names a
+/// variable `env` refuses is refused before any node runs.
+pub async fn run(
+    path: &Path,
+    input: Json,
+    style: EventStyle,
+    env: EnvAccess,
+    network: NetworkPolicy,
+) -> Result<(), RunFailure> {
+    let file = json_input::read_graph(path).map_err(RunFailure::Failed)?;
+    if let Some(refusal) = env.refusals(&file).into_iter().next() {
+        return Err(RunFailure::Failed(refusal.message));
+    }
+    let host = Arc::new(FileHost::new(&file, env));
+    // Labels come from the file: control characters (terminal escapes) are not printed.
+    let labels: HashMap<Uuid, String> = file
+        .nodes
+        .iter()
+        .map(|n| (n.id, env_access::printable(&n.label)))
+        .collect();
     let cancel = CancelToken::new();
     let on_interrupt = cancel.clone();
     tokio::spawn(async move {
@@ -153,6 +192,7 @@ pub async fn run(path: &Path, input: Json, style: EventStyle) -> Result<(), RunF
     let request = RunRequest {
         graph: file.graph(),
         input,
+        network,
         ..RunRequest::default()
     };
     let result = neuroflow_engine::run(

@@ -12,12 +12,16 @@ fn neuroflow(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("spawn neuroflow");
     if let Some(input) = stdin {
-        child
+        // The child may refuse its arguments before reading stdin (and be gone): only a
+        // broken pipe is expected.
+        let written = child
             .stdin
             .take()
             .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
+            .write_all(input.as_bytes());
+        if let Err(e) = written {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+        }
     } else {
         drop(child.stdin.take());
     }
@@ -181,4 +185,180 @@ async fn create_user_makes_a_login_role_that_only_its_password_opens() {
     assert_eq!(text(&again.stdout).trim(), role);
 
     admin.close().await;
+}
+
+/// `neuroflow` with `PGPASSWORD` only when `env` sets it.
+fn neuroflow_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_neuroflow"));
+    cmd.args(args)
+        .env_remove("PGPASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn neuroflow");
+    let mut pipe = child.stdin.take().expect("stdin");
+    // The child may refuse before reading stdin: a broken pipe is not the test's concern.
+    let _ = pipe.write_all(stdin.as_bytes());
+    drop(pipe);
+    child.wait_with_output().expect("wait")
+}
+
+fn one_line_failure(out: &Output, secret: &str) -> String {
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.starts_with("neuroflow: "), "{err}");
+    assert!(
+        !err.contains(secret),
+        "the password must not be shown: {err}"
+    );
+    assert!(!text(&out.stdout).contains(secret));
+    err
+}
+
+#[tokio::test]
+async fn a_postgres_url_without_a_password_takes_it_from_pgpassword_or_stdin() {
+    let base = pg_url();
+    let admin = sqlx::PgPool::connect(&base).await.expect("connect");
+    let name = format!("nf_cli_pw_{}", uuid::Uuid::now_v7().simple());
+    // Every character a URL's user info would need escaped.
+    let password = "p@ss:w/rd %?#&'x";
+    for sql in [
+        format!(
+            "CREATE ROLE {name} LOGIN SUPERUSER PASSWORD '{}'",
+            password.replace('\'', "''")
+        ),
+        format!("CREATE DATABASE {name} OWNER {name}"),
+    ] {
+        sqlx::query(&sql).execute(&admin).await.expect("setup");
+    }
+    let host = base
+        .split_once('@')
+        .and_then(|(_, rest)| rest.rsplit_once('/'))
+        .expect("url is postgres://user:pw@host:port/db")
+        .0;
+    let url = format!("postgres://{name}@{host}/{name}");
+    let migrate = ["db", "migrate", "--database-url", url.as_str()];
+    let migrate_stdin = [&migrate[..], &["--database-password-stdin"]].concat();
+
+    let out = neuroflow_env(&migrate, "", &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no password: {}",
+        text(&out.stdout)
+    );
+    one_line_failure(&out, password);
+
+    let out = neuroflow_env(&migrate, "", &[("PGPASSWORD", password)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "database is up to date");
+
+    let out = neuroflow_env(&migrate_stdin, &format!("{password}\n"), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Stdin wins over PGPASSWORD: a wrong one there fails, and neither is shown.
+    let out = neuroflow_env(
+        &migrate_stdin,
+        "wrong-pw-7c1\n",
+        &[("PGPASSWORD", password)],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    one_line_failure(&out, "wrong-pw-7c1");
+
+    let out = neuroflow_env(&migrate, "", &[("PGPASSWORD", "wrong-pw-7c1")]);
+    assert_eq!(out.status.code(), Some(1));
+    one_line_failure(&out, "wrong-pw-7c1");
+
+    // A password in the URL and on stdin is one too many.
+    let with_pw = format!("postgres://{name}:inline-pw-9e2@{host}/{name}");
+    let out = neuroflow_env(
+        &[
+            "db",
+            "migrate",
+            "--database-url",
+            &with_pw,
+            "--database-password-stdin",
+        ],
+        &format!("{password}\n"),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    one_line_failure(&out, "inline-pw-9e2");
+
+    // create-user with both passwords on stdin: the database's first, then the new user's.
+    let create = [
+        "admin",
+        "create-user",
+        "--database-url",
+        url.as_str(),
+        "--email",
+        "grace@example.com",
+        "--org",
+        "acme-pw",
+        "--role",
+        "MEMBER",
+        "--password-stdin",
+        "--database-password-stdin",
+    ];
+    let out = neuroflow_env(&create, &format!("{password}\nnew user pass 1\n"), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let role = text(&out.stdout).trim().to_string();
+    assert!(role.starts_with("nf_"), "{role}");
+    let login = sqlx::PgPool::connect(&format!(
+        "postgres://{role}:new%20user%20pass%201@{host}/{name}"
+    ))
+    .await;
+    assert!(login.is_ok(), "the new role logs in: {:?}", login.err());
+    if let Ok(pool) = login {
+        pool.close().await;
+    }
+
+    let out = neuroflow_env(&create, password, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_line_failure(&out, password);
+    assert!(err.contains("two lines"), "{err}");
+
+    admin.close().await;
+}
+
+#[test]
+fn bad_database_urls_are_refused_before_anything_is_made() {
+    let dir = temp_db().parent().expect("dir").to_path_buf();
+    for url in ["::: not a url", "", "mysql://user:hunter2@host/db"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_neuroflow"))
+            .args(["db", "migrate", "--database-url", url])
+            .current_dir(&dir)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{url:?}");
+        let err = one_line_failure(&out, "hunter2");
+        assert!(err.contains("--database-url"), "{err}");
+        assert!(
+            out.stdout.is_empty(),
+            "{url:?} printed {}",
+            text(&out.stdout)
+        );
+    }
+    let out = neuroflow(
+        &[
+            "db",
+            "migrate",
+            "--database-url",
+            "mysql://user:hunter2@host/db",
+        ],
+        None,
+    );
+    assert!(
+        text(&out.stderr).contains("mysql://user:***@host/db"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("dir").count(),
+        0,
+        "a refused URL must not create a file"
+    );
 }

@@ -270,12 +270,17 @@ fn llm_keys_come_from_the_environment_variable_the_node_names() {
             vec![e(1, 1, None, 2)],
         ),
     );
+    // The variable is not NEUROFLOW_*, so the run names it with --allow-env; the stand-in is
+    // on this computer, so the run allows that too.
     let out = neuroflow(
         &[
             "run",
             &path.to_string_lossy(),
             "--input",
             r#"{"who":"Ada"}"#,
+            "--allow-env",
+            "NF_TEST_OPENAI_KEY",
+            "--allow-private-network",
         ],
         &[("NF_TEST_OPENAI_KEY", "sk-cli")],
     );
@@ -288,7 +293,16 @@ fn llm_keys_come_from_the_environment_variable_the_node_names() {
     let sent = server.join().expect("server");
     assert_eq!(sent["messages"][0]["content"], "Say hi to Ada");
 
-    let out = neuroflow(&["run", &path.to_string_lossy(), "--events", "none"], &[]);
+    let out = neuroflow(
+        &[
+            "run",
+            &path.to_string_lossy(),
+            "--events",
+            "none",
+            "--allow-env=NF_TEST_OPENAI_KEY",
+        ],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("environment variable NF_TEST_OPENAI_KEY is not set"),
@@ -431,4 +445,223 @@ fn a_workflow_the_desktop_exports_runs_with_the_blueprints_it_carries() {
 
 fn text_of(out: &Output) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
+}
+
+/// A listener that must never be called: the graph points its node at it.
+fn silent_listener() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let base = format!("http://{}/v1", listener.local_addr().expect("addr"));
+    (listener, base)
+}
+
+fn llm_file(base: &str, env_name: &str) -> PathBuf {
+    write_file(
+        "llm.json",
+        &file(
+            vec![
+                n(1, "trigger.manual", "Start", json!({})),
+                n(
+                    2,
+                    "ai.llm",
+                    "Ask",
+                    // A short timeout: were the key read, the silent listener would never answer.
+                    json!({"baseUrl": base, "model": "gpt-4o-mini", "prompt": "hi", "apiKeyEnv": env_name, "timeoutMs": 3000}),
+                ),
+            ],
+            vec![e(1, 1, None, 2)],
+        ),
+    )
+}
+
+#[test]
+fn a_graph_file_reads_only_neuroflow_variables_unless_the_run_allows_one() {
+    let (listener, base) = silent_listener();
+    let path = llm_file(&base, "NF_CLI_TEST_SECRET");
+    let p = path.to_string_lossy();
+    let secret = [("NF_CLI_TEST_SECRET", "canary-4f1c9e")];
+    // The network allows the listener, as for a local model: only the variable check stands
+    // between the file and the secret.
+    let out = neuroflow(&["run", &p, "--allow-private-network"], &secret);
+    assert_eq!(out.status.code(), Some(1), "{}", text_of(&out));
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(
+            "neuroflow: node 'Ask': environment variable NF_CLI_TEST_SECRET may not be read"
+        ) && err.contains("--allow-env NF_CLI_TEST_SECRET"),
+        "{err}"
+    );
+    assert!(!text_of(&out).contains("canary-4f1c9e"));
+    assert!(out.stdout.is_empty());
+    // Refused before any node ran: nothing reached the node's URL.
+    assert!(
+        listener.accept().is_err(),
+        "the refused run must not call the node's URL"
+    );
+
+    // Allowing another variable does not allow this one.
+    let out = neuroflow(
+        &[
+            "run",
+            &p,
+            "--allow-env",
+            "OTHER_KEY",
+            "--allow-private-network",
+        ],
+        &secret,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("NF_CLI_TEST_SECRET may not be read"));
+
+    let out = neuroflow(&["validate", &p], &secret);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout)
+            .contains("envNotAllowed: node 'Ask': environment variable NF_CLI_TEST_SECRET"),
+        "{}",
+        text_of(&out)
+    );
+    let out = neuroflow(
+        &["validate", &p, "--allow-env", "NF_CLI_TEST_SECRET"],
+        &secret,
+    );
+    assert!(out.status.success(), "{}", text_of(&out));
+
+    let out = neuroflow(&["run", &p, "--allow-env", "NOT A NAME"], &secret);
+    assert_eq!(out.status.code(), Some(2), "{}", text_of(&out));
+    assert!(listener.accept().is_err());
+}
+
+#[test]
+fn neuroflow_variables_need_no_flag() {
+    let (base, server) = one_shot_openai("sk-prefixed");
+    let path = llm_file(&base, "NEUROFLOW_TEST_OPENAI_KEY");
+    let out = neuroflow(
+        &[
+            "run",
+            &path.to_string_lossy(),
+            "--events",
+            "none",
+            "--allow-private-network",
+        ],
+        &[("NEUROFLOW_TEST_OPENAI_KEY", "sk-prefixed")],
+    );
+    assert!(out.status.success(), "{}", text_of(&out));
+    let output: Json = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(output[0]["text"], "hi from the stand-in");
+    server.join().expect("server");
+}
+
+fn neuroflow_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_neuroflow"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let bytes = stdin.to_vec();
+    // Written from a thread: the child may stop reading (and exit) before taking it all.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&bytes);
+    });
+    let out = child.wait_with_output().expect("wait");
+    let _ = writer.join();
+    out
+}
+
+#[test]
+fn input_comes_from_a_file_or_stdin_when_it_is_too_big_for_an_argument() {
+    let path = greeting_file();
+    let p = path.to_string_lossy();
+    // Over 128 KiB, the most one argument may hold on Linux.
+    let mut items: Vec<Json> = (0..3000)
+        .map(|i| json!({"name": format!("person-{i:06}-{}", "x".repeat(40)), "amount": 1}))
+        .collect();
+    items.push(json!({"name": "Ada", "amount": 500}));
+    let input = Json::Array(items).to_string();
+    assert!(input.len() > 128 * 1024);
+    let expected = json!([{"name": "Ada", "amount": 500, "message": "Thanks Ada"}]);
+
+    let input_file = write_file("input.json", &input);
+    let at = format!("@{}", input_file.display());
+    let out = neuroflow(&["run", &p, "--events", "none", "--input", &at], &[]);
+    assert!(out.status.success(), "{}", text_of(&out));
+    assert_eq!(
+        serde_json::from_slice::<Json>(&out.stdout).expect("json"),
+        expected
+    );
+
+    let out = neuroflow_with_stdin(
+        &["run", &p, "--events", "none", "--input", "-"],
+        input.as_bytes(),
+    );
+    assert!(out.status.success(), "{}", text_of(&out));
+    assert_eq!(
+        serde_json::from_slice::<Json>(&out.stdout).expect("json"),
+        expected
+    );
+
+    let missing = format!("@{}", input_file.with_extension("none").display());
+    let not_json = write_file("bad.json", "{\"name\": ");
+    let bad = format!("@{}", not_json.display());
+    for (args, stdin, says) in [
+        (
+            vec!["--input", missing.as_str()],
+            &b""[..],
+            "cannot open --input @",
+        ),
+        (vec!["--input", bad.as_str()], &b""[..], "is not JSON: EOF"),
+        (
+            vec!["--input", "-"],
+            &b"[1, 2"[..],
+            "--input - (stdin) is not JSON",
+        ),
+        (
+            vec!["--input", "-"],
+            &b""[..],
+            "--input - (stdin) is not JSON",
+        ),
+        (
+            vec!["--input", "@"],
+            &b""[..],
+            "--input @ needs a file name",
+        ),
+    ] {
+        let mut all = vec!["run", &p];
+        all.extend(args.iter().copied());
+        let out = neuroflow_with_stdin(&all, stdin);
+        assert_eq!(out.status.code(), Some(1), "{all:?}: {}", text_of(&out));
+        let err = text(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{all:?}: {err}");
+    }
+}
+
+#[test]
+fn a_graph_reaches_this_computer_only_with_allow_private_network() {
+    let (listener, base) = silent_listener();
+    let path = write_file(
+        "local.json",
+        &file(
+            vec![
+                n(1, "trigger.manual", "Start", json!({})),
+                n(
+                    2,
+                    "http.request",
+                    "Probe",
+                    json!({"url": format!("{base}/admin")}),
+                ),
+            ],
+            vec![e(1, 1, None, 2)],
+        ),
+    );
+    let out = neuroflow(&["run", &path.to_string_lossy(), "--events", "none"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text_of(&out));
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--allow-private-network"), "{err}");
+    assert!(listener.accept().is_err(), "the probe must not be sent");
 }
