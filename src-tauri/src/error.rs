@@ -71,7 +71,10 @@ mod tests {
         }
         .into();
         assert_eq!(e.code, ErrorCode::NotFound);
-        assert_eq!(e.message, "workflow x was not found");
+        assert_eq!(
+            e.message,
+            "this workflow no longer exists: it may have been deleted (reload to see the current list)"
+        );
         let json = serde_json::to_value(AppError::invalid("bad")).expect("json");
         assert_eq!(
             json,

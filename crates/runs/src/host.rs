@@ -79,8 +79,11 @@ impl EngineHost for StoreHost {
                 .get(Some(self.actor.organization_id), id)
                 .await
                 .map_err(|e| match e {
-                    StoreError::NotFound { .. } => format!("AI agent {id} does not exist"),
-                    other => format!("AI agent {id} could not be read: {other}"),
+                    // No id in what a person reads: they pick agents by name.
+                    StoreError::NotFound { .. } => {
+                        "the AI agent this node uses does not exist in this organization (was it deleted?): choose another on the node".to_string()
+                    }
+                    other => format!("the AI agent this node uses could not be read: {other}"),
                 })?;
             if !agent.is_active {
                 return Err(format!("AI agent '{}' is switched off", agent.name));

@@ -9,7 +9,10 @@ pub enum StoreError {
     Unavailable(String),
     #[error("{0}")]
     Invalid(String),
-    #[error("{what} {id} was not found")]
+    /// The id stays out of the message (a person cannot act on a UUID); it is kept for logs.
+    #[error(
+        "this {what} no longer exists: it may have been deleted (reload to see the current list)"
+    )]
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Conflict(String),

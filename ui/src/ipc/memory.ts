@@ -123,7 +123,7 @@ export function createMemoryBackend(options: MemoryOptions = {}): Backend {
 
   function live(id: string): Row {
     const row = rows.get(id);
-    if (!row || row.deleted) throw new Fail("not_found", `Workflow ${id} was not found.`);
+    if (!row || row.deleted) throw new Fail("not_found", "this workflow no longer exists: it may have been deleted (reload to see the current list)");
     return row;
   }
 

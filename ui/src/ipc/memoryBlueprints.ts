@@ -62,7 +62,7 @@ export function createMemoryBlueprints(deps: Deps): MemoryBlueprints {
   const kinds = new Map(deps.kinds.map((k) => [k.kind, k]));
   const live = (id: string): Row => {
     const row = rows.get(id);
-    if (!row || row.deleted) throw deps.fail("not_found", `blueprint ${id} was not found`);
+    if (!row || row.deleted) throw deps.fail("not_found", "this blueprint no longer exists: it may have been deleted (reload to see the current list)");
     return row;
   };
   const doc = (row: Row): BlueprintDoc => ({ summary: row.summary, graph: row.graph });

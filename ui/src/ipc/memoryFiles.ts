@@ -271,7 +271,7 @@ export function createMemoryFiles(deps: Deps): FileCommands & VersionLog {
       .reverse();
   const versionDoc = (versionId: string): VersionDoc => {
     const v = versions.find((x) => x.summary.id === versionId);
-    if (!v) throw deps.fail("not_found", `version ${versionId} was not found`);
+    if (!v) throw deps.fail("not_found", "this workflow version no longer exists: it may have been deleted (reload to see the current list)");
     return { summary: v.summary, graph: v.graph };
   };
 

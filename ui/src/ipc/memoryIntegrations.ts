@@ -58,7 +58,7 @@ export function createMemoryIntegrations(deps: Deps): IntegrationCommands {
 
   function live(id: string): Row {
     const row = rows.get(id);
-    if (!row || row.deleted) throw fail("not_found", `integration ${id} was not found`);
+    if (!row || row.deleted) throw fail("not_found", "this integration no longer exists: it may have been deleted (reload to see the current list)");
     return row;
   }
 

@@ -257,7 +257,7 @@ export function createMemoryRuns(deps: Deps): RunCommands {
     executionGet: (id) =>
       deps.run(() => {
         const s = executions.get(id);
-        if (!s) throw deps.fail("not_found", `execution ${id} was not found`);
+        if (!s) throw deps.fail("not_found", "this workflow execution no longer exists: it may have been deleted (reload to see the current list)");
         return s.detail;
       }),
   };

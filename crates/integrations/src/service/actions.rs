@@ -51,7 +51,7 @@ impl IntegrationService {
     /// a 401 once) is refreshed first and the new one saved. Outputs and errors never hold a
     /// credential; an error says whether a retry can help, and when.
     pub async fn perform(&self, id: Uuid, action: &IntegrationAction) -> Result<Json, NodeError> {
-        let row = self.row(id).await.map_err(|e| load_failure(id, e))?;
+        let row = self.row(id).await.map_err(load_failure)?;
         let wanted = action.provider();
         if row.provider != wanted {
             return Err(NodeError::permanent(format!(
@@ -222,11 +222,12 @@ fn node_error(error: &ProviderError, credentials: &StoredCredentials) -> NodeErr
     }
 }
 
-fn load_failure(id: Uuid, error: IntegrationError) -> NodeError {
+/// No id in what a person reads: they pick integrations by name.
+fn load_failure(error: IntegrationError) -> NodeError {
     match error {
-        IntegrationError::Store(StoreError::NotFound { .. }) => NodeError::permanent(format!(
-            "integration {id} does not exist in this organization (was it deleted?): choose another on the node"
-        )),
-        other => NodeError::new(format!("integration {id} could not be loaded: {other}")),
+        IntegrationError::Store(StoreError::NotFound { .. }) => NodeError::permanent(
+            "the integration this node uses does not exist in this organization (was it deleted?): choose another on the node",
+        ),
+        other => NodeError::new(format!("the integration this node uses could not be loaded: {other}")),
     }
 }
