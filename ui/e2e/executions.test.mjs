@@ -233,6 +233,49 @@ describe('executions page', () => {
     assertNoPageErrors(p);
   });
 
+  test('re-run from the list and from a run’s page: a new run starts and its page opens, with this run’s input when asked', async () => {
+    const p = await openExecutions();
+    await p.waitForSelector(ROW);
+    const first = await p.locator(ROW).first().getAttribute('data-id');
+    // From the list: a fresh run of the same workflow opens on its own page.
+    await p.locator(ROW).first().hover();
+    await p.locator(ROW).first().locator(tid('execution-rerun')).click();
+    await p.waitForFunction((old) => /#\/executions\/[^/]+$/.test(location.hash) && !location.hash.endsWith(old), first);
+    await p.waitForSelector(tid('execution-nodes'));
+    const fresh = await p.evaluate(() => decodeURIComponent(location.hash.split('/').pop()));
+    assert.notEqual(fresh, first);
+
+    // From a run that had an input, with that input: another run, whose stored input is the same.
+    await p.click(tid('execution-back'));
+    await p.waitForSelector(ROW);
+    const withInput = await p.$$eval(ROW, (els) => els.map((e) => e.getAttribute('data-id')));
+    let source = null;
+    for (const id of withInput) {
+      await p.click(`${rowWith({ id })} ${tid('execution-workflow')}`);
+      await p.waitForSelector(tid('execution-input'));
+      const text = (await p.textContent(tid('execution-input'))).trim();
+      if (text && text !== 'No input' && text !== '{}') {
+        source = { id, text };
+        break;
+      }
+      await p.click(tid('execution-back'));
+      await p.waitForSelector(ROW);
+    }
+    assert.ok(source, 'the demo history has a run with an input');
+    await p.click(tid('execution-rerun-input'));
+    await p.waitForFunction((old) => !location.hash.endsWith(old), source.id);
+    await p.waitForSelector(tid('execution-input'));
+    const again = await p.evaluate(() => decodeURIComponent(location.hash.split('/').pop()));
+    assert.notEqual(again, source.id);
+    await p.waitForFunction(
+      ([sel, want]) => document.querySelector(sel)?.textContent.trim() === want,
+      [tid('execution-input'), source.text],
+    );
+    await p.click(tid('execution-back'));
+    await p.waitForSelector(`${ROW}[data-id="${again}"]`);
+    assertNoPageErrors(p);
+  });
+
   test('a run that is not in the history says so and leads back', async () => {
     const p = await openExecutions('/executions/01920000-0000-7000-8000-0000000fffff');
     await p.waitForSelector(tid('execution-not-found'));

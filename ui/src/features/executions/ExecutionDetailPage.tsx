@@ -11,6 +11,7 @@ import { executionLook, firstLine, formatOffset, isLive, nodeLook, plural, short
 import { exactCost, formatCost, formatDuration, formatElapsed, formatTokens } from "../../shared/format";
 import { StatusBadge, StatusGlyphIcon } from "./StatusBadge";
 import { stopRun } from "./stopRun";
+import { rerun } from "./rerun";
 
 const POLL_MS = 1000;
 
@@ -150,6 +151,26 @@ function RunDetail({ detail }: { detail: ExecutionDetail }) {
               Stop run
             </button>
           )}
+          <button
+            type="button"
+            className="btn"
+            data-testid="execution-rerun"
+            title="Run the workflow's saved graph again"
+            onClick={() => void rerun(summary.workflowId, summary.workflowName, null)}
+          >
+            <Icon name="refresh" size={14} />
+            Re-run
+          </button>
+          <button
+            type="button"
+            className="btn"
+            data-testid="execution-rerun-input"
+            title="Run the workflow's saved graph again on the input this run had"
+            onClick={() => void rerun(summary.workflowId, summary.workflowName, summary.id)}
+          >
+            <Icon name="play" size={14} />
+            Re-run with this input
+          </button>
           <button
             type="button"
             className="btn btn-primary"

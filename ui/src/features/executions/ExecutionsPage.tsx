@@ -24,6 +24,7 @@ import {
 import { executionLook, firstLine, isLive, plural, shortId } from "./runFormat";
 import { exactCost, formatCost, formatDuration, formatElapsed, formatTokens } from "../../shared/format";
 import { stopRun } from "./stopRun";
+import { rerun } from "./rerun";
 import { StatusBadge } from "./StatusBadge";
 import "./executions.css";
 
@@ -425,6 +426,28 @@ function ExecutionRow({ run, now, tabbable, rowRef, onOpen, onFocus, onKeyDown }
             <Icon name="stop" size={15} />
           </button>
         )}
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="execution-rerun"
+          title="Re-run"
+          aria-label={`Run ${run.workflowName} again`}
+          tabIndex={-1}
+          onClick={() => void rerun(run.workflowId, run.workflowName, null)}
+        >
+          <Icon name="refresh" size={15} />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="execution-rerun-input"
+          title="Re-run with this input"
+          aria-label={`Run ${run.workflowName} again on the input of this run`}
+          tabIndex={-1}
+          onClick={() => void rerun(run.workflowId, run.workflowName, run.id)}
+        >
+          <Icon name="play" size={15} />
+        </button>
         <button
           type="button"
           className="icon-button"
