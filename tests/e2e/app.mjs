@@ -361,6 +361,11 @@ export async function openWorkflow(browser, name) {
   await waitForDisplayed(browser, tid('save-graph'), `the canvas editor’s save button, after opening "${name}"`);
 }
 
+/** An attribute of the first element matching `selector`, or null. */
+export async function attr(browser, selector, name) {
+  return browser.execute((sel, n) => document.querySelector(sel)?.getAttribute(n) ?? null, selector, name);
+}
+
 /** data-kind of every canvas node, sorted. */
 export async function nodeKinds(browser) {
   const kinds = await browser.execute(

@@ -20,13 +20,11 @@ import {
   waitUntil,
   withApp,
   screenshotFor,
+  attr,
 } from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
 
-async function attr(browser, selector, name) {
-  return browser.execute((sel, n) => document.querySelector(sel)?.getAttribute(n) ?? null, selector, name);
-}
 
 async function value(browser, selector) {
   return browser.execute((sel) => document.querySelector(sel)?.value ?? null, selector);

@@ -19,12 +19,11 @@ import {
   waitForDisplayed,
   waitUntil,
   withApp,
+  attr,
 } from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
 
-const attr = (browser, selector, name) =>
-  browser.execute((sel, n) => document.querySelector(sel)?.getAttribute(n) ?? null, selector, name);
 const text = (browser, selector) => browser.execute((sel) => document.querySelector(sel)?.textContent ?? '', selector);
 const hashId = (browser) => browser.execute(() => decodeURIComponent(location.hash.split('/').pop()));
 

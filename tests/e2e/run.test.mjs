@@ -19,6 +19,7 @@ import {
   waitUntil,
   withApp,
   screenshotFor,
+  attr,
 } from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
@@ -33,9 +34,6 @@ async function quickAdd(browser, search, expectedNodes) {
   await waitForCount(browser, CANVAS_NODE, expectedNodes, `canvas nodes after quick-adding "${search}"`);
 }
 
-async function attr(browser, selector, name) {
-  return browser.execute((sel, n) => document.querySelector(sel)?.getAttribute(n) ?? null, selector, name);
-}
 
 
 test('a three-node workflow runs in the engine: every node succeeds and the output shows in the inspector', { timeout: TEST_TIMEOUT }, async () => {

@@ -1,5 +1,5 @@
-// Owns small generic React hooks (debounce, ticking clock, a loaded list) shared by features.
-import { useCallback, useEffect, useRef, useState } from "react";
+// Owns small generic React hooks (debounce, ticking clock, a loaded list, closing a popover on an outside press) shared by features.
+import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { errorMessage } from "../ipc";
 
 export function useDebouncedValue<T>(value: T, delayMs: number): T {
@@ -43,4 +43,16 @@ export function useNow(intervalMs = 30_000): Date {
     return () => clearInterval(t);
   }, [intervalMs]);
   return now;
+}
+
+/** While `open`, a mouse press outside `box` calls `close` (a popover closes when you click elsewhere). */
+export function useCloseOnOutsidePress(open: boolean, box: RefObject<HTMLElement | null>, close: () => void): void {
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (box.current && !box.current.contains(e.target as Node)) close();
+    };
+    window.addEventListener("mousedown", onDown);
+    return () => window.removeEventListener("mousedown", onDown);
+  }, [open, box, close]);
 }

@@ -68,19 +68,8 @@ impl HttpServiceClient {
             detail: "the integration's base URL does not parse; edit the integration".to_owned(),
         })?;
         let url = Url::parse(&format!("{}{path}", self.base_url)).map_err(|_| outside())?;
-        let base_path = base.path().trim_end_matches('/');
-        let under = url.path() == base_path
-            || url
-                .path()
-                .strip_prefix(base_path)
-                .is_some_and(|rest| rest.starts_with('/'));
-        if url.scheme() != base.scheme()
-            || url.host_str() != base.host_str()
-            || url.port_or_known_default() != base.port_or_known_default()
-            || !url.username().is_empty()
-            || url.password().is_some()
-            || !under
-        {
+        // The same rule that scopes a credential in the engine's own HTTP nodes.
+        if !neuroflow_engine::egress::is_under(&url, &base) {
             return Err(outside());
         }
         Ok(url)

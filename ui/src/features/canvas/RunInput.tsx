@@ -1,8 +1,9 @@
 // Owns the run input of the canvas: the JSON the triggers (or a blueprint's tool input) receive when Run is pressed,
 // kept per document for the session, with a starting point built from a blueprint's declared parameters.
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { create } from "zustand";
 import type { JsonValue } from "../../ipc";
+import { useCloseOnOutsidePress } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
 import type { CanvasDocument } from "./document";
 import { useCanvasStore } from "./store";
@@ -39,6 +40,7 @@ export function RunInputButton({ document }: { document: CanvasDocument }) {
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const box = useRef<HTMLDivElement>(null);
+  const close = useCallback(() => setOpen(false), []);
 
   useEffect(() => {
     if (!open) return;
@@ -47,13 +49,9 @@ export function RunInputButton({ document }: { document: CanvasDocument }) {
       (document.surface === "blueprint" ? JSON.stringify(exampleCall(useCanvasStore.getState().nodes), null, 2) : "{}");
     setText(start);
     setError(null);
-    const onDown = (e: MouseEvent) => {
-      if (box.current && !box.current.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener("mousedown", onDown);
-    return () => window.removeEventListener("mousedown", onDown);
     // Opening reads the input once; typing must not be reset by it.
   }, [open]);
+  useCloseOnOutsidePress(open, box, close);
 
   const apply = () => {
     try {

@@ -1,8 +1,9 @@
 // Owns a workflow's run settings in the canvas header: what its runs may reach (this computer and private networks),
 // a setting of the workflow row that its files never carry, read when the canvas loads and saved at once when changed.
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { create } from "zustand";
 import { api, errorMessage, type WorkflowSettings } from "../../ipc";
+import { useCloseOnOutsidePress } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
 import { toast } from "../../shared/toast";
 
@@ -20,14 +21,11 @@ export function RunSettingsButton({ workflowId }: { workflowId: string }) {
   const box = useRef<HTMLDivElement>(null);
   const allowed = settings?.allowPrivateNetwork ?? false;
 
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (box.current && !box.current.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener("mousedown", onDown);
-    return () => window.removeEventListener("mousedown", onDown);
-  }, [open]);
+  useCloseOnOutsidePress(
+    open,
+    box,
+    useCallback(() => setOpen(false), []),
+  );
 
   const change = async (next: boolean) => {
     setSaving(true);
