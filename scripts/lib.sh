@@ -191,8 +191,16 @@ install_system_deps() {
 }
 
 ensure_rust() {
-  command -v rustup >/dev/null ||
-    die "rustup not found (looked in PATH and ~/.cargo/bin): install Rust with rustup, https://rustup.rs"
+  if ! command -v rustup >/dev/null; then
+    # Debian 12's rustc is too old for Tauri 2: rustup's official installer puts a current stable
+    # toolchain under ~/.cargo and ~/.rustup (nothing system-wide).
+    log "rustup not found: installing it with its official installer (https://sh.rustup.rs) into ~/.cargo"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs |
+      sh -s -- -y --no-modify-path --profile minimal --default-toolchain stable --component rustfmt,clippy ||
+      die "the rustup installer failed: install Rust with rustup (https://rustup.rs) and run this again"
+    PATH="$HOME/.cargo/bin:$PATH"
+    export PATH
+  fi
   local toolchain
   if ! toolchain=$(rustup show active-toolchain 2>/dev/null) || [[ -z "$toolchain" ]] ||
     ! rustc --version >/dev/null 2>&1; then
@@ -215,14 +223,34 @@ ensure_rust() {
   log "$(rustc --version); $(cargo --version)"
 }
 
+# The Node LTS line installed when the system's node is older than the scripts need.
+NF_NODE_LTS=22
+
+# node --test flags used by e2e.sh (--test-concurrency, --test-timeout) need 20.11.
+node_is_recent() {
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 11) ? 0 : 1)'
+}
+
 ensure_node() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    die "node and npm are required (node >= 20)"
+    # Only when there is none: Debian's npm conflicts with a nodejs from elsewhere (NodeSource).
+    log "node or npm not found: installing Debian's nodejs and npm"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends nodejs npm
   fi
-  # node --test flags used by e2e.sh (--test-concurrency, --test-timeout) need 20.11.
-  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 11) ? 0 : 1)'; then
-    die "node >= 20.11 required, found $(node --version)"
+  if node_is_recent; then
+    return 0
   fi
+  # Debian 12 ships Node 18. The `node` package of the npm registry carries a current Node for
+  # this platform; the system npm installs it under $NF_TOOLS_ROOT, nothing system-wide.
+  local prefix="$NF_TOOLS_ROOT/node-$NF_NODE_LTS"
+  if [[ ! -x "$prefix/node_modules/.bin/node" ]]; then
+    log "node $(node --version) is older than 20.11: installing Node $NF_NODE_LTS from the npm registry into $prefix"
+    npm install --prefix "$prefix" --no-audit --no-fund "node@$NF_NODE_LTS"
+  fi
+  PATH="$prefix/node_modules/.bin:$PATH"
+  export PATH
+  node_is_recent || die "node >= 20.11 required, found $(node --version) even after installing Node $NF_NODE_LTS into $prefix"
+  log "using $(command -v node) ($(node --version))"
 }
 
 # npm_ci DIR [npm args] — `npm ci` in DIR unless DIR/node_modules is newer
