@@ -39,7 +39,9 @@ function ToolButton({
       type="button"
       className={`ctool${pressed ? " is-on" : ""}${children ? " ctool-wide" : ""}`}
       data-testid={testId}
-      aria-label={label}
+      // A button that shows its label names itself by it (a name that differs from the visible text confuses
+      // speech input); an icon-only one needs the label.
+      aria-label={children ? undefined : label}
       aria-pressed={pressed}
       title={hint ? `${label} (${hint})` : label}
       disabled={disabled}
@@ -75,7 +77,9 @@ export function CanvasToolbar({ onQuickAdd, onLayout, layingOut, onFit, onHelp }
       <div className="ctool-group">
         <ToolButton icon="plus" label="Add node" action="quickAdd" testId="quick-add-open" onClick={onQuickAdd}>
           <span>Add node</span>
-          <kbd className="ctool-kbd">Tab</kbd>
+          <kbd className="ctool-kbd" aria-hidden="true">
+            Tab
+          </kbd>
         </ToolButton>
       </div>
       <span className="ctool-sep" aria-hidden="true" />

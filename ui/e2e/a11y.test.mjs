@@ -1,0 +1,82 @@
+// Accessibility of every page and the canvas's panels and dialogs: axe-core (the rules behind Lighthouse and most
+// audits) finds no serious or critical violation, in Chromium on the demo data. Run: npm run test:browser.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, test } from 'node:test';
+import { NODE, newPage, openApp, openDemo, tid, useApp } from './harness.mjs';
+
+const app = useApp();
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical violations on the page as it is now, one line each (rule, element, why). */
+async function violations(p) {
+  await p.addScriptTag({ content: AXE });
+  return p.evaluate(async () =>
+    (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`)),
+  );
+}
+
+async function assertAccessible(p, what) {
+  const found = await violations(p);
+  assert.deepEqual(found, [], `${what}: ${found.length} serious or critical accessibility violation(s)`);
+}
+
+describe('accessibility', () => {
+  for (const [route, ready] of [
+    ['/workflows', tid('workflow-row')],
+    ['/blueprints', tid('new-blueprint-name')],
+    ['/integrations', tid('integration-add')],
+    ['/executions', tid('execution-row')],
+    ['/agents', 'h1'],
+    ['/teams', 'h1'],
+    ['/orders', 'h1'],
+    ['/templates', 'h1'],
+    ['/showcases', 'h1'],
+  ]) {
+    test(`the ${route.slice(1)} page`, async () => {
+      const p = await newPage(app.browser);
+      await openApp(p, app.server.url, route);
+      await p.waitForSelector(ready);
+      await assertAccessible(p, route);
+    });
+  }
+
+  test('the canvas, its inspector, quick-add, the run input, the shortcut sheet and an execution', async () => {
+    const p = await newPage(app.browser);
+    await openDemo(p, app.server.url);
+    await assertAccessible(p, 'the canvas');
+    await p.locator(NODE).first().click();
+    await p.waitForSelector(tid('inspector'));
+    await assertAccessible(p, 'the canvas with the inspector');
+    await p.click(tid('quick-add-open'));
+    await p.waitForSelector(tid('quick-add'));
+    await assertAccessible(p, 'quick-add');
+    await p.keyboard.press('Escape');
+    await p.click(tid('run-input-toggle'));
+    await p.waitForSelector(tid('run-input'));
+    await assertAccessible(p, 'the run input');
+    await p.keyboard.press('Escape');
+    await p.click('.react-flow__pane');
+    await p.keyboard.press('?');
+    await p.waitForSelector('[role="dialog"]');
+    await assertAccessible(p, 'the shortcut sheet');
+    await p.keyboard.press('Escape');
+
+    await openApp(p, app.server.url, '/executions');
+    await p.waitForSelector(tid('execution-row'));
+    await p.locator(`${tid('execution-row')} ${tid('execution-workflow')}`).first().click();
+    await p.waitForSelector(tid('execution-nodes'));
+    await assertAccessible(p, 'an execution');
+  });
+
+  test('the new-integration dialog', async () => {
+    const p = await newPage(app.browser);
+    await openApp(p, app.server.url, '/integrations');
+    await p.click(tid('integration-add'));
+    await p.waitForSelector(tid('integration-dialog'));
+    await assertAccessible(p, 'the new-integration dialog');
+  });
+});
