@@ -65,6 +65,8 @@ test('a run is listed, opens with its input, re-runs with that input from the li
 
     // Re-run with this input, from the list: a second run opens on its own page and completes with the same input.
     await waitForCount(browser, row, 1, 'the row again');
+    // The row's re-run actions show under the pointer.
+    await browser.$(row).moveTo();
     await click(browser, `${row} ${tid('execution-rerun-input')}`, 'Re-run with this input');
     await waitUntil(async () => {
       const id = await hashId(browser);

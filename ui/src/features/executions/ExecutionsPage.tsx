@@ -307,7 +307,7 @@ function ExecutionList() {
             <div role="columnheader" className="num">
               Duration
             </div>
-            <div role="columnheader" className="num">
+            <div role="columnheader" className="num exec-col-tokens">
               Tokens
             </div>
             <div role="columnheader" className="num">
@@ -406,7 +406,12 @@ function ExecutionRow({ run, now, tabbable, rowRef, onOpen, onFocus, onKeyDown }
       <div role="cell" className="num" data-testid="execution-duration">
         {running ? <span className="exec-elapsed">{formatElapsed(run.startedAt, now)}</span> : formatDuration(run.durationMs)}
       </div>
-      <div role="cell" className={`num${run.tokensUsed === 0 ? " muted" : ""}`} title={`${run.tokensUsed.toLocaleString("en-US")} tokens`} data-testid="execution-tokens">
+      <div
+        role="cell"
+        className={`num exec-col-tokens${run.tokensUsed === 0 ? " muted" : ""}`}
+        title={`${run.tokensUsed.toLocaleString("en-US")} tokens`}
+        data-testid="execution-tokens"
+      >
         {formatTokens(run.tokensUsed)}
       </div>
       <div role="cell" className={`num${!run.cost ? " muted" : ""}`} title={exactCost(run.cost)} data-testid="execution-cost">
@@ -428,7 +433,7 @@ function ExecutionRow({ run, now, tabbable, rowRef, onOpen, onFocus, onKeyDown }
         )}
         <button
           type="button"
-          className="icon-button"
+          className="icon-button exec-rerun"
           data-testid="execution-rerun"
           title="Re-run"
           aria-label={`Run ${run.workflowName} again`}
@@ -439,7 +444,7 @@ function ExecutionRow({ run, now, tabbable, rowRef, onOpen, onFocus, onKeyDown }
         </button>
         <button
           type="button"
-          className="icon-button"
+          className="icon-button exec-rerun"
           data-testid="execution-rerun-input"
           title="Re-run with this input"
           aria-label={`Run ${run.workflowName} again on the input of this run`}
