@@ -49,8 +49,8 @@ pub(crate) struct Scope {
 pub(crate) struct Plan {
     pub nodes: Vec<PlanNode>,
     pub edges: Vec<PlanEdge>,
-    pub out_edges: Vec<Vec<usize>>,
-    pub in_edges: Vec<Vec<usize>>,
+    pub out_edges: EdgeLists,
+    pub in_edges: EdgeLists,
     pub role: Vec<EdgeRole>,
     /// Edge → its slot in the scope where it is resolved (Internal and Seed edges).
     pub slot: Vec<usize>,
@@ -68,6 +68,43 @@ pub(crate) struct Plan {
 }
 
 pub(crate) const TOP: usize = 0;
+
+/// Each node's edges (out or in), in edge order, as slices of one list: `lists[n]`. One
+/// list for the graph instead of one per node: on a 100,000-node graph the per-node lists
+/// were 200,000 allocations.
+pub(crate) struct EdgeLists {
+    /// Node n's edges are `edges[starts[n]..starts[n + 1]]`.
+    starts: Vec<usize>,
+    edges: Vec<usize>,
+}
+
+impl EdgeLists {
+    /// The lists of `nodes` nodes, from the node at one end of each edge (in edge order).
+    fn new(nodes: usize, end_of: &[usize]) -> Self {
+        let mut starts = vec![0; nodes + 1];
+        for &n in end_of {
+            starts[n + 1] += 1;
+        }
+        for i in 0..nodes {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut edges = vec![0; end_of.len()];
+        for (e, &n) in end_of.iter().enumerate() {
+            edges[next[n]] = e;
+            next[n] += 1;
+        }
+        Self { starts, edges }
+    }
+}
+
+impl std::ops::Index<usize> for EdgeLists {
+    type Output = [usize];
+
+    fn index(&self, n: usize) -> &[usize] {
+        &self.edges[self.starts[n]..self.starts[n + 1]]
+    }
+}
 
 fn settings(config: &Json) -> (u32, Duration, Option<Duration>, Option<Arc<Vec<Json>>>) {
     let retries = config
@@ -122,11 +159,9 @@ pub(crate) fn plan(graph: Graph) -> Result<Plan, String> {
     let n = nodes.len();
     let mut edges = Vec::with_capacity(graph_edges.len());
     let mut edge_ids = Vec::with_capacity(graph_edges.len());
-    let mut out_edges = vec![Vec::new(); n];
-    let mut in_edges = vec![Vec::new(); n];
     // Whether each edge ends at a `next` port: only a loop's may, and only loops need it.
     let mut into_next = Vec::with_capacity(graph_edges.len());
-    for (e, edge) in graph_edges.into_iter().enumerate() {
+    for edge in graph_edges {
         let (Some(&s), Some(&t)) = (index.get(&edge.source), index.get(&edge.target)) else {
             return Err(format!(
                 "edge {} connects a node that is not in the graph",
@@ -140,9 +175,11 @@ pub(crate) fn plan(graph: Graph) -> Result<Plan, String> {
             target: t,
         });
         edge_ids.push(edge.id);
-        out_edges[s].push(e);
-        in_edges[t].push(e);
     }
+    let sources: Vec<usize> = edges.iter().map(|e: &PlanEdge| e.source).collect();
+    let targets: Vec<usize> = edges.iter().map(|e: &PlanEdge| e.target).collect();
+    let out_edges = EdgeLists::new(n, &sources);
+    let in_edges = EdgeLists::new(n, &targets);
     // Each node belongs to the innermost loop body that holds it, or to the top scope.
     let loops: Vec<usize> = (0..n)
         .filter(|&i| matches!(nodes[i].kind.runner, kinds::Runner::Loop))
@@ -150,11 +187,11 @@ pub(crate) fn plan(graph: Graph) -> Result<Plan, String> {
     let bodies: Vec<(usize, std::collections::HashSet<usize>)> = if loops.is_empty() {
         Vec::new()
     } else {
-        let adjacency: Vec<Vec<(usize, usize, bool)>> = out_edges
-            .iter()
-            .map(|out| {
-                out.iter()
-                    .map(|&e: &usize| (e, edges[e].target, edges[e].source_port == "body"))
+        let adjacency: Vec<Vec<(usize, usize, bool)>> = (0..n)
+            .map(|i| {
+                out_edges[i]
+                    .iter()
+                    .map(|&e| (e, edges[e].target, edges[e].source_port == "body"))
                     .collect()
             })
             .collect();
