@@ -14,8 +14,9 @@ use crate::host::{AgentProfile, BlueprintGraph};
 
 pub const FORMAT: &str = "neuroflow.graph";
 pub const VERSION: u32 = 1;
-/// Larger files are refused before they are read.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Larger files are refused before they are read. A 100,000-node chain exported as pretty
+/// JSON is about 50 MB; this leaves room for configs of about 1 KB per node at the node limit.
+pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
 /// Blueprints and agents a file may carry along with its graph.
 pub const MAX_BLUEPRINTS: usize = 256;
 pub const MAX_AGENTS: usize = 256;
@@ -193,6 +194,9 @@ fn one_line(e: impl std::fmt::Display) -> String {
 
 /// Parses a graph file. serde_json's nesting limit (128) stays on, so a deeply nested file
 /// is an error, not a stack overflow.
+///
+/// The whole file is read once: only when that fails is its header read on its own, to say
+/// whether it is a graph file of this version at all (a large file's time is its reading).
 pub fn parse(bytes: &[u8]) -> Result<GraphFile, FileError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(FileError(format!(
@@ -200,9 +204,33 @@ pub fn parse(bytes: &[u8]) -> Result<GraphFile, FileError> {
             bytes.len()
         )));
     }
-    let header: Header = serde_json::from_slice(bytes)
-        .map_err(|e| FileError(format!("not a neuroflow graph file: {}", one_line(e))))?;
-    match header.format.as_ref().and_then(|f| f.as_str()) {
+    let file: GraphFile = match serde_json::from_slice(bytes) {
+        Ok(file) => file,
+        Err(e) => {
+            let header: Header = serde_json::from_slice(bytes)
+                .map_err(|e| FileError(format!("not a neuroflow graph file: {}", one_line(e))))?;
+            check_header(
+                header.format.as_ref().and_then(|f| f.as_str()),
+                header.version.as_ref().and_then(|v| v.as_u64()),
+            )?;
+            return Err(FileError(format!("invalid graph file: {}", one_line(e))));
+        }
+    };
+    check_header(Some(&file.format), Some(u64::from(file.version)))?;
+    for blueprint in &file.blueprints {
+        if blueprint.graph.nodes.len() > MAX_NODES || blueprint.graph.edges.len() > MAX_EDGES {
+            return Err(FileError(format!(
+                "blueprint {} has more than {MAX_NODES} nodes or {MAX_EDGES} edges",
+                blueprint.id
+            )));
+        }
+    }
+    Ok(file)
+}
+
+/// A file's `format` and `version`, as far as they could be read.
+fn check_header(format: Option<&str>, version: Option<u64>) -> Result<(), FileError> {
+    match format {
         Some(FORMAT) => {}
         Some(other) => {
             let other: String = other.chars().take(40).collect();
@@ -216,30 +244,15 @@ pub fn parse(bytes: &[u8]) -> Result<GraphFile, FileError> {
             )));
         }
     }
-    match header.version.as_ref().and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(VERSION) => {}
-        Some(v) => {
-            return Err(FileError(format!(
-                "graph file version {v} is not supported; this neuroflow reads version {VERSION}"
-            )))
-        }
-        None => {
-            return Err(FileError(
-                "the graph file has no whole-number \"version\"".into(),
-            ))
-        }
+    match version {
+        Some(v) if v == u64::from(VERSION) => Ok(()),
+        Some(v) => Err(FileError(format!(
+            "graph file version {v} is not supported; this neuroflow reads version {VERSION}"
+        ))),
+        None => Err(FileError(
+            "the graph file has no whole-number \"version\"".into(),
+        )),
     }
-    let file: GraphFile = serde_json::from_slice(bytes)
-        .map_err(|e| FileError(format!("invalid graph file: {}", one_line(e))))?;
-    for blueprint in &file.blueprints {
-        if blueprint.graph.nodes.len() > MAX_NODES || blueprint.graph.edges.len() > MAX_EDGES {
-            return Err(FileError(format!(
-                "blueprint {} has more than {MAX_NODES} nodes or {MAX_EDGES} edges",
-                blueprint.id
-            )));
-        }
-    }
-    Ok(file)
 }
 
 /// Reads and parses a graph file, refusing one over `MAX_FILE_BYTES` before reading it.

@@ -121,21 +121,23 @@ pub async fn run(
         std::borrow::Cow::Borrowed(_) => graph,
         std::borrow::Cow::Owned(program) => program,
     };
-    let prepared = prepare(graph, &mode, &previous)?;
-    let plan = plan(&prepared.graph).map_err(RunRefused::Preview)?;
-    let index: HashMap<Uuid, usize> = plan
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id, i))
-        .collect();
-    let pins = prepared
-        .pins
+    let Prepared { graph, pins, entry } = prepare(graph, &mode, &previous)?;
+    let plan = plan(graph).map_err(RunRefused::Preview)?;
+    // Only previews pin or feed nodes: a full run needs no index of its nodes.
+    let index: HashMap<Uuid, usize> = if pins.is_empty() && entry.is_empty() {
+        HashMap::new()
+    } else {
+        plan.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id, i))
+            .collect()
+    };
+    let pins = pins
         .into_iter()
         .filter_map(|(id, p)| Some((*index.get(&id)?, p)))
         .collect();
-    let entry = prepared
-        .entry
+    let entry = entry
         .into_iter()
         .filter_map(|(id, items)| Some((*index.get(&id)?, Arc::new(items))))
         .collect();
@@ -214,7 +216,7 @@ pub async fn preflight(request: &RunRequest, host: &dyn EngineHost) -> Result<()
     }
     let graph = neuroflow_model::graph::program_of(&request.graph).into_owned();
     let prepared = prepare(graph, &request.mode, &request.previous)?;
-    plan(&prepared.graph).map_err(RunRefused::Preview)?;
+    plan(prepared.graph).map_err(RunRefused::Preview)?;
     Ok(())
 }
 
@@ -294,7 +296,7 @@ fn prepare(
         )));
     }
     // Previews of a node inside a loop body would cut the loop apart.
-    let full = plan(&graph).map_err(RunRefused::Preview)?;
+    let full = plan(graph.clone()).map_err(RunRefused::Preview)?;
     if let Some(i) = full.nodes.iter().position(|n| n.id == target) {
         if full.scope_of[i] != TOP {
             return Err(RunRefused::Preview(format!(

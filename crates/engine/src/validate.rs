@@ -227,12 +227,8 @@ pub fn validate_with_blueprints(
         };
         let source_port = port_name(&edge.source_handle);
         let target_port = port_name(&edge.target_handle);
-        let outputs = source_kind.output_ports(&graph.nodes[s].config);
-        let out_ty = outputs
-            .iter()
-            .find(|(p, _)| p == source_port)
-            .map(|(_, t)| *t);
-        let Some(out_ty) = out_ty else {
+        let Some(out_ty) = output_port(source_kind, &graph.nodes[s].config, source_port) else {
+            let outputs = source_kind.output_ports(&graph.nodes[s].config);
             let choices: Vec<&str> = outputs.iter().map(|(p, _)| p.as_str()).collect();
             let message = if choices.is_empty() {
                 format!("{} has no output to connect from", name(&graph.nodes[s]))
@@ -296,6 +292,45 @@ pub fn validate_with_blueprints(
     report.finish()
 }
 
+/// The type of a kind's output port `name`, as in [`KindSpec::output_ports`] but without
+/// building the list of ports: validation asks this once per edge.
+fn output_port(kind: &KindSpec, config: &Json, name: &str) -> Option<PortType> {
+    if let Some(port) = kind.outputs.iter().find(|p| p.name == name) {
+        return Some(port.ty);
+    }
+    if kind.rule_outputs
+        && config
+            .get("rules")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .any(|r| r.get("port").and_then(Json::as_str) == Some(name))
+    {
+        return Some(PortType::Any);
+    }
+    (name == kinds::ERROR_PORT && !kind.outputs.is_empty() && !kind.trigger)
+        .then_some(PortType::Object)
+}
+
+/// The length of a value's compact JSON, counted without writing it out.
+fn json_len(value: &Json) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
+}
+
 fn type_name(t: PortType) -> &'static str {
     match t {
         PortType::Any => "any",
@@ -334,9 +369,7 @@ fn check_node(node: &GraphNode, spec: Option<&'static KindSpec>, report: &mut Re
             format!("{} is not available yet: {why}", spec.name),
         );
     }
-    let size = serde_json::to_string(&node.config)
-        .map(|s| s.len())
-        .unwrap_or(usize::MAX);
+    let size = json_len(&node.config);
     if size > MAX_CONFIG_BYTES {
         report.node(
             node,
@@ -646,22 +679,19 @@ fn check_cycles(
 }
 
 /// The nodes of a loop's body: everything reachable from its `body` port, up to the loop.
-pub(crate) fn loop_body(
-    loop_node: usize,
-    out: &[Vec<(usize, usize)>],
-    graph: &Graph,
-) -> HashSet<usize> {
+/// `out` holds each node's outgoing edges as (edge, target, leaves its `body` port).
+pub(crate) fn loop_body(loop_node: usize, out: &[Vec<(usize, usize, bool)>]) -> HashSet<usize> {
     let mut body = HashSet::new();
     let mut queue: VecDeque<usize> = out[loop_node]
         .iter()
-        .filter(|(e, _)| port_name(&graph.edges[*e].source_handle) == "body")
-        .map(|(_, t)| *t)
+        .filter(|(_, _, from_body)| *from_body)
+        .map(|(_, t, _)| *t)
         .collect();
     while let Some(i) = queue.pop_front() {
         if i == loop_node || !body.insert(i) {
             continue;
         }
-        queue.extend(out[i].iter().map(|(_, t)| *t));
+        queue.extend(out[i].iter().map(|(_, t, _)| *t));
     }
     body
 }
@@ -675,15 +705,19 @@ fn check_loop_bodies(
     let loops: Vec<usize> = (0..graph.nodes.len())
         .filter(|&i| specs[i].is_some_and(|k| k.name == "flow.loop"))
         .collect();
+    // Most graphs have no loop: no need for adjacency lists of every node.
+    if loops.is_empty() {
+        return;
+    }
     let n = graph.nodes.len();
-    let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut out: Vec<Vec<(usize, usize, bool)>> = vec![Vec::new(); n];
     let mut ins: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
     for &(e, s, t) in good {
-        out[s].push((e, t));
+        out[s].push((e, t, port_name(&graph.edges[e].source_handle) == "body"));
         ins[t].push((e, s));
     }
     for &l in &loops {
-        let body = loop_body(l, &out, graph);
+        let body = loop_body(l, &out);
         for &b in &body {
             for &(e, s) in &ins[b] {
                 let from_body_port = s == l && port_name(&graph.edges[e].source_handle) == "body";

@@ -84,14 +84,74 @@ async fn huge_strings_are_refused_by_validation() {
 }
 
 #[test]
-fn a_hundred_thousand_nodes_stop_at_the_node_limit() {
+fn a_node_past_the_limit_stops_reading_at_the_node_limit() {
     let one = format!(
         r#"{{"id":"{}","kind":"data.set","label":"n","position":{{"x":0,"y":0}},"config":{{}}}}"#,
         Uuid::nil()
     );
-    let nodes = format!("[{}]", vec![one; 100_000].join(","));
+    let nodes = format!("[{}]", vec![one; MAX_NODES + 1].join(","));
     let e = err(header(&nodes, "[]").as_bytes());
     assert!(e.contains(&format!("at most {MAX_NODES} nodes")), "{e}");
+}
+
+/// A trigger and `total - 1` set-field nodes, each wired to the next.
+fn long_chain(total: usize) -> neuroflow_model::graph::Graph {
+    let t = manual();
+    let sets: Vec<_> = (1..total)
+        .map(|i| set(&format!("Set {i}"), json!({format!("f{}", i % 8): i})))
+        .collect();
+    let mut edges = vec![edge(&t, &sets[0])];
+    edges.extend(sets.windows(2).map(|w| edge(&w[0], &w[1])));
+    let mut refs = vec![&t];
+    refs.extend(sets.iter());
+    graph(&refs, edges)
+}
+
+#[test]
+fn a_hundred_thousand_node_chain_is_read_and_validated_and_one_more_node_is_refused() {
+    use neuroflow_model::graph::{check_workflow_graph, MAX_EDGES};
+    // The limits this file format promises (docs/GRAPH-FORMAT.md).
+    assert_eq!((MAX_NODES, MAX_EDGES), (100_000, 100_000));
+    assert_eq!(MAX_FILE_BYTES, 128 * 1024 * 1024);
+
+    let chain = long_chain(MAX_NODES);
+    assert_eq!(chain.edges.len(), MAX_NODES - 1);
+    // Exported as the desktop exports it (pretty JSON), the file is within the size limit
+    // and reads back whole.
+    let text =
+        neuroflow_engine::file::to_string(&neuroflow_engine::file::GraphFile::new("chain", chain))
+            .expect("json");
+    assert!(text.len() as u64 <= MAX_FILE_BYTES, "{} bytes", text.len());
+    let parsed = parse(text.as_bytes()).expect("a 100,000-node chain is a valid file");
+    let chain = parsed.graph();
+    assert_eq!(chain.nodes.len(), MAX_NODES);
+    assert_eq!(validate(&chain), vec![]);
+    assert_eq!(check_workflow_graph(&chain), Ok(()));
+
+    // One node more is refused by each reader, in one line that says the limit.
+    let mut over = chain;
+    over.nodes.push(set("One too many", json!({"a": 1})));
+    let d = validate(&over);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].code, DiagnosticCode::TooLarge);
+    assert!(
+        d[0].message.contains(&format!(
+            "at most {MAX_NODES} nodes and {MAX_EDGES} edges; this one has 100001"
+        )),
+        "{}",
+        d[0].message
+    );
+    let stored = check_workflow_graph(&over).expect_err("too many to store");
+    assert!(
+        stored[0]
+            .message
+            .contains("at most 100000 nodes; this one has 100001"),
+        "{stored:?}"
+    );
+    let text =
+        serde_json::to_string(&neuroflow_engine::file::GraphFile::new("over", over)).expect("json");
+    let e = err(text.as_bytes());
+    assert!(e.contains("may hold at most 100000 nodes"), "{e}");
 }
 
 #[tokio::test]
@@ -293,4 +353,16 @@ async fn blueprint_calls_nest_no_deeper_than_their_limit() {
         error.contains(&format!("blueprint calls nest deeper than {MAX_DEPTH}")),
         "{error}"
     );
+}
+
+#[test]
+fn an_edge_past_the_limit_stops_reading_at_the_edge_limit() {
+    use neuroflow_model::graph::MAX_EDGES;
+    let one = format!(
+        r#"{{"id":"{0}","source":"{0}","sourceHandle":null,"target":"{0}","targetHandle":null}}"#,
+        Uuid::nil()
+    );
+    let edges = format!("[{}]", vec![one; MAX_EDGES + 1].join(","));
+    let e = err(header("[]", &edges).as_bytes());
+    assert!(e.contains(&format!("at most {MAX_EDGES} edges")), "{e}");
 }

@@ -139,11 +139,11 @@ fn anything_else_is_refused_in_one_line() {
         assert!(!e.to_string().contains('\n'), "one line: {e}");
     }
     // Too many nodes stops at the limit instead of reading them all.
-    let many: Vec<_> = (0..20_001)
+    let many: Vec<_> = (0..=neuroflow_model::graph::MAX_NODES)
         .map(|i| json!({"id": i, "type": "output"}))
         .collect();
     let e = parse_import(json!({"nodes": many}).to_string().as_bytes()).expect_err("too many");
-    assert!(e.to_string().contains("at most 20000 nodes"), "{e}");
+    assert!(e.to_string().contains("at most 100000 nodes"), "{e}");
     // Deep nesting is an error, not a stack overflow.
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     assert!(parse_import(deep.as_bytes()).is_err());

@@ -478,8 +478,11 @@ pub fn workflow_node_kinds() -> Vec<NodeKindInfo> {
 }
 
 /// Limits that keep a hostile or broken file from exhausting memory.
-pub const MAX_NODES: usize = 20_000;
-pub const MAX_EDGES: usize = 40_000;
+pub const MAX_NODES: usize = 100_000;
+/// As many edges as nodes: a 100,000-node chain needs 99,999. The store reads a graph's
+/// elements in lists of at most 100,000 rows (`graph_docs::element_query`), so a larger
+/// bound here would let a saved graph lose edges when it is read back.
+pub const MAX_EDGES: usize = 100_000;
 pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
 const MAX_HANDLE_CHARS: usize = 64;
 

@@ -59,7 +59,7 @@ pub(crate) async fn run_blueprint(
     if let Some(first) = crate::validate::validate(&graph).into_iter().next() {
         return Err(format!("blueprint {id} is invalid: {}", first.message));
     }
-    let plan = plan(&graph)?;
+    let plan = plan(graph)?;
     let mut stack = parent.blueprint_stack.clone();
     stack.push(id);
     let ctx = Arc::new(RunCtx {

@@ -222,11 +222,14 @@ impl ScopeRun {
             };
             return self.finish_as(n, Ok(output), 1, NodeStatus::Pinned);
         }
-        ctx.emit(RunEvent::NodeStarted {
-            node_id: node.id,
-            kind: node.kind.name.to_string(),
-            label: node.label.clone(),
-        });
+        // Built only for a listener: on a 100,000-node run the unseen events' copies showed.
+        if ctx.events.is_some() {
+            ctx.emit(RunEvent::NodeStarted {
+                node_id: node.id,
+                kind: node.kind.name.to_string(),
+                label: node.label.clone(),
+            });
+        }
         let call = Arc::new(NodeCall {
             run: ctx.clone(),
             node: n,
@@ -330,14 +333,16 @@ impl ScopeRun {
                 record.tokens = output.tokens;
                 record.cost = output.cost;
                 ctx.record(n, record);
-                ctx.emit(RunEvent::NodeFinished {
-                    node_id: node.id,
-                    status: ok_status,
-                    output: ports.clone(),
-                    duration_ms,
-                    tokens: output.tokens,
-                    cost: output.cost,
-                });
+                if ctx.events.is_some() {
+                    ctx.emit(RunEvent::NodeFinished {
+                        node_id: node.id,
+                        status: ok_status,
+                        output: ports.clone(),
+                        duration_ms,
+                        tokens: output.tokens,
+                        cost: output.cost,
+                    });
+                }
                 ctx.budget
                     .keep(bytes, &ctx.limits)
                     .map_err(|e| at_node(node, &e))?;
