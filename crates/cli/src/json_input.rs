@@ -13,12 +13,16 @@ use serde_json::Value as Json;
 /// `MAX_FILE_BYTES`, the same 64 MiB).
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The most memory a document may take once parsed, as `parsed_cost` estimates it. Parsed
+/// The most memory a run input may take once parsed, as `parsed_cost` estimates it. Parsed
 /// JSON is far larger than its text: a value takes 32 bytes (more as its array grows), and an
 /// object with a key allocates a B-tree node of some 640 bytes, so the 8 bytes of `{"a":0}`
-/// become some 700 and a 10 MB file of them needs 900 MB. The largest graph allowed (20,000
-/// nodes, 40,000 edges) is estimated at about 100 MiB.
+/// become some 700 and a 10 MB file of them needs 900 MB.
 pub const MAX_PARSED_BYTES: u64 = 256 * MIB;
+
+/// The same for a graph file, whose size the engine's node and edge limits bound too: a
+/// 100,000-node chain (the largest graph allowed) is estimated under this, and takes some
+/// 340 MB to read and validate and 500 MB to run in full.
+pub const MAX_GRAPH_PARSED_BYTES: u64 = 640 * MIB;
 
 /// What `parsed_cost` counts for each value (its `Value`, with room for its array's growth),
 /// each key (its `String` besides its text) and each object's first B-tree node.
@@ -32,7 +36,7 @@ pub fn read_graph(path: &Path) -> Result<GraphFile, String> {
     let shown = path.display();
     let bytes = read_bounded(path, MAX_FILE_BYTES)
         .map_err(|e| e.describe(&shown.to_string(), MAX_FILE_BYTES))?;
-    check_parsed_size(&bytes).map_err(|e| format!("{shown} {e}"))?;
+    check_parsed_size(&bytes, MAX_GRAPH_PARSED_BYTES).map_err(|e| format!("{shown} {e}"))?;
     file::parse(&bytes).map_err(|e| e.to_string())
 }
 
@@ -64,7 +68,7 @@ pub fn read_input(arg: &str) -> Result<Json, String> {
     } else {
         ("--input".to_string(), arg.as_bytes().to_vec())
     };
-    check_parsed_size(&bytes).map_err(|e| format!("{what} {e}"))?;
+    check_parsed_size(&bytes, MAX_PARSED_BYTES).map_err(|e| format!("{what} {e}"))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("{what} is not JSON: {e}"))
 }
 
@@ -108,16 +112,20 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Estimates the document's parsed size without building it and refuses one over
-/// `MAX_PARSED_BYTES`. Syntax errors are left to the real parse, whose message says more.
-fn check_parsed_size(bytes: &[u8]) -> Result<(), String> {
+/// Estimates the document's parsed size without building it and refuses one over `budget`.
+/// Syntax errors are left to the real parse, whose message says more.
+fn check_parsed_size(bytes: &[u8], budget: u64) -> Result<(), String> {
     let cost = Cell::new(0);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let counted = Count { cost: &cost }.deserialize(&mut de);
-    if counted.is_err() && cost.get() > MAX_PARSED_BYTES {
+    let counted = Count {
+        cost: &cost,
+        budget,
+    }
+    .deserialize(&mut de);
+    if counted.is_err() && cost.get() > budget {
         return Err(format!(
             "would take more than {} MiB of memory once parsed, the limit (it holds too many small values or objects)",
-            MAX_PARSED_BYTES / MIB
+            budget / MIB
         ));
     }
     Ok(())
@@ -128,13 +136,14 @@ fn check_parsed_size(bytes: &[u8]) -> Result<(), String> {
 #[derive(Clone, Copy)]
 struct Count<'a> {
     cost: &'a Cell<u64>,
+    budget: u64,
 }
 
 impl Count<'_> {
     fn add<E: de::Error>(self, bytes: u64) -> Result<(), E> {
         let n = self.cost.get().saturating_add(bytes);
         self.cost.set(n);
-        if n > MAX_PARSED_BYTES {
+        if n > self.budget {
             return Err(E::custom("too large once parsed"));
         }
         Ok(())
@@ -210,31 +219,31 @@ mod tests {
     #[test]
     fn documents_too_large_once_parsed_are_refused_before_parsing() {
         let ok = format!("[{}0]", "0,".repeat(1000));
-        assert!(check_parsed_size(ok.as_bytes()).is_ok());
+        assert!(check_parsed_size(ok.as_bytes(), MAX_PARSED_BYTES).is_ok());
         // 12 MB of text, some 270 MiB parsed.
         let numbers = format!("[{}0]", "0,".repeat(6_000_000));
-        let err = check_parsed_size(numbers.as_bytes()).unwrap_err();
+        let err = check_parsed_size(numbers.as_bytes(), MAX_PARSED_BYTES).unwrap_err();
         assert!(
             err.contains("more than 256 MiB of memory once parsed"),
             "{err}"
         );
         // 3 MB of text, over 256 MiB parsed: each object allocates its B-tree node.
         let objects = format!("[{}{{}}]", "{\"a\":0},".repeat(400_000));
-        assert!(check_parsed_size(objects.as_bytes()).is_err());
+        assert!(check_parsed_size(objects.as_bytes(), MAX_PARSED_BYTES).is_err());
         let empty_objects = format!("[{}{{}}]", "{},".repeat(400_000));
-        assert!(check_parsed_size(empty_objects.as_bytes()).is_ok());
+        assert!(check_parsed_size(empty_objects.as_bytes(), MAX_PARSED_BYTES).is_ok());
         // Long strings cost their length: 60 MiB of text in 100 strings passes.
         let strings = format!(
             "[{}\"\"]",
             format!("\"{}\",", "x".repeat(60 * 1024 * 1024 / 100)).repeat(100)
         );
-        assert!(check_parsed_size(strings.as_bytes()).is_ok());
+        assert!(check_parsed_size(strings.as_bytes(), MAX_PARSED_BYTES).is_ok());
     }
 
     #[test]
     fn syntax_errors_are_left_to_the_parse() {
-        assert!(check_parsed_size(b"\x00 not json").is_ok());
-        assert!(check_parsed_size("[".repeat(100_000).as_bytes()).is_ok());
+        assert!(check_parsed_size(b"\x00 not json", MAX_PARSED_BYTES).is_ok());
+        assert!(check_parsed_size("[".repeat(100_000).as_bytes(), MAX_PARSED_BYTES).is_ok());
         let err = read_input("{nope").unwrap_err();
         assert!(err.starts_with("--input is not JSON: "), "{err}");
     }

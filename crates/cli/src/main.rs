@@ -31,7 +31,7 @@ USAGE:
 
 run executes a graph file (docs/GRAPH-FORMAT.md): the output JSON goes to stdout, events to
 stderr (pretty by default). --input is the triggers' input: JSON text, @FILE for a file's JSON,
-or - for stdin's (at most 64 MiB, and 256 MiB once parsed; a graph file has the same limits).
+or - for stdin's (at most 64 MiB, and 256 MiB once parsed; a graph file 128 MiB and 640 MiB).
 validate prints every problem of a graph file and exits 1 if there is any. URLs a graph names
 may reach this computer or a private network (a local model server, say) only with
 --allow-private-network; link-local and cloud metadata addresses never.

@@ -323,7 +323,7 @@ fn hostile_graph_files_end_in_one_line() {
     let ran = neuroflow(&["run", &dense.to_string_lossy()], b"", &[]);
     assert!(
         ran.stderr
-            .contains("more than 256 MiB of memory once parsed"),
+            .contains("more than 640 MiB of memory once parsed"),
         "{}",
         ran.stderr
     );
