@@ -226,10 +226,10 @@ fn hostile_graph_files_end_in_one_line() {
     );
     let not_graph = file("array.json", b"[1, 2, 3]");
     let truncated = file("truncated.json", &small_graph().as_bytes()[..60]);
-    // 65 MiB without writing it: refused by its size before a byte is read.
+    // Over the file limit without writing it: refused by its size before a byte is read.
     let huge = dir.join("huge.json");
     std::fs::File::create(&huge)
-        .and_then(|f| f.set_len(65 * 1024 * 1024))
+        .and_then(|f| f.set_len(neuroflow_engine::file::MAX_FILE_BYTES + 1024 * 1024))
         .expect("sparse file");
     // 10 MB of `{"a":0},`: some 900 MB parsed (each object allocates a B-tree node).
     let objects = dir.join("objects.json");
@@ -329,7 +329,10 @@ fn hostile_graph_files_end_in_one_line() {
     );
     let ran = neuroflow(&["run", &huge.to_string_lossy()], b"", &[]);
     assert!(
-        ran.stderr.contains("the limit is 67108864"),
+        ran.stderr.contains(&format!(
+            "the limit is {}",
+            neuroflow_engine::file::MAX_FILE_BYTES
+        )),
         "{}",
         ran.stderr
     );
