@@ -1,0 +1,63 @@
+// Owns how an edge is drawn on the canvas: React Flow's bezier, plus a "+" at its midpoint (on hover, selection or
+// keyboard focus) that inserts a node between its two ends.
+import { memo, useContext, useEffect, useRef, useState } from "react";
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type EdgeTypes } from "@xyflow/react";
+import { Icon } from "../../shared/icons";
+import { labelOf } from "./insert";
+import { useCanvasStore } from "./store";
+import { AddingContext } from "./useNodeAdding";
+
+/** Leaving the edge for its "+" crosses a gap: the button stays this long. */
+const LINGER_MS = 300;
+
+function PlusEdge(props: EdgeProps) {
+  const { id, source, target, selected, selectable, markerEnd, style, interactionWidth } = props;
+  const [path, labelX, labelY] = getBezierPath(props);
+  const actions = useContext(AddingContext);
+  const [hover, setHover] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  const enter = () => {
+    if (timer.current) clearTimeout(timer.current);
+    setHover(true);
+  };
+  const leave = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => setHover(false), LINGER_MS);
+  };
+  // Proxy edges of collapsed groups and a comparison's edges are not the graph's own: nothing goes on them.
+  const offered = actions !== null && selectable !== false;
+  const from = useCanvasStore((s) => (offered ? labelOf(s.nodes, source) : ""));
+  const to = useCanvasStore((s) => (offered ? labelOf(s.nodes, target) : ""));
+  return (
+    <>
+      <g onMouseEnter={offered ? enter : undefined} onMouseLeave={offered ? leave : undefined}>
+        <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
+      </g>
+      {offered && (
+        <EdgeLabelRenderer>
+          <button
+            type="button"
+            className={`edge-plus nodrag nopan${hover || selected ? " is-shown" : ""}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            data-testid="edge-plus"
+            data-edge-id={id}
+            aria-label={`Insert a node between '${from}' and '${to}'`}
+            title="Insert a node here"
+            onMouseEnter={enter}
+            onMouseLeave={leave}
+            onClick={(e) => {
+              e.stopPropagation();
+              actions.onEdge(id);
+            }}
+          >
+            <Icon name="plus" size={12} />
+          </button>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
+
+/** The one edgeTypes object React Flow sees; module-level so it never changes identity. Every edge is a "default" one. */
+export const edgeTypes: EdgeTypes = { default: memo(PlusEdge) };
