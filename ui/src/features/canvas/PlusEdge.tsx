@@ -31,7 +31,8 @@ function PlusEdge(props: EdgeProps) {
   const to = useCanvasStore((s) => (offered ? labelOf(s.nodes, target) : ""));
   return (
     <>
-      <g onMouseEnter={offered ? enter : undefined} onMouseLeave={offered ? leave : undefined}>
+      {/* Moves count as entering too: pointers a test driver synthesizes may never send the "over" events. */}
+      <g onMouseEnter={offered ? enter : undefined} onMouseMove={offered && !hover ? enter : undefined} onMouseLeave={offered ? leave : undefined}>
         <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
       </g>
       {offered && (
@@ -45,6 +46,7 @@ function PlusEdge(props: EdgeProps) {
             aria-label={`Insert a node between '${from}' and '${to}'`}
             title="Insert a node here"
             onMouseEnter={enter}
+            onMouseMove={hover ? undefined : enter}
             onMouseLeave={leave}
             onClick={(e) => {
               e.stopPropagation();

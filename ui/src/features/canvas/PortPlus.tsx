@@ -15,7 +15,7 @@ export function PortPlus({ nodeId, nodeLabel, port }: { nodeId: string; nodeLabe
   return (
     <button
       type="button"
-      className={`fnode-plus nodrag nopan${free ? " is-free" : ""}${port === ERROR_PORT ? " is-error" : ""}`}
+      className={`fnode-plus nodrag nopan${free ? " is-free" : used ? " is-used" : ""}${port === ERROR_PORT ? " is-error" : ""}`}
       data-testid="port-plus"
       data-port={port}
       aria-label={`Add a node after '${nodeLabel}' (${port})`}
