@@ -75,6 +75,11 @@ describe('adding nodes with "+"', () => {
     await pick(p, 'output');
     await waitCount(p, NODE, 6);
     await waitCount(p, EDGE, 5);
+    // The view followed the chain: the last node is in it, with room for its "+".
+    await p.waitForTimeout(400);
+    const out = await box(nodeByLabel(p, 'Output'));
+    const view = await box(p.locator('.canvas-flow'));
+    assert.ok(out.x >= view.x && out.x + out.width + 40 <= view.x + view.width, `the new node is in view: ${JSON.stringify({ out, view })}`);
     assert.deepEqual(await links(p), [
       'Condition → HTTP request',
       'HTTP request → LLM prompt',
@@ -92,7 +97,10 @@ describe('adding nodes with "+"', () => {
       assert.equal(at[i].y, at[0].y, `${chain[i]} is on the trigger's row`);
     }
 
-    // The "false" branch goes a row lower, not on top of the HTTP request.
+    // Each addition panned the view just enough to show it, so the condition has left it: zoom to fit, then its "false"
+    // branch goes a row lower, not on top of the HTTP request.
+    await p.keyboard.press('Shift+Digit1');
+    await p.waitForTimeout(400);
     await portPlus(p, 'Condition', 'false').click();
     await pick(p, 'slack');
     await waitCount(p, NODE, 7);

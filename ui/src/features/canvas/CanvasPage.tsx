@@ -9,7 +9,6 @@ import {
   ReactFlow,
   ReactFlowProvider,
   SelectionMode,
-  getViewportForBounds,
   useReactFlow,
   type IsValidConnection,
   type Node,
@@ -66,7 +65,6 @@ const FIT_READABLE_OPTIONS = { ...FIT_VIEW_OPTIONS, minZoom: READABLE_ZOOM };
 const PRO_OPTIONS = { hideAttribution: true };
 /** Above this many nodes only what is in view is rendered, and zoomed out the canvas layer draws the graph (LodLayer). */
 const LARGE_GRAPH = 150;
-const REVEAL_MIN_ZOOM = 0.5;
 /** Autosave this long after the last edit. */
 export const AUTOSAVE_MS = 1500;
 const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
@@ -518,7 +516,7 @@ function Flow({
   onRun: (mode: RunMode) => void;
 }) {
   const wrapper = useRef<HTMLDivElement>(null);
-  const { screenToFlowPosition, getViewport, setViewport, setCenter, fitView, zoomIn, zoomOut, zoomTo } = useReactFlow();
+  const { screenToFlowPosition, getViewport, setViewport, fitView, zoomIn, zoomOut, zoomTo } = useReactFlow();
   const { nodes, edges, onNodesChange, onEdgesChange, connect, endDrag } = useCanvasStore(
     useShallow((s) => ({
       nodes: s.nodes,
@@ -551,30 +549,9 @@ function Flow({
     return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
   }, [screenToFlowPosition]);
 
-  const reveal = useCallback(
-    (p: Position) => {
-      const r = wrapper.current?.getBoundingClientRect();
-      if (!r) return;
-      const visible = (vp: Viewport) => {
-        const sx = p.x * vp.zoom + vp.x;
-        const sy = p.y * vp.zoom + vp.y;
-        return sx >= 0 && sy >= 0 && sx + NODE_WIDTH * vp.zoom <= r.width && sy + NODE_HEIGHT * vp.zoom <= r.height;
-      };
-      const now = getViewport();
-      if (visible(now)) return;
-      // Zoom out just enough to show the whole graph; if that would get too small, pan to the new node.
-      const bounds = boundsOf(useCanvasStore.getState().nodes);
-      if (!bounds) return;
-      const fit = getViewportForBounds(bounds, r.width, r.height, REVEAL_MIN_ZOOM, now.zoom, 0.12);
-      if (visible(fit)) void setViewport(fit, { duration: 250 });
-      else void setCenter(p.x + NODE_WIDTH / 2, p.y + NODE_HEIGHT / 2, { zoom: now.zoom, duration: 250 });
-    },
-    [getViewport, setViewport, setCenter],
-  );
-
   // ---- adding nodes: quick-add, the "+" of ports and edges, palette clicks and drops
 
-  const adding = useNodeAdding({ wrapper, grid: GRID, screenToFlowPosition, visibleFlowRect, reveal });
+  const adding = useNodeAdding({ wrapper, grid: GRID, screenToFlowPosition, visibleFlowRect, getViewport, setViewport });
   const { quickAdd, openQuickAdd } = adding;
   useEffect(() => {
     dropRef.current = adding.dropAt;

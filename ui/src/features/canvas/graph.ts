@@ -469,8 +469,3 @@ export function freeSpotNear(graph: CanvasGraph, p: Position, step = NODE_HEIGHT
   return p;
 }
 
-/** Where a node added after `anchor` goes: one column to its right, on its row if that is free. */
-export function positionAfter(graph: CanvasGraph, anchor: FlowNode): Position {
-  const x = anchor.position.x + nodeSize(anchor).width + 60;
-  return freeSpotNear(graph, { x, y: anchor.position.y });
-}
