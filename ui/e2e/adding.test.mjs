@@ -164,6 +164,17 @@ describe('adding nodes with "+"', () => {
     assert.deepEqual(await links(p), ['Manual trigger → Set fields', 'Set fields → Output']);
     await p.click(tid('redo'));
     await waitCount(p, NODE, 4);
+
+    // By keyboard: with one edge selected (and no node), Tab inserts on it.
+    await p.waitForTimeout(300); // the view has panned to the inserted node
+    const edgeBox = await box(p.locator(`${tid('edge-plus')}[aria-label="Insert a node between 'Set fields' and 'Output'"]`));
+    await p.mouse.click(edgeBox.x - 14, edgeBox.y + edgeBox.height / 2);
+    await p.waitForFunction(() => document.querySelectorAll('.react-flow__edge.selected').length === 1);
+    await p.keyboard.press('Tab');
+    await waitText(p, tid('quick-add-context'), 'Inserts between Set fields and Output');
+    await pick(p, 'delay');
+    await waitCount(p, NODE, 5);
+    assert.deepEqual(await links(p), ['Delay → Output', 'HTTP request → Set fields', 'Manual trigger → HTTP request', 'Set fields → Delay']);
     assert.deepEqual(p.errors, []);
   });
 

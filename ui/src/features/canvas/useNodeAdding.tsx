@@ -39,10 +39,13 @@ export function useNodeAdding({ wrapper, grid, screenToFlowPosition, visibleFlow
   const [quickAdd, setQuickAdd] = useState<QuickAddState | null>(null);
   const snap = useCallback((v: number) => (useCanvasPrefs.getState().snapToGrid ? Math.round(v / grid) * grid : Math.round(v)), [grid]);
 
-  /** Opens quick-add for `state`, or (none given) after the one selected node. */
+  /** Opens quick-add for `state`, or (none given) after the one selected node, or into the one selected edge. */
   const openQuickAdd = useCallback((state?: QuickAddState) => {
     if (state) return setQuickAdd(state);
-    const selected = useCanvasStore.getState().nodes.filter((n) => n.selected);
+    const s = useCanvasStore.getState();
+    const selected = s.nodes.filter((n) => n.selected);
+    const edges = selected.length === 0 ? s.edges.filter((e) => e.selected) : [];
+    if (edges.length === 1) return setQuickAdd({ after: null, at: null, edge: edges[0].id });
     setQuickAdd({ after: selected.length === 1 ? selected[0].id : null, at: null });
   }, []);
 
