@@ -9,21 +9,36 @@ import { AddingContext } from "./useNodeAdding";
 
 /** Leaving the edge for its "+" crosses a gap: the button stays this long. */
 const LINGER_MS = 300;
+/** A pointer resting on the edge this long shows the "+"; a quicker click in its middle selects the edge, as before. */
+const HOVER_MS = 200;
 
 function PlusEdge(props: EdgeProps) {
   const { id, source, target, selected, selectable, markerEnd, style, interactionWidth } = props;
   const [path, labelX, labelY] = getBezierPath(props);
   const actions = useContext(AddingContext);
   const [hover, setHover] = useState(false);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
-  const enter = () => {
-    if (timer.current) clearTimeout(timer.current);
-    setHover(true);
+  const showTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const stop = (t: { current: ReturnType<typeof setTimeout> | null }) => {
+    if (t.current) clearTimeout(t.current);
+    t.current = null;
   };
+  useEffect(
+    () => () => {
+      stop(showTimer);
+      stop(hideTimer);
+    },
+    [],
+  );
+  const enter = () => {
+    stop(hideTimer);
+    if (!hover && !showTimer.current) showTimer.current = setTimeout(() => ((showTimer.current = null), setHover(true)), HOVER_MS);
+  };
+  const stay = () => stop(hideTimer);
   const leave = () => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => setHover(false), LINGER_MS);
+    stop(showTimer);
+    stop(hideTimer);
+    hideTimer.current = setTimeout(() => setHover(false), LINGER_MS);
   };
   // Proxy edges of collapsed groups and a comparison's edges are not the graph's own: nothing goes on them.
   const offered = actions !== null && selectable !== false;
@@ -45,8 +60,7 @@ function PlusEdge(props: EdgeProps) {
             data-edge-id={id}
             aria-label={`Insert a node between '${from}' and '${to}'`}
             title="Insert a node here"
-            onMouseEnter={enter}
-            onMouseMove={hover ? undefined : enter}
+            onMouseEnter={stay}
             onMouseLeave={leave}
             onClick={(e) => {
               e.stopPropagation();
