@@ -1,44 +1,37 @@
 // Owns how an edge is drawn on the canvas: React Flow's bezier, plus a "+" at its midpoint (on hover, selection or
 // keyboard focus) that inserts a node between its two ends.
-import { memo, useContext, useEffect, useRef, useState } from "react";
+import { memo, useContext, useEffect, useRef, useState, type MouseEvent } from "react";
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type EdgeTypes } from "@xyflow/react";
 import { Icon } from "../../shared/icons";
 import { labelOf } from "./insert";
 import { useCanvasStore } from "./store";
 import { AddingContext } from "./useNodeAdding";
 
-/** Leaving the edge for its "+" crosses a gap: the button stays this long. */
-const LINGER_MS = 300;
 /** A pointer resting on the edge this long shows the "+"; a quicker click in its middle selects the edge, as before. */
-const HOVER_MS = 200;
+const HOVER_MS = 250;
 
 function PlusEdge(props: EdgeProps) {
   const { id, source, target, selected, selectable, markerEnd, style, interactionWidth } = props;
   const [path, labelX, labelY] = getBezierPath(props);
   const actions = useContext(AddingContext);
   const [hover, setHover] = useState(false);
+  const line = useRef<SVGGElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   const showTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const stop = (t: { current: ReturnType<typeof setTimeout> | null }) => {
-    if (t.current) clearTimeout(t.current);
-    t.current = null;
+  const stopTimer = () => {
+    if (showTimer.current) clearTimeout(showTimer.current);
+    showTimer.current = null;
   };
-  useEffect(
-    () => () => {
-      stop(showTimer);
-      stop(hideTimer);
-    },
-    [],
-  );
+  useEffect(() => stopTimer, []);
   const enter = () => {
-    stop(hideTimer);
     if (!hover && !showTimer.current) showTimer.current = setTimeout(() => ((showTimer.current = null), setHover(true)), HOVER_MS);
   };
-  const stay = () => stop(hideTimer);
-  const leave = () => {
-    stop(showTimer);
-    stop(hideTimer);
-    hideTimer.current = setTimeout(() => setHover(false), LINGER_MS);
+  // The "+" sits on the line: moving between the two is staying; anywhere else hides it at once.
+  const leave = (e: MouseEvent) => {
+    const to = e.relatedTarget instanceof Node ? e.relatedTarget : null;
+    if (to && (line.current?.contains(to) || button.current?.contains(to))) return;
+    stopTimer();
+    setHover(false);
   };
   // Proxy edges of collapsed groups and a comparison's edges are not the graph's own: nothing goes on them.
   const offered = actions !== null && selectable !== false;
@@ -47,7 +40,7 @@ function PlusEdge(props: EdgeProps) {
   return (
     <>
       {/* Moves count as entering too: pointers a test driver synthesizes may never send the "over" events. */}
-      <g onMouseEnter={offered ? enter : undefined} onMouseMove={offered && !hover ? enter : undefined} onMouseLeave={offered ? leave : undefined}>
+      <g ref={line} onMouseEnter={offered ? enter : undefined} onMouseMove={offered && !hover ? enter : undefined} onMouseLeave={offered ? leave : undefined}>
         <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
       </g>
       {offered && (
@@ -60,7 +53,7 @@ function PlusEdge(props: EdgeProps) {
             data-edge-id={id}
             aria-label={`Insert a node between '${from}' and '${to}'`}
             title="Insert a node here"
-            onMouseEnter={stay}
+            ref={button}
             onMouseLeave={leave}
             onClick={(e) => {
               e.stopPropagation();
