@@ -136,7 +136,8 @@ describe('adding nodes with "+"', () => {
     await waitCount(p, EDGE, 2);
     await p.locator('.react-flow__pane').click({ position: { x: 20, y: 200 } });
 
-    // Hidden until the edge is hovered.
+    // Hidden until the edge is hovered (once the view has panned to the last node added).
+    await p.waitForTimeout(300);
     const plus = p.locator(`${tid('edge-plus')}[aria-label="Insert a node between 'Manual trigger' and 'Set fields'"]`);
     assert.equal(await plus.evaluate((e) => getComputedStyle(e).opacity), '0');
     const b = await box(plus);
