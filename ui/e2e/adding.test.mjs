@@ -140,10 +140,17 @@ describe('adding nodes with "+"', () => {
     await p.waitForTimeout(300);
     const plus = p.locator(`${tid('edge-plus')}[aria-label="Insert a node between 'Manual trigger' and 'Set fields'"]`);
     assert.equal(await plus.evaluate((e) => getComputedStyle(e).opacity), '0');
-    const b = await box(plus);
-    await p.mouse.move(b.x + b.width / 2 - 30, b.y + b.height / 2 + 40);
-    await p.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
-    await p.waitForFunction((el) => getComputedStyle(el).opacity === '1', await plus.elementHandle());
+    // Rest the pointer on the edge's middle (moving it there again if the view was still settling).
+    for (let tries = 0; ; tries++) {
+      const b = await box(plus);
+      await p.mouse.move(b.x + b.width / 2 - 30, b.y + b.height / 2 + 40);
+      await p.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+      const shown = await p
+        .waitForFunction((el) => getComputedStyle(el).opacity === '1', await plus.elementHandle(), { timeout: 2000 })
+        .then(() => true, () => false);
+      if (shown) break;
+      assert.ok(tries < 2, 'the "+" shows while the pointer rests on the edge');
+    }
     await plus.click();
     await waitText(p, tid('quick-add-context'), 'Inserts between Manual trigger and Set fields');
     // Only kinds with an input and an output fit between two nodes.
