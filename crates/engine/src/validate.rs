@@ -74,7 +74,7 @@ impl Report {
                 node_id,
                 edge_id,
                 code,
-                message,
+                message: one_line(message),
             });
         } else {
             self.dropped += 1;
@@ -99,6 +99,28 @@ impl Report {
         }
         self.items
     }
+}
+
+/// The longest diagnostic, in characters: messages quote labels, port names and config values,
+/// which a hostile graph can make megabytes long.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// A diagnostic as the canvas and the CLI show it: one line (a control character or line
+/// separator in a quoted value becomes a space), clipped to [`MAX_MESSAGE_CHARS`].
+fn one_line(message: String) -> String {
+    let breaks = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !message.contains(breaks) && message.chars().count() <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let mut out: String = message
+        .chars()
+        .take(MAX_MESSAGE_CHARS)
+        .map(|c| if breaks(c) { ' ' } else { c })
+        .collect();
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        out.push('…');
+    }
+    out
 }
 
 fn name(node: &GraphNode) -> String {
