@@ -2,7 +2,7 @@
 # The long fuzz run (nightly-style): each target of crates/fuzz for MINUTES minutes (default
 # 10), one after another, from its committed corpus with a fresh random seed, then a summary.
 #
-#   ./scripts/fuzz.sh [MINUTES] [TARGET...]      # targets: file_parse validate_graph save_payload
+#   ./scripts/fuzz.sh [MINUTES] [TARGET...]   # file_parse validate_graph save_payload store_save
 #
 # Findings (the smallest input of each) and inputs slower than a second go to
 # crates/fuzz/artifacts/TARGET/; inputs with a new outcome to crates/fuzz/artifacts/TARGET/new/
@@ -19,7 +19,7 @@ minutes="${1:-10}"
 [[ "$minutes" =~ ^[0-9]+$ ]] || die "MINUTES must be a whole number, not '$minutes'"
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(file_parse validate_graph save_payload)
+[[ ${#targets[@]} -gt 0 ]] || targets=(file_parse validate_graph save_payload store_save)
 
 step "build the fuzz driver (release)" cargo build --release -q -p neuroflow-fuzz
 driver="$CARGO_TARGET_DIR/release/neuroflow-fuzz"

@@ -75,21 +75,26 @@ pub fn clip(message: &str) -> String {
     message.chars().take(300).collect()
 }
 
-/// The shape of a message without its numbers and quoted parts, so "node 3" and "node 4" are
-/// one outcome for the driver.
+/// The shape of a message without its numbers, ids and quoted parts, so "node 3" and "node 4"
+/// are one outcome for the driver.
 pub fn shape(message: &str) -> String {
     let mut out = String::new();
     let mut quoted = false;
-    for c in message.chars().take(160) {
-        match c {
-            '\'' | '"' | '`' => quoted = !quoted,
-            _ if quoted => {}
-            c if c.is_ascii_digit() => {
-                if !out.ends_with('#') {
-                    out.push('#');
-                }
+    for word in message.split_whitespace().take(24) {
+        let mut kept = String::new();
+        for c in word.chars() {
+            match c {
+                '\'' | '"' | '`' => quoted = !quoted,
+                _ if quoted => {}
+                c => kept.push(c),
             }
-            c => out.push(c),
+        }
+        if kept.chars().any(|c| c.is_ascii_digit()) {
+            kept = "#".into();
+        }
+        if !kept.is_empty() {
+            out.push_str(&kept);
+            out.push(' ');
         }
     }
     out

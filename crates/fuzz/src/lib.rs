@@ -1,4 +1,4 @@
-//! Fuzz targets (graph file parser, validator, save payloads) and a stable-Rust driver for them.
+//! Fuzz targets (graph file parser, validator, save payloads, saves into SQLite) and a stable-Rust driver for them.
 //!
 //! Each target takes raw bytes, never panics on its own and asserts its invariants with
 //! `assert!`, so a panic is a finding. It returns an outcome signature: the driver keeps an input
@@ -8,6 +8,7 @@
 pub mod drive;
 pub mod entropy;
 pub mod invariants;
+pub mod saved;
 pub mod structured;
 pub mod targets;
 
@@ -19,6 +20,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("file_parse", targets::file_parse),
     ("validate_graph", targets::validate_graph),
     ("save_payload", targets::save_payload),
+    ("store_save", saved::store_save),
 ];
 
 /// The target named `name`.
