@@ -746,6 +746,9 @@ fn check_blueprints(
     blueprints: &HashMap<Uuid, Result<Graph, String>>,
     report: &mut Report,
 ) {
+    // Each blueprint is checked once, however many nodes call it (a graph of many calls
+    // validated the same blueprint again for each; found by the validate_graph fuzz target).
+    let mut verdicts: HashMap<Uuid, Option<(DiagnosticCode, String)>> = HashMap::new();
     for node in graph.nodes.iter().filter(|n| n.kind == "blueprint.call") {
         let Some(id) = kinds::blueprint::blueprint_id(&node.config) else {
             continue;
@@ -758,22 +761,29 @@ fn check_blueprints(
             ),
             Some(Err(e)) => report.node(node, DiagnosticCode::UnknownBlueprint, e.clone()),
             Some(Ok(inner)) => {
-                if let Some(path) = recursion_from(id, blueprints) {
-                    report.node(
-                        node,
-                        DiagnosticCode::BlueprintRecursion,
-                        format!(
-                            "blueprint calls recurse ({}): recursion is refused",
-                            path.join(" → ")
-                        ),
-                    );
-                } else if let Some(first) = validate_with_blueprints(inner, None).into_iter().next()
-                {
-                    report.node(
-                        node,
-                        DiagnosticCode::InvalidBlueprint,
-                        format!("blueprint {id} is invalid: {}", first.message),
-                    );
+                let verdict = verdicts.entry(id).or_insert_with(|| {
+                    if let Some(path) = recursion_from(id, blueprints) {
+                        Some((
+                            DiagnosticCode::BlueprintRecursion,
+                            format!(
+                                "blueprint calls recurse ({}): recursion is refused",
+                                path.join(" → ")
+                            ),
+                        ))
+                    } else {
+                        validate_with_blueprints(inner, None)
+                            .into_iter()
+                            .next()
+                            .map(|first| {
+                                (
+                                    DiagnosticCode::InvalidBlueprint,
+                                    format!("blueprint {id} is invalid: {}", first.message),
+                                )
+                            })
+                    }
+                });
+                if let Some((code, message)) = verdict {
+                    report.node(node, *code, message.clone());
                 }
             }
         }

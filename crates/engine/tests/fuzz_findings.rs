@@ -1,9 +1,12 @@
 //! Regressions for what the fuzz targets (crates/fuzz) found, one test per finding.
 
 use neuroflow_engine::file;
-use neuroflow_engine::validate;
+use neuroflow_engine::validate::{validate, validate_with_blueprints};
 use neuroflow_model::graph::{Graph, GraphEdge, GraphNode, Position};
 use serde_json::json;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
 use uuid::Uuid;
 
 /// Found by `file_parse`: serde quotes a wrongly typed string whole, so a file that is one long
@@ -97,4 +100,45 @@ fn diagnostics_quoting_hostile_values_stay_one_short_line() {
             d.message.len()
         );
     }
+}
+
+/// Found by `validate_graph` (its slowest input: 1 s for a 44-node workflow): each
+/// `blueprint.call` node validated the blueprint it calls again, so many calls to one large
+/// blueprint cost calls × blueprint. A thousand calls to a 2,000-node blueprint would take
+/// minutes that way; checked once, well under the bound below even in a debug build.
+#[test]
+fn many_calls_to_one_blueprint_validate_it_once() {
+    let blueprint_id = Uuid::from_u128(0xB1E);
+    let blueprint = Graph {
+        nodes: (0..2_000)
+            .map(|i| {
+                node(
+                    100_000 + i,
+                    "data.set",
+                    "Set",
+                    json!({"fields": {"a": "{{ item.a }}"}}),
+                )
+            })
+            .collect(),
+        edges: Vec::new(),
+    };
+    let graph = Graph {
+        nodes: (0..1_000)
+            .map(|i| {
+                node(
+                    1 + i,
+                    "blueprint.call",
+                    "Call",
+                    json!({"blueprintId": blueprint_id}),
+                )
+            })
+            .collect(),
+        edges: Vec::new(),
+    };
+    let blueprints = HashMap::from([(blueprint_id, Ok(blueprint))]);
+    let started = Instant::now();
+    let diagnostics = validate_with_blueprints(&graph, Some(&blueprints));
+    let took = started.elapsed();
+    assert!(!diagnostics.is_empty(), "unconnected calls are reported");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
 }
