@@ -185,11 +185,22 @@ struct Header {
     version: Option<serde_json::Value>,
 }
 
+/// The longest parse error, in characters: serde quotes an offending string whole, and a
+/// hostile file's string can be megabytes long.
+const MAX_ERROR_CHARS: usize = 300;
+
 fn one_line(e: impl std::fmt::Display) -> String {
-    e.to_string()
+    let line = e
+        .to_string()
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    if line.chars().count() <= MAX_ERROR_CHARS {
+        return line;
+    }
+    let mut clipped: String = line.chars().take(MAX_ERROR_CHARS).collect();
+    clipped.push('…');
+    clipped
 }
 
 /// Parses a graph file. serde_json's nesting limit (128) stays on, so a deeply nested file
@@ -233,7 +244,7 @@ fn check_header(format: Option<&str>, version: Option<u64>) -> Result<(), FileEr
     match format {
         Some(FORMAT) => {}
         Some(other) => {
-            let other: String = other.chars().take(40).collect();
+            let other = clip(other);
             return Err(FileError(format!(
                 "not a neuroflow graph file: its format is '{other}', not '{FORMAT}'"
             )));
@@ -568,8 +579,14 @@ impl ReactFlowObject {
     }
 }
 
+/// A value from the file as an error shows it: 40 characters on one line (a control character,
+/// such as a line break, becomes a space).
 fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
+    let mut out: String = s
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if s.chars().count() > 40 {
         out.push('…');
     }

@@ -74,7 +74,7 @@ impl Report {
                 node_id,
                 edge_id,
                 code,
-                message,
+                message: one_line(message),
             });
         } else {
             self.dropped += 1;
@@ -99,6 +99,28 @@ impl Report {
         }
         self.items
     }
+}
+
+/// The longest diagnostic, in characters: messages quote labels, port names and config values,
+/// which a hostile graph can make megabytes long.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// A diagnostic as the canvas and the CLI show it: one line (a control character or line
+/// separator in a quoted value becomes a space), clipped to [`MAX_MESSAGE_CHARS`].
+fn one_line(message: String) -> String {
+    let breaks = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !message.contains(breaks) && message.chars().count() <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let mut out: String = message
+        .chars()
+        .take(MAX_MESSAGE_CHARS)
+        .map(|c| if breaks(c) { ' ' } else { c })
+        .collect();
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        out.push('…');
+    }
+    out
 }
 
 fn name(node: &GraphNode) -> String {
@@ -758,6 +780,9 @@ fn check_blueprints(
     blueprints: &HashMap<Uuid, Result<Graph, String>>,
     report: &mut Report,
 ) {
+    // Each blueprint is checked once, however many nodes call it (a graph of many calls
+    // validated the same blueprint again for each; found by the validate_graph fuzz target).
+    let mut verdicts: HashMap<Uuid, Option<(DiagnosticCode, String)>> = HashMap::new();
     for node in graph.nodes.iter().filter(|n| n.kind == "blueprint.call") {
         let Some(id) = kinds::blueprint::blueprint_id(&node.config) else {
             continue;
@@ -770,22 +795,29 @@ fn check_blueprints(
             ),
             Some(Err(e)) => report.node(node, DiagnosticCode::UnknownBlueprint, e.clone()),
             Some(Ok(inner)) => {
-                if let Some(path) = recursion_from(id, blueprints) {
-                    report.node(
-                        node,
-                        DiagnosticCode::BlueprintRecursion,
-                        format!(
-                            "blueprint calls recurse ({}): recursion is refused",
-                            path.join(" → ")
-                        ),
-                    );
-                } else if let Some(first) = validate_with_blueprints(inner, None).into_iter().next()
-                {
-                    report.node(
-                        node,
-                        DiagnosticCode::InvalidBlueprint,
-                        format!("blueprint {id} is invalid: {}", first.message),
-                    );
+                let verdict = verdicts.entry(id).or_insert_with(|| {
+                    if let Some(path) = recursion_from(id, blueprints) {
+                        Some((
+                            DiagnosticCode::BlueprintRecursion,
+                            format!(
+                                "blueprint calls recurse ({}): recursion is refused",
+                                path.join(" → ")
+                            ),
+                        ))
+                    } else {
+                        validate_with_blueprints(inner, None)
+                            .into_iter()
+                            .next()
+                            .map(|first| {
+                                (
+                                    DiagnosticCode::InvalidBlueprint,
+                                    format!("blueprint {id} is invalid: {}", first.message),
+                                )
+                            })
+                    }
+                });
+                if let Some((code, message)) = verdict {
+                    report.node(node, *code, message.clone());
                 }
             }
         }

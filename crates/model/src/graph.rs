@@ -68,14 +68,28 @@ impl GraphChanges {
     }
 
     /// `graph` with the changes made: removals first, then each node or edge replaces the one
-    /// with its id in place or is appended. Applying the same changes twice gives the same graph.
+    /// with its id in place or is appended. A removal of an id the same changes send again is a
+    /// replacement in place, as the store writes it (an update keeps the row's place). Applying
+    /// the same changes twice gives the same graph.
     pub fn apply(&self, graph: &mut Graph) {
         if !self.removed_nodes.is_empty() {
-            let gone: HashSet<Uuid> = self.removed_nodes.iter().copied().collect();
+            let sent: HashSet<Uuid> = self.nodes.iter().map(|n| n.id).collect();
+            let gone: HashSet<Uuid> = self
+                .removed_nodes
+                .iter()
+                .copied()
+                .filter(|id| !sent.contains(id))
+                .collect();
             graph.nodes.retain(|n| !gone.contains(&n.id));
         }
         if !self.removed_edges.is_empty() {
-            let gone: HashSet<Uuid> = self.removed_edges.iter().copied().collect();
+            let sent: HashSet<Uuid> = self.edges.iter().map(|e| e.id).collect();
+            let gone: HashSet<Uuid> = self
+                .removed_edges
+                .iter()
+                .copied()
+                .filter(|id| !sent.contains(id))
+                .collect();
             graph.edges.retain(|e| !gone.contains(&e.id));
         }
         if !self.nodes.is_empty() {

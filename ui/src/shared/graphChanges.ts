@@ -1,11 +1,14 @@
 // Owns applying a save's changes to a graph, as the Rust store does (GraphChanges::apply): removals first, then each
-// node or edge replaces the one with its id in place or is appended.
+// node or edge replaces the one with its id in place or is appended (a removal of an id the same changes send again is
+// such a replacement, so applying changes twice gives the same graph).
 import type { GraphChanges } from "../ipc/bindings";
 import type { WorkflowGraph } from "../ipc/wire";
 
 export function applyChanges(graph: WorkflowGraph, changes: GraphChanges): WorkflowGraph {
-  const goneNodes = new Set(changes.removedNodes);
-  const goneEdges = new Set(changes.removedEdges);
+  const sentNodes = new Set(changes.nodes.map((n) => n.id));
+  const sentEdges = new Set(changes.edges.map((e) => e.id));
+  const goneNodes = new Set(changes.removedNodes.filter((id) => !sentNodes.has(id)));
+  const goneEdges = new Set(changes.removedEdges.filter((id) => !sentEdges.has(id)));
   const nodes = graph.nodes.filter((n) => !goneNodes.has(n.id));
   const edges = graph.edges.filter((e) => !goneEdges.has(e.id));
   const nodeAt = new Map(nodes.map((n, i) => [n.id, i]));
