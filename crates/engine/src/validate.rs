@@ -552,7 +552,7 @@ fn check_kind_config(
     match spec.name {
         "data.transform" => {
             if let Some(code) = config.get("expression").and_then(Json::as_str) {
-                if let Err(e) = kinds::transform::compile(code) {
+                if let Err(e) = kinds::transform::check(code) {
                     invalid(e);
                 }
             }

@@ -142,3 +142,28 @@ fn many_calls_to_one_blueprint_validate_it_once() {
     assert!(!diagnostics.is_empty(), "unconnected calls are reported");
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+/// A jq program whose operators nest tens of thousands deep is checked on a thread with the jq
+/// thread's stack: validating it used to overflow the caller's stack and abort the process.
+#[test]
+fn a_deeply_nested_jq_program_is_validated_without_a_stack_overflow() {
+    for code in [
+        format!("{}1", "-".repeat(20_000)),
+        format!("1{}", "+1".repeat(30_000)),
+        format!(".{}", "|.".repeat(30_000)),
+    ] {
+        let graph = neuroflow_model::graph::Graph {
+            nodes: vec![neuroflow_model::graph::GraphNode {
+                id: uuid::Uuid::now_v7(),
+                kind: "data.transform".into(),
+                label: "Deep".into(),
+                position: neuroflow_model::graph::Position { x: 0.0, y: 0.0 },
+                config: serde_json::json!({ "expression": code }),
+            }],
+            edges: vec![],
+        };
+        // Whatever the verdict, the process is still here to read it, in one line each.
+        let diagnostics = validate(&graph);
+        assert!(diagnostics.iter().all(|d| !d.message.contains('\n')));
+    }
+}

@@ -283,7 +283,7 @@ static KINDS: &[KindSpec] = &[
         schema: || {
             object_schema(
                 json!({
-                    "expression": {"type": "string", "description": "jq program"},
+                    "expression": {"type": "string", "maxLength": 65536, "description": "jq program"},
                     "mode": {"type": "string", "enum": ["each", "all"], "description": "each: run per item; all: run once on the array of items"}
                 }),
                 &["expression"],

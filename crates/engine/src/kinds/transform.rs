@@ -132,6 +132,21 @@ impl Outputs {
 }
 
 /// Parses and compiles a jq program; the message names what is wrong, on one line.
+/// Checks that `code` compiles, on a thread with the jq thread's stack: jaq's parser recurses
+/// on every operator, so a long chain (`- - - … 1`, `1 + 1 + …`) overflows an ordinary thread's
+/// stack and would abort the process that validates it.
+pub fn check(code: &str) -> Result<(), String> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("neuroflow-jq-check".into())
+            .stack_size(JQ_THREAD_STACK_BYTES)
+            .spawn_scoped(scope, || compile(code).map(|_| ()))
+            .map_err(|e| format!("the jq program could not be checked: {e}"))?
+            .join()
+            .map_err(|_| "the jq program could not be checked".to_string())?
+    })
+}
+
 pub fn compile(code: &str) -> Result<JqFilter, String> {
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
