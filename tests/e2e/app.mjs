@@ -383,3 +383,29 @@ export async function screenshotFor(browser, file) {
   await sleep(500);
   await browser.saveScreenshot(join(dir, file));
 }
+
+/** A left click at a point of the viewport (CSS px), e.g. on a line of the canvas that no element's centre is on. */
+export async function clickAt(browser, x, y) {
+  await browser.performActions([
+    {
+      type: 'pointer',
+      id: 'mouse',
+      parameters: { pointerType: 'mouse' },
+      actions: [
+        { type: 'pointerMove', duration: 0, origin: 'viewport', x: Math.round(x), y: Math.round(y) },
+        { type: 'pointerDown', button: 0 },
+        { type: 'pause', duration: 50 },
+        { type: 'pointerUp', button: 0 },
+      ],
+    },
+  ]);
+  await browser.releaseActions();
+}
+
+/** The bounding box of the element, in viewport CSS px. */
+export async function boxOf(browser, selector) {
+  return browser.execute((sel) => {
+    const r = document.querySelector(sel)?.getBoundingClientRect();
+    return r ? { x: r.left, y: r.top, width: r.width, height: r.height } : null;
+  }, selector);
+}

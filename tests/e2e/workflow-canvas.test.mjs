@@ -4,9 +4,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CANVAS_NODE,
   EDGE,
+  boxOf,
+  clickAt,
   clickInRow,
   click,
   createWorkflow,
@@ -112,6 +115,61 @@ test('an undone delete of a saved node saves, and the node is there after a rest
     await waitForCount(browser, CANVAS_NODE, 2, `both nodes of the reopened workflow "${name}"`);
     assert.deepEqual(await nodeKinds(browser), ['http.request', 'trigger.manual'], 'node kinds after restart');
     await waitForCount(browser, EDGE, 1, 'the edge after restart');
+  });
+});
+
+test('the "+" of an output port adds a node connected after it, and the "+" of an edge inserts one', { timeout: TEST_TIMEOUT }, async () => {
+  const name = uniqueName('E2E plus');
+  await withApp('canvas-plus', async (browser) => {
+    await gotoWorkflows(browser);
+    await createWorkflow(browser, name);
+    await openWorkflow(browser, name);
+    await click(browser, tid('palette-item-trigger.manual'), 'the trigger.manual palette item');
+    await waitForCount(browser, CANVAS_NODE, 1, 'the trigger');
+
+    // The trigger's port has nothing connected: its "+" shows without hovering.
+    const plus = `${nodeOfKind('trigger.manual')} ${tid('port-plus')}[data-port="main"]`;
+    assert.equal(
+      await browser.execute((sel) => document.querySelector(sel)?.getAttribute('aria-label'), plus),
+      "Add a node after 'Manual trigger' (main)",
+    );
+    await click(browser, plus, 'the "+" of the trigger');
+    await waitForDisplayed(browser, tid('quick-add'), 'the quick-add popup');
+    await waitForText(browser, tid('quick-add-context'), 'Adds after Manual trigger and connects it', 'the popup context');
+    // addValue types the whole text (WebKitWebDriver drops repeated letters sent as single keys).
+    await browser.$(tid('quick-add-search')).addValue('set fields');
+    await browser.keys('Enter');
+    await waitForCount(browser, CANVAS_NODE, 2, 'the trigger and the Set node');
+    await waitForCount(browser, EDGE, 1, 'the edge from the trigger to the Set node');
+    await sleep(600); // the view pans to the new node; measure once it has
+    const [trigger, set] = [await boxOf(browser, nodeOfKind('trigger.manual')), await boxOf(browser, nodeOfKind('data.set'))];
+    assert.ok(set.x > trigger.x + trigger.width, `the Set node is right of the trigger: ${JSON.stringify({ trigger, set })}`);
+    assert.ok(Math.abs(set.y - trigger.y) < 2, 'on the trigger’s row');
+
+    // The edge's "+" shows on hover, and while the edge is selected (WebKitWebDriver's pointer sends no hover): it puts
+    // a node between the two.
+    const edgePlus = `${tid('edge-plus')}[aria-label="Insert a node between 'Manual trigger' and 'Set fields'"]`;
+    assert.equal(await browser.execute((sel) => getComputedStyle(document.querySelector(sel)).opacity, edgePlus), '0', 'hidden until wanted');
+    const line = trigger.x + trigger.width + 10;
+    await clickAt(browser, line, trigger.y + trigger.height / 2);
+    await waitForCount(browser, `${edgePlus}.is-shown`, 1, 'the "+" of the selected edge');
+    await click(browser, edgePlus, 'the "+" of the edge');
+    await waitForText(browser, tid('quick-add-context'), 'Inserts between Manual trigger and Set fields', 'the popup context');
+    await browser.$(tid('quick-add-search')).addValue('http request');
+    await browser.keys('Enter');
+    await waitForCount(browser, CANVAS_NODE, 3, 'the inserted HTTP request');
+    await waitForCount(browser, EDGE, 2, 'trigger → HTTP request → Set');
+    await waitForCount(browser, `${tid('edge-plus')}[aria-label="Insert a node between 'Manual trigger' and 'HTTP request'"]`, 1, 'the edge into the inserted node');
+    await waitForCount(browser, `${tid('edge-plus')}[aria-label="Insert a node between 'HTTP request' and 'Set fields'"]`, 1, 'the edge out of it');
+    await sleep(600);
+    const [from, http, moved] = [
+      await boxOf(browser, nodeOfKind('trigger.manual')),
+      await boxOf(browser, nodeOfKind('http.request')),
+      await boxOf(browser, nodeOfKind('data.set')),
+    ];
+    assert.ok(from.x + from.width < http.x && http.x + http.width < moved.x, `the Set node made room for it: ${JSON.stringify({ from, http, moved })}`);
+    // Autosave stores the insert.
+    await waitForText(browser, tid('save-status'), 'Saved', 'the save status after the insert');
   });
 });
 

@@ -9,7 +9,6 @@ import {
   ReactFlow,
   ReactFlowProvider,
   SelectionMode,
-  getViewportForBounds,
   useReactFlow,
   type IsValidConnection,
   type Node,
@@ -44,10 +43,11 @@ import { useLodGraph } from "./lodGraph";
 import { LodLayer } from "./LodLayer";
 import { LodMiniMap } from "./LodMiniMap";
 import { useCanvasPrefs } from "./prefs";
-import { QuickAdd } from "./QuickAdd";
+import { AddingContext, useNodeAdding } from "./useNodeAdding";
+import { edgeTypes } from "./PlusEdge";
 import { ShortcutSheet } from "./ShortcutSheet";
 import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
-import { boundsOf, canConnect, connectionAfter, freeSpotNear, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, positionAfter, shownGraph, useCanvasStore, type FlowNode } from "./store";
+import { boundsOf, canConnect, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, shownGraph, useCanvasStore, type FlowNode } from "./store";
 import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
 import { plural } from "../../shared/format";
 import "./editor.css";
@@ -65,7 +65,6 @@ const FIT_READABLE_OPTIONS = { ...FIT_VIEW_OPTIONS, minZoom: READABLE_ZOOM };
 const PRO_OPTIONS = { hideAttribution: true };
 /** Above this many nodes only what is in view is rendered, and zoomed out the canvas layer draws the graph (LodLayer). */
 const LARGE_GRAPH = 150;
-const REVEAL_MIN_ZOOM = 0.5;
 /** Autosave this long after the last edit. */
 export const AUTOSAVE_MS = 1500;
 const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
@@ -267,12 +266,7 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
 
   // The palette calls into these; Flow fills them with functions that know the viewport.
   const dropRef = useRef<DropFn>(noop);
-  const revealRef = useRef<RevealFn>(noop);
-  const addAndReveal = (kind: string) => {
-    const id = useCanvasStore.getState().addNode(kind);
-    const node = useCanvasStore.getState().nodes.find((n) => n.id === id);
-    if (node) revealRef.current(node.position);
-  };
+  const addRef = useRef<AddFn>(noop);
 
   const status = saving ? "Saving…" : dirty ? "Unsaved changes" : "Saved";
   const statusClass = saving ? "is-saving" : dirty ? "is-dirty" : "is-saved";
@@ -353,11 +347,11 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
         </div>
       ) : (
         <div className="canvas-body">
-          <Palette kinds={kindList} onAdd={(kind) => addAndReveal(kind)} onDrop={(kind, x, y) => dropRef.current(kind, x, y)} />
+          <Palette kinds={kindList} onAdd={(kind) => addRef.current(kind)} onDrop={(kind, x, y) => dropRef.current(kind, x, y)} />
           {load.status === "loading" ? (
             <div className="canvas-loading">Loading {document.noun}…</div>
           ) : (
-            <Flow dropRef={dropRef} revealRef={revealRef} onSave={() => void save()} onRun={(mode) => void runWorkflow(mode)} />
+            <Flow dropRef={dropRef} addRef={addRef} onSave={() => void save()} onRun={(mode) => void runWorkflow(mode)} />
           )}
           {load.status === "ready" && (
             <InspectorDock document={document} idlePanel={idlePanel} onRun={(mode) => void runWorkflow(mode)} onRestore={(id) => void restoreVersion(id)} />
@@ -507,35 +501,30 @@ function IdleDock({ panel }: { panel: IdlePanel }) {
 }
 
 type DropFn = (kind: string, clientX: number, clientY: number) => void;
-type RevealFn = (p: Position) => void;
+type AddFn = (kind: string) => void;
 const noop = () => {};
-
-/** What the quick-add popup adds after (a node id) and where (a flow position), when not the defaults. */
-type QuickAddState = { after: string | null; at: Position | null };
 
 function Flow({
   dropRef,
-  revealRef,
+  addRef,
   onSave,
   onRun,
 }: {
   dropRef: RefObject<DropFn>;
-  revealRef: RefObject<RevealFn>;
+  addRef: RefObject<AddFn>;
   onSave: () => void;
   onRun: (mode: RunMode) => void;
 }) {
   const wrapper = useRef<HTMLDivElement>(null);
-  const { screenToFlowPosition, getViewport, setViewport, setCenter, fitView, zoomIn, zoomOut, zoomTo } = useReactFlow();
-  const { nodes, edges, onNodesChange, onEdgesChange, connect, addNode, endDrag, kindList } = useCanvasStore(
+  const { screenToFlowPosition, getViewport, setViewport, fitView, zoomIn, zoomOut, zoomTo } = useReactFlow();
+  const { nodes, edges, onNodesChange, onEdgesChange, connect, endDrag } = useCanvasStore(
     useShallow((s) => ({
       nodes: s.nodes,
       edges: s.edges,
       onNodesChange: s.onNodesChange,
       onEdgesChange: s.onEdgesChange,
       connect: s.connect,
-      addNode: s.addNode,
       endDrag: s.endDrag,
-      kindList: s.kindList,
     })),
   );
   const { tool, snapToGrid } = useCanvasPrefs(useShallow((p) => ({ tool: p.tool, snapToGrid: p.snapToGrid })));
@@ -543,7 +532,6 @@ function Flow({
   const diffView = useMemo(() => (diff ? comparisonElements(diff) : null), [diff]);
   // Collapsed groups hide what they frame; connections that cross them go to the group.
   const shown = useMemo(() => shownGraph(nodes, edges), [nodes, edges]);
-  const [quickAdd, setQuickAdd] = useState<QuickAddState | null>(null);
   const [sheetOpen, setSheetOpen] = useState(false);
   const [layingOut, setLayingOut] = useState(false);
   const large = nodes.length > LARGE_GRAPH;
@@ -561,77 +549,18 @@ function Flow({
     return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
   }, [screenToFlowPosition]);
 
-  const reveal = useCallback(
-    (p: Position) => {
-      const r = wrapper.current?.getBoundingClientRect();
-      if (!r) return;
-      const visible = (vp: Viewport) => {
-        const sx = p.x * vp.zoom + vp.x;
-        const sy = p.y * vp.zoom + vp.y;
-        return sx >= 0 && sy >= 0 && sx + NODE_WIDTH * vp.zoom <= r.width && sy + NODE_HEIGHT * vp.zoom <= r.height;
-      };
-      const now = getViewport();
-      if (visible(now)) return;
-      // Zoom out just enough to show the whole graph; if that would get too small, pan to the new node.
-      const bounds = boundsOf(useCanvasStore.getState().nodes);
-      if (!bounds) return;
-      const fit = getViewportForBounds(bounds, r.width, r.height, REVEAL_MIN_ZOOM, now.zoom, 0.12);
-      if (visible(fit)) void setViewport(fit, { duration: 250 });
-      else void setCenter(p.x + NODE_WIDTH / 2, p.y + NODE_HEIGHT / 2, { zoom: now.zoom, duration: 250 });
-    },
-    [getViewport, setViewport, setCenter],
-  );
+  // ---- adding nodes: quick-add, the "+" of ports and edges, palette clicks and drops
 
+  const adding = useNodeAdding({ wrapper, grid: GRID, screenToFlowPosition, visibleFlowRect, getViewport, setViewport });
+  const { quickAdd, openQuickAdd } = adding;
   useEffect(() => {
-    dropRef.current = (kind, clientX, clientY) => {
-      const r = wrapper.current?.getBoundingClientRect();
-      if (!r || clientX < r.left || clientX > r.right || clientY < r.top || clientY > r.bottom) return;
-      const p = screenToFlowPosition({ x: clientX, y: clientY });
-      const snap = useCanvasPrefs.getState().snapToGrid;
-      addNode(kind, { x: snapTo(p.x - NODE_WIDTH / 2, snap), y: snapTo(p.y - NODE_HEIGHT / 2, snap) });
-    };
-    revealRef.current = reveal;
+    dropRef.current = adding.dropAt;
+    addRef.current = adding.addAtCentre;
     return () => {
       dropRef.current = noop;
-      revealRef.current = noop;
+      addRef.current = noop;
     };
-  }, [dropRef, revealRef, screenToFlowPosition, addNode, reveal]);
-
-  // ---- quick add
-
-  const openQuickAdd = useCallback((state?: QuickAddState) => {
-    if (state) return setQuickAdd(state);
-    const selected = useCanvasStore.getState().nodes.filter((n) => n.selected);
-    setQuickAdd({ after: selected.length === 1 ? selected[0].id : null, at: null });
-  }, []);
-
-  const pickQuickAdd = (kind: string) => {
-    const state = quickAdd;
-    setQuickAdd(null);
-    if (!state) return;
-    const s = useCanvasStore.getState();
-    const snap = useCanvasPrefs.getState().snapToGrid;
-    const anchor = state.after ? s.nodes.find((n) => n.id === state.after) : undefined;
-    let at: Position;
-    if (state.at) at = { x: snapTo(state.at.x, snap), y: snapTo(state.at.y - NODE_HEIGHT / 2, snap) };
-    else if (anchor) at = positionAfter(s, anchor);
-    else {
-      const v = visibleFlowRect();
-      const centre = v ? { x: v.x + v.width / 2, y: v.y + v.height / 2 } : { x: 0, y: 0 };
-      at = freeSpotNear(s, { x: snapTo(centre.x - NODE_WIDTH / 2, snap), y: snapTo(centre.y - NODE_HEIGHT / 2, snap) });
-    }
-    const before = s.edges.length;
-    const id = s.addNode(kind, at, { after: anchor?.id ?? null });
-    const after = useCanvasStore.getState();
-    const added = after.nodes.find((n) => n.id === id);
-    if (added) reveal(added.position);
-    if (anchor && after.edges.length === before && added) {
-      // Say why it stayed unconnected, in the words the connection check uses.
-      const check = canConnect(after, connectionAfter(anchor, added.id, kind, after.kinds), after.kinds);
-      toast(`Added without a connection: ${check.ok ? "the connection was refused." : check.reason}`);
-    }
-    wrapper.current?.focus({ preventScroll: true });
-  };
+  }, [dropRef, addRef, adding.dropAt, adding.addAtCentre]);
 
   // ---- connections: say why a connection is refused; a drop on a node body connects, on empty canvas adds a node
 
@@ -821,21 +750,16 @@ function Flow({
     return () => window.removeEventListener("keydown", onKey);
   }, [run, modalOpen]);
 
-  const closeQuickAdd = () => {
-    setQuickAdd(null);
-    wrapper.current?.focus({ preventScroll: true });
-  };
-
-  const anchor = quickAdd?.after ? nodes.find((n) => n.id === quickAdd.after) : undefined;
-  const anchorKind = anchor ? useCanvasStore.getState().kinds[anchor.data.kind] : undefined;
   const selectTool = tool === "select";
 
   return (
     <div className="canvas-flow" ref={wrapper} tabIndex={-1} data-tool={tool}>
+      <AddingContext.Provider value={diffView ? null : adding.actions}>
       <ReactFlow<FlowNode>
         nodes={diffView ? diffView.nodes : lod.nodes}
         edges={diffView ? diffView.edges : lod.edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={diffView ? undefined : onNodesChange}
         onEdgesChange={diffView ? undefined : onEdgesChange}
         nodesDraggable={!diffView}
@@ -872,6 +796,7 @@ function Flow({
         {large && <LodLayer />}
         {large ? <LodMiniMap /> : nodes.length > 0 && <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} nodeBorderRadius={4} />}
       </ReactFlow>
+      </AddingContext.Provider>
       <RunBar onOpenExecution={(id) => navigate(executionPath(id))} onBackToEditing={() => navigate(workflowPath(useCanvasStore.getState().summary?.id ?? ""))} />
       <CanvasToolbar
         onQuickAdd={() => openQuickAdd()}
@@ -889,14 +814,7 @@ function Flow({
           </div>
         </div>
       )}
-      {quickAdd && (
-        <QuickAdd
-          kinds={kindList}
-          after={anchor ? { label: anchor.data.label, hasOutput: anchorKind?.hasOutput ?? true } : null}
-          onPick={pickQuickAdd}
-          onClose={closeQuickAdd}
-        />
-      )}
+      {adding.popup}
       {sheetOpen && <ShortcutSheet onClose={() => setSheetOpen(false)} />}
     </div>
   );

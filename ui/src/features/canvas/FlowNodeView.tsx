@@ -10,6 +10,7 @@ import { formatDuration } from "../../shared/format";
 import { useRunState, type NodeRunStatus } from "./runState";
 import { ERROR_PORT, inputPorts, outputPorts, useCanvasStore, type FlowNode } from "./store";
 import { useValidation } from "./validation";
+import { PortPlus } from "./PortPlus";
 import { countNodeRender } from "./renderStats";
 
 const STATUS: Record<NodeRunStatus, { icon: IconName; text: string }> = {
@@ -110,6 +111,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           <div className="fnode-kind">{subtitle}</div>
         </div>
         {!named && outputs.length === 1 && <PortHandle port={outputs[0]} type="source" />}
+        {!named && outputs.length === 1 && <PortPlus nodeId={id} nodeLabel={data.label} port={outputs[0].name} />}
       </div>
       {named && (
         <div className="fnode-ports">
@@ -126,6 +128,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
               <div key={p.name} className="fnode-port is-out" data-testid="node-port" data-port={p.name}>
                 <span>{p.name}</span>
                 <PortHandle port={p} type="source" />
+                <PortPlus nodeId={id} nodeLabel={data.label} port={p.name} />
               </div>
             ))}
           </div>
@@ -140,6 +143,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           title="error — connect to handle this node's failures instead of stopping the run"
         />
       )}
+      {hasErrorPort && <PortPlus nodeId={id} nodeLabel={data.label} port={ERROR_PORT} />}
       {status && run && (
         <div className={`fnode-status is-${run.status}`} data-testid="node-run-status" title={statusTitle}>
           <Icon name={status.icon} size={12} />

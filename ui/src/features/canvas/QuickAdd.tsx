@@ -9,26 +9,31 @@ export type QuickAddProps = {
   kinds: KindInfo[];
   /** The node the new one will follow (and be connected after, when both sides allow). */
   after: { label: string; hasOutput: boolean } | null;
+  /** The two ends of the edge the new node goes between (an edge's "+"). */
+  between?: { from: string; to: string } | null;
   onPick: (kind: string) => void;
   onClose: () => void;
 };
 
 type Row = { kind: KindInfo; heading: string | null };
 
-export function QuickAdd({ kinds, after, onPick, onClose }: QuickAddProps) {
+export function QuickAdd({ kinds, after, between = null, onPick, onClose }: QuickAddProps) {
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLDivElement>(null);
   const listId = useId();
+  const inserting = between !== null;
 
   const rows: Row[] = useMemo(() => {
     let found = searchKinds(kinds, query);
+    // Between two nodes only a kind with an input and an output fits.
+    if (inserting) found = found.filter((k) => k.hasInput && k.hasOutput);
     // After a node with an output, kinds that can be connected come first (triggers, which have no input, last).
-    if (after?.hasOutput) found = [...found.filter((k) => k.hasInput), ...found.filter((k) => !k.hasInput)];
+    else if (after?.hasOutput) found = [...found.filter((k) => k.hasInput), ...found.filter((k) => !k.hasInput)];
     if (query.trim()) return found.map((kind) => ({ kind, heading: null }));
     // No query: grouped by category, in the palette's order.
     return found.map((kind, i) => ({ kind, heading: i === 0 || found[i - 1].category !== kind.category ? kind.category : null }));
-  }, [kinds, query, after?.hasOutput]);
+  }, [kinds, query, after?.hasOutput, inserting]);
 
   useEffect(() => setActive(0), [query]);
   useEffect(() => {
@@ -73,6 +78,14 @@ export function QuickAdd({ kinds, after, onPick, onClose }: QuickAddProps) {
           />
           <kbd className="quick-add-esc">Esc</kbd>
         </label>
+        {between && (
+          <div className="quick-add-context" data-testid="quick-add-context">
+            <Icon name="branch" size={13} />
+            <span>
+              Inserts between <strong>{between.from}</strong> and <strong>{between.to}</strong>
+            </span>
+          </div>
+        )}
         {after && (
           <div className="quick-add-context" data-testid="quick-add-context">
             <Icon name="branch" size={13} />

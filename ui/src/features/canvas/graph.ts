@@ -310,11 +310,13 @@ export function canConnect(graph: CanvasGraph, c: ConnectionLike, kinds?: KindLo
 }
 
 /**
- * The connection quick-add makes from `anchor` to a new node of `kind`: the anchor's first output (a condition's
- * "true", a loop's "body") into the new node's first input. Handles stay null for the main port, as saved graphs have them.
+ * The connection quick-add makes from `anchor` to a new node of `kind`: the anchor's output `port` (by default its first,
+ * a condition's "true", a loop's "body") into the new node's first input. Handles stay null for the main port, as saved
+ * graphs have them.
  */
-export function connectionAfter(anchor: FlowNode, target: string, kind: string, kinds: KindLookup): ConnectionLike {
-  const out = outputPorts(kinds[anchor.data.kind], anchor.data.config).find((p) => p.name !== ERROR_PORT);
+export function connectionAfter(anchor: FlowNode, target: string, kind: string, kinds: KindLookup, port?: string | null): ConnectionLike {
+  const outs = outputPorts(kinds[anchor.data.kind], anchor.data.config);
+  const out = port == null ? outs.find((p) => p.name !== ERROR_PORT) : outs.find((p) => p.name === portName(port)) ?? { name: portName(port), ty: "any" };
   const inp = inputPorts(kinds[kind])[0];
   return {
     source: anchor.id,
@@ -467,8 +469,3 @@ export function freeSpotNear(graph: CanvasGraph, p: Position, step = NODE_HEIGHT
   return p;
 }
 
-/** Where a node added after `anchor` goes: one column to its right, on its row if that is free. */
-export function positionAfter(graph: CanvasGraph, anchor: FlowNode): Position {
-  const x = anchor.position.x + nodeSize(anchor).width + 60;
-  return freeSpotNear(graph, { x, y: anchor.position.y });
-}

@@ -7,6 +7,7 @@ import { workflowDocument, type CanvasDocument, type DocSummary } from "./docume
 import { uuidv7 } from "../../shared/uuidv7";
 import { extractSubgraph, pasteOffset, pasteSubgraph, type ClipboardPayload } from "./clipboard";
 import * as G from "./graph";
+import { insertOnEdge, portIndex, slotAfter } from "./insert";
 import type { CanvasGraph, ConnectionLike, FlowEdge, FlowNode, KindLookup } from "./graph";
 
 export * from "./graph";
@@ -27,6 +28,8 @@ type DragSession = { nodes: FlowNode[]; edges: FlowEdge[]; content: number };
 export type AddNodeOptions = {
   /** Place right of this node and connect it to the new node when the kinds allow. */
   after?: string | null;
+  /** The output port of `after` to connect from (default: its first). */
+  port?: string | null;
   /** Select the new node alone (default true). */
   select?: boolean;
 };
@@ -62,6 +65,11 @@ export type CanvasState = {
   reset: () => void;
   addNode: (kind: string, position?: Position, options?: AddNodeOptions) => string;
   connect: (connection: ConnectionLike) => boolean;
+  /**
+   * Puts a new node of `kind` on edge `edgeId` (source → new → target) as one undo step "Insert node", selected. Returns
+   * its id, or the reason the connections were refused (then nothing changes).
+   */
+  insertNode: (kind: string, edgeId: string) => { id: string } | { reason: string };
   moveNode: (id: string, position: Position) => void;
   /** Moves several nodes as one undo step (auto-layout uses this). */
   moveNodes: (positions: ReadonlyMap<string, Position>, label?: string) => boolean;
@@ -260,15 +268,27 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
       const label = kinds[kind]?.label ?? kind;
       const anchor = options.after ? nodes.find((n) => n.id === options.after) : undefined;
       commit("Add node", (g) => {
-        const at = position ?? (anchor ? G.positionAfter(g, anchor) : G.nextFreePosition(g));
+        const at = position ?? (anchor ? slotAfter(g, anchor, portIndex(anchor, options.port, kinds)) : G.nextFreePosition(g));
         let next = G.addNode(g, { id, kind, label, position: at });
-        if (anchor) next = G.connect(next, G.connectionAfter(anchor, id, kind, kinds), uuidv7(), kinds);
+        if (anchor) next = G.connect(next, G.connectionAfter(anchor, id, kind, kinds, options.port), uuidv7(), kinds);
         return options.select === false ? next : G.selectOnly(next, [id]);
       });
       return id;
     },
 
     connect: (c) => commit("Connect", (g) => G.connect(g, c, uuidv7(), get().kinds)),
+
+    insertNode: (kind, edgeId) => {
+      const id = uuidv7();
+      const kinds = get().kinds;
+      let reason = null as string | null;
+      commit("Insert node", (g) => {
+        const r = insertOnEdge(g, edgeId, { id, kind, label: kinds[kind]?.label ?? kind }, { into: uuidv7(), out: uuidv7() }, kinds);
+        reason = r.reason;
+        return r.graph === g ? g : G.selectOnly(r.graph, [id]);
+      });
+      return reason === null ? { id } : { reason };
+    },
 
     moveNode: (id, position) => void commit("Move", (g) => G.moveNode(g, id, position)),
 
