@@ -443,27 +443,38 @@ export function boundsOf(nodes: readonly { position: Position; measured?: { widt
 
 const GAP = 24;
 
-/** True when a node placed at p would overlap (or nearly touch) a node of the graph. */
-export function isOccupied(graph: CanvasGraph, p: Position): boolean {
+/** The size of an ordinary node on the canvas. */
+const NODE_SIZE = { width: NODE_WIDTH, height: NODE_HEIGHT };
+
+/** True when something of `size` (a node's, by default) placed at p would overlap or nearly touch a node. */
+export function isOccupied(graph: CanvasGraph, p: Position, size: { width: number; height: number } = NODE_SIZE): boolean {
   return graph.nodes.some((n) => {
     const s = nodeSize(n);
     return (
       p.x < n.position.x + s.width + GAP &&
-      n.position.x < p.x + NODE_WIDTH + GAP &&
+      n.position.x < p.x + size.width + GAP &&
       p.y < n.position.y + s.height + GAP &&
-      n.position.y < p.y + NODE_HEIGHT + GAP
+      n.position.y < p.y + size.height + GAP
     );
   });
 }
 
-/** The free spot nearest to p: p itself, else straight below/above it, else further right. */
-export function freeSpotNear(graph: CanvasGraph, p: Position, step = NODE_HEIGHT + 2 * GAP): Position {
+/**
+ * The free spot nearest to p for something of `size`: p itself, else straight below/above it, else further right. A
+ * group frame needs its whole area free: placed over nodes it would seem to hold them without holding them.
+ */
+export function freeSpotNear(
+  graph: CanvasGraph,
+  p: Position,
+  step = NODE_HEIGHT + 2 * GAP,
+  size: { width: number; height: number } = NODE_SIZE,
+): Position {
   for (let col = 0; col < 20; col++) {
-    const x = p.x + col * (NODE_WIDTH + 2 * GAP);
+    const x = p.x + col * (Math.max(size.width, NODE_WIDTH) + 2 * GAP);
     for (let k = 0; k < 12; k++) {
-      const dy = k === 0 ? 0 : Math.ceil(k / 2) * step * (k % 2 === 1 ? 1 : -1);
+      const dy = k === 0 ? 0 : Math.ceil(k / 2) * Math.max(step, size.height + 2 * GAP) * (k % 2 === 1 ? 1 : -1);
       const q = { x, y: p.y + dy };
-      if (!isOccupied(graph, q)) return q;
+      if (!isOccupied(graph, q, size)) return q;
     }
   }
   return p;

@@ -189,3 +189,23 @@ describe("connectedOutputs", () => {
     expect(ports.get("b")).toBeUndefined();
   });
 });
+
+describe("freeSpotNear", () => {
+  it("finds room for a group frame's whole area, not a node's: a frame dropped over nodes would seem to hold them", async () => {
+    const { freeSpotNear, GROUP_SIZE } = await import("./store");
+    const g = graph([
+      ["a", "trigger.manual", 0, 0],
+      ["b", "data.set", 0, 140],
+    ]);
+    const near = { x: -40, y: -60 };
+    // A node fits just above the two.
+    expect(isOccupied(g, freeSpotNear(g, near))).toBe(false);
+    const spot = freeSpotNear(g, near, undefined, GROUP_SIZE);
+    expect(isOccupied(g, spot, GROUP_SIZE)).toBe(false);
+    for (const n of g.nodes) {
+      const inside =
+        n.position.x >= spot.x && n.position.x < spot.x + GROUP_SIZE.width && n.position.y >= spot.y && n.position.y < spot.y + GROUP_SIZE.height;
+      expect(inside, `${n.id} under the frame at ${JSON.stringify(spot)}`).toBe(false);
+    }
+  });
+});

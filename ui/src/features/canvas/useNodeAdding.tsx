@@ -104,7 +104,7 @@ export function useNodeAdding({ wrapper, grid, screenToFlowPosition, visibleFlow
     (kind: string): Position => {
       const size = kind === "group" ? GROUP_SIZE : kind === "note" ? NOTE_SIZE : { width: NODE_WIDTH, height: NODE_HEIGHT };
       const c = visibleCentre();
-      return freeSpotNear(useCanvasStore.getState(), { x: snap(c.x - size.width / 2), y: snap(c.y - size.height - ABOVE_MIDDLE) });
+      return freeSpotNear(useCanvasStore.getState(), { x: snap(c.x - size.width / 2), y: snap(c.y - size.height - ABOVE_MIDDLE) }, undefined, size);
     },
     [visibleCentre, snap],
   );
