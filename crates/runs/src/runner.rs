@@ -231,7 +231,9 @@ impl WorkflowRunner {
         integrations: Option<IntegrationService>,
         events: Option<EventSender>,
     ) -> Result<StartedRun, RunError> {
-        let doc = self.store.workflow_get(actor, workflow_id).await?;
+        // The graph as the canvas last saved it is usually in the store's memory: a run does not
+        // read every element row again.
+        let (graph, settings) = self.store.workflow_for_run(actor, workflow_id).await?;
         let host = self.host(actor, integrations);
         let previous = match (&options.mode, options.previous_execution_id) {
             (RunMode::Full | RunMode::UpTo { .. }, _) => HashMap::new(),
@@ -245,7 +247,7 @@ impl WorkflowRunner {
             other => other,
         };
         let request = RunRequest {
-            graph: doc.graph,
+            graph: (*graph).clone(),
             input,
             limits: RunLimits {
                 max_output_bytes: DESKTOP_MAX_OUTPUT_BYTES,
@@ -257,7 +259,7 @@ impl WorkflowRunner {
             // The workflow's own setting, or what the caller (the CLI's flag) allows.
             network: NetworkPolicy {
                 allow_private_network: options.network.allow_private_network
-                    || doc.settings.allow_private_network,
+                    || settings.allow_private_network,
             },
         };
         neuroflow_engine::preflight(&request, host.as_ref())

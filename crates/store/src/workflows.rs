@@ -195,6 +195,22 @@ impl Store {
         self.current_graph::<WorkflowTables>(org, id, &w.hlc).await
     }
 
+    /// What a run needs of the workflow: its stored graph (from memory when it was read or saved
+    /// here since it last changed, as for the live checks) and its settings, from one read of
+    /// its row.
+    pub async fn workflow_for_run(
+        &self,
+        actor: Actor,
+        id: Uuid,
+    ) -> Result<(Arc<Graph>, WorkflowSettings), StoreError> {
+        let org = actor.organization_id;
+        let w: Workflow = self.get(Some(org), id).await?;
+        let graph = self
+            .current_graph::<WorkflowTables>(org, id, &w.hlc)
+            .await?;
+        Ok((graph, WorkflowSettings::from_json(&w.settings)))
+    }
+
     /// An explicit save: [`workflow_save_graph_as`](Self::workflow_save_graph_as) recorded as
     /// a version of kind SAVE.
     pub async fn workflow_save_graph(
