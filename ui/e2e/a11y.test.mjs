@@ -11,6 +11,17 @@ const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe
 
 /** Serious and critical violations on the page as it is now, one line each (rule, element, why). */
 async function violations(p) {
+  // A panel that fades in is measured as it settles, not mid-fade: colours blended with a rising opacity are not
+  // the colours a user reads (axe once sampled quick-add's footer at 82% opacity).
+  // Endless ones (spinners) are skipped: they never finish.
+  await p.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   await p.addScriptTag({ content: AXE });
   return p.evaluate(async () =>
     (await window.axe.run(document, { resultTypes: ['violations'] })).violations
