@@ -2,6 +2,7 @@
 
 pub mod entities;
 pub mod enums;
+pub mod fields;
 pub mod graph;
 pub mod hlc;
 pub mod order;

@@ -252,7 +252,7 @@ impl Store {
     ) -> Result<Vec<WriteOp>, StoreError> {
         let name = validate::name("blueprint name", &meta.name)?;
         let sig = signature(graph);
-        let now = Utc::now();
+        let now = crate::repo::now();
         let org = actor.organization_id;
         let b = ToolBlueprint {
             id,

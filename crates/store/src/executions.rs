@@ -67,7 +67,7 @@ impl Store {
         input: Json,
     ) -> Result<WorkflowExecution, StoreError> {
         let _: Workflow = self.get(Some(actor.organization_id), workflow_id).await?;
-        let now = Utc::now();
+        let now = crate::repo::now();
         let row = WorkflowExecution {
             id: new_id(),
             organization_id: actor.organization_id,
@@ -153,7 +153,7 @@ impl Store {
                 ..ListQuery::in_org(actor.organization_id)
             })
             .await?;
-        let now = Utc::now();
+        let now = crate::repo::now();
         let mut ops = Vec::with_capacity(running.len());
         for mut execution in running.iter().cloned() {
             execution.status = ExecutionStatus::Failed;

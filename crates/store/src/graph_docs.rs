@@ -275,9 +275,18 @@ impl Store {
     ) -> Result<Graph, StoreError> {
         let nodes: Vec<T::Node> = self.list(&element_query::<T>(org, owner)).await?;
         let edges: Vec<T::Edge> = self.list(&element_query::<T>(org, owner)).await?;
+        let nodes: Vec<GraphNode> = nodes.iter().map(T::node).collect();
+        // A connection whose node is gone (a designer deleted the node while another, offline,
+        // connected it: sync keeps both edits) is not part of the graph; the next save
+        // tombstones it. Kept in storage until then, an undone delete brings it back whole.
+        let live: std::collections::HashSet<Uuid> = nodes.iter().map(|n| n.id).collect();
         Ok(Graph {
-            nodes: nodes.iter().map(T::node).collect(),
-            edges: edges.iter().map(T::edge).collect(),
+            edges: edges
+                .iter()
+                .map(T::edge)
+                .filter(|e| live.contains(&e.source) && live.contains(&e.target))
+                .collect(),
+            nodes,
         })
     }
 
@@ -303,7 +312,7 @@ impl Store {
             .into_iter()
             .map(|e| (e.id(), e))
             .collect();
-        let now = Utc::now();
+        let now = crate::repo::now();
         let mut ops = Vec::new();
         let kept_edges: HashSet<Uuid> = graph.edges.iter().map(|e| e.id).collect();
         for id in old_edges.keys().filter(|id| !kept_edges.contains(id)) {
@@ -350,7 +359,7 @@ impl Store {
     ) -> Result<Vec<WriteOp>, StoreError> {
         let old_nodes: HashMap<Uuid, &GraphNode> = base.nodes.iter().map(|n| (n.id, n)).collect();
         let old_edges: HashMap<Uuid, &GraphEdge> = base.edges.iter().map(|e| (e.id, e)).collect();
-        let now = Utc::now();
+        let now = crate::repo::now();
         let mut ops = Vec::new();
         // A removal that the same changes put back is an update.
         let kept_edges: HashSet<Uuid> = changes.edges.iter().map(|e| e.id).collect();
@@ -450,7 +459,7 @@ impl Store {
         owner: Uuid,
         graph: &Graph,
     ) -> Result<Vec<WriteOp>, StoreError> {
-        let now = Utc::now();
+        let now = crate::repo::now();
         let mut ops = Vec::with_capacity(graph.nodes.len() + graph.edges.len());
         for n in &graph.nodes {
             ops.push(self.insert_op(&T::node_row(org, owner, n, now))?.0);
@@ -488,7 +497,7 @@ impl Store {
         graph: &Graph,
         save: &SaveAs,
     ) -> Result<Option<WriteOp>, StoreError> {
-        let now = Utc::now();
+        let now = crate::repo::now();
         if save.kind == VersionKind::Autosave {
             // Only the time of the latest version: reading the row would read its whole graph.
             let sql = format!(

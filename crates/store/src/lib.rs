@@ -4,7 +4,7 @@ mod db;
 mod error;
 mod graph_docs;
 mod repo;
-pub(crate) mod value;
+pub mod value;
 
 pub mod blueprints;
 pub mod drafts;

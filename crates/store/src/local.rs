@@ -1,7 +1,6 @@
 //! The local identity of an offline install: one organization and user made on first start,
 //! and this device's id for HLC stamps.
 
-use chrono::Utc;
 use neuroflow_model::{new_id, OrgRole};
 use serde::Serialize;
 use uuid::Uuid;
@@ -51,7 +50,7 @@ pub async fn ensure_local_identity(db: &Db) -> Result<LocalIdentity, StoreError>
     let (org_id, user_id) = match (setting(&rows, SETTING_ORG), setting(&rows, SETTING_USER)) {
         (Some(o), Some(u)) => (o, u),
         _ => {
-            let now = Utc::now();
+            let now = crate::repo::now();
             let org_id = new_id();
             let user_id = new_id();
             let member_id = new_id();
@@ -105,7 +104,7 @@ pub async fn ensure_local_identity(db: &Db) -> Result<LocalIdentity, StoreError>
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
-    let device_bits = u64::from_le_bytes(device.as_bytes()[8..16].try_into().unwrap_or([0; 8]));
+    let device_bits = device_bits(device);
     Ok(LocalIdentity {
         organization_id: org_id,
         organization_name,
@@ -113,6 +112,11 @@ pub async fn ensure_local_identity(db: &Db) -> Result<LocalIdentity, StoreError>
         user_email,
         device: device_bits,
     })
+}
+
+/// The part of a device id its HLC stamps carry (what tells one device's stamps from another's).
+pub fn device_bits(device: Uuid) -> u64 {
+    u64::from_le_bytes(device.as_bytes()[8..16].try_into().unwrap_or([0; 8]))
 }
 
 async fn put_setting(

@@ -3,9 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::Utc;
-use neuroflow_model::entities::{Column, Entity, LEADING_COLUMNS, TRAILING_COLUMNS};
-use neuroflow_model::hlc::HlcClock;
+use chrono::{DateTime, SubsecRound, Utc};
+use neuroflow_model::entities::{ColKind, Column, Entity, LEADING_COLUMNS, TRAILING_COLUMNS};
+use neuroflow_model::fields;
+use neuroflow_model::hlc::{HlcClock, HlcStamp};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -68,6 +69,20 @@ pub(crate) struct WriteOp {
     hlc: String,
     /// What it means when the write touches no row.
     untouched: Untouched,
+    /// Every column of the table, to read the row before the write (field stamps of synced tables).
+    columns: Vec<&'static Column>,
+}
+
+/// The column holding a synced row's field stamps.
+const FIELD_HLC: Column = Column {
+    name: "field_hlc",
+    kind: ColKind::Json,
+};
+
+/// Now, to the microsecond: what Postgres keeps of a time, so a time written here reads back
+/// the same from the team database and both copies compare equal.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
 }
 
 /// What a write that touched no row means.
@@ -86,6 +101,9 @@ enum Untouched {
 pub struct Store {
     db: Db,
     clock: Arc<Mutex<HlcClock>>,
+    /// Milliseconds added to the wall clock for HLC stamps: how far this device's clock is
+    /// known to be off (0 unless set).
+    clock_offset_ms: Arc<std::sync::atomic::AtomicI64>,
     /// The graphs of the documents last read or saved here (see graph_docs::GraphCache).
     pub(crate) graphs: Arc<Mutex<crate::graph_docs::GraphCache>>,
 }
@@ -134,6 +152,7 @@ impl Store {
         Self {
             db,
             clock: Arc::new(Mutex::new(HlcClock::new(device))),
+            clock_offset_ms: Arc::default(),
             graphs: Arc::default(),
         }
     }
@@ -142,19 +161,48 @@ impl Store {
         &self.db
     }
 
+    /// Sets how far this device's wall clock is off, in milliseconds added to it for stamps.
+    pub fn set_clock_offset_ms(&self, offset: i64) {
+        self.clock_offset_ms
+            .store(offset, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The wall clock as stamps read it, in milliseconds since the epoch.
+    pub fn wall_ms(&self) -> u64 {
+        let offset = self
+            .clock_offset_ms
+            .load(std::sync::atomic::Ordering::Relaxed);
+        u64::try_from(Utc::now().timestamp_millis().saturating_add(offset)).unwrap_or(0)
+    }
+
     /// A fresh HLC stamp for a local edit.
     pub fn stamp(&self) -> String {
-        let now = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
+        let now = self.wall_ms();
         // A poisoned lock only means another thread panicked mid-tick; the clock is still valid.
         let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
         clock.tick(now).to_string()
+    }
+
+    /// Moves this device's clock past a stamp received from another device, so its next edits
+    /// sort after what it has seen. Returns the stamp the clock moved to.
+    pub fn observe(&self, remote: HlcStamp) -> HlcStamp {
+        let now = self.wall_ms();
+        let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
+        clock.observe(remote, now)
+    }
+
+    /// Forgets every graph held in memory: after rows were written behind the store's back (a
+    /// sync pull), the next read goes to the database.
+    pub fn forget_graphs(&self) {
+        let mut graphs = self.graphs.lock().unwrap_or_else(|p| p.into_inner());
+        *graphs = crate::graph_docs::GraphCache::default();
     }
 
     // ------------------------------------------------------------ write ops
 
     pub(crate) fn insert_op<E: Entity>(&self, entity: &E) -> Result<(WriteOp, E), StoreError> {
         let mut obj = to_object(entity)?;
-        let now = Value::String(Utc::now().to_rfc3339());
+        let now = Value::String(now().to_rfc3339());
         let hlc = self.stamp();
         obj.insert("createdAt".into(), now.clone());
         obj.insert("updatedAt".into(), now);
@@ -181,6 +229,7 @@ impl Store {
                 payload: Value::Object(obj),
                 hlc,
                 untouched: Untouched::NotFound,
+                columns: cols,
             },
             stored,
         ))
@@ -223,7 +272,7 @@ impl Store {
         }
         let mut obj = to_object(entity)?;
         let hlc = self.stamp();
-        obj.insert("updatedAt".into(), Value::String(Utc::now().to_rfc3339()));
+        obj.insert("updatedAt".into(), Value::String(now().to_rfc3339()));
         obj.insert("hlc".into(), Value::String(hlc.clone()));
         let mut values = Vec::new();
         let mut sets = Vec::new();
@@ -241,6 +290,7 @@ impl Store {
         let stored: E = from_object(obj.clone())?;
         Ok((
             WriteOp {
+                columns: all_columns::<E>(),
                 // The organization is part of the key: a row never moves between organizations.
                 sql: format!(
                     "UPDATE {} SET {} WHERE id = ${id_param} AND organization_id IS NOT DISTINCT FROM ${org_param} AND deleted_at IS NULL",
@@ -269,7 +319,7 @@ impl Store {
             return Err(StoreError::Invalid(format!("{} are append-only", E::TABLE)));
         }
         let hlc = self.stamp();
-        let now = Utc::now();
+        let now = now();
         Ok(WriteOp {
             sql: format!(
                 "UPDATE {} SET deleted_at = $1, updated_at = $1, hlc = $2 WHERE id = $3 AND organization_id IS NOT DISTINCT FROM $4 AND deleted_at IS NULL",
@@ -291,16 +341,36 @@ impl Store {
             } else {
                 Untouched::Fine
             },
+            columns: all_columns::<E>(),
         })
     }
 
-    /// Runs writes in one transaction; on SQLite each also appends its outbox row there.
+    /// Runs writes in one transaction; on SQLite each also appends its outbox row there. A write
+    /// to a synced table also restamps the fields it changed (`field_hlc`), and its outbox row
+    /// carries the new row, its stamps and the stamps it was made over (what sync merges with).
     pub(crate) async fn apply(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
         let record_outbox = matches!(self.db, Db::Sqlite(_));
         on_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
-            for op in ops {
-                let result = bind_all(sqlx::query(&op.sql), op.values).execute(&mut *tx).await?;
+            for mut op in ops {
+                let synced = fields::is_synced(op.table);
+                let plain_insert = op.sql.starts_with("INSERT") && op.untouched == Untouched::NotFound;
+                let before = if synced && !plain_insert {
+                    let mut cols = op.columns.clone();
+                    cols.push(&FIELD_HLC);
+                    let sql = format!(
+                        "SELECT {} FROM {} WHERE id = $1",
+                        cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
+                        op.table
+                    );
+                    match sqlx::query(&sql).bind(op.row_id).fetch_optional(&mut *tx).await? {
+                        Some(row) => Some(decode_row(&row, &cols)?),
+                        None => None,
+                    }
+                } else {
+                    None
+                };
+                let result = bind_all(sqlx::query(&op.sql), op.values.clone()).execute(&mut *tx).await?;
                 if result.rows_affected() != 1 {
                     match op.untouched {
                         Untouched::Fine => {}
@@ -311,6 +381,15 @@ impl Store {
                             return Err(StoreError::Conflict(format!("that {} already exists", entity_name(op.table))));
                         }
                     }
+                }
+                if synced && result.rows_affected() > 0 {
+                    let (payload, stamps) = stamped_payload(&op, before);
+                    sqlx::query(&format!("UPDATE {} SET field_hlc = $1 WHERE id = $2", op.table))
+                        .bind(sqlx::types::Json(stamps))
+                        .bind(op.row_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    op.payload = payload;
                 }
                 if record_outbox && result.rows_affected() > 0 {
                     bind_all(
@@ -475,6 +554,47 @@ impl Store {
             rows.iter().map(|row| from_object::<E>(decode_row(row, &cols)?)).collect()
         })
     }
+}
+
+/// What a write to a synced row sends to the team database, and the row's new field stamps:
+/// `{row, stamps, base}` — the whole row after the write, the stamp of each field, and the
+/// stamps the write was made over (`base`: a field whose stamp differs from its base is what
+/// this write changed; a base the server no longer has means someone else wrote it meanwhile).
+fn stamped_payload(op: &WriteOp, before: Option<Map<String, Value>>) -> (Value, Value) {
+    let mut old_row = before.unwrap_or_default();
+    let base: fields::Stamps = old_row
+        .remove("fieldHlc")
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let new_row = match (&op.payload, op.op) {
+        (Value::Object(deleted), "delete") => {
+            let mut row = old_row.clone();
+            row.insert(
+                "deletedAt".into(),
+                deleted.get("deletedAt").cloned().unwrap_or(Value::Null),
+            );
+            row.insert("hlc".into(), Value::String(op.hlc.clone()));
+            row
+        }
+        (Value::Object(row), _) => row.clone(),
+        _ => old_row.clone(),
+    };
+    let old_fields = if old_row.is_empty() {
+        fields::Fields::new()
+    } else {
+        fields::split(op.table, &old_row)
+    };
+    let stamps = fields::restamp(
+        &old_fields,
+        &base,
+        &fields::split(op.table, &new_row),
+        &op.hlc,
+    );
+    let stamps_json = serde_json::to_value(&stamps).unwrap_or(Value::Null);
+    (
+        serde_json::json!({ "row": new_row, "stamps": stamps_json, "base": base }),
+        stamps_json,
+    )
 }
 
 fn entity_name(table: &str) -> &'static str {

@@ -47,7 +47,7 @@ pub struct WorkflowDoc {
 
 /// A new, empty workflow of the actor, at version 1.
 fn new_workflow(actor: Actor, name: String) -> Workflow {
-    let now = Utc::now();
+    let now = crate::repo::now();
     Workflow {
         id: new_id(),
         organization_id: actor.organization_id,

@@ -1,0 +1,218 @@
+//! Pull: what the team database holds since this device's cursor, read in one snapshot by the `row_xid` horizon and applied in one local transaction, merged field by field with local edits.
+
+use neuroflow_model::fields;
+use neuroflow_model::hlc::HlcStamp;
+use neuroflow_store::value::{bind_all, decode_row};
+use neuroflow_store::{Db, Store};
+use serde_json::{Map, Value};
+use sqlx::SqliteConnection;
+
+use crate::error::{local_db, remote, SyncError};
+use crate::push::MAX_CLOCK_AHEAD_MS;
+use crate::rows;
+use crate::tables::{pull_order, Table, Travel};
+use crate::TeamSession;
+
+/// Where this device's pulls resume: the snapshot horizon of its last pull.
+pub const CURSOR_SETTING: &str = "sync_cursor";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullReport {
+    /// Rows read from the team database (some may have been pulled before: applying them again
+    /// changes nothing).
+    pub rows: usize,
+    /// The cursor the next pull starts from.
+    pub cursor: String,
+    /// A stamp further ahead than a clock may be was seen: this device's clock was not moved
+    /// to it.
+    pub clock_flagged: bool,
+}
+
+/// Pulls everything visible to the signed-in person in their organization since the cursor.
+///
+/// Never by `updated_at` or id: transactions commit out of order, so a row written by one
+/// that started earlier but committed later would be skipped. The read runs in one REPEATABLE
+/// READ snapshot; it takes every row whose `row_xid` is at or past the cursor, and the next
+/// cursor is the snapshot's `xmin` — every transaction below it had finished, so every row
+/// below it was in this snapshot; a row at or above it may be read again, harmlessly.
+pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncError> {
+    let Db::Sqlite(pool) = local.db() else {
+        return Err(SyncError::Invalid(
+            "sync pulls into the local SQLite database".into(),
+        ));
+    };
+    let cursor: String = sqlx::query_scalar("SELECT value FROM local_settings WHERE key = $1")
+        .bind(CURSOR_SETTING)
+        .fetch_optional(pool)
+        .await
+        .map_err(local_db)?
+        .unwrap_or_else(|| "1".to_string());
+
+    let tables = pull_order();
+    let mut read: Vec<(Table, Vec<Map<String, Value>>)> = Vec::with_capacity(tables.len());
+    let mut tx = team.pool.begin().await.map_err(remote)?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .map_err(remote)?;
+    let horizon: String =
+        sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(remote)?;
+    for table in tables {
+        let scope = match table.name {
+            "organizations" => " AND id = $2",
+            "users" => " AND $2::uuid IS NOT NULL",
+            _ => " AND organization_id = $2",
+        };
+        let sql = format!(
+            "SELECT to_jsonb(t) AS j FROM {} t WHERE row_xid >= $1::xid8{scope} ORDER BY row_xid, id",
+            table.name
+        );
+        let rows: Vec<Value> = sqlx::query_scalar(&sql)
+            .bind(&cursor)
+            .bind(team.organization_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(remote)?;
+        let rows = rows
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        read.push((table, rows));
+    }
+    tx.commit().await.map_err(remote)?;
+
+    let mut report = PullReport {
+        cursor: horizon.clone(),
+        ..PullReport::default()
+    };
+    let mut newest: Option<HlcStamp> = None;
+    let mut ltx = pool.begin().await.map_err(local_db)?;
+    for (table, rows) in &read {
+        for raw in rows {
+            report.rows += 1;
+            let row = rows::from_snake(&table.columns, raw)?;
+            match table.travel {
+                Travel::Merged => {
+                    let stamps = rows::stamps(raw.get("field_hlc"));
+                    if let Some(s) = stamps.values().max().and_then(|s| s.parse().ok()) {
+                        newest = newest.max(Some(s));
+                    }
+                    apply_merged(&mut ltx, table, row, stamps).await?;
+                }
+                Travel::Whole => {
+                    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+                    let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!(
+                        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
+                        table.name,
+                        names.join(", "),
+                        params.join(", ")
+                    );
+                    bind_all(sqlx::query(&sql), rows::values(&table.columns, &row)?)
+                        .execute(&mut *ltx)
+                        .await
+                        .map_err(local_db)?;
+                }
+                Travel::ServerOwned => {
+                    let sql = rows::upsert_sql(table.name, &table.columns, false);
+                    bind_all(sqlx::query(&sql), rows::values(&table.columns, &row)?)
+                        .execute(&mut *ltx)
+                        .await
+                        .map_err(local_db)?;
+                }
+            }
+        }
+    }
+    sqlx::query(
+        "INSERT INTO local_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(CURSOR_SETTING)
+    .bind(&horizon)
+    .execute(&mut *ltx)
+    .await
+    .map_err(local_db)?;
+    ltx.commit().await.map_err(local_db)?;
+    local.forget_graphs();
+
+    if let Some(s) = newest {
+        let ahead = i64::try_from(s.wall_ms).unwrap_or(i64::MAX)
+            - i64::try_from(local.wall_ms()).unwrap_or(0);
+        if ahead > MAX_CLOCK_AHEAD_MS {
+            report.clock_flagged = true;
+        } else {
+            local.observe(s);
+        }
+    }
+    Ok(report)
+}
+
+/// Merges a pulled row into the local one field by field: local edits not pushed yet keep
+/// their place wherever their stamps are later (that is "re-applied on top"), and lose where
+/// the team database has a later write — as the team database will decide when they arrive.
+async fn apply_merged(
+    ltx: &mut SqliteConnection,
+    table: &Table,
+    remote_row: Map<String, Value>,
+    remote_stamps: fields::Stamps,
+) -> Result<(), SyncError> {
+    let mut cols = table.columns.clone();
+    let field_hlc = neuroflow_model::entities::Column {
+        name: "field_hlc",
+        kind: neuroflow_model::entities::ColKind::Json,
+    };
+    cols.push(&field_hlc);
+    let id = remote_row
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        .ok_or_else(|| SyncError::Invalid(format!("a pulled {} row has no id", table.name)))?;
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = $1",
+        cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
+        table.name
+    );
+    let existing = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *ltx)
+        .await
+        .map_err(local_db)?;
+    let (row, stamps) = match existing {
+        None => (remote_row, remote_stamps),
+        Some(r) => {
+            let mut local_row = decode_row(&r, &cols)?;
+            let local_stamps = rows::stamps(local_row.remove("fieldHlc").as_ref());
+            let merged = fields::merge(
+                &rows::stamped(table.name, &local_row, local_stamps),
+                &rows::stamped(table.name, &remote_row, remote_stamps),
+            );
+            let mut row = rows::joined(table.name, &local_row, &merged);
+            // The later of the two edit times.
+            if let (Some(Value::String(a)), Some(Value::String(b))) =
+                (row.get("updatedAt").cloned(), remote_row.get("updatedAt"))
+            {
+                if b > &a {
+                    row.insert("updatedAt".into(), Value::String(b.clone()));
+                }
+            }
+            (row, merged.stamps)
+        }
+    };
+    let mut values = rows::values(&table.columns, &row)?;
+    values.push(neuroflow_store::SqlValue::Json(Some(
+        serde_json::to_value(&stamps).unwrap_or_default(),
+    )));
+    bind_all(
+        sqlx::query(&rows::upsert_sql(table.name, &table.columns, true)),
+        values,
+    )
+    .execute(&mut *ltx)
+    .await
+    .map_err(local_db)?;
+    Ok(())
+}

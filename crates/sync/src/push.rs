@@ -1,0 +1,484 @@
+//! Push: the outbox in batches to the team database, each mutation applied once (by its id), merged field by field into the row as the signed-in person (RLS judges every row), with the conflicts it finds recorded.
+
+use std::collections::HashMap;
+
+use neuroflow_model::fields::{self, Stamped, Stamps};
+use neuroflow_model::hlc::HlcStamp;
+use neuroflow_store::value::{bind_all, SqlValue};
+use neuroflow_store::{Db, Store};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+use crate::error::{local_db, remote, SyncError};
+use crate::rows::{self, normalize};
+use crate::tables::{self, Table, Travel};
+use crate::TeamSession;
+
+/// How far ahead of the team database's clock a stamp may be. Further, and the device's clock
+/// is wrong: its edits would beat everyone's later ones, so the push stops and says so.
+pub const MAX_CLOCK_AHEAD_MS: i64 = 6 * 3600 * 1000;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Mutations applied by the team database.
+    pub applied: usize,
+    /// Mutations it had applied already (a retried push): nothing changed.
+    pub duplicates: usize,
+    /// Conflicts recorded: values one edit overwrote of another made without seeing it.
+    pub conflicts: usize,
+    /// Outbox rows of tables that stay on this device (runs, integrations): dropped.
+    pub local_only: usize,
+}
+
+/// One outbox row.
+struct Mutation {
+    seq: i64,
+    id: Uuid,
+    table: String,
+    row_id: Uuid,
+    payload: Value,
+    hlc: String,
+}
+
+/// What a write to a synced row carries (see the store's `stamped_payload`).
+#[derive(Deserialize)]
+struct StampedPayload {
+    row: Map<String, Value>,
+    stamps: Stamps,
+    #[serde(default)]
+    base: Stamps,
+}
+
+/// Pushes the whole outbox, `batch` mutations per transaction. A batch the team database
+/// refuses stays in the outbox, and nothing of it is applied.
+pub async fn push(local: &Store, team: &TeamSession, batch: u32) -> Result<PushReport, SyncError> {
+    let Db::Sqlite(pool) = local.db() else {
+        return Err(SyncError::Invalid(
+            "sync pushes from the local SQLite database".into(),
+        ));
+    };
+    let device = crate::device_id(pool).await?;
+    let mut report = PushReport::default();
+    loop {
+        let rows = sqlx::query(
+            "SELECT seq, mutation_id, table_name, row_id, payload, hlc FROM outbox ORDER BY seq LIMIT $1",
+        )
+        .bind(i64::from(batch.max(1)))
+        .fetch_all(pool)
+        .await
+        .map_err(local_db)?;
+        if rows.is_empty() {
+            return Ok(report);
+        }
+        let mut mutations = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let payload: String = r.try_get("payload").map_err(local_db)?;
+            mutations.push(Mutation {
+                seq: r.try_get("seq").map_err(local_db)?,
+                id: r.try_get("mutation_id").map_err(local_db)?,
+                table: r.try_get("table_name").map_err(local_db)?,
+                row_id: r.try_get("row_id").map_err(local_db)?,
+                payload: serde_json::from_str(&payload)
+                    .map_err(|e| SyncError::Invalid(format!("an outbox row is not JSON: {e}")))?,
+                hlc: r.try_get("hlc").map_err(local_db)?,
+            });
+        }
+        let last = mutations.last().map_or(0, |m| m.seq);
+        push_batch(team, device, &mutations, &mut report).await?;
+        // Acknowledged: the team database has them (a crash before this line re-sends them,
+        // and the mutation ids make that a no-op).
+        sqlx::query("DELETE FROM outbox WHERE seq <= $1")
+            .bind(last)
+            .execute(pool)
+            .await
+            .map_err(local_db)?;
+    }
+}
+
+async fn push_batch(
+    team: &TeamSession,
+    device: Uuid,
+    mutations: &[Mutation],
+    report: &mut PushReport,
+) -> Result<(), SyncError> {
+    let mut tx = team.pool.begin().await.map_err(remote)?;
+    let server_ms: i64 =
+        sqlx::query_scalar("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::int8")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(remote)?;
+    let mut authors = Authors::default();
+    for m in mutations {
+        let Some(table) = tables::pushed(&m.table) else {
+            report.local_only += 1;
+            continue;
+        };
+        let stamp: HlcStamp = m
+            .hlc
+            .parse()
+            .map_err(|e| SyncError::Invalid(format!("an outbox row: {e}")))?;
+        let ahead = i64::try_from(stamp.wall_ms).unwrap_or(i64::MAX) - server_ms;
+        if ahead > MAX_CLOCK_AHEAD_MS {
+            return Err(SyncError::ClockAhead {
+                minutes: ahead / 60_000,
+            });
+        }
+        let fresh = sqlx::query(
+            "INSERT INTO sync_mutations (organization_id, mutation_id, device_id, device_node, user_id) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(team.organization_id)
+        .bind(m.id)
+        .bind(device)
+        .bind(format!("{:016x}", stamp.node))
+        .bind(team.user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(remote)?
+        .rows_affected()
+            == 1;
+        if !fresh {
+            report.duplicates += 1;
+            continue;
+        }
+        match table.travel {
+            Travel::Merged => {
+                report.conflicts += apply_merged(&mut tx, team, &table, m, &mut authors).await?;
+            }
+            Travel::Whole => apply_whole(&mut tx, team, &table, m).await?,
+            Travel::ServerOwned => {}
+        }
+        report.applied += 1;
+    }
+    tx.commit().await.map_err(remote)?;
+    Ok(())
+}
+
+/// Inserts a row that is never changed (a saved version), once.
+async fn apply_whole(
+    tx: &mut PgConnection,
+    team: &TeamSession,
+    table: &Table,
+    m: &Mutation,
+) -> Result<(), SyncError> {
+    let Value::Object(obj) = &m.payload else {
+        return Err(SyncError::Invalid("an outbox row is not an object".into()));
+    };
+    let row = normalize(&table.columns, obj)?;
+    check_org(team, &row)?;
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
+        table.name,
+        names.join(", "),
+        params.join(", ")
+    );
+    bind_all(sqlx::query(&sql), rows::values(&table.columns, &row)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(remote)?;
+    Ok(())
+}
+
+fn check_org(team: &TeamSession, row: &Map<String, Value>) -> Result<(), SyncError> {
+    let org = row.get("organizationId").and_then(Value::as_str);
+    if org != Some(team.organization_id.to_string().as_str()) {
+        return Err(SyncError::Invalid(
+            "a change belongs to another organization than the one signed in".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Who wrote a stamp: the person whose device carries its node, as the team database knows it.
+#[derive(Default)]
+struct Authors(HashMap<u64, Option<Uuid>>);
+
+impl Authors {
+    async fn of(
+        &mut self,
+        tx: &mut PgConnection,
+        team: &TeamSession,
+        stamp: &str,
+    ) -> Result<Option<Uuid>, SyncError> {
+        let Ok(s) = stamp.parse::<HlcStamp>() else {
+            return Ok(None);
+        };
+        if let Some(known) = self.0.get(&s.node) {
+            return Ok(*known);
+        }
+        let user: Option<Uuid> = sqlx::query_scalar(
+            "SELECT user_id FROM sync_mutations WHERE organization_id = $1 AND device_node = $2 LIMIT 1",
+        )
+        .bind(team.organization_id)
+        .bind(format!("{:016x}", s.node))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(remote)?;
+        self.0.insert(s.node, user);
+        Ok(user)
+    }
+}
+
+/// One recorded conflict.
+struct Conflict {
+    field: String,
+    reason: &'static str,
+    lost: (Option<Value>, String, Option<Uuid>),
+    won: (Option<Value>, String, Option<Uuid>),
+}
+
+/// Merges one mutation into its row; returns how many conflicts it recorded.
+async fn apply_merged(
+    tx: &mut PgConnection,
+    team: &TeamSession,
+    table: &Table,
+    m: &Mutation,
+    authors: &mut Authors,
+) -> Result<usize, SyncError> {
+    let payload: StampedPayload = serde_json::from_value(m.payload.clone())
+        .map_err(|e| SyncError::Invalid(format!("an outbox row of {}: {e}", table.name)))?;
+    let incoming = normalize(&table.columns, &payload.row)?;
+    check_org(team, &incoming)?;
+    let current: Option<Value> = sqlx::query_scalar(&format!(
+        "SELECT to_jsonb(t) FROM {} t WHERE id = $1 FOR UPDATE",
+        table.name
+    ))
+    .bind(m.row_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(remote)?;
+    let Some(Value::Object(current)) = current else {
+        let mut values = rows::values(&table.columns, &incoming)?;
+        values.push(SqlValue::Json(Some(
+            serde_json::to_value(&payload.stamps).unwrap_or_default(),
+        )));
+        let names: Vec<&str> = table
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .chain(["field_hlc"])
+            .collect();
+        let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name,
+            names.join(", "),
+            params.join(", ")
+        );
+        bind_all(sqlx::query(&sql), values)
+            .execute(&mut *tx)
+            .await
+            .map_err(remote)?;
+        return Ok(0);
+    };
+    let cur_row = rows::from_snake(&table.columns, &current)?;
+    if cur_row.get("organizationId") != incoming.get("organizationId") {
+        return Err(SyncError::Invalid(
+            "a change names a row of another organization".into(),
+        ));
+    }
+    let cur = rows::stamped(table.name, &cur_row, rows::stamps(current.get("field_hlc")));
+    let inc = rows::stamped(table.name, &incoming, payload.stamps.clone());
+    let merged = fields::merge(&cur, &inc);
+
+    let conflicts = find_conflicts(&cur, &inc, &payload.base, &merged);
+    for c in &conflicts {
+        let (lost_by, won_by) = (
+            match c.lost.2 {
+                Some(u) => Some(u),
+                None => authors.of(tx, team, &c.lost.1).await?,
+            },
+            match c.won.2 {
+                Some(u) => Some(u),
+                None => authors.of(tx, team, &c.won.1).await?,
+            },
+        );
+        let now = chrono::Utc::now();
+        sqlx::query(
+            "INSERT INTO sync_conflicts (id, organization_id, table_name, row_id, field, reason, \
+             lost_value, lost_hlc, lost_by, won_value, won_hlc, won_by, created_at, updated_at, hlc) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
+        )
+        .bind(neuroflow_model::new_id())
+        .bind(team.organization_id)
+        .bind(table.name)
+        .bind(m.row_id)
+        .bind(&c.field)
+        .bind(c.reason)
+        .bind(c.lost.0.clone().map(sqlx::types::Json))
+        .bind(&c.lost.1)
+        .bind(lost_by)
+        .bind(c.won.0.clone().map(sqlx::types::Json))
+        .bind(&c.won.1)
+        .bind(won_by)
+        .bind(now)
+        .bind(&m.hlc)
+        .execute(&mut *tx)
+        .await
+        .map_err(remote)?;
+    }
+    let row = rows::joined(table.name, &cur_row, &merged);
+    let mut sets = Vec::new();
+    let mut values = Vec::new();
+    for c in &table.columns {
+        if matches!(c.name, "id" | "organization_id" | "created_at") {
+            continue;
+        }
+        values.push(
+            SqlValue::from_json(c, &row)
+                .map_err(|e| SyncError::Invalid(format!("a merged {} row: {e}", table.name)))?,
+        );
+        sets.push(format!("{} = ${}", c.name, values.len()));
+    }
+    values.push(SqlValue::Json(Some(
+        serde_json::to_value(&merged.stamps).unwrap_or_default(),
+    )));
+    sets.push(format!("field_hlc = ${}", values.len()));
+    values.push(SqlValue::Uuid(Some(m.row_id)));
+    let sql = format!(
+        "UPDATE {} SET {} WHERE id = ${}",
+        table.name,
+        sets.join(", "),
+        values.len()
+    );
+    bind_all(sqlx::query(&sql), values)
+        .execute(&mut *tx)
+        .await
+        .map_err(remote)?;
+    Ok(conflicts.len())
+}
+
+fn stamp_of<'a>(s: &'a Stamped, key: &str) -> &'a str {
+    s.stamps.get(key).map_or("", String::as_str)
+}
+
+fn value_of(s: &Stamped, key: &str) -> Option<Value> {
+    s.fields.get(key).cloned().flatten()
+}
+
+fn is_deleted(s: &Stamped) -> bool {
+    matches!(s.fields.get("deletedAt"), Some(Some(v)) if !v.is_null())
+}
+
+/// The values one side overwrote of the other's without having seen them. A field the push
+/// changed (its stamp is not its base) over a stamp the pusher never saw is an overwrite, in
+/// whichever direction the stamps decide; a delete that wins loses every edit it did not see,
+/// and an edit to a row deleted meanwhile is lost to the delete.
+fn find_conflicts(cur: &Stamped, inc: &Stamped, base: &Stamps, merged: &Stamped) -> Vec<Conflict> {
+    let pusher_changed: Vec<&String> = inc
+        .stamps
+        .iter()
+        .filter(|(k, s)| base.get(*k) != Some(*s))
+        .map(|(k, _)| k)
+        .collect();
+    let mut out = Vec::new();
+    let deleted_now = is_deleted(merged);
+    let push_deletes = pusher_changed.iter().any(|k| *k == "deletedAt") && is_deleted(inc);
+    for key in &pusher_changed {
+        let (s, c) = (stamp_of(inc, key), stamp_of(cur, key));
+        if c.is_empty() || base.get(*key).map(String::as_str) == Some(c) || s == c {
+            continue;
+        }
+        let (vi, vc) = (value_of(inc, key), value_of(cur, key));
+        if vi == vc {
+            continue;
+        }
+        let inc_side = (vi, s.to_string(), None);
+        let cur_side = (vc, c.to_string(), None);
+        let (lost, won) = if s > c {
+            (cur_side, inc_side)
+        } else {
+            (inc_side, cur_side)
+        };
+        out.push(Conflict {
+            field: (*key).clone(),
+            reason: "overwritten",
+            lost,
+            won,
+        });
+    }
+    if deleted_now && push_deletes {
+        // Edits others made that this delete did not see.
+        for (key, c) in &cur.stamps {
+            if key == "deletedAt" || base.get(key) == Some(c) || pusher_changed.contains(&key) {
+                continue;
+            }
+            out.push(Conflict {
+                field: key.clone(),
+                reason: "deleted",
+                lost: (value_of(cur, key), c.clone(), None),
+                won: (None, stamp_of(merged, "deletedAt").to_string(), None),
+            });
+        }
+    } else if deleted_now && is_deleted(cur) && !pusher_changed.iter().any(|k| *k == "deletedAt") {
+        // This push edited a row someone deleted meanwhile.
+        for key in &pusher_changed {
+            out.push(Conflict {
+                field: (*key).clone(),
+                reason: "deleted",
+                lost: (value_of(inc, key), stamp_of(inc, key).to_string(), None),
+                won: (None, stamp_of(cur, "deletedAt").to_string(), None),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn side(pairs: &[(&str, Value, &str)]) -> Stamped {
+        Stamped {
+            fields: pairs
+                .iter()
+                .map(|(k, v, _)| (k.to_string(), Some(v.clone())))
+                .collect(),
+            stamps: pairs
+                .iter()
+                .map(|(k, _, s)| (k.to_string(), s.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_edit_over_a_stamp_the_pusher_saw_is_no_conflict_and_one_it_did_not_see_is() {
+        let cur = side(&[("label", json!("A"), "2"), ("deletedAt", Value::Null, "1")]);
+        let inc = side(&[("label", json!("B"), "3"), ("deletedAt", Value::Null, "1")]);
+        let seen: Stamps = [("label".to_string(), "2".to_string())].into();
+        let merged = fields::merge(&cur, &inc);
+        assert!(find_conflicts(&cur, &inc, &seen, &merged).is_empty());
+        let unseen: Stamps = [("label".to_string(), "1".to_string())].into();
+        let found = find_conflicts(&cur, &inc, &unseen, &merged);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lost.0, Some(json!("A")));
+        assert_eq!(found[0].won.0, Some(json!("B")));
+    }
+
+    #[test]
+    fn a_delete_loses_the_edits_it_did_not_see() {
+        let cur = side(&[
+            ("label", json!("edited"), "5"),
+            ("deletedAt", Value::Null, "1"),
+        ]);
+        let inc = side(&[
+            ("label", json!("old"), "1"),
+            ("deletedAt", json!("2026-01-01T00:00:00+00:00"), "6"),
+        ]);
+        let base: Stamps = [
+            ("label".to_string(), "1".to_string()),
+            ("deletedAt".to_string(), "1".to_string()),
+        ]
+        .into();
+        let merged = fields::merge(&cur, &inc);
+        let found = find_conflicts(&cur, &inc, &base, &merged);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].reason, "deleted");
+        assert_eq!(found[0].lost.0, Some(json!("edited")));
+    }
+}

@@ -1,0 +1,72 @@
+-- Team sync: per-field HLC stamps on every synced row, the mutations already applied (a retried
+-- or duplicated push changes nothing) and the conflicts a merge recorded, isolated by
+-- organization like every other table.
+DO $fields$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['workflows', 'workflow_nodes', 'workflow_edges',
+                             'tool_blueprints', 'blueprint_components', 'blueprint_connections',
+                             'ai_agents', 'agent_teams', 'team_members'] LOOP
+        EXECUTE format($f$ALTER TABLE public.%I ADD COLUMN field_hlc jsonb NOT NULL DEFAULT '{}'$f$, t);
+    END LOOP;
+END
+$fields$;
+
+CREATE TABLE public.sync_mutations (
+    organization_id UUID NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    mutation_id UUID NOT NULL,
+    device_id UUID NOT NULL,
+    -- The low 64 bits of the device id as HLC stamps carry it: who wrote a stamp.
+    device_node TEXT NOT NULL,
+    user_id UUID NOT NULL REFERENCES users(id),
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    row_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    PRIMARY KEY (organization_id, mutation_id)
+);
+CREATE INDEX sync_mutations_device_node ON public.sync_mutations (organization_id, device_node);
+
+CREATE TABLE public.sync_conflicts (
+    id UUID PRIMARY KEY,
+    organization_id UUID NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    row_id UUID NOT NULL,
+    field TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('overwritten', 'deleted')),
+    lost_value JSONB,
+    lost_hlc TEXT NOT NULL,
+    lost_by UUID REFERENCES users(id),
+    won_value JSONB,
+    won_hlc TEXT NOT NULL,
+    won_by UUID REFERENCES users(id),
+    resolved_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    deleted_at TIMESTAMPTZ,
+    hlc TEXT NOT NULL DEFAULT '',
+    row_xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX sync_conflicts_org ON public.sync_conflicts (organization_id);
+CREATE INDEX sync_conflicts_row_xid ON public.sync_conflicts (row_xid, id);
+
+DO $secure$ BEGIN
+    PERFORM private.secure_table('public.sync_mutations', 'SELECT, INSERT', '{organization_id,mutation_id,device_id,user_id}');
+    PERFORM private.secure_table('public.sync_conflicts', 'SELECT, INSERT, UPDATE',
+        '{id,organization_id,table_name,row_id,field,reason,lost_value,lost_hlc,lost_by,won_value,won_hlc,won_by}');
+END $secure$;
+
+-- A mutation is recorded by the person who pushed it, in an organization they can write.
+CREATE POLICY sync_mutations_select ON public.sync_mutations FOR SELECT TO app_user
+    USING (organization_id = ANY ((SELECT private.member_org_ids())::uuid[]));
+CREATE POLICY sync_mutations_insert ON public.sync_mutations FOR INSERT TO app_user
+    WITH CHECK (organization_id = ANY ((SELECT private.writable_org_ids())::uuid[])
+                AND user_id = (SELECT private.current_user_id()));
+-- Conflicts: members read them; writers record them and mark them resolved (the recorded values
+-- are immutable, by the guard above).
+CREATE POLICY sync_conflicts_select ON public.sync_conflicts FOR SELECT TO app_user
+    USING (organization_id = ANY ((SELECT private.member_org_ids())::uuid[]));
+CREATE POLICY sync_conflicts_insert ON public.sync_conflicts FOR INSERT TO app_user
+    WITH CHECK (organization_id = ANY ((SELECT private.writable_org_ids())::uuid[]));
+CREATE POLICY sync_conflicts_update ON public.sync_conflicts FOR UPDATE TO app_user
+    USING (organization_id = ANY ((SELECT private.writable_org_ids())::uuid[]))
+    WITH CHECK (organization_id = ANY ((SELECT private.writable_org_ids())::uuid[]));
