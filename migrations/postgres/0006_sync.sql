@@ -9,6 +9,8 @@ BEGIN
                              'tool_blueprints', 'blueprint_components', 'blueprint_connections',
                              'ai_agents', 'agent_teams', 'team_members'] LOOP
         EXECUTE format($f$ALTER TABLE public.%I ADD COLUMN field_hlc jsonb NOT NULL DEFAULT '{}'$f$, t);
+        -- App roles hold UPDATE per column (0005: no table-level UPDATE, so no strong lock).
+        EXECUTE format('GRANT UPDATE (field_hlc) ON public.%I TO app_user', t);
     END LOOP;
 END
 $fields$;

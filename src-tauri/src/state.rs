@@ -47,6 +47,7 @@ pub async fn open_local(database_path: PathBuf) -> Result<Session, AppError> {
         )
     })?;
     let store = Store::new(db, identity.device);
+    store.resume_clock().await?;
     let runner = WorkflowRunner::new(store.clone());
     let actor = Actor {
         organization_id: identity.organization_id,

@@ -5,6 +5,7 @@ mod args;
 mod database;
 mod env_access;
 mod json_input;
+mod team_sync;
 mod workflow;
 
 use std::io::Read;
@@ -28,6 +29,8 @@ USAGE:
     neuroflow admin create-user --database-url URL --email EMAIL --org SLUG
                                 --role OWNER|ADMIN|MEMBER|VIEWER --password-stdin
                                 [--database-password-stdin]
+    neuroflow sync --database-url URL --local PATH [--org SLUG] [--watch [--interval SECONDS]]
+                   [--database-password-stdin]
 
 run executes a graph file (docs/GRAPH-FORMAT.md): the output JSON goes to stdout, events to
 stderr (pretty by default). --input is the triggers' input: JSON text, @FILE for a file's JSON,
@@ -46,6 +49,13 @@ of an existing file or of one ending in .db, .sqlite or .sqlite3); anything else
 Keep the Postgres password out of the URL, where other users of the machine can see it: give it
 in PGPASSWORD or on stdin with --database-password-stdin (a password in the URL still works and
 wins over PGPASSWORD). Passwords are never printed.
+
+sync pushes the local database's edits (PATH, a SQLite file, made on first use) to the team
+Postgres and pulls what others changed, as the person whose LOGIN role the URL names
+(postgres://ROLE@host:port/db; the role is what create-user printed; the password from PGPASSWORD
+or stdin, never an argument). --org picks one of the person's organizations when they have
+several. --watch syncs every 2 seconds (--interval) until Ctrl+C, retrying while the team database
+is away. Each sync prints what moved.
 
 create-user makes the organization if it is missing, the user, the membership and the user's
 Postgres LOGIN role, and prints the role name. The new user's password is read from stdin
@@ -137,12 +147,14 @@ async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
         &[
             "--password-stdin",
             "--database-password-stdin",
+            "--watch",
             neuroflow_engine::egress::ALLOW_PRIVATE_NETWORK_FLAG,
         ],
     );
-    let group = args.positional("a command (run, validate, db, admin)")?;
+    let group = args.positional("a command (run, validate, sync, db, admin)")?;
     match group.as_str() {
         "run" => return run_file(args).await,
+        "sync" => return sync_local(args).await,
         "validate" => {
             let env = env_access(&mut args)?;
             let path = args.positional("a graph file")?;
@@ -218,6 +230,46 @@ async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
         }
         _ => Err(UsageError(format!("unknown command '{group} {action}'")).into()),
     }
+}
+
+async fn sync_local(mut args: Args) -> Result<(), Failure> {
+    let raw = args.required("--database-url")?;
+    let local = args.required("--local")?;
+    let org = args.optional("--org")?;
+    let watch = args.flag("--watch");
+    let interval = match args.optional("--interval")? {
+        None => team_sync::DEFAULT_INTERVAL_S,
+        Some(s) => match s.parse::<u64>() {
+            Ok(n) if (1..=86_400).contains(&n) => n,
+            _ => {
+                return Err(UsageError(format!(
+                    "--interval is a number of seconds from 1 to 86400, not '{s}'"
+                ))
+                .into())
+            }
+        },
+    };
+    let password_stdin = args.flag("--database-password-stdin");
+    args.finish()?;
+    if DatabaseUrl::check_before_stdin(&raw, password_stdin).map_err(UsageError)?
+        != Backend::Postgres
+    {
+        return Err(UsageError("sync needs the team's Postgres --database-url".into()).into());
+    }
+    let db_password = if password_stdin {
+        Some(read_stdin_password("the database password")?)
+    } else {
+        None
+    };
+    let url = database_url(&raw, db_password)?;
+    team_sync::run(
+        &url,
+        std::path::Path::new(&local),
+        org.as_deref(),
+        watch.then(|| std::time::Duration::from_secs(interval)),
+    )
+    .await
+    .map_err(Failure::Run)
 }
 
 const CREATE_USER_NEEDS_POSTGRES: &str =

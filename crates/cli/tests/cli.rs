@@ -362,3 +362,64 @@ fn bad_database_urls_are_refused_before_anything_is_made() {
         "a refused URL must not create a file"
     );
 }
+
+/// `neuroflow sync` as a person runs it: the LOGIN role in the URL, the password in
+/// PGPASSWORD; the first run makes the local cache, an edit made there is pushed by the next.
+#[tokio::test]
+async fn sync_makes_a_local_cache_and_pushes_its_edits_as_the_person() {
+    let base = pg_url();
+    let name = format!("nf_cli_sync_{}", uuid::Uuid::now_v7().simple());
+    let admin = sqlx::PgPool::connect(&base).await.expect("connect");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create db");
+    let (head, _) = base.rsplit_once('/').expect("url ends in /db");
+    let url = format!("{head}/{name}");
+    let created = neuroflow(
+        &["admin", "create-user", "--database-url", &url, "--email", "sam@example.com", "--org", "studio", "--role", "MEMBER", "--password-stdin"],
+        Some("sams password 1\n"),
+    );
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let role = text(&created.stdout).trim().to_string();
+    let host_db = url.split_once('@').expect("creds").1;
+    let person_url = format!("postgres://{role}@{host_db}");
+    let local = temp_db();
+    let local_s = local.to_string_lossy().to_string();
+    let sync = |extra: &[(&str, &str)]| {
+        let mut env = vec![("PGPASSWORD", "sams password 1")];
+        env.extend_from_slice(extra);
+        neuroflow_env(&["sync", "--database-url", &person_url, "--local", &local_s], "", &env)
+    };
+    let first = sync(&[]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("opened"), "{}", text(&first.stdout));
+
+    // An edit made in the local cache, as the app would.
+    let db = neuroflow_store::Db::open_sqlite(&local).await.expect("open");
+    let identity = neuroflow_store::local::ensure_local_identity(&db).await.expect("identity");
+    let store = neuroflow_store::Store::new(db, identity.device);
+    let actor = neuroflow_store::workflows::Actor { organization_id: identity.organization_id, user_id: identity.user_id };
+    let wf = store.workflow_create(actor, "Made offline").await.expect("create");
+    store.db().close().await;
+
+    let second = sync(&[]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(text(&second.stdout).contains("pushed 1 change"), "{}", text(&second.stdout));
+    let team = sqlx::PgPool::connect(&url).await.expect("connect");
+    let name_on_server: String = sqlx::query_scalar("SELECT name FROM workflows WHERE id = $1")
+        .bind(wf.id)
+        .fetch_one(&team)
+        .await
+        .expect("the workflow reached the team database");
+    assert_eq!(name_on_server, "Made offline");
+
+    // A wrong password is one clear line, with no password in it.
+    let wrong = neuroflow_env(&["sync", "--database-url", &person_url, "--local", &local_s], "", &[("PGPASSWORD", "nope-nope")]);
+    assert_eq!(wrong.status.code(), Some(1));
+    let err = text(&wrong.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("password authentication failed"), "{err}");
+    team.close().await;
+    admin.close().await;
+}

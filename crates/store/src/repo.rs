@@ -191,6 +191,29 @@ impl Store {
         clock.observe(remote, now)
     }
 
+    /// Moves this device's clock past every stamp already in its database, so an edit made
+    /// after a restart sorts after the edits made before it even when the wall clock went back
+    /// (or the restart came within the same millisecond). Call once after opening.
+    pub async fn resume_clock(&self) -> Result<(), StoreError> {
+        let mut newest: Option<String> = None;
+        let outbox: &[&str] = match self.db {
+            Db::Sqlite(_) => &["outbox"],
+            Db::Postgres(_) => &[],
+        };
+        for table in fields::SYNCED_TABLES.iter().chain(outbox) {
+            let sql = format!("SELECT MAX(hlc) FROM {table}");
+            let max: Option<String> = on_db!(&self.db, pool => {
+                sqlx::query_scalar(&sql).fetch_one(pool).await?
+            });
+            newest = newest.max(max);
+        }
+        if let Some(stamp) = newest.and_then(|s| s.parse::<HlcStamp>().ok()) {
+            let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
+            clock.observe(stamp, 0);
+        }
+        Ok(())
+    }
+
     /// Forgets every graph held in memory: after rows were written behind the store's back (a
     /// sync pull), the next read goes to the database.
     pub fn forget_graphs(&self) {

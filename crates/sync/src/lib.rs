@@ -108,6 +108,7 @@ pub async fn open_team_cache(
         }
     };
     let store = Store::new(db.clone(), neuroflow_store::local::device_bits(device));
+    store.resume_clock().await?;
     let pulled = pull(&store, team).await?;
     put_setting(
         pool,

@@ -380,7 +380,10 @@ fn find_conflicts(cur: &Stamped, inc: &Stamped, base: &Stamps, merged: &Stamped)
     let push_deletes = pusher_changed.iter().any(|k| *k == "deletedAt") && is_deleted(inc);
     for key in &pusher_changed {
         let (s, c) = (stamp_of(inc, key), stamp_of(cur, key));
-        if c.is_empty() || base.get(*key).map(String::as_str) == Some(c) || s == c {
+        // Over a stamp it saw, a later write is an ordinary edit. An earlier one (its device's
+        // clock went back) still loses, but not silently.
+        let saw = base.get(*key).map(String::as_str) == Some(c);
+        if c.is_empty() || s == c || (saw && s > c) {
             continue;
         }
         let (vi, vc) = (value_of(inc, key), value_of(cur, key));

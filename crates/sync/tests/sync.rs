@@ -495,3 +495,60 @@ async fn the_snapshot_horizon_cursor_misses_no_row_that_a_timestamp_cursor_skips
         "the timestamp cursor skips rows committed out of order (it missed {naive_missed})"
     );
 }
+
+/// A restart whose wall clock went back an hour: the next edit of a field still beats the one
+/// made before the restart (the clock resumes past every stamp in the database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_after_a_restart_with_the_clock_set_back_still_wins() {
+    let t = team().await;
+    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
+    let mut a = Device::new(&ann, "ann").await;
+    let wf = a
+        .store
+        .workflow_create(a.actor(), "Clock")
+        .await
+        .expect("create")
+        .id;
+    let mut n = node("output", 0.0);
+    change(
+        &a,
+        wf,
+        GraphChanges {
+            nodes: vec![n.clone()],
+            ..GraphChanges::default()
+        },
+    )
+    .await;
+    n.label = "before the restart".into();
+    change(
+        &a,
+        wf,
+        GraphChanges {
+            nodes: vec![n.clone()],
+            ..GraphChanges::default()
+        },
+    )
+    .await;
+    let copy = a.snapshot("restart").await;
+    a.reopen_from(&copy).await;
+    a.store.set_clock_offset_ms(-3_600_000);
+    n.label = "after the restart".into();
+    change(
+        &a,
+        wf,
+        GraphChanges {
+            nodes: vec![n.clone()],
+            ..GraphChanges::default()
+        },
+    )
+    .await;
+    let report = a.sync().await;
+    assert_eq!(report.pushed.conflicts, 0);
+    assert_eq!(node_of(&a, wf, n.id).await.label, "after the restart");
+    let server: String = sqlx::query_scalar("SELECT label FROM workflow_nodes WHERE id = $1")
+        .bind(n.id)
+        .fetch_one(&t.su)
+        .await
+        .expect("label");
+    assert_eq!(server, "after the restart");
+}

@@ -142,12 +142,11 @@ impl Device {
     }
 
     /// The device reopened from a copy of its database (a crash that lost what came after it).
+    /// The copy is opened where it is: putting it back under the old name while SQLite may still
+    /// hold state for that file's inode confuses SQLite.
     pub async fn reopen_from(&mut self, copy: &std::path::Path) {
         self.store.db().close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
-        }
-        std::fs::copy(copy, &self.path).expect("restore the copy");
+        self.path = copy.to_path_buf();
         let (store, _) = neuroflow_sync::open_team_cache(&self.path, &self.team)
             .await
             .unwrap_or_else(|e| panic!("reopen: {e}"));
