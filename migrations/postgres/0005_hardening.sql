@@ -20,6 +20,12 @@
 --     only through SECURITY DEFINER functions that respect what the caller may see.
 --  4. Workflows and blueprints (and every other table) cannot be hard-deleted by app roles, so a
 --     cascade can never erase saved versions.
+--  5. No planner statistics on text and JSON columns. pg_stats hides RLS tables from app roles,
+--     but the planner still uses the statistics for their queries, so EXPLAIN's estimates told
+--     another tenant how often a guessed name occurs (equality) and where values lie (range, read
+--     out by bisection). Without statistics those estimates are the planner's defaults. Other
+--     columns (ids, times, numbers) keep theirs for the planner; docs/RLS-LIMITS.md says what
+--     they still reveal.
 
 -- ---------------------------------------------------------------------------------------------
 -- 2. Session limits of LOGIN roles
@@ -174,6 +180,42 @@ BEGIN
 END
 $$;
 
+-- Admin-only: no statistics on tbl's text and JSON columns (and none left from before).
+CREATE FUNCTION private.hide_text_statistics(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT a.attname, a.attnum FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+               AND a.atttypid IN ('text'::regtype, 'varchar'::regtype, 'json'::regtype, 'jsonb'::regtype)
+               AND a.attstattarget <> 0 LOOP
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET STATISTICS 0', tbl, r.attname);
+        DELETE FROM pg_catalog.pg_statistic s WHERE s.starelid = tbl AND s.staattnum = r.attnum;
+    END LOOP;
+END
+$$;
+
+-- Fails when a text or JSON column of a public table keeps planner statistics.
+CREATE FUNCTION private.check_hidden_statistics() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+    bad text;
+BEGIN
+    SELECT string_agg(c.relname || '.' || a.attname, ', ') INTO bad
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> '_sqlx_migrations'
+      AND a.atttypid IN ('text'::regtype, 'varchar'::regtype, 'json'::regtype, 'jsonb'::regtype)
+      AND a.attstattarget <> 0;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'text/JSON columns with planner statistics (call private.hide_text_statistics): %', bad;
+    END IF;
+END
+$$;
+
 -- secure_table (0002) granted what it was told, table-level; from now on UPDATE becomes
 -- per-column and DELETE / TRUNCATE are never granted, whatever a later migration asks for.
 CREATE OR REPLACE FUNCTION private.secure_table(tbl regclass, app_privileges text, immutable_columns text[])
@@ -187,6 +229,7 @@ BEGIN
         EXECUTE format('GRANT %s ON %s TO app_user', app_privileges, tbl);
     END IF;
     PERFORM private.grant_app_update(tbl);
+    PERFORM private.hide_text_statistics(tbl);
     EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
     EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', tbl);
     EXECUTE format('CREATE TRIGGER nf_row_xid BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION private.set_row_xid()', tbl);
@@ -205,6 +248,7 @@ BEGIN
              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> '_sqlx_migrations' LOOP
         PERFORM private.grant_app_update(t);
+        PERFORM private.hide_text_statistics(t);
     END LOOP;
     PERFORM private.grant_app_insert('public.agent_templates');
     PERFORM private.grant_app_insert('public.workflow_templates');
@@ -386,4 +430,5 @@ TO app_user;
 
 DO $check$ BEGIN
     PERFORM private.check_app_update_grants();
+    PERFORM private.check_hidden_statistics();
 END $check$;

@@ -2358,3 +2358,50 @@ async fn workflows_and_blueprints_are_tombstoned_never_erased() {
     })
     .await;
 }
+
+/// The planner's row estimate for `sql`, as `p` sees it (EXPLAIN without running it).
+async fn estimate(p: &Person, sql: &str) -> f64 {
+    let plan: serde_json::Value = sqlx::query_scalar(&format!("EXPLAIN (FORMAT JSON) {sql}"))
+        .fetch_one(&p.pool)
+        .await
+        .unwrap_or_else(|e| panic!("EXPLAIN {sql}: {e}"));
+    plan[0]["Plan"]["Plan Rows"].as_f64().expect("Plan Rows")
+}
+
+#[tokio::test]
+async fn planner_estimates_do_not_reveal_other_tenants_text() {
+    with_fixture(|fx| async move {
+        // Org A has 1500 workflows named "acme merger" and 1500 with other names; statistics
+        // are gathered (as autovacuum would).
+        exec(
+            &fx.su,
+            "INSERT INTO workflows (id, organization_id, name, description, created_by, created_at, updated_at) \
+             SELECT gen_random_uuid(), $1, CASE WHEN g % 2 = 0 THEN 'acme merger' ELSE 'project ' || g END, \
+                    'board only', $2, now(), now() FROM generate_series(1, 3000) g",
+            &[fx.org_a, fx.a_client.id],
+        )
+        .await
+        .unwrap();
+        exec(&fx.su, "ANALYZE workflows", &[]).await.unwrap();
+        let b = &fx.b_member;
+        // B sees none of them, and its estimates cannot tell A's values from guesses that match
+        // nothing: not by equality, not by range (a histogram read out by bisection).
+        assert_eq!(count(&b.pool, "SELECT count(*) FROM workflows WHERE organization_id = $1", fx.org_a).await, 0);
+        for (present, absent) in [
+            ("SELECT 1 FROM workflows WHERE name = 'acme merger'", "SELECT 1 FROM workflows WHERE name = 'no such name'"),
+            ("SELECT 1 FROM workflows WHERE description = 'board only'", "SELECT 1 FROM workflows WHERE description = 'nothing'"),
+            ("SELECT 1 FROM workflows WHERE name < 'project'", "SELECT 1 FROM workflows WHERE name < 'a'"),
+        ] {
+            let (seen, guessed) = (estimate(b, present).await, estimate(b, absent).await);
+            assert_eq!(seen, guessed, "the estimate of `{present}` ({seen}) differs from a guess's ({guessed})");
+        }
+        // pg_stats already hides tables under RLS from B; pg_statistic is superuser-only.
+        assert_eq!(count(&b.pool, "SELECT count(*) FROM pg_stats WHERE tablename = 'workflows' AND $1::uuid IS NOT NULL", Uuid::nil()).await, 0);
+        assert_refused(
+            sqlx::query("SELECT count(*) FROM pg_statistic").execute(&b.pool).await,
+            &[RLS],
+            "read pg_statistic",
+        );
+    })
+    .await;
+}

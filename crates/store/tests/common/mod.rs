@@ -253,8 +253,12 @@ macro_rules! contract {
             #[tokio::test]
             async fn postgres_app_role() {
                 let t = common::postgres_app_role().await;
-                ($body)(t.clone()).await;
+                // The login roles are cluster-wide: drop them whether the body passes or not.
+                let outcome = tokio::spawn(($body)(t.clone())).await;
                 t.close().await;
+                if let Err(e) = outcome {
+                    std::panic::resume_unwind(e.into_panic());
+                }
             }
         }
     };
