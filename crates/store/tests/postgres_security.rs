@@ -2405,3 +2405,91 @@ async fn planner_estimates_do_not_reveal_other_tenants_text() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn existing_login_roles_get_the_limits_when_0005_runs() {
+    let su_url = superuser_url();
+    let server = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&su_url)
+        .await
+        .expect("connect");
+    let db_name = format!("nf_test_{}", Uuid::now_v7().simple());
+    server
+        .execute(format!("CREATE DATABASE {db_name}").as_str())
+        .await
+        .expect("create database");
+    let db_url = url_with_database(&su_url, &db_name);
+    let outcome = tokio::spawn({
+        let db_url = db_url.clone();
+        async move {
+            let su = PgPoolOptions::new().max_connections(2).connect(&db_url).await.unwrap();
+            // A team database as it was before 0005, with a person in it.
+            let mut before = sqlx::migrate!("../../migrations/postgres");
+            before.migrations = before.migrations.iter().filter(|m| m.version < 5).cloned().collect::<Vec<_>>().into();
+            before.run(&su).await.expect("migrate to 0004");
+            let password = password_for("early");
+            let created = pg_admin::create_user(&su, "early@a.example", "org-a", OrgRole::Member, &password).await.unwrap();
+            let settings = |role: String| {
+                let su = su.clone();
+                async move {
+                    let limit: i32 = sqlx::query_scalar("SELECT rolconnlimit FROM pg_roles WHERE rolname = $1")
+                        .bind(&role).fetch_one(&su).await.unwrap();
+                    let config: Option<Vec<String>> = sqlx::query_scalar(
+                        "SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole \
+                         WHERE r.rolname = $1 AND s.setdatabase = 0",
+                    )
+                    .bind(&role).fetch_optional(&su).await.unwrap();
+                    (limit, config.unwrap_or_default())
+                }
+            };
+            assert_eq!(settings(created.role_name.clone()).await, (-1, vec![]), "0004 set no limits");
+            // 0005 gives the existing role its limits.
+            sqlx::migrate!("../../migrations/postgres").run(&su).await.expect("migrate to 0005");
+            let (limit, mut config) = settings(created.role_name.clone()).await;
+            config.sort();
+            assert_eq!(limit, 16);
+            assert_eq!(
+                config,
+                vec![
+                    format!("idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S}s"),
+                    format!("lock_timeout={LOCK_TIMEOUT_S}s"),
+                    format!("statement_timeout={STATEMENT_TIMEOUT_S}s"),
+                ]
+            );
+            let person = pg_admin::connect_as(&db_url, &created.role_name, &password).await.unwrap();
+            let st: String = sqlx::query_scalar("SELECT current_setting('statement_timeout')").fetch_one(&person).await.unwrap();
+            assert_eq!(st, format!("{STATEMENT_TIMEOUT_S}s"));
+            person.close().await;
+            su.close().await;
+        }
+    })
+    .await;
+    // Pass or fail: the database, then its people's login roles (cluster-wide).
+    let mut roles: Vec<String> = Vec::new();
+    if let Ok(pool) = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&db_url)
+        .await
+    {
+        roles = sqlx::query_scalar("SELECT pg_role FROM users WHERE pg_role IS NOT NULL")
+            .fetch_all(&pool)
+            .await
+            .unwrap_or_default();
+        pool.close().await;
+    }
+    let _ = server
+        .execute(format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)").as_str())
+        .await;
+    for role in roles.iter().filter(|r| {
+        r.starts_with("nf_") && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }) {
+        let _ = server
+            .execute(format!("DROP ROLE IF EXISTS {role}").as_str())
+            .await;
+    }
+    server.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
