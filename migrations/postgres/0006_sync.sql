@@ -11,6 +11,8 @@ BEGIN
         EXECUTE format($f$ALTER TABLE public.%I ADD COLUMN field_hlc jsonb NOT NULL DEFAULT '{}'$f$, t);
         -- App roles hold UPDATE per column (0005: no table-level UPDATE, so no strong lock).
         EXECUTE format('GRANT UPDATE (field_hlc) ON public.%I TO app_user', t);
+        -- 0005: no planner statistics on text/JSON columns (EXPLAIN would leak other tenants').
+        PERFORM private.hide_text_statistics(format('public.%I', t)::regclass);
     END LOOP;
 END
 $fields$;
@@ -72,3 +74,9 @@ CREATE POLICY sync_conflicts_insert ON public.sync_conflicts FOR INSERT TO app_u
 CREATE POLICY sync_conflicts_update ON public.sync_conflicts FOR UPDATE TO app_user
     USING (organization_id = ANY ((SELECT private.writable_org_ids())::uuid[]))
     WITH CHECK (organization_id = ANY ((SELECT private.writable_org_ids())::uuid[]));
+
+-- 0005's checks: no LOCK-capable grant, no column app roles cannot write, no text statistics.
+DO $check$ BEGIN
+    PERFORM private.check_app_update_grants();
+    PERFORM private.check_hidden_statistics();
+END $check$;

@@ -4,7 +4,9 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, SubsecRound, Utc};
-use neuroflow_model::entities::{ColKind, Column, Entity, LEADING_COLUMNS, TRAILING_COLUMNS};
+use neuroflow_model::entities::{
+    json_key, ColKind, Column, Entity, LEADING_COLUMNS, TRAILING_COLUMNS,
+};
 use neuroflow_model::fields;
 use neuroflow_model::hlc::{HlcClock, HlcStamp};
 use serde_json::{Map, Value};
@@ -114,6 +116,37 @@ fn all_columns<E: Entity>() -> Vec<&'static Column> {
         .chain(E::COLUMNS)
         .chain(TRAILING_COLUMNS)
         .collect()
+}
+
+/// Columns the server keeps: the marketplace counters, moved in Postgres only by SECURITY DEFINER
+/// functions (migrations/postgres/0005_hardening.sql, `private.server_columns`), where app roles
+/// hold no INSERT or UPDATE privilege on them. The store never writes them on either backend: an
+/// insert leaves them at their defaults and an update leaves them as they are.
+pub(crate) fn server_kept(table: &str) -> &'static [&'static str] {
+    match table {
+        "agent_templates" => &["usage_count", "rating_avg", "rating_count"],
+        "workflow_templates" => &["usage_count", "rating_avg", "rating_count", "is_featured"],
+        "project_showcases" => &["views", "likes"],
+        _ => &[],
+    }
+}
+
+/// The columns the store writes for `E`: all but the server's.
+fn written_columns<E: Entity>() -> Vec<&'static Column> {
+    let kept = server_kept(E::TABLE);
+    all_columns::<E>()
+        .into_iter()
+        .filter(|c| !kept.contains(&c.name))
+        .collect()
+}
+
+/// What a server-kept column holds before the server moves it (the schema's default).
+fn server_default(column: &Column) -> Value {
+    match column.kind {
+        ColKind::Bool => Value::Bool(false),
+        ColKind::Real => serde_json::json!(0.0),
+        _ => serde_json::json!(0),
+    }
 }
 
 fn known_column<E: Entity>(name: &str) -> Result<&'static Column, StoreError> {
@@ -231,7 +264,13 @@ impl Store {
         obj.insert("updatedAt".into(), now);
         obj.insert("deletedAt".into(), Value::Null);
         obj.insert("hlc".into(), Value::String(hlc.clone()));
-        let cols = all_columns::<E>();
+        for c in E::COLUMNS
+            .iter()
+            .filter(|c| server_kept(E::TABLE).contains(&c.name))
+        {
+            obj.insert(json_key(c.name), server_default(c));
+        }
+        let cols = written_columns::<E>();
         let values = cols
             .iter()
             .map(|c| SqlValue::from_json(c, &obj))
@@ -274,9 +313,11 @@ impl Store {
         }
         known_column::<E>(scope)?;
         let (mut op, stored) = self.insert_op(entity)?;
+        let kept = server_kept(E::TABLE);
         let sets: Vec<String> = E::COLUMNS
             .iter()
             .chain(TRAILING_COLUMNS.iter().filter(|c| c.name != "created_at"))
+            .filter(|c| !kept.contains(&c.name))
             .map(|c| format!("{0} = excluded.{0}", c.name))
             .collect();
         op.sql = format!(
@@ -299,9 +340,11 @@ impl Store {
         obj.insert("hlc".into(), Value::String(hlc.clone()));
         let mut values = Vec::new();
         let mut sets = Vec::new();
+        let kept = server_kept(E::TABLE);
         for c in E::COLUMNS
             .iter()
             .chain(TRAILING_COLUMNS.iter().filter(|c| c.name != "created_at"))
+            .filter(|c| !kept.contains(&c.name))
         {
             values.push(SqlValue::from_json(c, &obj)?);
             sets.push(format!("{} = ${}", c.name, values.len()));
@@ -445,11 +488,20 @@ impl Store {
         Ok(stored)
     }
 
-    /// Writes every field of an existing, live row of the same organization.
+    /// Writes every field of an existing, live row of the same organization, but the server's
+    /// counters ([`server_kept`]); returns the row as stored (its counters as the server has them).
     pub async fn update<E: Entity>(&self, entity: &E) -> Result<E, StoreError> {
         let (op, stored) = self.update_op(entity)?;
         self.apply(vec![op]).await?;
-        Ok(stored)
+        if server_kept(E::TABLE).is_empty() {
+            Ok(stored)
+        } else {
+            let organization_id = to_object(&stored)?
+                .get("organizationId")
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok());
+            self.get(organization_id, stored.id()).await
+        }
     }
 
     /// Tombstones a live row (sync keeps the tombstone; a purge removes it later).

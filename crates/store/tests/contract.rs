@@ -266,17 +266,37 @@ contract!(every_entity_round_trips, |t: common::TestDb| async move {
     )
     .await;
 
-    // System templates have no organization.
-    round_trip::<AgentTemplate>(
-        s,
+    // System templates have no organization. A person never writes one (only the admin path
+    // does); they read it like any other template.
+    let system: AgentTemplate = sample(
         None,
-        sample(
-            None,
-            json!({"category": "SALES", "isSystem": true, "isPublic": true}),
-        ),
-        "name",
-    )
-    .await;
+        json!({"category": "SALES", "isSystem": true, "isPublic": true}),
+    );
+    match &t.admin {
+        None => {
+            round_trip::<AgentTemplate>(s, None, system, "name").await;
+        }
+        Some(admin) => {
+            let refused = s.insert(&system).await;
+            assert!(
+                matches!(&refused, Err(StoreError::Database(m)) if m.contains("42501")),
+                "a person created a system template: {refused:?}"
+            );
+            let stored = admin.insert(&system).await.expect("admin creates it");
+            let got: AgentTemplate = s.get(None, system.id).await.expect("a person reads it");
+            assert_eq!(normalize(&got), normalize(&stored));
+            let mut renamed = got.clone();
+            renamed.name = "mine now".into();
+            assert!(
+                matches!(s.update(&renamed).await, Err(StoreError::NotFound { .. })),
+                "a person rewrote a system template"
+            );
+            assert!(matches!(
+                s.delete::<AgentTemplate>(None, system.id).await,
+                Err(StoreError::NotFound { .. })
+            ));
+        }
+    }
 });
 
 contract!(
@@ -285,7 +305,10 @@ contract!(
         let s = &t.store;
         let o = Some(t.org);
         let at: AgentTemplate = s
-            .insert(&sample::<AgentTemplate>(o, json!({"category": "SALES"})))
+            .insert(&sample::<AgentTemplate>(
+                o,
+                json!({"category": "SALES", "createdBy": t.user}),
+            ))
             .await
             .expect("template");
         let review = |rating: i32| {
@@ -1141,7 +1164,8 @@ contract!(
             user_id: t.other_user,
         };
         assert_eq!(
-            s.workflow_import(other, "Lead router", &graph, &[], &[])
+            t.other
+                .workflow_import(other, "Lead router", &graph, &[], &[])
                 .await
                 .expect("import elsewhere")
                 .summary
@@ -1779,7 +1803,8 @@ contract!(
         assert_eq!((workflows, blueprints), (1, 4));
         // All or nothing at the database: a carried blueprint whose id another organization's
         // blueprint has fails the whole import, and the blueprint written before it is gone too.
-        let theirs = s
+        let theirs = t
+            .other
             .blueprint_create(other, &meta("Theirs"))
             .await
             .expect("theirs");
@@ -1836,7 +1861,8 @@ contract!(
                 .len(),
             blueprints
         );
-        let theirs_now = s
+        let theirs_now = t
+            .other
             .blueprint_get(other, theirs.summary.id)
             .await
             .expect("theirs is untouched");
@@ -2004,3 +2030,51 @@ async fn sqlite_drafts_of_the_first_format_are_still_read() {
     assert_eq!((d.base_version, d.graph), (3, graph));
     t.close().await;
 }
+
+contract!(
+    server_kept_counters_are_never_written_by_the_store,
+    |t: common::TestDb| async move {
+        let s = &t.store;
+        let o = Some(t.org);
+        // Whatever a caller puts in the counters, an insert stores their defaults…
+        let wt: WorkflowTemplate = s
+            .insert(&sample::<WorkflowTemplate>(o, json!({"category": "SALES", "difficulty": "BEGINNER", "createdBy": t.user, "usageCount": 7, "ratingAvg": 4.5, "ratingCount": 3, "isFeatured": true})))
+            .await
+            .expect("template");
+        assert_eq!(
+            (
+                wt.usage_count,
+                wt.rating_avg,
+                wt.rating_count,
+                wt.is_featured
+            ),
+            (0, 0.0, 0, false)
+        );
+        let show: ProjectShowcase = s
+            .insert(&sample::<ProjectShowcase>(
+                o,
+                json!({"category": "AI_AGENT", "createdBy": t.user, "views": 99, "likes": 12}),
+            ))
+            .await
+            .expect("showcase");
+        assert_eq!((show.views, show.likes), (0, 0));
+        // …and an update leaves them as the server has them, while the other fields change.
+        let mut edited = wt.clone();
+        edited.name = "renamed".into();
+        edited.usage_count = 1000;
+        edited.is_featured = true;
+        let updated = s.update(&edited).await.expect("update");
+        assert_eq!(updated.name, "renamed");
+        assert_eq!((updated.usage_count, updated.is_featured), (0, false));
+        let again: WorkflowTemplate = s.get(o, wt.id).await.expect("get");
+        assert_eq!(
+            (again.name.as_str(), again.usage_count, again.is_featured),
+            ("renamed", 0, false)
+        );
+        let mut edited = show.clone();
+        edited.likes = 5;
+        edited.title = "retitled".into();
+        let updated = s.update(&edited).await.expect("update showcase");
+        assert_eq!((updated.title.as_str(), updated.likes), ("retitled", 0));
+    }
+);

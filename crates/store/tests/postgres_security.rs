@@ -716,19 +716,15 @@ async fn another_tenant_cannot_read_change_or_delete_any_table_family() {
                     &[id],
                 )
                 .await;
+                // No app role hard-deletes (0005): tombstones only.
+                assert_refused(delete, &[RLS], &format!("DELETE {table}"));
                 if insert_only(table) {
                     assert_refused(update, &[RLS], &format!("UPDATE {table}"));
-                    assert_refused(delete, &[RLS], &format!("DELETE {table}"));
                 } else {
                     assert_eq!(
                         update.unwrap_or_else(|e| panic!("UPDATE {table}: {e}")),
                         0,
                         "{table}: B updated A's row"
-                    );
-                    assert_eq!(
-                        delete.unwrap_or_else(|e| panic!("DELETE {table}: {e}")),
-                        0,
-                        "{table}: B deleted A's row"
                     );
                 }
                 // Mass updates and deletes reach nothing of A either.
@@ -740,14 +736,17 @@ async fn another_tenant_cannot_read_change_or_delete_any_table_family() {
                     )
                     .await
                     .unwrap();
+                }
+                assert_refused(
                     exec(
                         &attacker.pool,
                         &format!("DELETE FROM {table} WHERE organization_id <> $1"),
                         &[fx.org_b],
                     )
-                    .await
-                    .unwrap();
-                }
+                    .await,
+                    &[RLS],
+                    &format!("mass DELETE {table}"),
+                );
                 let still = count(
                     &fx.su,
                     &format!(
@@ -865,9 +864,8 @@ async fn public_and_system_rows_are_visible_but_not_writable() {
                 &format!("DELETE FROM {table} WHERE id = $1"),
                 &[*id],
             )
-            .await
-            .unwrap();
-            assert_eq!(deleted, 0, "B deleted {key}");
+            .await;
+            assert_refused(deleted, &[RLS], &format!("B deletes {key}"));
         }
         // Org A's own members cannot write system templates either.
         for key in ["agent_templates:system", "workflow_templates:system"] {
@@ -1102,16 +1100,15 @@ async fn viewer_reads_but_cannot_write() {
                     0,
                     "viewer updated {table}"
                 );
-                assert_eq!(
+                assert_refused(
                     exec(
                         &v.pool,
                         &format!("DELETE FROM {table} WHERE id = $1"),
-                        &[id]
+                        &[id],
                     )
-                    .await
-                    .unwrap(),
-                    0,
-                    "viewer deleted {table}"
+                    .await,
+                    &[RLS],
+                    &format!("viewer deletes {table}"),
                 );
             }
             let refs = refs_from(&fx.a_rows, table, v.id);
@@ -1333,7 +1330,13 @@ async fn row_xid_moves_on_every_write_and_updated_at_is_left_alone() {
             sqlx::query_as("SELECT updated_at FROM workflows WHERE id = $1").bind(id).fetch_one(&p.pool).await.unwrap();
         assert_eq!(updated_at.to_rfc3339(), "2001-02-03T04:05:06+00:00", "updated_at was overridden");
 
-        exec(&p.pool, "UPDATE workflows SET name = 'renamed', row_xid = '2'::xid8 WHERE id = $1", &[id]).await.unwrap();
+        // The cursor is the server's: an app role cannot even name it in an UPDATE (0005).
+        assert_refused(
+            exec(&p.pool, "UPDATE workflows SET name = 'renamed', row_xid = '2'::xid8 WHERE id = $1", &[id]).await,
+            &[RLS],
+            "UPDATE … SET row_xid",
+        );
+        exec(&p.pool, "UPDATE workflows SET name = 'renamed' WHERE id = $1", &[id]).await.unwrap();
         let second = xid(p.pool.clone()).await;
         assert!(second > first, "row_xid did not move on UPDATE ({first} → {second})");
         // Inside one transaction the xid is that transaction's.
@@ -1473,15 +1476,15 @@ async fn reviews_belong_to_their_reviewer() {
             .unwrap(),
             0
         );
-        assert_eq!(
+        assert_refused(
             exec(
                 &fx.a_owner.pool,
                 "DELETE FROM template_reviews WHERE id = $1",
-                &[review]
+                &[review],
             )
-            .await
-            .unwrap(),
-            0
+            .await,
+            &[RLS],
+            "A's owner deletes B's review",
         );
         // Nor by B's owner: a review is its reviewer's.
         assert_eq!(
@@ -1970,4 +1973,523 @@ async fn saved_versions_are_immutable_and_written_only_as_oneself() {
         );
     })
     .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hardening (0005_hardening.sql): no stalling other tenants, server-kept marketplace counters,
+// tombstones instead of hard deletes.
+// ---------------------------------------------------------------------------------------------
+
+/// Every table of the schema, tenancy included.
+const ALL_TABLES: &[&str] = &["organizations", "users", "organization_members"];
+
+/// The per-role defaults 0005 gives every LOGIN role (pg_admin::create_user and the migration).
+const STATEMENT_TIMEOUT_S: u64 = 20;
+const LOCK_TIMEOUT_S: u64 = 5;
+const IDLE_IN_TRANSACTION_S: u64 = 15;
+
+#[tokio::test]
+async fn a_tenant_cannot_stall_other_tenants() {
+    with_fixture(|fx| async move {
+        let b = &fx.b_member;
+        // 1. No strong table lock for anyone of app_user, on any table: LOCK TABLE in a mode above
+        //    ROW EXCLUSIVE needs a table-level UPDATE, DELETE or TRUNCATE privilege, and app_user
+        //    holds none (UPDATE is granted per column).
+        for table in TABLES.iter().chain(ALL_TABLES) {
+            for mode in ["ACCESS EXCLUSIVE", "EXCLUSIVE", "SHARE ROW EXCLUSIVE", "SHARE", "SHARE UPDATE EXCLUSIVE"] {
+                for p in [&fx.b_owner, b] {
+                    let mut tx = p.pool.begin().await.unwrap();
+                    let r = sqlx::query(&format!("LOCK TABLE {table} IN {mode} MODE NOWAIT"))
+                        .execute(&mut *tx)
+                        .await
+                        .map(|_| ());
+                    assert_refused(r, &[RLS], &format!("LOCK TABLE {table} IN {mode} MODE"));
+                    tx.rollback().await.ok();
+                }
+            }
+        }
+        let table_level: Vec<String> = sqlx::query_scalar(
+            "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname IN ('public', 'private') AND c.relkind IN ('r', 'p') \
+               AND (has_table_privilege('app_user', c.oid, 'UPDATE') \
+                    OR has_table_privilege('app_user', c.oid, 'DELETE') \
+                    OR has_table_privilege('app_user', c.oid, 'TRUNCATE'))",
+        )
+        .fetch_all(&fx.su)
+        .await
+        .unwrap();
+        assert!(table_level.is_empty(), "app_user has a table-level UPDATE/DELETE/TRUNCATE on {table_level:?}");
+
+        // 2. Every LOGIN role carries the timeouts and a connection limit.
+        for p in fx.people() {
+            let (st, lt, idle): (String, String, String) = sqlx::query_as(
+                "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'), \
+                        current_setting('idle_in_transaction_session_timeout')",
+            )
+            .fetch_one(&p.pool)
+            .await
+            .unwrap();
+            assert_eq!(
+                (st.as_str(), lt.as_str(), idle.as_str()),
+                (
+                    format!("{STATEMENT_TIMEOUT_S}s").as_str(),
+                    format!("{LOCK_TIMEOUT_S}s").as_str(),
+                    format!("{IDLE_IN_TRANSACTION_S}s").as_str()
+                ),
+                "{}: session limits",
+                p.role
+            );
+            let limit: i32 = sqlx::query_scalar("SELECT rolconnlimit FROM pg_roles WHERE rolname = $1")
+                .bind(&p.role)
+                .fetch_one(&fx.su)
+                .await
+                .unwrap();
+            assert!((1..=32).contains(&limit), "{}: connection limit {limit}", p.role);
+        }
+
+        // 3. The stalls a tenant can still attempt are cut off, while the other tenant writes.
+        let started = std::time::Instant::now();
+        let sleeper = {
+            let pool = b.pool.clone();
+            tokio::spawn(async move {
+                let t = std::time::Instant::now();
+                let r = sqlx::query("SELECT pg_sleep(120)").execute(&pool).await.map(|_| ());
+                (r, t.elapsed())
+            })
+        };
+        let idler = {
+            let pool = b.pool.clone();
+            let org_b = fx.org_b;
+            tokio::spawn(async move {
+                let mut tx = pool.begin().await.unwrap();
+                // Row locks on its own rows, and the strongest lock it is allowed on the table.
+                sqlx::query("UPDATE workflows SET name = 'held' WHERE organization_id = $1")
+                    .bind(org_b)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                sqlx::query("LOCK TABLE workflows IN ROW EXCLUSIVE MODE").execute(&mut *tx).await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_secs(IDLE_IN_TRANSACTION_S + 3)).await;
+                sqlx::query("SELECT 1").execute(&mut *tx).await.map(|_| ())
+            })
+        };
+        // Meanwhile org A creates, edits and tombstones workflows without waiting.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        for i in 0..5 {
+            let t = std::time::Instant::now();
+            let id = Uuid::now_v7();
+            exec(
+                &fx.a_client.pool,
+                "INSERT INTO workflows (id, organization_id, name, created_by, created_at, updated_at) VALUES ($1, $2, 'a', $3, now(), now())",
+                &[id, fx.org_a, fx.a_client.id],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("A's insert {i} while B stalls: {e}"));
+            exec(&fx.a_client.pool, "UPDATE workflows SET name = 'a2' WHERE id = $1", &[id]).await.unwrap();
+            exec(&fx.a_client.pool, "UPDATE workflows SET deleted_at = now() WHERE id = $1", &[id]).await.unwrap();
+            assert!(t.elapsed() < std::time::Duration::from_secs(2), "A waited {:?} while B stalls", t.elapsed());
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        // A waiting on a lock held inside its own organization gives up after lock_timeout.
+        {
+            let mut holder = fx.a_owner.pool.begin().await.unwrap();
+            sqlx::query("UPDATE workflows SET name = 'owner holds' WHERE id = $1")
+                .bind(fx.a_rows["workflows"])
+                .execute(&mut *holder)
+                .await
+                .unwrap();
+            let t = std::time::Instant::now();
+            let r = exec(&fx.a_client.pool, "UPDATE workflows SET name = 'client waits' WHERE id = $1", &[fx.a_rows["workflows"]]).await;
+            assert_refused(r, &["55P03"], "waiting on a row lock");
+            let waited = t.elapsed();
+            assert!(
+                waited >= std::time::Duration::from_secs(LOCK_TIMEOUT_S - 1) && waited < std::time::Duration::from_secs(LOCK_TIMEOUT_S + 3),
+                "lock wait cut after {waited:?}"
+            );
+            holder.rollback().await.unwrap();
+        }
+        let (slept, took) = sleeper.await.unwrap();
+        assert_refused(slept, &["57014"], "pg_sleep(120)");
+        assert!(
+            took >= std::time::Duration::from_secs(STATEMENT_TIMEOUT_S - 1) && took < std::time::Duration::from_secs(STATEMENT_TIMEOUT_S + 5),
+            "statement cut after {took:?}"
+        );
+        let idled = idler.await.unwrap();
+        assert!(idled.is_err(), "B's transaction idled past idle_in_transaction_session_timeout and lived");
+        let idle_b: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND state LIKE 'idle in transaction%'",
+        )
+        .bind(&b.role)
+        .fetch_one(&fx.su)
+        .await
+        .unwrap();
+        assert_eq!(idle_b, 0, "B still holds a transaction");
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    })
+    .await;
+}
+
+/// (table, counter column) pairs no app role writes directly.
+const COUNTERS: &[(&str, &str)] = &[
+    ("agent_templates", "usage_count"),
+    ("agent_templates", "rating_avg"),
+    ("agent_templates", "rating_count"),
+    ("workflow_templates", "usage_count"),
+    ("workflow_templates", "rating_avg"),
+    ("workflow_templates", "rating_count"),
+    ("workflow_templates", "is_featured"),
+    ("project_showcases", "views"),
+    ("project_showcases", "likes"),
+];
+
+async fn value_of(fx: &Fx, table: &str, column: &str, id: Uuid) -> String {
+    sqlx::query_scalar(&format!("SELECT {column}::text FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_one(&fx.su)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn marketplace_counters_move_only_through_definer_functions() {
+    with_fixture(|fx| async move {
+        let mut before = HashMap::new();
+        for (table, column) in COUNTERS {
+            before.insert((*table, *column), value_of(&fx, table, column, fx.a_rows[table]).await);
+        }
+        // Direct writes are refused, even by the owner of the row, on UPDATE and on INSERT.
+        for (table, column) in COUNTERS {
+            let value = if *column == "is_featured" { "true" } else { "5" };
+            for (p, id) in [(&fx.a_owner, fx.a_rows[table]), (&fx.a_client, fx.a_rows[table])] {
+                let r = exec(&p.pool, &format!("UPDATE {table} SET {column} = {value} WHERE id = $1"), &[id]).await;
+                assert_refused(r, &[RLS], &format!("UPDATE {table}.{column}"));
+            }
+            let (extra_cols, extra_vals) = match *table {
+                "project_showcases" => ("title, category", "'t', 'AI_AGENT'"),
+                _ => ("name, category", "'n', 'SALES'"),
+            };
+            let r = exec(
+                &fx.a_owner.pool,
+                &format!(
+                    "INSERT INTO {table} (id, organization_id, {extra_cols}, created_by, created_at, updated_at, {column}) \
+                     VALUES ($1, $2, {extra_vals}, $3, now(), now(), {value})"
+                ),
+                &[Uuid::now_v7(), fx.org_a, fx.a_owner.id],
+            )
+            .await;
+            assert_refused(r, &[RLS], &format!("INSERT {table}.{column}"));
+            // Through an upsert either.
+            let r = exec(
+                &fx.a_owner.pool,
+                &format!(
+                    "INSERT INTO {table} (id, organization_id, {extra_cols}, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, {extra_vals}, $3, now(), now()) ON CONFLICT (id) DO UPDATE SET {column} = {value}"
+                ),
+                &[fx.a_rows[table], fx.org_a, fx.a_client.id],
+            )
+            .await;
+            assert_refused(r, &[RLS], &format!("upsert {table}.{column}"));
+        }
+        for (table, column) in COUNTERS {
+            assert_eq!(value_of(&fx, table, column, fx.a_rows[table]).await, before[&(*table, *column)], "{table}.{column} moved");
+        }
+        // Other columns of the same rows stay writable by their organization.
+        for table in ["agent_templates", "workflow_templates", "project_showcases"] {
+            let col = if table == "project_showcases" { "title" } else { "name" };
+            assert_eq!(exec(&fx.a_client.pool, &format!("UPDATE {table} SET {col} = 'renamed' WHERE id = $1"), &[fx.a_rows[table]]).await.unwrap(), 1);
+        }
+
+        // Usage: one per person, on templates the caller can see; B uses A's public and system ones.
+        for (func, table) in [("record_agent_template_usage", "agent_templates"), ("record_workflow_template_usage", "workflow_templates")] {
+            for key in ["public", "system"] {
+                let id = fx.a_public[format!("{table}:{key}").as_str()];
+                for (p, expected) in [(&fx.b_member, 1), (&fx.b_member, 1), (&fx.a_client, 2), (&fx.b_owner, 3)] {
+                    let n: i32 = sqlx::query_scalar(&format!("SELECT private.{func}($1)"))
+                        .bind(id)
+                        .fetch_one(&p.pool)
+                        .await
+                        .unwrap_or_else(|e| panic!("{func} {key}: {e}"));
+                    assert_eq!(n, expected, "{func} on {key}");
+                }
+                assert_eq!(value_of(&fx, table, "usage_count", id).await, "3");
+            }
+            // A's private template does not exist for B.
+            let r = sqlx::query(&format!("SELECT private.{func}($1)")).bind(fx.a_rows[table]).execute(&fx.b_member.pool).await;
+            assert_refused(r, &["P0002"], &format!("{func} on A's private template"));
+            assert_eq!(value_of(&fx, table, "usage_count", fx.a_rows[table]).await, "0");
+        }
+
+        // Views and likes of showcases: one per person; likes can be taken back.
+        let show = fx.a_public["project_showcases:public"];
+        for (p, expected) in [(&fx.b_member, 1), (&fx.b_member, 1), (&fx.a_viewer, 2)] {
+            let n: i32 = sqlx::query_scalar("SELECT private.record_showcase_view($1)").bind(show).fetch_one(&p.pool).await.unwrap();
+            assert_eq!(n, expected);
+        }
+        async fn like(p: &Person, show: Uuid, liked: bool) -> Result<i32, sqlx::Error> {
+            sqlx::query_scalar("SELECT private.set_showcase_like($1, $2)").bind(show).bind(liked).fetch_one(&p.pool).await
+        }
+        assert_eq!(like(&fx.b_member, show, true).await.unwrap(), 1);
+        assert_eq!(like(&fx.b_member, show, true).await.unwrap(), 1);
+        assert_eq!(like(&fx.b_owner, show, true).await.unwrap(), 2);
+        assert_eq!(like(&fx.b_member, show, false).await.unwrap(), 1);
+        assert_eq!((value_of(&fx, "project_showcases", "views", show).await, value_of(&fx, "project_showcases", "likes", show).await), ("2".into(), "1".into()));
+        let private_show = fx.a_rows["project_showcases"];
+        assert_refused(
+            sqlx::query("SELECT private.record_showcase_view($1)").bind(private_show).execute(&fx.b_member.pool).await,
+            &["P0002"],
+            "view of A's private showcase",
+        );
+        assert_refused(
+            sqlx::query("SELECT private.set_showcase_like($1, true)").bind(private_show).execute(&fx.b_member.pool).await,
+            &["P0002"],
+            "like of A's private showcase",
+        );
+        // The functions never return counts of what the caller cannot see, nor a count of rows
+        // they may not reach through the bookkeeping tables.
+        for t in ["template_uses", "showcase_views", "showcase_likes"] {
+            assert_refused(
+                sqlx::query(&format!("SELECT count(*) FROM private.{t}")).execute(&fx.b_member.pool).await,
+                &[RLS],
+                &format!("read private.{t}"),
+            );
+        }
+        // The rating follows reviews (refresh_template_rating), never a direct write.
+        let at = fx.a_public["agent_templates:public"];
+        insert_row(&fx.b_member.pool, "template_reviews", Uuid::now_v7(), fx.org_b, Refs { parent: at, aux: Uuid::nil(), user: fx.b_member.id })
+            .await
+            .expect("B reviews A's public template");
+        assert_eq!(value_of(&fx, "agent_templates", "rating_count", at).await, "1");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn workflows_and_blueprints_are_tombstoned_never_erased() {
+    with_fixture(|fx| async move {
+        // No app role hard-deletes anything, not even the owner of its own rows.
+        for table in TABLES.iter().chain(ALL_TABLES) {
+            for p in [&fx.a_owner, &fx.a_client] {
+                let r = exec(
+                    &p.pool,
+                    &format!("DELETE FROM {table} WHERE id = $1"),
+                    &[*fx.a_rows.get(table).unwrap_or(&Uuid::nil())],
+                )
+                .await;
+                assert_refused(r, &[RLS], &format!("DELETE FROM {table}"));
+            }
+        }
+        for (table, versions, fk) in [
+            ("workflows", "workflow_versions", "workflow_id"),
+            ("tool_blueprints", "blueprint_versions", "blueprint_id"),
+        ] {
+            let id = fx.a_rows[table];
+            let before = count(
+                &fx.su,
+                &format!("SELECT count(*) FROM {versions} WHERE {fk} = $1"),
+                id,
+            )
+            .await;
+            assert!(before >= 1);
+            assert_refused(
+                exec(&fx.a_owner.pool, &format!("TRUNCATE {table} CASCADE"), &[]).await,
+                &[RLS],
+                "TRUNCATE",
+            );
+            // The tombstone is the delete.
+            assert_eq!(
+                exec(
+                    &fx.a_client.pool,
+                    &format!("UPDATE {table} SET deleted_at = now() WHERE id = $1"),
+                    &[id]
+                )
+                .await
+                .unwrap(),
+                1
+            );
+            assert_eq!(
+                count(
+                    &fx.su,
+                    &format!(
+                        "SELECT count(*) FROM {table} WHERE id = $1 AND deleted_at IS NOT NULL"
+                    ),
+                    id
+                )
+                .await,
+                1
+            );
+            assert_eq!(
+                count(
+                    &fx.su,
+                    &format!("SELECT count(*) FROM {versions} WHERE {fk} = $1"),
+                    id
+                )
+                .await,
+                before,
+                "{versions} lost rows"
+            );
+            // Its versions stay readable to the organization.
+            assert_eq!(
+                count(
+                    &fx.a_viewer.pool,
+                    &format!("SELECT count(*) FROM {versions} WHERE {fk} = $1"),
+                    id
+                )
+                .await,
+                before
+            );
+        }
+        // The admin path (a purge) still removes a row and what hangs from it.
+        let wf = fx.a_rows["workflows"];
+        assert_eq!(
+            exec(&fx.su, "DELETE FROM workflows WHERE id = $1", &[wf])
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            count(
+                &fx.su,
+                "SELECT count(*) FROM workflow_versions WHERE workflow_id = $1",
+                wf
+            )
+            .await,
+            0
+        );
+    })
+    .await;
+}
+
+/// The planner's row estimate for `sql`, as `p` sees it (EXPLAIN without running it).
+async fn estimate(p: &Person, sql: &str) -> f64 {
+    let plan: serde_json::Value = sqlx::query_scalar(&format!("EXPLAIN (FORMAT JSON) {sql}"))
+        .fetch_one(&p.pool)
+        .await
+        .unwrap_or_else(|e| panic!("EXPLAIN {sql}: {e}"));
+    plan[0]["Plan"]["Plan Rows"].as_f64().expect("Plan Rows")
+}
+
+#[tokio::test]
+async fn planner_estimates_do_not_reveal_other_tenants_text() {
+    with_fixture(|fx| async move {
+        // Org A has 1500 workflows named "acme merger" and 1500 with other names; statistics
+        // are gathered (as autovacuum would).
+        exec(
+            &fx.su,
+            "INSERT INTO workflows (id, organization_id, name, description, created_by, created_at, updated_at) \
+             SELECT gen_random_uuid(), $1, CASE WHEN g % 2 = 0 THEN 'acme merger' ELSE 'project ' || g END, \
+                    'board only', $2, now(), now() FROM generate_series(1, 3000) g",
+            &[fx.org_a, fx.a_client.id],
+        )
+        .await
+        .unwrap();
+        exec(&fx.su, "ANALYZE workflows", &[]).await.unwrap();
+        let b = &fx.b_member;
+        // B sees none of them, and its estimates cannot tell A's values from guesses that match
+        // nothing: not by equality, not by range (a histogram read out by bisection).
+        assert_eq!(count(&b.pool, "SELECT count(*) FROM workflows WHERE organization_id = $1", fx.org_a).await, 0);
+        for (present, absent) in [
+            ("SELECT 1 FROM workflows WHERE name = 'acme merger'", "SELECT 1 FROM workflows WHERE name = 'no such name'"),
+            ("SELECT 1 FROM workflows WHERE description = 'board only'", "SELECT 1 FROM workflows WHERE description = 'nothing'"),
+            ("SELECT 1 FROM workflows WHERE name < 'project'", "SELECT 1 FROM workflows WHERE name < 'a'"),
+        ] {
+            let (seen, guessed) = (estimate(b, present).await, estimate(b, absent).await);
+            assert_eq!(seen, guessed, "the estimate of `{present}` ({seen}) differs from a guess's ({guessed})");
+        }
+        // pg_stats already hides tables under RLS from B; pg_statistic is superuser-only.
+        assert_eq!(count(&b.pool, "SELECT count(*) FROM pg_stats WHERE tablename = 'workflows' AND $1::uuid IS NOT NULL", Uuid::nil()).await, 0);
+        assert_refused(
+            sqlx::query("SELECT count(*) FROM pg_statistic").execute(&b.pool).await,
+            &[RLS],
+            "read pg_statistic",
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn existing_login_roles_get_the_limits_when_0005_runs() {
+    let su_url = superuser_url();
+    let server = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&su_url)
+        .await
+        .expect("connect");
+    let db_name = format!("nf_test_{}", Uuid::now_v7().simple());
+    server
+        .execute(format!("CREATE DATABASE {db_name}").as_str())
+        .await
+        .expect("create database");
+    let db_url = url_with_database(&su_url, &db_name);
+    let outcome = tokio::spawn({
+        let db_url = db_url.clone();
+        async move {
+            let su = PgPoolOptions::new().max_connections(2).connect(&db_url).await.unwrap();
+            // A team database as it was before 0005, with a person in it.
+            let mut before = sqlx::migrate!("../../migrations/postgres");
+            before.migrations = before.migrations.iter().filter(|m| m.version < 5).cloned().collect::<Vec<_>>().into();
+            before.run(&su).await.expect("migrate to 0004");
+            let password = password_for("early");
+            let created = pg_admin::create_user(&su, "early@a.example", "org-a", OrgRole::Member, &password).await.unwrap();
+            let settings = |role: String| {
+                let su = su.clone();
+                async move {
+                    let limit: i32 = sqlx::query_scalar("SELECT rolconnlimit FROM pg_roles WHERE rolname = $1")
+                        .bind(&role).fetch_one(&su).await.unwrap();
+                    let config: Option<Vec<String>> = sqlx::query_scalar(
+                        "SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole \
+                         WHERE r.rolname = $1 AND s.setdatabase = 0",
+                    )
+                    .bind(&role).fetch_optional(&su).await.unwrap();
+                    (limit, config.unwrap_or_default())
+                }
+            };
+            assert_eq!(settings(created.role_name.clone()).await, (-1, vec![]), "0004 set no limits");
+            // 0005 gives the existing role its limits.
+            sqlx::migrate!("../../migrations/postgres").run(&su).await.expect("migrate to 0005");
+            let (limit, mut config) = settings(created.role_name.clone()).await;
+            config.sort();
+            assert_eq!(limit, 16);
+            assert_eq!(
+                config,
+                vec![
+                    format!("idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S}s"),
+                    format!("lock_timeout={LOCK_TIMEOUT_S}s"),
+                    format!("statement_timeout={STATEMENT_TIMEOUT_S}s"),
+                ]
+            );
+            let person = pg_admin::connect_as(&db_url, &created.role_name, &password).await.unwrap();
+            let st: String = sqlx::query_scalar("SELECT current_setting('statement_timeout')").fetch_one(&person).await.unwrap();
+            assert_eq!(st, format!("{STATEMENT_TIMEOUT_S}s"));
+            person.close().await;
+            su.close().await;
+        }
+    })
+    .await;
+    // Pass or fail: the database, then its people's login roles (cluster-wide).
+    let mut roles: Vec<String> = Vec::new();
+    if let Ok(pool) = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&db_url)
+        .await
+    {
+        roles = sqlx::query_scalar("SELECT pg_role FROM users WHERE pg_role IS NOT NULL")
+            .fetch_all(&pool)
+            .await
+            .unwrap_or_default();
+        pool.close().await;
+    }
+    let _ = server
+        .execute(format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)").as_str())
+        .await;
+    for role in roles.iter().filter(|r| {
+        r.starts_with("nf_") && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }) {
+        let _ = server
+            .execute(format!("DROP ROLE IF EXISTS {role}").as_str())
+            .await;
+    }
+    server.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
 }

@@ -1,4 +1,5 @@
-//! Test backends for the store contract suite: a temp SQLite file and a fresh Postgres database.
+//! Test backends for the store contract suite: a temp SQLite file, and a fresh Postgres database
+//! used as the superuser (RLS bypassed) or as a person's own LOGIN role (RLS forced).
 
 use std::sync::OnceLock;
 
@@ -9,11 +10,19 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct TestDb {
     pub store: Store,
+    /// The store as the other organization's person sees it: on the app-role run a second
+    /// connection as B's own LOGIN role; elsewhere the same store.
+    pub other: Store,
     pub org: Uuid,
     pub user: Uuid,
     /// A second organization and user, to check isolation.
     pub other_org: Uuid,
     pub other_user: Uuid,
+    /// On the app-role Postgres run: a store on the same database as the superuser (the admin
+    /// path), for what only the admin path may do (system templates). `None` elsewhere.
+    pub admin: Option<Store>,
+    /// Login roles to drop when the test ends (app-role run only; roles are cluster-wide).
+    roles: Vec<String>,
     _dir: Option<std::sync::Arc<TempDir>>,
 }
 
@@ -22,6 +31,28 @@ impl TestDb {
     /// file that reuses a deleted file's inode while it is still open gets confused.
     pub async fn close(self) {
         self.store.db().close().await;
+        self.other.db().close().await;
+        if let Some(admin) = &self.admin {
+            admin.db().close().await;
+        }
+        if !self.roles.is_empty() {
+            let server = sqlx::PgPool::connect(&pg_url())
+                .await
+                .expect("connect to drop roles");
+            for role in &self.roles {
+                sqlx::query(&format!("DROP ROLE IF EXISTS {role}"))
+                    .execute(&server)
+                    .await
+                    .unwrap_or_else(|e| panic!("drop role {role}: {e}"));
+            }
+            server.close().await;
+        }
+    }
+
+    /// Whether the store is connected as a person's LOGIN role (RLS applies).
+    #[allow(dead_code)]
+    pub fn app_role(&self) -> bool {
+        self.admin.is_some()
     }
 }
 
@@ -106,12 +137,16 @@ pub async fn sqlite() -> TestDb {
         .await
         .expect("open sqlite");
     let (org, user, other_org, other_user) = seed(&db).await;
+    let store = Store::new(db, 1);
     TestDb {
-        store: Store::new(db, 1),
+        other: store.clone(),
+        store,
         org,
         user,
         other_org,
         other_user,
+        admin: None,
+        roles: Vec::new(),
         _dir: Some(std::sync::Arc::new(dir)),
     }
 }
@@ -120,12 +155,76 @@ pub async fn postgres() -> TestDb {
     let url = fresh_pg_database("nf_contract").await;
     let db = Db::connect(&url).await.expect("connect");
     let (org, user, other_org, other_user) = seed(&db).await;
+    let store = Store::new(db, 2);
     TestDb {
-        store: Store::new(db, 2),
+        other: store.clone(),
+        store,
         org,
         user,
         other_org,
         other_user,
+        admin: None,
+        roles: Vec::new(),
+        _dir: None,
+    }
+}
+
+/// A fresh Postgres database where the store connects as a person's own LOGIN role, member of
+/// app_user, made by the admin path exactly as `neuroflow admin create-user` makes it
+/// (pg_admin::create_user): OWNER of organization A. B's owner exists too (the other tenant).
+/// Every store operation then runs under the schema's forced row-level security.
+pub async fn postgres_app_role() -> TestDb {
+    use neuroflow_model::OrgRole;
+    use neuroflow_store::pg_admin;
+    let url = fresh_pg_database("nf_contract_rls").await;
+    let admin_db = Db::connect(&url).await.expect("connect as superuser");
+    let Db::Postgres(su) = &admin_db else {
+        panic!("the test URL is not a Postgres URL");
+    };
+    let tag = new_id().simple().to_string();
+    let password = format!("pw-'\\-{}", new_id().simple());
+    let a = pg_admin::create_user(
+        su,
+        &format!("a-{}@example.com", &tag[20..]),
+        &format!("org-a-{}", &tag[20..]),
+        OrgRole::Owner,
+        &password,
+    )
+    .await
+    .expect("create user A");
+    let b = pg_admin::create_user(
+        su,
+        &format!("b-{}@example.com", &tag[20..]),
+        &format!("org-b-{}", &tag[20..]),
+        OrgRole::Owner,
+        &password,
+    )
+    .await
+    .expect("create user B");
+    let pool = pg_admin::connect_as(&url, &a.role_name, &password)
+        .await
+        .expect("connect as A's login role");
+    let (is_super, bypass): (bool, bool) =
+        sqlx::query_as("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = session_user")
+            .fetch_one(&pool)
+            .await
+            .expect("who am I");
+    assert!(
+        !is_super && !bypass,
+        "the app-role store must not bypass RLS"
+    );
+    let other = pg_admin::connect_as(&url, &b.role_name, &password)
+        .await
+        .expect("connect as B's login role");
+    TestDb {
+        store: Store::new(Db::Postgres(pool), 3),
+        other: Store::new(Db::Postgres(other), 5),
+        org: a.organization_id,
+        user: a.user_id,
+        other_org: b.organization_id,
+        other_user: b.user_id,
+        admin: Some(Store::new(admin_db, 4)),
+        roles: vec![a.role_name, b.role_name],
         _dir: None,
     }
 }
@@ -142,11 +241,24 @@ macro_rules! contract {
                 ($body)(t.clone()).await;
                 t.close().await;
             }
+            /// As the superuser: RLS is bypassed, so this proves the store's own organization
+            /// scoping (a missing filter would be hidden by RLS in the run below).
             #[tokio::test]
             async fn postgres() {
                 let t = common::postgres().await;
                 ($body)(t.clone()).await;
                 t.close().await;
+            }
+            /// As a person's LOGIN role, as the desktop connects: RLS forced on every table.
+            #[tokio::test]
+            async fn postgres_app_role() {
+                let t = common::postgres_app_role().await;
+                // The login roles are cluster-wide: drop them whether the body passes or not.
+                let outcome = tokio::spawn(($body)(t.clone())).await;
+                t.close().await;
+                if let Err(e) = outcome {
+                    std::panic::resume_unwind(e.into_panic());
+                }
             }
         }
     };
