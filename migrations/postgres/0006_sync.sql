@@ -80,3 +80,32 @@ DO $check$ BEGIN
     PERFORM private.check_app_update_grants();
     PERFORM private.check_hidden_statistics();
 END $check$;
+
+-- Live sync: a change to a synced row (or a recorded conflict) notifies its organization's
+-- channel, so signed-in devices pull within moments instead of waiting for their next poll.
+-- NOTIFY folds identical notifications of one transaction into one. The payload is empty: a
+-- listener learns only that something changed (anyone may LISTEN to any channel; the name holds
+-- the organization id, which a person of another organization does not know; RLS-LIMITS.md).
+CREATE FUNCTION private.notify_sync() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp
+AS $$
+BEGIN
+    PERFORM pg_catalog.pg_notify('nf_sync_' || pg_catalog.replace(NEW.organization_id::text, '-', ''), '');
+    RETURN NULL;
+END
+$$;
+ALTER FUNCTION private.notify_sync() OWNER TO neuroflow_owner;
+REVOKE ALL ON FUNCTION private.notify_sync() FROM PUBLIC;
+
+DO $notify$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['workflows', 'workflow_nodes', 'workflow_edges', 'workflow_versions',
+                             'tool_blueprints', 'blueprint_components', 'blueprint_connections',
+                             'blueprint_versions', 'ai_agents', 'agent_teams', 'team_members',
+                             'sync_conflicts', 'organization_members'] LOOP
+        EXECUTE format('CREATE TRIGGER nf_notify_sync AFTER INSERT OR UPDATE ON public.%I FOR EACH ROW EXECUTE FUNCTION private.notify_sync()', t);
+    END LOOP;
+END
+$notify$;

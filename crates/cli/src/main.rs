@@ -54,8 +54,9 @@ sync pushes the local database's edits (PATH, a SQLite file, made on first use) 
 Postgres and pulls what others changed, as the person whose LOGIN role the URL names
 (postgres://ROLE@host:port/db; the role is what create-user printed; the password from PGPASSWORD
 or stdin, never an argument). --org picks one of the person's organizations when they have
-several. --watch syncs every 2 seconds (--interval) until Ctrl+C, retrying while the team database
-is away. Each sync prints what moved.
+several. --watch keeps syncing until Ctrl+C: whenever the team database says another device changed
+something, and every 2 seconds (--interval) as well, retrying while the team database is away.
+Each sync prints what moved.
 
 create-user makes the organization if it is missing, the user, the membership and the user's
 Postgres LOGIN role, and prints the role name. The new user's password is read from stdin

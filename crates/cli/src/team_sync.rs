@@ -19,7 +19,12 @@ async fn organization(pool: &sqlx::PgPool, slug: Option<&str>) -> Result<Uuid, S
         sqlx::query_as("SELECT id, slug FROM organizations WHERE deleted_at IS NULL ORDER BY slug")
             .fetch_all(pool)
             .await
-            .map_err(|e| format!("cannot list your organizations: {}", one_line(&e.to_string())))?;
+            .map_err(|e| {
+                format!(
+                    "cannot list your organizations: {}",
+                    one_line(&e.to_string())
+                )
+            })?;
     match slug {
         Some(s) => orgs
             .iter()
@@ -31,7 +36,10 @@ async fn organization(pool: &sqlx::PgPool, slug: Option<&str>) -> Result<Uuid, S
             [] => Err("this login belongs to no organization".into()),
             many => Err(format!(
                 "this login belongs to several organizations; choose one with --org ({})",
-                many.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|(_, s)| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         },
     }
@@ -64,8 +72,9 @@ pub fn describe(r: &SyncReport) -> String {
     line
 }
 
-/// Syncs `local` once, or every `interval` until Ctrl+C with `watch` (a failed sync is
-/// printed and retried: the team database may be away for a while).
+/// Syncs `local` once, or with `watch` live until Ctrl+C: when the team database notifies a
+/// change and every `watch` interval (a failed sync is printed and retried: the team database
+/// may be away for a while).
 pub async fn run(
     url: &DatabaseUrl,
     local: &Path,
@@ -86,16 +95,29 @@ pub async fn run(
         .await
         .map_err(|e| url.scrub(&e.to_string()))?;
     println!("opened {}: pulled {} row(s)", local.display(), first.rows);
-    loop {
-        match neuroflow_sync::sync(&store, &team).await {
-            Ok(report) => println!("{}", describe(&report)),
-            Err(e) if watch.is_some() => eprintln!("neuroflow: {} (retrying)", url.scrub(&e.to_string())),
-            Err(e) => return Err(url.scrub(&e.to_string())),
+    match watch {
+        None => {
+            let report = neuroflow_sync::sync(&store, &team)
+                .await
+                .map_err(|e| url.scrub(&e.to_string()))?;
+            println!("{}", describe(&report));
         }
-        let Some(every) = watch else { break };
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = tokio::signal::ctrl_c() => break,
+        // Live: a sync when the team database says something changed, and every `every`.
+        Some(every) => {
+            neuroflow_sync::live::keep_synced(
+                &store,
+                &team,
+                every,
+                std::sync::Arc::new(tokio::sync::Notify::new()),
+                |_, result| match result {
+                    Ok(report) => println!("{}", describe(&report)),
+                    Err(e) => eprintln!("neuroflow: {} (retrying)", url.scrub(&e.to_string())),
+                },
+                async {
+                    let _ = tokio::signal::ctrl_c().await;
+                },
+            )
+            .await;
         }
     }
     store.db().close().await;

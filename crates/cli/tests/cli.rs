@@ -377,7 +377,19 @@ async fn sync_makes_a_local_cache_and_pushes_its_edits_as_the_person() {
     let (head, _) = base.rsplit_once('/').expect("url ends in /db");
     let url = format!("{head}/{name}");
     let created = neuroflow(
-        &["admin", "create-user", "--database-url", &url, "--email", "sam@example.com", "--org", "studio", "--role", "MEMBER", "--password-stdin"],
+        &[
+            "admin",
+            "create-user",
+            "--database-url",
+            &url,
+            "--email",
+            "sam@example.com",
+            "--org",
+            "studio",
+            "--role",
+            "MEMBER",
+            "--password-stdin",
+        ],
         Some("sams password 1\n"),
     );
     assert!(created.status.success(), "{}", text(&created.stderr));
@@ -389,23 +401,45 @@ async fn sync_makes_a_local_cache_and_pushes_its_edits_as_the_person() {
     let sync = |extra: &[(&str, &str)]| {
         let mut env = vec![("PGPASSWORD", "sams password 1")];
         env.extend_from_slice(extra);
-        neuroflow_env(&["sync", "--database-url", &person_url, "--local", &local_s], "", &env)
+        neuroflow_env(
+            &["sync", "--database-url", &person_url, "--local", &local_s],
+            "",
+            &env,
+        )
     };
     let first = sync(&[]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).contains("opened"), "{}", text(&first.stdout));
+    assert!(
+        text(&first.stdout).contains("opened"),
+        "{}",
+        text(&first.stdout)
+    );
 
     // An edit made in the local cache, as the app would.
-    let db = neuroflow_store::Db::open_sqlite(&local).await.expect("open");
-    let identity = neuroflow_store::local::ensure_local_identity(&db).await.expect("identity");
+    let db = neuroflow_store::Db::open_sqlite(&local)
+        .await
+        .expect("open");
+    let identity = neuroflow_store::local::ensure_local_identity(&db)
+        .await
+        .expect("identity");
     let store = neuroflow_store::Store::new(db, identity.device);
-    let actor = neuroflow_store::workflows::Actor { organization_id: identity.organization_id, user_id: identity.user_id };
-    let wf = store.workflow_create(actor, "Made offline").await.expect("create");
+    let actor = neuroflow_store::workflows::Actor {
+        organization_id: identity.organization_id,
+        user_id: identity.user_id,
+    };
+    let wf = store
+        .workflow_create(actor, "Made offline")
+        .await
+        .expect("create");
     store.db().close().await;
 
     let second = sync(&[]);
     assert!(second.status.success(), "{}", text(&second.stderr));
-    assert!(text(&second.stdout).contains("pushed 1 change"), "{}", text(&second.stdout));
+    assert!(
+        text(&second.stdout).contains("pushed 1 change"),
+        "{}",
+        text(&second.stdout)
+    );
     let team = sqlx::PgPool::connect(&url).await.expect("connect");
     let name_on_server: String = sqlx::query_scalar("SELECT name FROM workflows WHERE id = $1")
         .bind(wf.id)
@@ -415,7 +449,11 @@ async fn sync_makes_a_local_cache_and_pushes_its_edits_as_the_person() {
     assert_eq!(name_on_server, "Made offline");
 
     // A wrong password is one clear line, with no password in it.
-    let wrong = neuroflow_env(&["sync", "--database-url", &person_url, "--local", &local_s], "", &[("PGPASSWORD", "nope-nope")]);
+    let wrong = neuroflow_env(
+        &["sync", "--database-url", &person_url, "--local", &local_s],
+        "",
+        &[("PGPASSWORD", "nope-nope")],
+    );
     assert_eq!(wrong.status.code(), Some(1));
     let err = text(&wrong.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");

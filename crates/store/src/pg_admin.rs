@@ -21,7 +21,7 @@ use uuid::Uuid;
 pub struct CreatedUser {
     pub user_id: Uuid,
     pub organization_id: Uuid,
-    /// The person's Postgres LOGIN role (`nf_` + the 32 hex digits of `user_id`).
+    /// The person's Postgres LOGIN role (`login_role_name` of the database and email).
     pub role_name: String,
 }
 
@@ -52,9 +52,21 @@ impl From<neuroflow_model::ValidationError> for PgAdminError {
     }
 }
 
-/// The LOGIN role of a user: unique and deterministic per user id.
-pub fn login_role_name(user_id: Uuid) -> String {
-    format!("nf_{}", user_id.simple())
+/// The LOGIN role of a person in a team database: derived from the database's name and their
+/// email alone, so the desktop can sign in with the connection, an email and a password and
+/// nothing else (a lookup before login would need a login). Roles are cluster-wide: the
+/// database's name keeps two teams on one server from sharing (and re-passwording) a role. The
+/// email is hashed, not spelled: role names are visible to every login of the cluster, and a hash
+/// only answers "does this exact email have an account here" to someone who already has one
+/// (docs/RLS-LIMITS.md).
+pub fn login_role_name(database: &str, email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!(
+        "neuroflow-login:{database}:{}",
+        email.trim().to_lowercase()
+    ));
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("nf_{hex}")
 }
 
 /// Creates (or updates) a person in an organization, in one transaction:
@@ -143,7 +155,11 @@ pub async fn create_user(
     .fetch_one(&mut *tx)
     .await
     .map_err(db("find the user"))?;
-    let role_name = login_role_name(user_id);
+    let database: String = sqlx::query_scalar("SELECT current_database()::text")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db("read the database name"))?;
+    let role_name = login_role_name(&database, &email);
     if let Some(existing) = existing_role.as_deref() {
         if existing != role_name {
             return Err(PgAdminError::RoleMismatch {
@@ -273,10 +289,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn role_names_are_deterministic_and_safe() {
-        let id = Uuid::parse_str("0190f6a2-1b2c-7d3e-8f40-123456789abc").unwrap();
-        assert_eq!(login_role_name(id), "nf_0190f6a21b2c7d3e8f40123456789abc");
-        assert_eq!(login_role_name(id).len(), 35);
+    fn role_names_follow_the_email_alone_and_are_safe() {
+        let a = login_role_name("team", "Ada@Example.com");
+        assert_eq!(a, login_role_name("team", " ada@example.com"));
+        assert_ne!(a, login_role_name("team", "bob@example.com"));
+        assert_ne!(a, login_role_name("other_team", "ada@example.com"));
+        assert_eq!(a.len(), 35);
+        assert!(
+            a.starts_with("nf_")
+                && a[3..]
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        assert!(!a.contains("ada"));
     }
 
     #[test]

@@ -416,8 +416,16 @@ impl Store {
     /// carries the new row, its stamps and the stamps it was made over (what sync merges with).
     pub(crate) async fn apply(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
         let record_outbox = matches!(self.db, Db::Sqlite(_));
+        // SQLite: take the write lock at the start. A write of a synced row reads the row first,
+        // and a read-then-write transaction whose snapshot another connection's write made stale
+        // fails at once with "database is locked" instead of waiting its turn.
+        let begin = if record_outbox {
+            "BEGIN IMMEDIATE"
+        } else {
+            "BEGIN"
+        };
         on_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(begin).await?;
             for mut op in ops {
                 let synced = fields::is_synced(op.table);
                 let plain_insert = op.sql.starts_with("INSERT") && op.untouched == Untouched::NotFound;

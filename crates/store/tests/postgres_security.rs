@@ -1723,7 +1723,8 @@ async fn create_user_is_idempotent_and_keeps_passwords_out_of_errors() {
         let email = "again@a.example";
         let first_pw = password_for("first");
         let first = pg_admin::create_user(&fx.su, email, "org-a", OrgRole::Member, &first_pw).await.unwrap();
-        assert_eq!(first.role_name, format!("nf_{}", first.user_id.simple()));
+        let database: String = sqlx::query_scalar("SELECT current_database()::text").fetch_one(&fx.su).await.unwrap();
+        assert_eq!(first.role_name, pg_admin::login_role_name(&database, email));
         assert_eq!(first.organization_id, fx.org_a);
         let pg_role: Option<String> = sqlx::query_scalar("SELECT pg_role FROM users WHERE id = $1").bind(first.user_id).fetch_one(&fx.su).await.unwrap();
         assert_eq!(pg_role.as_deref(), Some(first.role_name.as_str()));

@@ -6,6 +6,7 @@
 //! row-level security judges each row.
 
 mod error;
+pub mod live;
 mod pull;
 mod push;
 mod rows;

@@ -5,6 +5,10 @@ use neuroflow_model::hlc::HlcStamp;
 use neuroflow_store::value::{bind_all, decode_row};
 use neuroflow_store::{Db, Store};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+use neuroflow_model::entities::{ColKind, Column};
+use neuroflow_store::SqlValue;
 use sqlx::SqliteConnection;
 
 use crate::error::{local_db, remote, SyncError};
@@ -92,41 +96,27 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
         ..PullReport::default()
     };
     let mut newest: Option<HlcStamp> = None;
-    let mut ltx = pool.begin().await.map_err(local_db)?;
-    for (table, rows) in &read {
-        for raw in rows {
-            report.rows += 1;
-            let row = rows::from_snake(&table.columns, raw)?;
-            match table.travel {
-                Travel::Merged => {
+    // The write lock from the start: the merge reads local rows, then writes.
+    let mut ltx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(local_db)?;
+    for (table, raws) in &read {
+        report.rows += raws.len();
+        for chunk in raws.chunks(ROWS_PER_STATEMENT) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            for raw in chunk {
+                let row = rows::from_snake(&table.columns, raw)?;
+                let stamps = (table.travel == Travel::Merged).then(|| {
                     let stamps = rows::stamps(raw.get("field_hlc"));
                     if let Some(s) = stamps.values().max().and_then(|s| s.parse().ok()) {
                         newest = newest.max(Some(s));
                     }
-                    apply_merged(&mut ltx, table, row, stamps).await?;
-                }
-                Travel::Whole => {
-                    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-                    let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-                    let sql = format!(
-                        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
-                        table.name,
-                        names.join(", "),
-                        params.join(", ")
-                    );
-                    bind_all(sqlx::query(&sql), rows::values(&table.columns, &row)?)
-                        .execute(&mut *ltx)
-                        .await
-                        .map_err(local_db)?;
-                }
-                Travel::ServerOwned => {
-                    let sql = rows::upsert_sql(table.name, &table.columns, false);
-                    bind_all(sqlx::query(&sql), rows::values(&table.columns, &row)?)
-                        .execute(&mut *ltx)
-                        .await
-                        .map_err(local_db)?;
-                }
+                    stamps
+                });
+                rows.push((row, stamps));
             }
+            if table.travel == Travel::Merged {
+                rows = merge_with_local(&mut ltx, table, rows).await?;
+            }
+            write_rows(&mut ltx, table, &rows).await?;
         }
     }
     sqlx::query(
@@ -152,40 +142,60 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
     Ok(report)
 }
 
-/// Merges a pulled row into the local one field by field: local edits not pushed yet keep
-/// their place wherever their stamps are later (that is "re-applied on top"), and lose where
-/// the team database has a later write — as the team database will decide when they arrive.
-async fn apply_merged(
+/// Rows written per statement: a few hundred keeps SQLite's parameter count low and spares
+/// a statement per row (100,000 rows in one pull).
+const ROWS_PER_STATEMENT: usize = 200;
+
+type Pulled = (Map<String, Value>, Option<fields::Stamps>);
+
+/// Merges pulled rows with the local ones field by field: local edits not pushed yet keep their
+/// place wherever their stamps are later (that is "re-applied on top"), and lose where the team
+/// database has a later write — as the team database will decide when they arrive.
+async fn merge_with_local(
     ltx: &mut SqliteConnection,
     table: &Table,
-    remote_row: Map<String, Value>,
-    remote_stamps: fields::Stamps,
-) -> Result<(), SyncError> {
-    let mut cols = table.columns.clone();
-    let field_hlc = neuroflow_model::entities::Column {
+    pulled: Vec<Pulled>,
+) -> Result<Vec<Pulled>, SyncError> {
+    let field_hlc = Column {
         name: "field_hlc",
-        kind: neuroflow_model::entities::ColKind::Json,
+        kind: ColKind::Json,
     };
+    let mut cols = table.columns.clone();
     cols.push(&field_hlc);
-    let id = remote_row
-        .get("id")
-        .and_then(Value::as_str)
-        .and_then(|s| uuid::Uuid::parse_str(s).ok())
-        .ok_or_else(|| SyncError::Invalid(format!("a pulled {} row has no id", table.name)))?;
+    let ids: Vec<uuid::Uuid> = pulled
+        .iter()
+        .filter_map(|(row, _)| row.get("id").and_then(Value::as_str))
+        .filter_map(|s| uuid::Uuid::parse_str(s).ok())
+        .collect();
+    let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT {} FROM {} WHERE id = $1",
+        "SELECT {} FROM {} WHERE id IN ({})",
         cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
-        table.name
+        table.name,
+        params.join(", ")
     );
-    let existing = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(&mut *ltx)
-        .await
-        .map_err(local_db)?;
-    let (row, stamps) = match existing {
-        None => (remote_row, remote_stamps),
-        Some(r) => {
-            let mut local_row = decode_row(&r, &cols)?;
+    let mut query = sqlx::query(&sql);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    let mut local: HashMap<String, Map<String, Value>> = HashMap::new();
+    for r in query.fetch_all(&mut *ltx).await.map_err(local_db)? {
+        let row = decode_row(&r, &cols)?;
+        if let Some(id) = row.get("id").and_then(Value::as_str) {
+            local.insert(id.to_string(), row);
+        }
+    }
+    Ok(pulled
+        .into_iter()
+        .map(|(remote_row, remote_stamps)| {
+            let remote_stamps = remote_stamps.unwrap_or_default();
+            let id = remote_row
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let Some(mut local_row) = local.remove(id) else {
+                return (remote_row, Some(remote_stamps));
+            };
             let local_stamps = rows::stamps(local_row.remove("fieldHlc").as_ref());
             let merged = fields::merge(
                 &rows::stamped(table.name, &local_row, local_stamps),
@@ -200,19 +210,65 @@ async fn apply_merged(
                     row.insert("updatedAt".into(), Value::String(b.clone()));
                 }
             }
-            (row, merged.stamps)
-        }
+            (row, Some(merged.stamps))
+        })
+        .collect())
+}
+
+/// Writes rows as the table's travel says: merged and server-owned rows replace the local ones
+/// (merged ones with their stamps), rows that never change are inserted once.
+async fn write_rows(
+    ltx: &mut SqliteConnection,
+    table: &Table,
+    rows: &[Pulled],
+) -> Result<(), SyncError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let stamped = table.travel == Travel::Merged;
+    let per_row = table.columns.len() + usize::from(stamped);
+    let mut names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    if stamped {
+        names.push("field_hlc");
+    }
+    let tuples: Vec<String> = (0..rows.len())
+        .map(|r| {
+            let ps: Vec<String> = (1..=per_row)
+                .map(|i| format!("${}", r * per_row + i))
+                .collect();
+            format!("({})", ps.join(", "))
+        })
+        .collect();
+    let tail = match table.travel {
+        Travel::Whole => "ON CONFLICT (id) DO NOTHING".to_string(),
+        _ => format!(
+            "ON CONFLICT (id) DO UPDATE SET {}",
+            names
+                .iter()
+                .filter(|n| !matches!(**n, "id" | "organization_id" | "created_at"))
+                .map(|n| format!("{n} = excluded.{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
-    let mut values = rows::values(&table.columns, &row)?;
-    values.push(neuroflow_store::SqlValue::Json(Some(
-        serde_json::to_value(&stamps).unwrap_or_default(),
-    )));
-    bind_all(
-        sqlx::query(&rows::upsert_sql(table.name, &table.columns, true)),
-        values,
-    )
-    .execute(&mut *ltx)
-    .await
-    .map_err(local_db)?;
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES {} {tail}",
+        table.name,
+        names.join(", "),
+        tuples.join(", ")
+    );
+    let mut values = Vec::with_capacity(rows.len() * per_row);
+    for (row, stamps) in rows {
+        values.extend(rows::values(&table.columns, row)?);
+        if stamped {
+            values.push(SqlValue::Json(Some(
+                serde_json::to_value(stamps.clone().unwrap_or_default()).unwrap_or_default(),
+            )));
+        }
+    }
+    bind_all(sqlx::query(&sql), values)
+        .execute(&mut *ltx)
+        .await
+        .map_err(local_db)?;
     Ok(())
 }

@@ -1,10 +1,10 @@
 //! Push: the outbox in batches to the team database, each mutation applied once (by its id), merged field by field into the row as the signed-in person (RLS judges every row), with the conflicts it finds recorded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use neuroflow_model::entities::json_key;
 use neuroflow_model::fields::{self, Stamped, Stamps};
 use neuroflow_model::hlc::HlcStamp;
-use neuroflow_store::value::{bind_all, SqlValue};
 use neuroflow_store::{Db, Store};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -109,7 +109,7 @@ async fn push_batch(
             .fetch_one(&mut *tx)
             .await
             .map_err(remote)?;
-    let mut authors = Authors::default();
+    let mut synced = Vec::with_capacity(mutations.len());
     for m in mutations {
         let Some(table) = tables::pushed(&m.table) else {
             report.local_only += 1;
@@ -125,58 +125,106 @@ async fn push_batch(
                 minutes: ahead / 60_000,
             });
         }
-        let fresh = sqlx::query(
-            "INSERT INTO sync_mutations (organization_id, mutation_id, device_id, device_node, user_id) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        )
-        .bind(team.organization_id)
-        .bind(m.id)
-        .bind(device)
-        .bind(format!("{:016x}", stamp.node))
-        .bind(team.user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(remote)?
-        .rows_affected()
-            == 1;
-        if !fresh {
-            report.duplicates += 1;
+        synced.push((m, table, format!("{:016x}", stamp.node)));
+    }
+    if synced.is_empty() {
+        tx.commit().await.map_err(remote)?;
+        return Ok(());
+    }
+    // Each mutation once: the ids the team database already had are skipped.
+    let fresh: HashSet<Uuid> = sqlx::query_scalar(
+        "INSERT INTO sync_mutations (organization_id, mutation_id, device_id, device_node, user_id) \
+         SELECT $1, m, $2, n, $3 FROM unnest($4::uuid[], $5::text[]) AS x(m, n) \
+         ON CONFLICT DO NOTHING RETURNING mutation_id",
+    )
+    .bind(team.organization_id)
+    .bind(device)
+    .bind(team.user_id)
+    .bind(synced.iter().map(|(m, _, _)| m.id).collect::<Vec<_>>())
+    .bind(synced.iter().map(|(_, _, n)| n.clone()).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(remote)?
+    .into_iter()
+    .collect();
+    report.duplicates += synced.len() - fresh.len();
+    report.applied += fresh.len();
+
+    // Table by table, parents first (foreign keys), each mutation in outbox order.
+    let mut authors = Authors::default();
+    let mut conflicts = Vec::new();
+    for table in tables::pull_order() {
+        let of_table: Vec<&Mutation> = synced
+            .iter()
+            .filter(|(m, t, _)| t.name == table.name && fresh.contains(&m.id))
+            .map(|(m, _, _)| *m)
+            .collect();
+        if of_table.is_empty() {
             continue;
         }
         match table.travel {
             Travel::Merged => {
-                report.conflicts += apply_merged(&mut tx, team, &table, m, &mut authors).await?;
+                apply_merged(&mut tx, team, &table, &of_table, &mut conflicts).await?;
             }
-            Travel::Whole => apply_whole(&mut tx, team, &table, m).await?,
+            Travel::Whole => apply_whole(&mut tx, team, &table, &of_table).await?,
             Travel::ServerOwned => {}
         }
-        report.applied += 1;
     }
+    report.conflicts += conflicts.len();
+    record_conflicts(&mut tx, team, conflicts, &mut authors).await?;
     tx.commit().await.map_err(remote)?;
     Ok(())
 }
 
-/// Inserts a row that is never changed (a saved version), once.
+/// Rows as the JSON array `jsonb_populate_recordset` reads: snake_case keys, and `field_hlc`.
+fn recordset(table: &Table, rows: &[(Map<String, Value>, Option<Stamps>)]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|(row, stamps)| {
+                let mut out: Map<String, Value> = table
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        let v = row.get(&json_key(c.name)).cloned().unwrap_or(Value::Null);
+                        (c.name.to_string(), v)
+                    })
+                    .collect();
+                if let Some(stamps) = stamps {
+                    out.insert(
+                        "field_hlc".into(),
+                        serde_json::to_value(stamps).unwrap_or_default(),
+                    );
+                }
+                Value::Object(out)
+            })
+            .collect(),
+    )
+}
+
+/// Inserts rows that are never changed (saved versions), once.
 async fn apply_whole(
     tx: &mut PgConnection,
     team: &TeamSession,
     table: &Table,
-    m: &Mutation,
+    mutations: &[&Mutation],
 ) -> Result<(), SyncError> {
-    let Value::Object(obj) = &m.payload else {
-        return Err(SyncError::Invalid("an outbox row is not an object".into()));
-    };
-    let row = normalize(&table.columns, obj)?;
-    check_org(team, &row)?;
+    let mut rows = Vec::with_capacity(mutations.len());
+    for m in mutations {
+        let Value::Object(obj) = &m.payload else {
+            return Err(SyncError::Invalid("an outbox row is not an object".into()));
+        };
+        let row = normalize(&table.columns, obj)?;
+        check_org(team, &row)?;
+        rows.push((row, None));
+    }
     let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-    let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
-        table.name,
-        names.join(", "),
-        params.join(", ")
+        "INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_recordset(NULL::{t}, $1) ON CONFLICT (id) DO NOTHING",
+        t = table.name,
+        cols = names.join(", "),
     );
-    bind_all(sqlx::query(&sql), rows::values(&table.columns, &row)?)
+    sqlx::query(&sql)
+        .bind(sqlx::types::Json(recordset(table, &rows)))
         .execute(&mut *tx)
         .await
         .map_err(remote)?;
@@ -225,131 +273,195 @@ impl Authors {
 
 /// One recorded conflict.
 struct Conflict {
+    table: &'static str,
+    row_id: Uuid,
+    hlc: String,
     field: String,
     reason: &'static str,
-    lost: (Option<Value>, String, Option<Uuid>),
-    won: (Option<Value>, String, Option<Uuid>),
+    lost: (Option<Value>, String),
+    won: (Option<Value>, String),
 }
 
-/// Merges one mutation into its row; returns how many conflicts it recorded.
+impl Conflict {
+    /// A conflict not yet placed on its row (`find_conflicts` knows fields, not rows).
+    fn blank() -> Self {
+        Conflict {
+            table: "",
+            row_id: Uuid::nil(),
+            hlc: String::new(),
+            field: String::new(),
+            reason: "overwritten",
+            lost: (None, String::new()),
+            won: (None, String::new()),
+        }
+    }
+}
+
+async fn record_conflicts(
+    tx: &mut PgConnection,
+    team: &TeamSession,
+    conflicts: Vec<Conflict>,
+    authors: &mut Authors,
+) -> Result<(), SyncError> {
+    if conflicts.is_empty() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now().to_rfc3339();
+    let mut rows = Vec::with_capacity(conflicts.len());
+    for c in conflicts {
+        let lost_by = authors.of(tx, team, &c.lost.1).await?;
+        let won_by = authors.of(tx, team, &c.won.1).await?;
+        rows.push(serde_json::json!({
+            "id": neuroflow_model::new_id(),
+            "organization_id": team.organization_id,
+            "table_name": c.table,
+            "row_id": c.row_id,
+            "field": c.field,
+            "reason": c.reason,
+            "lost_value": c.lost.0,
+            "lost_hlc": c.lost.1,
+            "lost_by": lost_by,
+            "won_value": c.won.0,
+            "won_hlc": c.won.1,
+            "won_by": won_by,
+            "created_at": now,
+            "updated_at": now,
+            "hlc": c.hlc,
+        }));
+    }
+    let cols = "id, organization_id, table_name, row_id, field, reason, lost_value, lost_hlc, lost_by, won_value, won_hlc, won_by, created_at, updated_at, hlc";
+    sqlx::query(&format!(
+        "INSERT INTO sync_conflicts ({cols}) SELECT {cols} FROM jsonb_populate_recordset(NULL::sync_conflicts, $1)"
+    ))
+    .bind(sqlx::types::Json(Value::Array(rows)))
+    .execute(&mut *tx)
+    .await
+    .map_err(remote)?;
+    Ok(())
+}
+
+/// Merges a table's mutations into their rows: the rows read at once (locked), each mutation
+/// merged in outbox order in memory, the results written back in two statements (new rows,
+/// changed rows). Conflicts found are added to `conflicts`.
 async fn apply_merged(
     tx: &mut PgConnection,
     team: &TeamSession,
     table: &Table,
-    m: &Mutation,
-    authors: &mut Authors,
-) -> Result<usize, SyncError> {
-    let payload: StampedPayload = serde_json::from_value(m.payload.clone())
-        .map_err(|e| SyncError::Invalid(format!("an outbox row of {}: {e}", table.name)))?;
-    let incoming = normalize(&table.columns, &payload.row)?;
-    check_org(team, &incoming)?;
-    let current: Option<Value> = sqlx::query_scalar(&format!(
-        "SELECT to_jsonb(t) FROM {} t WHERE id = $1 FOR UPDATE",
+    mutations: &[&Mutation],
+    conflicts: &mut Vec<Conflict>,
+) -> Result<(), SyncError> {
+    let ids: Vec<Uuid> = mutations.iter().map(|m| m.row_id).collect();
+    let current: Vec<Value> = sqlx::query_scalar(&format!(
+        "SELECT to_jsonb(t) FROM {} t WHERE id = ANY($1) FOR UPDATE",
         table.name
     ))
-    .bind(m.row_id)
-    .fetch_optional(&mut *tx)
+    .bind(&ids)
+    .fetch_all(&mut *tx)
     .await
     .map_err(remote)?;
-    let Some(Value::Object(current)) = current else {
-        let mut values = rows::values(&table.columns, &incoming)?;
-        values.push(SqlValue::Json(Some(
-            serde_json::to_value(&payload.stamps).unwrap_or_default(),
-        )));
-        let names: Vec<&str> = table
-            .columns
-            .iter()
-            .map(|c| c.name)
-            .chain(["field_hlc"])
-            .collect();
-        let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+    // id → (row, merged state, existed on the server)
+    let mut rows: HashMap<Uuid, (Map<String, Value>, Stamped, bool)> = HashMap::new();
+    for v in current {
+        let Value::Object(raw) = v else { continue };
+        let row = rows::from_snake(&table.columns, &raw)?;
+        let Some(id) = row
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|s| Uuid::parse_str(s).ok())
+        else {
+            continue;
+        };
+        let state = rows::stamped(table.name, &row, rows::stamps(raw.get("field_hlc")));
+        rows.insert(id, (row, state, true));
+    }
+    let mut order: Vec<Uuid> = Vec::new();
+    for m in mutations {
+        let payload: StampedPayload = serde_json::from_value(m.payload.clone())
+            .map_err(|e| SyncError::Invalid(format!("an outbox row of {}: {e}", table.name)))?;
+        let incoming = normalize(&table.columns, &payload.row)?;
+        check_org(team, &incoming)?;
+        let inc = rows::stamped(table.name, &incoming, payload.stamps.clone());
+        if !order.contains(&m.row_id) {
+            order.push(m.row_id);
+        }
+        match rows.get_mut(&m.row_id) {
+            None => {
+                rows.insert(m.row_id, (incoming, inc, false));
+            }
+            Some((row, cur, _)) => {
+                if row.get("organizationId") != incoming.get("organizationId") {
+                    return Err(SyncError::Invalid(
+                        "a change names a row of another organization".into(),
+                    ));
+                }
+                let merged = fields::merge(cur, &inc);
+                for found in find_conflicts(cur, &inc, &payload.base, &merged) {
+                    conflicts.push(Conflict {
+                        table: table.name,
+                        row_id: m.row_id,
+                        hlc: m.hlc.clone(),
+                        ..found
+                    });
+                }
+                let later = match (row.get("updatedAt"), incoming.get("updatedAt")) {
+                    (Some(Value::String(a)), Some(Value::String(b))) if b > a => Some(b.clone()),
+                    _ => None,
+                };
+                *row = rows::joined(table.name, row, &merged);
+                if let Some(at) = later {
+                    row.insert("updatedAt".into(), Value::String(at));
+                }
+                *cur = merged;
+            }
+        }
+    }
+    let (mut inserts, mut updates) = (Vec::new(), Vec::new());
+    for id in order {
+        if let Some((row, state, existed)) = rows.remove(&id) {
+            let row = rows::joined(table.name, &row, &state);
+            if existed {
+                updates.push((row, Some(state.stamps)));
+            } else {
+                inserts.push((row, Some(state.stamps)));
+            }
+        }
+    }
+    let names: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .chain(["field_hlc"])
+        .collect();
+    if !inserts.is_empty() {
         let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            table.name,
-            names.join(", "),
-            params.join(", ")
+            "INSERT INTO {t} ({cols}) SELECT {cols} FROM jsonb_populate_recordset(NULL::{t}, $1)",
+            t = table.name,
+            cols = names.join(", "),
         );
-        bind_all(sqlx::query(&sql), values)
+        sqlx::query(&sql)
+            .bind(sqlx::types::Json(recordset(table, &inserts)))
             .execute(&mut *tx)
             .await
             .map_err(remote)?;
-        return Ok(0);
-    };
-    let cur_row = rows::from_snake(&table.columns, &current)?;
-    if cur_row.get("organizationId") != incoming.get("organizationId") {
-        return Err(SyncError::Invalid(
-            "a change names a row of another organization".into(),
-        ));
     }
-    let cur = rows::stamped(table.name, &cur_row, rows::stamps(current.get("field_hlc")));
-    let inc = rows::stamped(table.name, &incoming, payload.stamps.clone());
-    let merged = fields::merge(&cur, &inc);
-
-    let conflicts = find_conflicts(&cur, &inc, &payload.base, &merged);
-    for c in &conflicts {
-        let (lost_by, won_by) = (
-            match c.lost.2 {
-                Some(u) => Some(u),
-                None => authors.of(tx, team, &c.lost.1).await?,
-            },
-            match c.won.2 {
-                Some(u) => Some(u),
-                None => authors.of(tx, team, &c.won.1).await?,
-            },
+    if !updates.is_empty() {
+        let sets: Vec<String> = names
+            .iter()
+            .filter(|n| !matches!(**n, "id" | "organization_id" | "created_at"))
+            .map(|n| format!("{n} = v.{n}"))
+            .collect();
+        let sql = format!(
+            "UPDATE {t} SET {sets} FROM jsonb_populate_recordset(NULL::{t}, $1) v WHERE {t}.id = v.id",
+            t = table.name,
+            sets = sets.join(", "),
         );
-        let now = chrono::Utc::now();
-        sqlx::query(
-            "INSERT INTO sync_conflicts (id, organization_id, table_name, row_id, field, reason, \
-             lost_value, lost_hlc, lost_by, won_value, won_hlc, won_by, created_at, updated_at, hlc) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
-        )
-        .bind(neuroflow_model::new_id())
-        .bind(team.organization_id)
-        .bind(table.name)
-        .bind(m.row_id)
-        .bind(&c.field)
-        .bind(c.reason)
-        .bind(c.lost.0.clone().map(sqlx::types::Json))
-        .bind(&c.lost.1)
-        .bind(lost_by)
-        .bind(c.won.0.clone().map(sqlx::types::Json))
-        .bind(&c.won.1)
-        .bind(won_by)
-        .bind(now)
-        .bind(&m.hlc)
-        .execute(&mut *tx)
-        .await
-        .map_err(remote)?;
+        sqlx::query(&sql)
+            .bind(sqlx::types::Json(recordset(table, &updates)))
+            .execute(&mut *tx)
+            .await
+            .map_err(remote)?;
     }
-    let row = rows::joined(table.name, &cur_row, &merged);
-    let mut sets = Vec::new();
-    let mut values = Vec::new();
-    for c in &table.columns {
-        if matches!(c.name, "id" | "organization_id" | "created_at") {
-            continue;
-        }
-        values.push(
-            SqlValue::from_json(c, &row)
-                .map_err(|e| SyncError::Invalid(format!("a merged {} row: {e}", table.name)))?,
-        );
-        sets.push(format!("{} = ${}", c.name, values.len()));
-    }
-    values.push(SqlValue::Json(Some(
-        serde_json::to_value(&merged.stamps).unwrap_or_default(),
-    )));
-    sets.push(format!("field_hlc = ${}", values.len()));
-    values.push(SqlValue::Uuid(Some(m.row_id)));
-    let sql = format!(
-        "UPDATE {} SET {} WHERE id = ${}",
-        table.name,
-        sets.join(", "),
-        values.len()
-    );
-    bind_all(sqlx::query(&sql), values)
-        .execute(&mut *tx)
-        .await
-        .map_err(remote)?;
-    Ok(conflicts.len())
+    Ok(())
 }
 
 fn stamp_of<'a>(s: &'a Stamped, key: &str) -> &'a str {
@@ -390,8 +502,8 @@ fn find_conflicts(cur: &Stamped, inc: &Stamped, base: &Stamps, merged: &Stamped)
         if vi == vc {
             continue;
         }
-        let inc_side = (vi, s.to_string(), None);
-        let cur_side = (vc, c.to_string(), None);
+        let inc_side = (vi, s.to_string());
+        let cur_side = (vc, c.to_string());
         let (lost, won) = if s > c {
             (cur_side, inc_side)
         } else {
@@ -402,6 +514,7 @@ fn find_conflicts(cur: &Stamped, inc: &Stamped, base: &Stamps, merged: &Stamped)
             reason: "overwritten",
             lost,
             won,
+            ..Conflict::blank()
         });
     }
     if deleted_now && push_deletes {
@@ -413,8 +526,9 @@ fn find_conflicts(cur: &Stamped, inc: &Stamped, base: &Stamps, merged: &Stamped)
             out.push(Conflict {
                 field: key.clone(),
                 reason: "deleted",
-                lost: (value_of(cur, key), c.clone(), None),
-                won: (None, stamp_of(merged, "deletedAt").to_string(), None),
+                lost: (value_of(cur, key), c.clone()),
+                won: (None, stamp_of(merged, "deletedAt").to_string()),
+                ..Conflict::blank()
             });
         }
     } else if deleted_now && is_deleted(cur) && !pusher_changed.iter().any(|k| *k == "deletedAt") {
@@ -423,8 +537,9 @@ fn find_conflicts(cur: &Stamped, inc: &Stamped, base: &Stamps, merged: &Stamped)
             out.push(Conflict {
                 field: (*key).clone(),
                 reason: "deleted",
-                lost: (value_of(inc, key), stamp_of(inc, key).to_string(), None),
-                won: (None, stamp_of(cur, "deletedAt").to_string(), None),
+                lost: (value_of(inc, key), stamp_of(inc, key).to_string()),
+                won: (None, stamp_of(cur, "deletedAt").to_string()),
+                ..Conflict::blank()
             });
         }
     }

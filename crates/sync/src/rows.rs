@@ -80,24 +80,3 @@ pub fn joined(table: &str, base: &Map<String, Value>, merged: &Stamped) -> Map<S
     }
     row
 }
-
-/// `INSERT … ON CONFLICT (id) DO UPDATE` of every column (and `field_hlc` when `stamped`), with
-/// `$n` placeholders: the same text runs on SQLite and Postgres.
-pub fn upsert_sql(table: &str, columns: &[&Column], stamped: bool) -> String {
-    let mut names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-    if stamped {
-        names.push("field_hlc");
-    }
-    let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-    let sets: Vec<String> = names
-        .iter()
-        .filter(|n| !matches!(**n, "id" | "organization_id" | "created_at"))
-        .map(|n| format!("{n} = excluded.{n}"))
-        .collect();
-    format!(
-        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
-        names.join(", "),
-        params.join(", "),
-        sets.join(", ")
-    )
-}

@@ -552,3 +552,67 @@ async fn an_edit_after_a_restart_with_the_clock_set_back_still_wins() {
         .expect("label");
     assert_eq!(server, "after the restart");
 }
+
+/// Live: a device that keeps synced sees another device's change within moments of its push,
+/// by the team database's notification (its timer is set far beyond the wait).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_pushed_by_one_device_reaches_a_live_device_within_two_seconds() {
+    let t = team().await;
+    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
+    let bob = t.person("bob@example.com", "studio", OrgRole::Member).await;
+    let (a, b) = (
+        Device::new(&ann, "ann").await,
+        Device::new(&bob, "bob").await,
+    );
+    let (wf, nodes) = shared_workflow(&a, &b).await;
+
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+    let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel();
+    let live_store = b.store.clone();
+    let live_team = b.team.clone();
+    let live = tokio::spawn(async move {
+        neuroflow_sync::live::keep_synced(
+            &live_store,
+            &live_team,
+            Duration::from_secs(600),
+            std::sync::Arc::new(tokio::sync::Notify::new()),
+            move |cause, result| {
+                let _ = seen_tx.send((cause, result.is_ok()));
+            },
+            async {
+                let _ = done_rx.await;
+            },
+        )
+        .await;
+    });
+    assert_eq!(
+        seen_rx.recv().await,
+        Some((neuroflow_sync::live::Cause::Start, true))
+    );
+
+    let mut renamed = nodes[0].clone();
+    renamed.label = "Live rename".into();
+    change(
+        &a,
+        wf,
+        GraphChanges {
+            nodes: vec![renamed],
+            ..GraphChanges::default()
+        },
+    )
+    .await;
+    let pushed_at = std::time::Instant::now();
+    a.sync().await;
+    let (cause, ok) = tokio::time::timeout(Duration::from_secs(2), seen_rx.recv())
+        .await
+        .expect("a sync within 2 s of the push")
+        .expect("live sync running");
+    assert_eq!((cause, ok), (neuroflow_sync::live::Cause::Notified, true));
+    assert_eq!(node_of(&b, wf, nodes[0].id).await.label, "Live rename");
+    eprintln!(
+        "the change reached the live device {:?} after its push",
+        pushed_at.elapsed()
+    );
+    let _ = done_tx.send(());
+    live.await.expect("live sync stops");
+}
