@@ -109,3 +109,13 @@ BEGIN
     END LOOP;
 END
 $notify$;
+
+-- The schema version a signing-in desktop compares with its own: an app older than the team
+-- database must not write to it, and a team database older than the app needs `db migrate`.
+GRANT SELECT ON public._sqlx_migrations TO neuroflow_owner;
+CREATE FUNCTION private.schema_version() RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+AS $$ SELECT COALESCE(MAX(version), 0) FROM public._sqlx_migrations WHERE success $$;
+ALTER FUNCTION private.schema_version() OWNER TO neuroflow_owner;
+REVOKE ALL ON FUNCTION private.schema_version() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION private.schema_version() TO app_user;

@@ -126,6 +126,16 @@ impl Db {
         Ok(())
     }
 
+    /// The newest Postgres schema version this build knows (its last migration's number).
+    pub fn postgres_schema_version() -> i64 {
+        sqlx::migrate!("../../migrations/postgres")
+            .migrations
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0)
+    }
+
     pub async fn close(&self) {
         on_db!(self, pool => pool.close().await)
     }

@@ -17,6 +17,15 @@ pub enum SyncError {
     ClockAhead { minutes: i64 },
     #[error("{0}")]
     Invalid(String),
+    /// The email or password is not right, or the login is not a person.
+    #[error("{0}")]
+    SignIn(String),
+    /// The secure connection could not be made.
+    #[error("{0}")]
+    Tls(String),
+    /// The team database and this app do not speak the same schema.
+    #[error("{0}")]
+    Schema(String),
     #[error("local database: {0}")]
     Local(#[from] StoreError),
 }
@@ -29,6 +38,9 @@ impl SyncError {
             SyncError::Refused(_) => "refused",
             SyncError::ClockAhead { .. } => "clock_ahead",
             SyncError::Invalid(_) => "invalid",
+            SyncError::SignIn(_) => "sign_in",
+            SyncError::Tls(_) => "tls",
+            SyncError::Schema(_) => "schema",
             SyncError::Local(_) => "local",
         }
     }

@@ -469,15 +469,32 @@ async fn run_seed(
     }
     // The team database equals the oracle's fold of every edit, and no edit lost unseen is
     // missing from the conflicts.
-    let conflicts: HashSet<(Uuid, String, String)> = sqlx::query_as::<_, (Uuid, String, String)>(
-        "SELECT row_id, field, lost_hlc FROM sync_conflicts WHERE organization_id = $1",
+    // Each recorded loss by its stamp, and by its value (a value lost again under a later
+    // stamp of the same value — one device rewrote what another had written — is recorded once).
+    let recorded: Vec<(Uuid, String, String, Option<Value>)> = sqlx::query_as::<
+        _,
+        (Uuid, String, String, Option<Value>),
+    >(
+        "SELECT row_id, field, lost_hlc, lost_value FROM sync_conflicts WHERE organization_id = $1",
     )
     .bind(team.organization_id)
     .fetch_all(&t.su)
     .await
-    .expect("conflicts")
-    .into_iter()
-    .collect();
+    .expect("conflicts");
+    let conflicts: HashSet<(Uuid, String, String)> = recorded
+        .iter()
+        .map(|(r, f, h, _)| (*r, f.clone(), h.clone()))
+        .collect();
+    let lost_values: HashSet<(Uuid, String, String)> = recorded
+        .iter()
+        .map(|(r, f, _, v)| {
+            (
+                *r,
+                f.clone(),
+                v.as_ref().map(Value::to_string).unwrap_or_default(),
+            )
+        })
+        .collect();
     for ((table, id, field), facts) in &sim.oracle.facts {
         let Some((f, s)) = server.get(&(table.clone(), *id)) else {
             return fail(
@@ -517,6 +534,14 @@ async fn run_seed(
             if fact.stamp != win.stamp
                 && !kept(&fact.value)
                 && !conflicts.contains(&(*id, field.clone(), fact.stamp.clone()))
+                && !lost_values.contains(&(
+                    *id,
+                    field.clone(),
+                    fact.value
+                        .as_ref()
+                        .map(Value::to_string)
+                        .unwrap_or_default(),
+                ))
             {
                 return fail(format!("{table} {id} {field}: the value {:?} @ {} was overwritten unseen and is in no conflict", fact.value, fact.stamp), &sim.log);
             }
