@@ -119,3 +119,55 @@ AS $$ SELECT COALESCE(MAX(version), 0) FROM public._sqlx_migrations WHERE succes
 ALTER FUNCTION private.schema_version() OWNER TO neuroflow_owner;
 REVOKE ALL ON FUNCTION private.schema_version() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION private.schema_version() TO app_user;
+
+-- Members: an organization's OWNERs and ADMINs change roles and remove people — in Postgres, so
+-- a modified client cannot do more. An ADMIN manages MEMBERs and VIEWERs only (never makes or
+-- touches an OWNER); nobody removes or demotes the last OWNER. Creating a person's LOGIN role
+-- stays with `neuroflow admin create-user`.
+CREATE POLICY organization_members_owner_update ON public.organization_members FOR UPDATE TO neuroflow_owner
+    USING (true) WITH CHECK (true);
+
+CREATE FUNCTION private.change_membership(member uuid, new_role text, remove boolean) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+    target public.organization_members%ROWTYPE;
+    my_role text;
+    owners int;
+BEGIN
+    SELECT * INTO target FROM public.organization_members WHERE id = member AND deleted_at IS NULL FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'that membership does not exist' USING ERRCODE = 'no_data_found';
+    END IF;
+    SELECT m.role INTO my_role FROM public.organization_members m
+    WHERE m.organization_id = target.organization_id AND m.user_id = private.current_user_id() AND m.deleted_at IS NULL;
+    IF my_role IS NULL OR my_role NOT IN ('OWNER', 'ADMIN') THEN
+        -- Not staff of that organization (or not in it at all): it does not exist for them.
+        RAISE EXCEPTION 'that membership does not exist' USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT remove AND (new_role IS NULL OR new_role NOT IN ('OWNER', 'ADMIN', 'MEMBER', 'VIEWER')) THEN
+        RAISE EXCEPTION 'a role is OWNER, ADMIN, MEMBER or VIEWER' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF my_role = 'ADMIN' AND (target.role IN ('OWNER', 'ADMIN') OR new_role IN ('OWNER', 'ADMIN')) AND target.user_id <> private.current_user_id() THEN
+        RAISE EXCEPTION 'an admin manages members and viewers; owners manage admins and owners' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF my_role = 'ADMIN' AND NOT remove AND new_role = 'OWNER' THEN
+        RAISE EXCEPTION 'only an owner makes an owner' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF target.role = 'OWNER' AND (remove OR new_role <> 'OWNER') THEN
+        SELECT count(*) INTO owners FROM public.organization_members
+        WHERE organization_id = target.organization_id AND role = 'OWNER' AND deleted_at IS NULL;
+        IF owners <= 1 THEN
+            RAISE EXCEPTION 'an organization keeps at least one owner' USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    IF remove THEN
+        UPDATE public.organization_members SET deleted_at = now(), updated_at = now() WHERE id = member;
+    ELSE
+        UPDATE public.organization_members SET role = new_role, updated_at = now() WHERE id = member;
+    END IF;
+END
+$$;
+ALTER FUNCTION private.change_membership(uuid, text, boolean) OWNER TO neuroflow_owner;
+REVOKE ALL ON FUNCTION private.change_membership(uuid, text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION private.change_membership(uuid, text, boolean) TO app_user;

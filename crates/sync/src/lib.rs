@@ -8,6 +8,7 @@
 pub mod connect;
 mod error;
 pub mod live;
+pub mod members;
 mod pull;
 mod push;
 mod rows;

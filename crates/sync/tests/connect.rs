@@ -189,3 +189,97 @@ async fn a_team_database_newer_or_older_than_the_app_is_refused_with_what_to_do(
     assert_eq!(err.code(), "schema");
     assert!(err.to_string().contains("neuroflow db migrate"), "{err}");
 }
+
+/// Members: owners and admins change roles and remove people, within what Postgres allows them;
+/// nobody else can, and an organization keeps an owner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owners_and_admins_manage_members_as_postgres_allows() {
+    use neuroflow_sync::members;
+    let t = common::team().await;
+    let owner = t.person("olga@example.com", "studio", OrgRole::Owner).await;
+    let admin = t.person("adam@example.com", "studio", OrgRole::Admin).await;
+    let member = t.person("mia@example.com", "studio", OrgRole::Member).await;
+    let rival = t.person("eve@example.com", "rival", OrgRole::Owner).await;
+    let listed = members::list(&owner).await.expect("list");
+    let roles: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|m| (m.email.as_str(), m.role.as_str()))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            ("olga@example.com", "OWNER"),
+            ("adam@example.com", "ADMIN"),
+            ("mia@example.com", "MEMBER")
+        ]
+    );
+    let id_of = |email: &str| listed.iter().find(|m| m.email == email).expect("member").id;
+
+    // An admin makes a member a viewer; a member cannot change anyone.
+    members::set_role(&admin, id_of("mia@example.com"), "VIEWER")
+        .await
+        .expect("admin demotes a member");
+    assert!(
+        members::set_role(&member, id_of("adam@example.com"), "VIEWER")
+            .await
+            .is_err()
+    );
+    // An admin cannot make an owner nor touch the owner.
+    let err = members::set_role(&admin, id_of("mia@example.com"), "OWNER")
+        .await
+        .expect_err("not an owner");
+    assert_eq!(err.code(), "refused");
+    assert!(
+        members::set_role(&admin, id_of("olga@example.com"), "MEMBER")
+            .await
+            .is_err()
+    );
+    // Another organization's owner does not even see the membership.
+    let err = members::remove(&rival, id_of("mia@example.com"))
+        .await
+        .expect_err("other org");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    // The last owner stays.
+    let err = members::set_role(&owner, id_of("olga@example.com"), "ADMIN")
+        .await
+        .expect_err("last owner");
+    assert!(err.to_string().contains("at least one owner"), "{err}");
+    // The owner makes the admin an owner, then may step down; and removes the viewer.
+    members::set_role(&owner, id_of("adam@example.com"), "OWNER")
+        .await
+        .expect("promote");
+    members::set_role(&owner, id_of("olga@example.com"), "ADMIN")
+        .await
+        .expect("step down");
+    members::remove(&admin, id_of("mia@example.com"))
+        .await
+        .expect("remove");
+    let after: Vec<(String, String)> = members::list(&admin)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|m| (m.email, m.role))
+        .collect();
+    assert_eq!(
+        after,
+        vec![
+            ("adam@example.com".to_string(), "OWNER".to_string()),
+            ("olga@example.com".to_string(), "ADMIN".to_string())
+        ]
+    );
+    // The removed person's session no longer opens the organization; raw SQL cannot change roles.
+    assert!(
+        neuroflow_sync::TeamSession::open(member.pool.clone(), member.organization_id)
+            .await
+            .is_err()
+    );
+    let raw = sqlx::query("UPDATE organization_members SET role = 'OWNER' WHERE user_id = $1")
+        .bind(admin.user_id)
+        .execute(&owner.pool)
+        .await;
+    assert!(raw.is_err(), "a person cannot write memberships directly");
+    assert!(
+        members::create_user_command("new@example.com", "studio", "MEMBER")
+            .contains("neuroflow admin create-user")
+    );
+}
