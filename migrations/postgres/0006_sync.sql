@@ -171,3 +171,24 @@ $$;
 ALTER FUNCTION private.change_membership(uuid, text, boolean) OWNER TO neuroflow_owner;
 REVOKE ALL ON FUNCTION private.change_membership(uuid, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION private.change_membership(uuid, text, boolean) TO app_user;
+
+-- Purges: tombstones older than the retention window are deleted for good (admin path, children
+-- first). A device whose cursor is older than the newest purged row may have missed a delete
+-- whose tombstone is gone: it resyncs in full. This table is how it knows.
+CREATE TABLE public.sync_purges (
+    id UUID PRIMARY KEY,
+    purged_at TIMESTAMPTZ NOT NULL,
+    older_than TIMESTAMPTZ NOT NULL,
+    rows_purged BIGINT NOT NULL,
+    -- The greatest row_xid among the rows purged: a cursor at or below it may have missed one.
+    max_row_xid xid8 NOT NULL,
+    row_xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+DO $secure$ BEGIN
+    PERFORM private.secure_table('public.sync_purges', 'SELECT', '{}');
+END $secure$;
+CREATE POLICY sync_purges_select ON public.sync_purges FOR SELECT TO app_user USING (true);
+DO $check$ BEGIN
+    PERFORM private.check_app_update_grants();
+    PERFORM private.check_hidden_statistics();
+END $check$;

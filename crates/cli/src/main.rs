@@ -29,6 +29,7 @@ USAGE:
     neuroflow admin create-user --database-url URL --email EMAIL --org SLUG
                                 --role OWNER|ADMIN|MEMBER|VIEWER --password-stdin
                                 [--database-password-stdin]
+    neuroflow admin purge --database-url URL --older-than-days DAYS [--database-password-stdin]
     neuroflow sync --database-url URL --local PATH [--org SLUG] [--watch [--interval SECONDS]]
                    [--database-password-stdin]
 
@@ -57,6 +58,9 @@ or stdin, never an argument). --org picks one of the person's organizations when
 several. --watch keeps syncing until Ctrl+C: whenever the team database says another device changed
 something, and every 2 seconds (--interval) as well, retrying while the team database is away.
 Each sync prints what moved.
+
+purge deletes for good what was deleted more than DAYS ago (the retention window of team sync);
+a device that was offline since before the purge reads everything again at its next sync.
 
 create-user makes the organization if it is missing, the user, the membership and the user's
 Postgres LOGIN role, and prints the role name. The new user's password is read from stdin
@@ -227,6 +231,47 @@ async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
             db.close().await;
             let created = result?;
             println!("{}", created.role_name);
+            Ok(())
+        }
+        ("admin", "purge") => {
+            let raw = args.required("--database-url")?;
+            let days = args.required("--older-than-days")?;
+            let password_stdin = args.flag("--database-password-stdin");
+            args.finish()?;
+            let days: i64 = match days.parse() {
+                Ok(d) if (1..=36_500).contains(&d) => d,
+                _ => {
+                    return Err(UsageError(format!(
+                        "--older-than-days is a number of days from 1 to 36500, not '{days}'"
+                    ))
+                    .into())
+                }
+            };
+            if DatabaseUrl::check_before_stdin(&raw, password_stdin).map_err(UsageError)?
+                != Backend::Postgres
+            {
+                return Err(Failure::Run(
+                    "purge works on the team's Postgres: give a Postgres --database-url".into(),
+                ));
+            }
+            let db_password = if password_stdin {
+                Some(read_stdin_password("the database password")?)
+            } else {
+                None
+            };
+            let url = database_url(&raw, db_password)?;
+            let db = connect(&url).await?;
+            let result = match &db {
+                Db::Postgres(pool) => pg_admin::purge_tombstones(
+                    pool,
+                    chrono::Utc::now() - chrono::Duration::days(days),
+                )
+                .await
+                .map_err(|e| db_err(&url, e)),
+                Db::Sqlite(_) => Err(Failure::Run("purge works on the team's Postgres".into())),
+            };
+            db.close().await;
+            println!("purged {} deleted row(s)", result?.rows);
             Ok(())
         }
         _ => Err(UsageError(format!("unknown command '{group} {action}'")).into()),

@@ -242,6 +242,71 @@ pub async fn connect_as(
         })
 }
 
+/// What a purge removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub rows: i64,
+}
+
+/// Tables whose tombstones a purge removes, children before parents.
+const PURGED_TABLES: &[&str] = &[
+    "workflow_edges",
+    "workflow_nodes",
+    "blueprint_connections",
+    "blueprint_components",
+    "team_members",
+    "workflows",
+    "tool_blueprints",
+    "agent_teams",
+    "ai_agents",
+];
+
+/// Deletes for good the tombstones (rows deleted before `older_than`) of the synced tables, in
+/// one transaction on the admin path, and records the purge so a device that was offline since
+/// before it knows to resync in full (it may have missed a delete whose tombstone is now gone).
+pub async fn purge_tombstones(
+    pool: &PgPool,
+    older_than: chrono::DateTime<chrono::Utc>,
+) -> Result<Purged, PgAdminError> {
+    let mut tx = pool.begin().await.map_err(db("start the purge"))?;
+    let mut rows = 0i64;
+    let mut max_xid: Option<String> = None;
+    for table in PURGED_TABLES {
+        let (n, xid): (i64, Option<String>) = sqlx::query_as(&format!(
+            "WITH gone AS (DELETE FROM {table} WHERE deleted_at IS NOT NULL AND deleted_at < $1 RETURNING row_xid) \
+             SELECT count(*), max(row_xid)::text FROM gone"
+        ))
+        .bind(older_than)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db("purge tombstones"))?;
+        rows += n;
+        if let Some(x) = xid {
+            let newer = match &max_xid {
+                Some(m) => x.parse::<u64>().unwrap_or(0) > m.parse::<u64>().unwrap_or(0),
+                None => true,
+            };
+            if newer {
+                max_xid = Some(x);
+            }
+        }
+    }
+    if let Some(max_xid) = max_xid {
+        sqlx::query(
+            "INSERT INTO sync_purges (id, purged_at, older_than, rows_purged, max_row_xid) VALUES ($1, now(), $2, $3, $4::xid8)",
+        )
+        .bind(neuroflow_model::new_id())
+        .bind(older_than)
+        .bind(rows)
+        .bind(max_xid)
+        .execute(&mut *tx)
+        .await
+        .map_err(db("record the purge"))?;
+    }
+    tx.commit().await.map_err(db("finish the purge"))?;
+    Ok(Purged { rows })
+}
+
 fn check_password(password: &str) -> Result<(), PgAdminError> {
     if password.is_empty() {
         return Err(PgAdminError::Invalid(

@@ -30,6 +30,10 @@ pub struct PullReport {
     /// A stamp further ahead than a clock may be was seen: this device's clock was not moved
     /// to it.
     pub clock_flagged: bool,
+    /// The device had been away longer than the team database keeps deleted rows: everything
+    /// was read again, and local rows the team database no longer has were dropped (except
+    /// those with edits waiting to be pushed).
+    pub full_resync: bool,
 }
 
 /// Pulls everything visible to the signed-in person in their organization since the cursor.
@@ -64,6 +68,15 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
             .fetch_one(&mut *tx)
             .await
             .map_err(remote)?;
+    // A purge removed tombstones this device may never have seen: read everything again.
+    let missed_purge: Option<bool> =
+        sqlx::query_scalar("SELECT $1::xid8 <= max(max_row_xid) FROM sync_purges")
+            .bind(&cursor)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(remote)?;
+    let full = cursor != "1" && missed_purge == Some(true);
+    let cursor = if full { "1".to_string() } else { cursor };
     for table in tables {
         let scope = match table.name {
             "organizations" => " AND id = $2",
@@ -93,6 +106,7 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
 
     let mut report = PullReport {
         cursor: horizon.clone(),
+        full_resync: full,
         ..PullReport::default()
     };
     let mut newest: Option<HlcStamp> = None;
@@ -119,6 +133,9 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
             write_rows(&mut ltx, table, &rows).await?;
         }
     }
+    if full {
+        forget_purged(&mut ltx, team, &read).await?;
+    }
     sqlx::query(
         "INSERT INTO local_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
@@ -140,6 +157,60 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
         }
     }
     Ok(report)
+}
+
+/// After a full resync: drops the local rows of the organization that the team database no
+/// longer has (their tombstones were purged while this device was away), children first —
+/// except rows with edits still waiting in the outbox, which the next push sends.
+async fn forget_purged(
+    ltx: &mut SqliteConnection,
+    team: &TeamSession,
+    read: &[(Table, Vec<Map<String, Value>>)],
+) -> Result<(), SyncError> {
+    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS sync_seen (id BLOB PRIMARY KEY)")
+        .execute(&mut *ltx)
+        .await
+        .map_err(local_db)?;
+    for (table, rows) in read.iter().rev() {
+        if table.travel != Travel::Merged {
+            continue;
+        }
+        sqlx::query("DELETE FROM sync_seen")
+            .execute(&mut *ltx)
+            .await
+            .map_err(local_db)?;
+        let ids: Vec<uuid::Uuid> = rows
+            .iter()
+            .filter_map(|r| r.get("id").and_then(Value::as_str))
+            .filter_map(|s| uuid::Uuid::parse_str(s).ok())
+            .collect();
+        for chunk in ids.chunks(500) {
+            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("(${i})")).collect();
+            let sql = format!(
+                "INSERT OR IGNORE INTO sync_seen (id) VALUES {}",
+                params.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *ltx).await.map_err(local_db)?;
+        }
+        sqlx::query(&format!(
+            "DELETE FROM {t} WHERE organization_id = $1 AND id NOT IN (SELECT id FROM sync_seen) \
+             AND id NOT IN (SELECT row_id FROM outbox WHERE table_name = '{t}')",
+            t = table.name
+        ))
+        .bind(team.organization_id)
+        .execute(&mut *ltx)
+        .await
+        .map_err(local_db)?;
+    }
+    sqlx::query("DROP TABLE sync_seen")
+        .execute(&mut *ltx)
+        .await
+        .map_err(local_db)?;
+    Ok(())
 }
 
 /// Rows written per statement: a few hundred keeps SQLite's parameter count low and spares

@@ -616,3 +616,77 @@ async fn a_change_pushed_by_one_device_reaches_a_live_device_within_two_seconds(
     let _ = done_tx.send(());
     live.await.expect("live sync stops");
 }
+
+/// A device away longer than the team database keeps deleted rows resyncs in full: the delete
+/// it missed (its tombstone purged) still reaches it, and its own waiting edits survive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_away_past_a_purge_resyncs_in_full_and_keeps_its_waiting_edits() {
+    let t = team().await;
+    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
+    let bob = t.person("bob@example.com", "studio", OrgRole::Member).await;
+    let (a, b) = (
+        Device::new(&ann, "ann").await,
+        Device::new(&bob, "bob").await,
+    );
+    let (wf, nodes) = shared_workflow(&a, &b).await;
+    // Bob goes away with an edit waiting; Ann deletes a node meanwhile.
+    let mut kept = nodes[0].clone();
+    kept.label = "Bob's offline edit".into();
+    change(
+        &b,
+        wf,
+        GraphChanges {
+            nodes: vec![kept],
+            ..GraphChanges::default()
+        },
+    )
+    .await;
+    let gone = graph(&a, wf)
+        .await
+        .edges
+        .into_iter()
+        .filter(|e| e.source == nodes[2].id || e.target == nodes[2].id)
+        .map(|e| e.id)
+        .collect();
+    change(
+        &a,
+        wf,
+        GraphChanges {
+            removed_nodes: vec![nodes[2].id],
+            removed_edges: gone,
+            ..GraphChanges::default()
+        },
+    )
+    .await;
+    a.sync().await;
+    // The retention window passes: the tombstones are purged.
+    let purged = neuroflow_store::pg_admin::purge_tombstones(
+        &t.su,
+        chrono::Utc::now() + chrono::Duration::seconds(1),
+    )
+    .await
+    .expect("purge");
+    assert!(purged.rows >= 2, "the node and its edge: {purged:?}");
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM workflow_nodes WHERE id = $1")
+        .bind(nodes[2].id)
+        .fetch_one(&t.su)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+
+    let report = b.sync().await;
+    assert!(report.pulled.full_resync, "Bob was away past the purge");
+    let g = graph(&b, wf).await;
+    assert!(
+        g.nodes.iter().all(|n| n.id != nodes[2].id),
+        "the missed delete reached Bob"
+    );
+    assert_eq!(
+        node_of(&b, wf, nodes[0].id).await.label,
+        "Bob's offline edit"
+    );
+    a.sync().await;
+    assert_eq!(graph(&a, wf).await, graph(&b, wf).await);
+    // The next sync is an ordinary one.
+    assert!(!b.sync().await.pulled.full_resync);
+}
