@@ -4,6 +4,7 @@ import { commands } from "./bindings";
 import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs, WorkflowSettings } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
+import { devServerFromUrl, installDevServerShim, isDesktopWindow } from "./devServer";
 
 export type {
   AgentExecution,
@@ -113,13 +114,21 @@ async function unwrap<T>(call: Promise<Result<T, AppError>>): Promise<T> {
   throw toIpcError(result.error);
 }
 
-function inTauri(): boolean {
-  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
-}
-
 /** The page is the desktop app's window (WebKitGTK on Linux), not a browser tab. */
 export function inDesktopWindow(): boolean {
-  return inTauri();
+  return isDesktopWindow();
+}
+
+/**
+ * The real core: the desktop window's, or in a browser the loopback dev server's the page was opened for (its token in
+ * the URL), through the same generated bindings; `null` when there is neither.
+ */
+function realCore(): Backend | null {
+  if (isDesktopWindow()) return tauriBackend;
+  const link = devServerFromUrl();
+  if (!link) return null;
+  installDevServerShim(link);
+  return tauriBackend;
 }
 
 /**
@@ -166,7 +175,7 @@ const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 let backend: Backend | null = null;
 
 function current(): Backend {
-  backend ??= inTauri() ? tauriBackend : createMemoryBackend(memoryOptionsFromUrl());
+  backend ??= realCore() ?? createMemoryBackend(memoryOptionsFromUrl());
   return backend;
 }
 
