@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { NODE, newPage, openApp, openDemo, tid, useApp } from './harness.mjs';
 
-const app = useApp();
+const app = useApp({ memory: true });
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Serious and critical violations on the page as it is now, one line each (rule, element, why). */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { assertImportError, centre, drag, EDGE, MOD, newPage, NODE, nodeByLabel, openApp, tid, useApp, waitCount, waitText } from './harness.mjs';
 
-const app = useApp();
+const app = useApp({ memory: true });
 
 async function createBlueprint(p, name, category = 'API') {
   await openApp(p, app.server.url, '/blueprints', { seed: false, query: 'runStepMs=60' });

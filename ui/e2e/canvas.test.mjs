@@ -28,7 +28,7 @@ import {
   waitText,
 } from './harness.mjs';
 
-const app = useApp();
+const app = useApp({ memory: true });
 const pages = [];
 
 async function page(options) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { count, DEMO_WORKFLOW_ID, newPage, openApp, tid, useApp, waitCount } from './harness.mjs';
 
-const app = useApp();
+const app = useApp({ memory: true });
 
 const ROW = tid('execution-row');
 const rowWith = (attrs) => `${ROW}${Object.entries(attrs).map(([k, v]) => `[data-${k}="${v}"]`).join('')}`;

@@ -1,10 +1,15 @@
-// Browser-test harness: serves the BUILT UI (ui/dist) from a tiny static server on a free port and drives Debian's
-// Chromium with playwright-core. The app runs on its in-memory backend (no Tauri), so IPC is replaced only at the
-// ui/src/ipc boundary. Environment: CHROMIUM (default /usr/bin/chromium).
+// Browser-test harness: starts the real core's loopback dev server (crates/api-server) on a fresh SQLite file per test
+// file, which also serves the BUILT UI (ui/dist), and drives Debian's Chromium with playwright-core; the page reaches
+// the core through the generated bindings over HTTP. Files not moved to the core yet ask for the in-memory backend
+// (`useApp({ memory: true })`), served by a tiny static server. Environment: CHROMIUM (default /usr/bin/chromium),
+// NEUROFLOW_DEV_SERVER (default: the debug build under $CARGO_TARGET_DIR or ~/.cache/neuroflow-target).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -59,6 +64,71 @@ export async function startServer(root = DIST, { entry = 'index.html' } = {}) {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+export const DEV_SERVER =
+  process.env.NEUROFLOW_DEV_SERVER ||
+  path.join(process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'neuroflow-target'), 'debug', 'neuroflow-dev-server');
+
+/** The demo workflow's id in each core (imported fresh, so its id is the core's), by the core's page URL. */
+const demoIds = new Map();
+
+/**
+ * Starts the core's dev server on a fresh SQLite file in a temp folder, serving ui/dist: `url` is the page with the
+ * token, `call(command, args)` calls the core as the page does. `demo: true` imports the demo workflow
+ * (e2e/fixtures/demo.workflow.json) through the real import command.
+ */
+export async function startCore({ demo = false, root = DIST } = {}) {
+  if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: build the UI first (npm run build)`);
+  if (!fs.existsSync(DEV_SERVER)) throw new Error(`${DEV_SERVER} is missing: build it (npm run build:core)`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'neuroflow-e2e-'));
+  // No session bus: the keychain is unavailable, as on a machine without one (the page offers session memory).
+  const child = spawn(DEV_SERVER, ['--db', path.join(dir, 'core.db'), '--port', '0', '--ui', root], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const line = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the dev server exited (${code}): ${stderr}`)));
+  });
+  const started = JSON.parse(line);
+  const call = async (command, args = {}) => {
+    const res = await fetch(`${started.origin}/invoke/${command}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-neuroflow-token': started.token },
+      body: JSON.stringify(args),
+    });
+    const body = await res.json();
+    if (!res.ok) throw Object.assign(new Error(`${command}: ${body.message}`), body);
+    return body;
+  };
+  const core = {
+    url: started.url,
+    origin: started.origin,
+    token: started.token,
+    call,
+    close: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  if (demo) {
+    const contents = fs.readFileSync(path.join(UI_DIR, 'e2e', 'fixtures', 'demo.workflow.json'), 'utf8');
+    const report = await call('workflow_import', { contents, fileName: 'demo.workflow.json' });
+    demoIds.set(core.url, report.workflow.id);
+  }
+  return core;
+}
+
+/** The demo workflow's id in the core behind `baseUrl` (the in-memory backend's fixed one otherwise). */
+export function demoWorkflowId(baseUrl) {
+  return demoIds.get(baseUrl) ?? DEMO_WORKFLOW_ID;
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -78,7 +148,8 @@ export async function newPage(browser, { clipboard = false } = {}) {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => {
-    if (m.type() === 'error') page.errors.push(m.text());
+    // Chromium logs every non-2xx fetch; a 422 is the core answering {code, message}, which the page handles.
+    if (m.type() === 'error' && !/status of 422 \(Unprocessable Entity\)/.test(m.text())) page.errors.push(m.text());
   });
   return page;
 }
@@ -91,13 +162,17 @@ export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 /** Opens the app on the in-memory backend, at a hash route; `query` adds backend options (e.g. "failSave=database"). */
 export async function openApp(page, baseUrl, route = '/workflows', { seed = true, query = '' } = {}) {
-  const params = [seed ? 'seed=demo' : '', query].filter(Boolean).join('&');
-  await page.goto(`${baseUrl}${params ? `?${params}` : ''}#${route}`);
+  const url = new URL(baseUrl);
+  // On the real core the demo data is the core's (startCore's `demo`); `seed` shapes only the in-memory backend.
+  const params = new URLSearchParams([!url.searchParams.has('devToken') && seed ? 'seed=demo' : '', query].filter(Boolean).join('&'));
+  for (const [k, v] of params) url.searchParams.set(k, v);
+  url.hash = route;
+  await page.goto(url.href);
 }
 
 /** Opens the seeded demo workflow (6 nodes, 5 edges) and waits until its nodes are drawn. */
 export async function openDemo(page, baseUrl) {
-  await openApp(page, baseUrl, `/workflows/${DEMO_WORKFLOW_ID}`);
+  await openApp(page, baseUrl, `/workflows/${demoWorkflowId(baseUrl)}`);
   await page.waitForSelector(tid('save-graph'));
   await waitCount(page, NODE, 6);
 }
@@ -222,13 +297,14 @@ export async function assertImportError(page, { button, name, text }) {
 }
 
 /**
- * The built UI served and a browser launched for a test file: started before its tests, closed after them. Tests read
- * `app.server` and `app.browser`.
+ * The core started (with the built UI) and a browser launched for a test file: started before its tests, closed after
+ * them. Tests read `app.server` (`url`, and `call` on the core) and `app.browser`. `demo` imports the demo workflow;
+ * `memory` serves the UI alone on its in-memory backend instead (the files not moved to the core yet).
  */
-export function useApp() {
+export function useApp({ demo = false, memory = false } = {}) {
   const app = { server: null, browser: null };
   before(async () => {
-    app.server = await startServer();
+    app.server = memory ? await startServer() : await startCore({ demo });
     app.browser = await launchBrowser();
   });
   after(async () => {

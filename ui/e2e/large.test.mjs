@@ -14,7 +14,7 @@ const rows = Math.round(Math.sqrt(N * 1.6));
 const nodeId = (i) => `01930000-0000-7000-8100-${i.toString(16).padStart(12, '0')}`;
 const flowPosition = (i) => ({ x: 80 + Math.floor(i / rows) * 300, y: 80 + (i % rows) * 140 });
 
-const app = useApp();
+const app = useApp({ memory: true });
 
 const layer = (p) => p.$eval(LAYER, (c) => ({ ...c.dataset }));
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createAndOpen, EDGE, MOD, newPage, NODE, nodeByLabel, tid, useApp, waitCount, waitText } from './harness.mjs';
 
-const app = useApp();
+const app = useApp({ memory: true });
 
 /** Adds a node after the selected one through quick-add. */
 async function quickAdd(p, search) {
