@@ -70,11 +70,22 @@ export const DEV_SERVER =
 
 /** The demo workflow's id in each core (imported fresh, so its id is the core's), by the core's page URL. */
 const demoIds = new Map();
+/** The running cores by their page URL (tests pass `app.server.url` around). */
+const cores = new Map();
+const DEMO_FILE = path.join(UI_DIR, 'e2e', 'fixtures', 'demo.workflow.json');
+
+/** Imports the demo workflow (6 nodes, 5 edges) into the core through its real import command; returns its id. */
+async function importDemo(core) {
+  const contents = fs.readFileSync(DEMO_FILE, 'utf8');
+  const report = await core.call('workflow_import', { contents, fileName: path.basename(DEMO_FILE) });
+  demoIds.set(core.url, report.workflow.id);
+  return report.workflow.id;
+}
 
 /**
  * Starts the core's dev server on a fresh SQLite file in a temp folder, serving ui/dist: `url` is the page with the
- * token, `call(command, args)` calls the core as the page does. `demo: true` imports the demo workflow
- * (e2e/fixtures/demo.workflow.json) through the real import command.
+ * token, `call(command, args)` calls the core as the page does. `demo: true` imports the demo workflows
+ * (e2e/fixtures/*.workflow.json) through the real import command.
  */
 export async function startCore({ demo = false, root = DIST } = {}) {
   if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: build the UI first (npm run build)`);
@@ -113,13 +124,18 @@ export async function startCore({ demo = false, root = DIST } = {}) {
         child.kill('SIGTERM');
         await exited;
       }
+      cores.delete(started.url);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  cores.set(core.url, core);
   if (demo) {
-    const contents = fs.readFileSync(path.join(UI_DIR, 'e2e', 'fixtures', 'demo.workflow.json'), 'utf8');
-    const report = await call('workflow_import', { contents, fileName: 'demo.workflow.json' });
-    demoIds.set(core.url, report.workflow.id);
+    // The demo workspace: the other two demo workflows, then the one openDemo opens (newest first in the list).
+    for (const file of ['lead.workflow.json', 'digest.workflow.json']) {
+      const contents = fs.readFileSync(path.join(UI_DIR, 'e2e', 'fixtures', file), 'utf8');
+      await call('workflow_import', { contents, fileName: file });
+    }
+    await importDemo(core);
   }
   return core;
 }
@@ -154,6 +170,19 @@ export async function newPage(browser, { clipboard = false } = {}) {
   return page;
 }
 
+/**
+ * Makes the core's answer to `commands` fail for this page as `{code, message}` (after `latencyMs`), at the transport:
+ * how the UI behaves when the database refuses, without a second implementation of the core.
+ */
+export async function failCalls(page, commands, { code = 'database', message = 'The database is read-only (simulated failure).', latencyMs = 0 } = {}) {
+  for (const command of commands) {
+    await page.route(`**/invoke/${command}`, async (route) => {
+      if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      await route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ code, message }) });
+    });
+  }
+}
+
 export const tid = (id) => `[data-testid="${id}"]`;
 export const NODE = tid('canvas-node');
 export const nodeOfKind = (kind) => `${NODE}[data-kind="${kind}"]`;
@@ -170,9 +199,14 @@ export async function openApp(page, baseUrl, route = '/workflows', { seed = true
   await page.goto(url.href);
 }
 
-/** Opens the seeded demo workflow (6 nodes, 5 edges) and waits until its nodes are drawn. */
+/**
+ * Opens the demo workflow (6 nodes, 5 edges) and waits until its nodes are drawn. On the core each call imports a fresh
+ * copy (as the in-memory backend seeded one per page), so a test's edits never reach the next test.
+ */
 export async function openDemo(page, baseUrl) {
-  await openApp(page, baseUrl, `/workflows/${demoWorkflowId(baseUrl)}`);
+  const core = cores.get(baseUrl);
+  const id = core ? await importDemo(core) : DEMO_WORKFLOW_ID;
+  await openApp(page, baseUrl, `/workflows/${id}`);
   await page.waitForSelector(tid('save-graph'));
   await waitCount(page, NODE, 6);
 }
