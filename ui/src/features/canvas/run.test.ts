@@ -151,6 +151,13 @@ describe("live validation", () => {
     expect(d.map(fieldOf)).toEqual(["url", "method", null, null]);
   });
 
+  it("finds the field after the node the core names first", () => {
+    const core = (message: string): Diagnostic => ({ nodeId: "n1", edgeId: null, code: "missingConfig", message });
+    expect(fieldOf(core("node 'Set fields': 'fields' is required"))).toBe("fields");
+    expect(fieldOf(core("node 'Fetch': 'method' is 'X'; it must be one of GET, POST"))).toBe("method");
+    expect(fieldOf(core("node 'Fetch'"))).toBeNull();
+  });
+
   it("keeps a node's problem list when a re-check finds the same problems, so only changed nodes re-render", () => {
     const first = groupDiagnostics([
       { nodeId: "n1", edgeId: null, code: "missingConfig", message: "'url' is required" },

@@ -23,7 +23,8 @@ export type ValidationState = {
 /** The config key a diagnostic is about: the engine names it first, in quotes (`'url' is required`). */
 export function fieldOf(d: Diagnostic): string | null {
   if (d.code !== "missingConfig" && d.code !== "invalidConfig" && d.code !== "secretInConfig") return null;
-  const m = /^'([^']+)'/.exec(d.message);
+  // The core names the node first ("node 'Set fields': 'fields' is required"); the field follows.
+  const m = /(?:^|: )'([^']+)'(?= |$)/.exec(d.message);
   return m ? m[1] : null;
 }
 
