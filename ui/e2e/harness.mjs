@@ -109,9 +109,12 @@ export async function startCore({ demo = false, root = DIST } = {}) {
       headers: { 'content-type': 'application/json', 'x-neuroflow-token': started.token },
       body: JSON.stringify(args),
     });
-    const body = await res.json();
-    if (!res.ok) throw Object.assign(new Error(`${command}: ${body.message}`), body);
-    return body;
+    const body = res.headers.get('content-type')?.startsWith('text/event-stream') ? await streamedResult(res) : await res.json();
+    if (!res.ok || body?.error) {
+      const error = body?.error ?? body;
+      throw Object.assign(new Error(`${command}: ${error.message}`), error);
+    }
+    return body?.ok !== undefined && res.headers.get('content-type')?.startsWith('text/event-stream') ? body.ok : body;
   };
   const core = {
     url: started.url,
@@ -131,13 +134,53 @@ export async function startCore({ demo = false, root = DIST } = {}) {
   cores.set(core.url, core);
   if (demo) {
     // The demo workspace: the other two demo workflows, then the one openDemo opens (newest first in the list).
+    const imported = {};
     for (const file of ['lead.workflow.json', 'digest.workflow.json']) {
       const contents = fs.readFileSync(path.join(UI_DIR, 'e2e', 'fixtures', file), 'utf8');
-      await call('workflow_import', { contents, fileName: file });
+      imported[file] = (await call('workflow_import', { contents, fileName: file })).workflow.id;
     }
     await importDemo(core);
+    // A run in progress: lead enrichment waits two minutes for a CRM sync (Stop ends it at once).
+    const input = { email: 'dana@contoso.example', company: 'Contoso', source: 'pricing page' };
+    await call('workflow_run', { id: imported['lead.workflow.json'], options: { input } });
   }
   return core;
+}
+
+/**
+ * A run call's `result` event (`{ok}` or `{error}`); the stream is then let go: the run goes on in the core, as when a
+ * page that started it goes away.
+ */
+async function streamedResult(res) {
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error('the run stream ended without a result');
+    text += decoder.decode(value, { stream: true });
+    const frame = /event: result\ndata: (.*)\n\n/.exec(text);
+    if (frame) {
+      await reader.cancel();
+      return JSON.parse(frame[1]);
+    }
+  }
+}
+
+/**
+ * Saves `graph` as a new workflow named `name` through the core and runs it to its end; the execution's summary.
+ * `core` is `app.server` of a file on the core.
+ */
+export async function runWorkflow(core, name, graph, options = {}) {
+  const { id } = await core.call('workflow_create', { name });
+  await core.call('workflow_save_graph', { id, graph, save: { kind: 'SAVE' } });
+  const { executionId } = await core.call('workflow_run', { id, options });
+  for (let i = 0; i < 200; i++) {
+    const detail = await core.call('execution_get', { id: executionId });
+    if (detail.summary.status !== 'RUNNING') return detail.summary;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${name}: the run did not end within 10 s`);
 }
 
 /** The demo workflow's id in the core behind `baseUrl` (the in-memory backend's fixed one otherwise). */
