@@ -12,7 +12,7 @@ import { assertImportError, centre, drag, EDGE, MOD, newPage, NODE, nodeByLabel,
 const app = useApp();
 
 async function createBlueprint(p, name, category = 'API') {
-  await openApp(p, app.server.url, '/blueprints', { seed: false });
+  await openApp(p, app.server.url, '/blueprints');
   await p.fill(tid('new-blueprint-name'), name);
   await p.selectOption(tid('new-blueprint-category'), category);
   await p.click(tid('create-blueprint'));
@@ -181,7 +181,7 @@ describe('blueprints', () => {
   test('a workflow calls the blueprint through a blueprint call node', async () => {
     const p = await newPage(app.browser);
     await createBlueprint(p, 'Callable');
-    // In-app navigation: the in-memory backend lives as long as the page.
+    // In-app navigation (no reload).
     await p.click(tid('back-to-workflows'));
     await p.click(tid('nav-workflows'));
     await p.fill(tid('new-workflow-name'), 'Uses a tool');

@@ -1,4 +1,4 @@
-// Browser tests of the canvas editor: the built UI in Debian's Chromium (playwright-core), on the in-memory backend.
+// Browser tests of the canvas editor: the built UI in Debian's Chromium (playwright-core), on the real core (its dev server).
 // Run: npm run test:browser (builds, then `node --test e2e/`).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,7 +1,7 @@
 // Browser-test harness: starts the real core's loopback dev server (crates/api-server) on a fresh SQLite file per test
 // file, which also serves the BUILT UI (ui/dist), and drives Debian's Chromium with playwright-core; the page reaches
-// the core through the generated bindings over HTTP. Files not moved to the core yet ask for the in-memory backend
-// (`useApp({ memory: true })`), served by a tiny static server. Environment: CHROMIUM (default /usr/bin/chromium),
+// the core through the generated bindings over HTTP (ui/src/ipc/devServer.ts). A tiny static server is kept for the
+// canvas benchmark's stock React Flow page. Environment: CHROMIUM (default /usr/bin/chromium),
 // NEUROFLOW_DEV_SERVER (default: the debug build under $CARGO_TARGET_DIR or ~/.cache/neuroflow-target).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,10 +13,10 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { demoSeed } from './fixtures/demoRuns.mjs';
 
 export const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(UI_DIR, 'dist');
-export const DEMO_WORKFLOW_ID = '01920000-0000-7000-8000-00000000d001';
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -83,16 +83,16 @@ async function importDemo(core) {
 }
 
 /**
- * Starts the core's dev server on a fresh SQLite file in a temp folder, serving ui/dist: `url` is the page with the
+ * Starts the core's dev server on a fresh SQLite file in a temp folder, serving ui/dist (`root`; `null`: no UI): `url` is the page with the
  * token, `call(command, args)` calls the core as the page does. `demo: true` imports the demo workflows
  * (e2e/fixtures/*.workflow.json) through the real import command.
  */
 export async function startCore({ demo = false, root = DIST } = {}) {
-  if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: build the UI first (npm run build)`);
+  if (root && !fs.existsSync(path.join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: build the UI first (npm run build)`);
   if (!fs.existsSync(DEV_SERVER)) throw new Error(`${DEV_SERVER} is missing: build it (npm run build:core)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'neuroflow-e2e-'));
   // No session bus: the keychain is unavailable, as on a machine without one (the page offers session memory).
-  const child = spawn(DEV_SERVER, ['--db', path.join(dir, 'core.db'), '--port', '0', '--ui', root], {
+  const child = spawn(DEV_SERVER, ['--db', path.join(dir, 'core.db'), '--port', '0', ...(root ? ['--ui', root] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir },
   });
@@ -139,7 +139,19 @@ export async function startCore({ demo = false, root = DIST } = {}) {
       const contents = fs.readFileSync(path.join(UI_DIR, 'e2e', 'fixtures', file), 'utf8');
       imported[file] = (await call('workflow_import', { contents, fileName: file })).workflow.id;
     }
-    await importDemo(core);
+    const triage = await importDemo(core);
+    // The demo history: past runs of triage and digest, written through the dev server's seed.
+    const graphOf = async (id) => {
+      const doc = await call('workflow_get', { id });
+      return { id, name: doc.summary.name, graph: doc.graph };
+    };
+    const seed = demoSeed(new Date(), await graphOf(triage), await graphOf(imported['digest.workflow.json']));
+    const res = await fetch(`${started.origin}/dev/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-neuroflow-token': started.token },
+      body: JSON.stringify(seed),
+    });
+    if (!res.ok) throw new Error(`the demo history was refused: ${(await res.json()).message}`);
     // A run in progress: lead enrichment waits two minutes for a CRM sync (Stop ends it at once).
     const input = { email: 'dana@contoso.example', company: 'Contoso', source: 'pricing page' };
     await call('workflow_run', { id: imported['lead.workflow.json'], options: { input } });
@@ -183,9 +195,11 @@ export async function runWorkflow(core, name, graph, options = {}) {
   throw new Error(`${name}: the run did not end within 10 s`);
 }
 
-/** The demo workflow's id in the core behind `baseUrl` (the in-memory backend's fixed one otherwise). */
+/** The demo workflow's id in the core behind `baseUrl` (started with `demo`). */
 export function demoWorkflowId(baseUrl) {
-  return demoIds.get(baseUrl) ?? DEMO_WORKFLOW_ID;
+  const id = demoIds.get(baseUrl);
+  if (!id) throw new Error(`no demo workflow in the core at ${baseUrl}: start it with { demo: true }`);
+  return id;
 }
 
 export async function launchBrowser() {
@@ -232,31 +246,28 @@ export const nodeOfKind = (kind) => `${NODE}[data-kind="${kind}"]`;
 export const EDGE = '.react-flow__edge';
 export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
-/** Opens the app on the in-memory backend, at a hash route; `query` adds backend options (e.g. "failSave=database"). */
-export async function openApp(page, baseUrl, route = '/workflows', { seed = true, query = '' } = {}) {
+/** Opens the app on the core behind `baseUrl` (its page URL, with the token) at a hash route. */
+export async function openApp(page, baseUrl, route = '/workflows') {
   const url = new URL(baseUrl);
-  // On the real core the demo data is the core's (startCore's `demo`); `seed` shapes only the in-memory backend.
-  const params = new URLSearchParams([!url.searchParams.has('devToken') && seed ? 'seed=demo' : '', query].filter(Boolean).join('&'));
-  for (const [k, v] of params) url.searchParams.set(k, v);
   url.hash = route;
   await page.goto(url.href);
 }
 
 /**
  * Opens the demo workflow (6 nodes, 5 edges) and waits until its nodes are drawn. On the core each call imports a fresh
- * copy (as the in-memory backend seeded one per page), so a test's edits never reach the next test.
+ * copy, so a test's edits never reach the next test.
  */
 export async function openDemo(page, baseUrl) {
   const core = cores.get(baseUrl);
-  const id = core ? await importDemo(core) : DEMO_WORKFLOW_ID;
-  await openApp(page, baseUrl, `/workflows/${id}`);
+  if (!core) throw new Error(`no core at ${baseUrl}`);
+  await openApp(page, baseUrl, `/workflows/${await importDemo(core)}`);
   await page.waitForSelector(tid('save-graph'));
   await waitCount(page, NODE, 6);
 }
 
-/** Creates an empty workflow through the list page and opens it; `query` adds backend options (e.g. "runStepMs=50"). */
-export async function createAndOpen(page, baseUrl, name, { query = '' } = {}) {
-  await openApp(page, baseUrl, '/workflows', { query });
+/** Creates an empty workflow through the list page and opens it. */
+export async function createAndOpen(page, baseUrl, name) {
+  await openApp(page, baseUrl, '/workflows');
   await page.fill(tid('new-workflow-name'), name);
   // Creating opens the new workflow's canvas.
   await page.click(tid('create-workflow'));
@@ -375,13 +386,13 @@ export async function assertImportError(page, { button, name, text }) {
 
 /**
  * The core started (with the built UI) and a browser launched for a test file: started before its tests, closed after
- * them. Tests read `app.server` (`url`, and `call` on the core) and `app.browser`. `demo` imports the demo workflow;
- * `memory` serves the UI alone on its in-memory backend instead (the files not moved to the core yet).
+ * them. Tests read `app.server` (`url`, and `call` on the core) and `app.browser`. `demo` imports the demo workflows,
+ * their run history and a run in progress.
  */
-export function useApp({ demo = false, memory = false } = {}) {
+export function useApp({ demo = false } = {}) {
   const app = { server: null, browser: null };
   before(async () => {
-    app.server = memory ? await startServer() : await startCore({ demo });
+    app.server = await startCore({ demo });
     app.browser = await launchBrowser();
   });
   after(async () => {

@@ -1,6 +1,6 @@
 // Browser tests of version history (compare on the canvas, restore, undo) and of workflow files (export from the editor
 // or the list, import of graph files and React Flow JSON, a bad file refused by the Import button): the built UI in
-// Debian's Chromium on the in-memory backend.
+// Debian's Chromium on the real core (its dev server).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -15,7 +15,7 @@ const rows = Math.round(Math.sqrt(N * 1.6));
 // Each test opens its own copy of the graph (element ids are unique in a database).
 let copy = 0;
 const nodeId = (i) => benchNodeId(i, copy);
-const openLarge = async (p) => openApp(p, app.server.url, `/workflows/${await saveBenchWorkflow(app.server.call, N, ++copy)}`, { seed: false });
+const openLarge = async (p) => openApp(p, app.server.url, `/workflows/${await saveBenchWorkflow(app.server.call, N, ++copy)}`);
 const flowPosition = (i) => ({ x: 80 + Math.floor(i / rows) * 300, y: 80 + (i % rows) * 140 });
 
 const app = useApp();

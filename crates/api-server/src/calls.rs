@@ -57,6 +57,29 @@ pub async fn invoke(
     response
 }
 
+/// Demo rows for the preview and its tests (see [`crate::seed`]): `{"written": n}` or `{code, message}`.
+pub async fn seed(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if let Err((status, message)) = shared.guard.check(request.headers()) {
+        return refused(status, message);
+    }
+    let body = match axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(e) => {
+            return refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the seed could not be read: {e}"),
+            )
+        }
+    };
+    let result = match serde_json::from_slice(&body) {
+        Ok(rows) => crate::seed::write(&shared.core, rows)
+            .await
+            .map(|written| json!({ "written": written })),
+        Err(e) => Err(AppError::invalid(format!("not a seed: {e}"))),
+    };
+    reply(result)
+}
+
 /// A browser's question before a call from another allowed origin (the Vite dev server's).
 pub async fn preflight(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     match shared.guard.origin(&headers) {

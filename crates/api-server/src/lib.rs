@@ -7,12 +7,14 @@
 //!   the run has sent its last update.
 //! - Every `/invoke` request needs the `x-neuroflow-token` header; a request with an `Origin`
 //!   is refused unless it is the server's own origin or one allowed at start.
+//! - `POST /dev/seed` (same checks) writes demo rows into the store: see [`seed`].
 //! - Any other `GET` serves the built UI (`--ui DIR`), `index.html` for unknown paths: the
 //!   page reads the token from its URL (`?devToken=…`).
 
 mod assets;
 mod calls;
 mod guard;
+pub mod seed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -94,6 +96,7 @@ impl DevServer {
                 "/invoke/{command}",
                 post(calls::invoke).options(calls::preflight),
             )
+            .route("/dev/seed", post(calls::seed))
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(state);
         if let Some(ui) = options.ui {

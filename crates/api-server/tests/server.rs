@@ -48,8 +48,14 @@ async fn request(
 ) -> (u16, String) {
     let host = started.origin.trim_start_matches("http://");
     let mut stream = TcpStream::connect(host).await.expect("connect");
+    // A command name, or a whole path.
+    let path = if command.starts_with('/') {
+        command.to_string()
+    } else {
+        format!("/invoke/{command}")
+    };
     let mut head = format!(
-        "POST /invoke/{command} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+        "POST {path} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
         body.len()
     );
     for (name, value) in headers {
@@ -260,4 +266,37 @@ async fn a_run_streams_its_updates_and_its_result() {
         ("update", Some("stored")),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn demo_rows_are_seeded_only_with_the_token() {
+    let (_dir, started) = start().await;
+    let (_, created) = call(&started, "workflow_create", json!({"name": "Seeded"})).await;
+    let at = "2026-01-02T03:04:05Z";
+    let any = Uuid::now_v7().to_string();
+    let seed = json!({"executions": [{
+        "id": Uuid::now_v7(), "organizationId": any, "workflowId": created["id"], "status": "COMPLETED",
+        "startedAt": at, "finishedAt": at, "durationMs": 12, "tokensUsed": 3, "cost": 0.5,
+        "inputData": {}, "outputData": null, "logs": [], "error": null, "triggeredBy": null,
+        "createdAt": at, "updatedAt": at, "deletedAt": null, "hlc": ""
+    }]})
+    .to_string();
+    let (status, _) = request(&started, "/dev/seed", &[], &seed).await;
+    assert_eq!(status, 401);
+    let (status, body) = request(
+        &started,
+        "/dev/seed",
+        &[("x-neuroflow-token", &started.token)],
+        &seed,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, runs) = call(
+        &started,
+        "execution_list",
+        json!({"workflowId": null, "limit": 10, "offset": 0}),
+    )
+    .await;
+    assert_eq!(runs[0]["workflowName"], "Seeded");
+    assert_eq!(runs[0]["tokensUsed"], 3);
 }

@@ -15,7 +15,7 @@ const SHIM_MARK = "__neuroflowDevServer";
  * e.g. by Vite) in its URL, remembered for the tab so a reload or a link without them still reaches it.
  */
 export function devServerFromUrl(): DevServerLink | null {
-  if (typeof window === "undefined") return null;
+  if (typeof window === "undefined" || !window.location || typeof sessionStorage === "undefined") return null;
   const q = new URLSearchParams(window.location.search);
   const token = q.get("devToken") ?? sessionStorage.getItem(TOKEN_KEY);
   if (!token) return null;
