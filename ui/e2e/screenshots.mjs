@@ -52,8 +52,9 @@ try {
   await large.mouse.move(pane.x + 20, pane.y + pane.height - 20);
   await large.screenshot({ path: path.join(dir, 'canvas-large.png') });
 
-  // 5. Zoomed in on one node (double click): the nodes in view are DOM nodes again.
-  await large.click(tid('cancel-run'));
+  // 5. Zoomed in on one node (double click): the nodes in view are DOM nodes again. (The core may have refused the
+  // run, the generated graph calling an agent this workspace lacks: then there is nothing to stop.)
+  if (await large.locator(tid('cancel-run')).isVisible()) await large.click(tid('cancel-run'));
   await large.keyboard.press('Escape');
   await large.mouse.dblclick(pane.x + pane.width * 0.3, pane.y + pane.height * 0.4);
   await large.waitForSelector('[data-testid="lod-layer"][data-detail="near"]');
