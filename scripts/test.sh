@@ -74,6 +74,8 @@ step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy" cargo clippy "${CARGO_LOCKED[@]}" --workspace --all-targets -- -D warnings
 step "ipc bindings are fresh" check_bindings
 step "ui: typecheck" in_ui npm run typecheck
+# The UI's unit and browser tests talk to the real core through its loopback dev server (crates/api-server).
+step "dev server for the UI tests" cargo build "${CARGO_LOCKED[@]}" -p neuroflow-api-server --bin neuroflow-dev-server
 step "ui: unit tests" in_ui npm test
 step "ui: browser tests (chromium)" in_ui npm run test:browser
 step "rust tests (with postgres)" rust_tests

@@ -21,5 +21,7 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["src/**/*.test.ts"],
+    // One real core for the tests that call it (src/test/core.ts); npm test builds it first.
+    globalSetup: ["src/test/core-setup.mjs"],
   },
 });

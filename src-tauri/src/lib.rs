@@ -1,14 +1,10 @@
 //! NeuroFlow Studio's desktop shell: registers the commands, opens the local database and probes the OS keychain.
 
 pub mod commands;
-pub mod error;
-pub mod state;
 
+use neuroflow_api::{open_local, AppError, Core, ErrorCode, SecretsState};
 use tauri::Manager;
 use tauri_specta::{collect_commands, Builder};
-
-use crate::error::{AppError, ErrorCode};
-use crate::state::{open_local, AppState, SecretsState};
 
 /// The command surface, shared by the app and the bindings exporter.
 pub fn specta_builder() -> Builder<tauri::Wry> {
@@ -85,7 +81,6 @@ pub fn run() {
             if let Err(e) = &session {
                 eprintln!("neuroflow: {}", e.message);
             }
-            app.manage(AppState(session));
             let secrets = SecretsState::new();
             // Probed in the background so a slow D-Bus activation cannot delay the window;
             // the Integrations page asks again (keychain_status) when it opens.
@@ -96,7 +91,7 @@ pub fn run() {
                     eprintln!("neuroflow: {}", status.describe());
                 }
             });
-            app.manage(secrets);
+            app.manage(Core::new(session, secrets));
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -1,6 +1,6 @@
-// Owns the canvas benchmark: the built editor (`?bench=N` on the in-memory backend) against stock React Flow
-// (bench/stock.html) on the same generated graph in the same run, in Debian's Chromium at 1280×800. For each size it
-// reports load (workflowGet → first paint of the fitted view), rAF frame times while panning and zooming (fitted and
+// Owns the canvas benchmark: the built editor on the real core (its dev server, the generated graph of bench/graph.mjs
+// saved into it) against stock React Flow (bench/stock.html) on the same graph in the same run, in Debian's Chromium at
+// 1280×800. For each size it reports load (the workflow_get call → first paint of the fitted view), rAF frame times while panning and zooming (fitted and
 // at 100 %) and each frame's main-thread work (from Chromium's trace), long frames, JS heap, and for the editor how
 // many nodes re-render per edit.
 // Run: npm run bench:canvas [-- --runs 3 --sizes 1000,5000 --impl ours,stock --no-build]
@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, DIST, UI_DIR, startServer } from '../e2e/harness.mjs';
+import { CHROMIUM_ARGS, UI_DIR, startCore, startServer } from '../e2e/harness.mjs';
+import { saveBenchWorkflow } from './graph.mjs';
 
 const BENCH_DIR = path.join(UI_DIR, 'bench');
 const STOCK_DIST = path.join(BENCH_DIR, 'dist');
-const BENCH_WORKFLOW_ID = '01930000-0000-7000-8000-00000000b000';
 const LONG_FRAME_MS = 50;
 
 function parseArgs(argv) {
@@ -34,6 +34,12 @@ function parseArgs(argv) {
 // ---- in-page instrumentation (runs before any page script)
 
 function pageProbe() {
+  // Load starts when the page asks the core for the workflow (the stock page marks its own start).
+  const fetchOriginal = window.fetch;
+  window.fetch = (input, init) => {
+    if (String(input).endsWith('/invoke/workflow_get')) performance.mark('workflow-get');
+    return fetchOriginal(input, init);
+  };
   // Frame recorder: rAF deltas between start() and stop().
   let frames = null;
   window.__bench = {
@@ -377,6 +383,16 @@ async function renderCountsPerEdit(page) {
 
 // ---- one measurement of one implementation at one size
 
+let copies = 0;
+
+/** The editor's page on a fresh copy of the generated graph saved into the core (element ids are unique there). */
+async function oursUrl(core, n) {
+  const id = await saveBenchWorkflow(core.call, n, ++copies);
+  const url = new URL(core.url);
+  url.hash = `/workflows/${id}`;
+  return url.href;
+}
+
 async function measure(browser, impl, n, urls, { edits }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   await context.addInitScript(pageProbe);
@@ -384,7 +400,7 @@ async function measure(browser, impl, n, urls, { edits }) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  const url = impl === 'ours' ? `${urls.ours}?bench=${n}#/workflows/${BENCH_WORKFLOW_ID}` : `${urls.stock}stock.html?n=${n}`;
+  const url = impl === 'ours' ? await oursUrl(urls.ours, n) : `${urls.stock}stock.html?n=${n}`;
   await page.goto(url);
   await page.waitForFunction(() => window.__benchLoad, null, { timeout: 120_000, polling: 100 });
   const load = await page.evaluate(() => window.__benchLoad.ms);
@@ -541,7 +557,7 @@ const args = parseArgs(process.argv.slice(2));
 if (args.build) {
   execFileSync('npx', ['vite', 'build', '--config', path.join(BENCH_DIR, 'vite.config.ts')], { cwd: UI_DIR, stdio: 'inherit' });
 }
-const ours = await startServer(DIST);
+const ours = await startCore();
 const stock = await startServer(STOCK_DIST, { entry: 'stock.html' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -555,7 +571,7 @@ try {
   for (let run = 1; run <= args.runs; run++) {
     for (const n of args.sizes) {
       for (const impl of args.impls) {
-        const r = await measure(browser, impl, n, { ours: ours.url, stock: stock.url }, args);
+        const r = await measure(browser, impl, n, { ours, stock: stock.url }, args);
         r.run = run;
         all.push(r);
         const f = (s) =>

@@ -4,7 +4,7 @@ import { StrictMode, useEffect } from "react";
 import { createRoot } from "react-dom/client";
 import { ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow, type Edge, type Node } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { benchGraph } from "../src/ipc/benchGraph";
+import { benchGraph } from "./graph.mjs";
 import { LOD_MIN_ZOOM } from "../src/features/canvas/lod";
 
 // Framed like the editor frames a graph when it opens.

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { NODE, newPage, openApp, openDemo, tid, useApp } from './harness.mjs';
+import { NODE, newPage, openApp, openDemo, runWorkflow, tid, useApp } from './harness.mjs';
 
-const app = useApp();
+const app = useApp({ demo: true });
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Serious and critical violations on the page as it is now, one line each (rule, element, why). */
@@ -76,6 +76,15 @@ describe('accessibility', () => {
     await assertAccessible(p, 'the shortcut sheet');
     await p.keyboard.press('Escape');
 
+    // A finished run (newest, so first): the manual trigger's input set and returned.
+    const u = (n) => `01930000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+    const node = (n, kind, label, config = {}) => ({ id: u(n), kind, label, position: { x: n * 300, y: 100 }, config });
+    const edge = (n, source, target) => ({ id: u(n), source: u(source), sourceHandle: null, target: u(target), targetHandle: null });
+    const graph = {
+      nodes: [node(1, 'trigger.manual', 'Start'), node(2, 'data.set', 'Greet', { fields: { greeting: 'hello' } }), node(3, 'output', 'Result')],
+      edges: [edge(4, 1, 2), edge(5, 2, 3)],
+    };
+    await runWorkflow(app.server, 'Greeter', graph, { input: { name: 'Ada' } });
     await openApp(p, app.server.url, '/executions');
     await p.waitForSelector(tid('execution-row'));
     await p.locator(`${tid('execution-row')} ${tid('execution-workflow')}`).first().click();

@@ -1,7 +1,7 @@
 // Browser tests of the Blueprints page and the blueprint editor (the same canvas as workflows): create with a starter
 // signature, add and wire components, edit the signature in the inspector, undo/redo, test-run, compare versions, and
 // call the blueprint from a workflow; export from the editor or a card and import, a refused file shown by the Import
-// button. The built UI in Debian's Chromium on the in-memory backend.
+// button. The built UI in Debian's Chromium on the real core (its dev server).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { assertImportError, centre, drag, EDGE, MOD, newPage, NODE, nodeByLabel,
 const app = useApp();
 
 async function createBlueprint(p, name, category = 'API') {
-  await openApp(p, app.server.url, '/blueprints', { seed: false, query: 'runStepMs=60' });
+  await openApp(p, app.server.url, '/blueprints');
   await p.fill(tid('new-blueprint-name'), name);
   await p.selectOption(tid('new-blueprint-category'), category);
   await p.click(tid('create-blueprint'));
@@ -117,21 +117,27 @@ describe('blueprints', () => {
 
     await p.locator(tid('import-blueprint')).waitFor();
     await p.setInputFiles(tid('import-blueprint-file'), file);
-    await p.locator(tid('toast')).filter({ hasText: 'Imported “Fetch page” (2 components)' }).waitFor();
-    await waitCount(p, `${tid('blueprint-row')}[data-name="Fetch page"]`, 2);
+    // The core keeps names unique: the copy is "Fetch page (imported)".
+    await p.locator(tid('toast')).filter({ hasText: 'Imported “Fetch page (imported)” (2 components)' }).waitFor();
+    await waitCount(p, `${tid('blueprint-row')}[data-name="Fetch page (imported)"]`, 1);
 
     const workflowFile = path.join(tmp, 'A workflow.neuroflow.json');
     fs.writeFileSync(workflowFile, JSON.stringify({ format: 'neuroflow.graph', version: 1, name: 'A workflow', nodes: [], edges: [] }));
+    // The file's earlier tests made blueprints in the same core: count from here.
+    const rows = await p.locator(tid('blueprint-row')).count();
     await p.setInputFiles(tid('import-blueprint-file'), workflowFile);
     await assertImportError(p, { button: 'import-blueprint', name: 'new-blueprint-name', text: 'import it on the Workflows page' });
-    await waitCount(p, tid('blueprint-row'), 2);
+    await waitCount(p, tid('blueprint-row'), rows);
     // The next import starts without it.
     await p.setInputFiles(tid('import-blueprint-file'), file);
     await p.locator(tid('import-error')).waitFor({ state: 'detached' });
-    await waitCount(p, `${tid('blueprint-row')}[data-name="Fetch page"]`, 3);
+    await waitCount(p, `${tid('blueprint-row')}[data-name="Fetch page (imported 2)"]`, 1);
+    await waitCount(p, tid('blueprint-row'), rows + 1);
 
     // A blueprint's file carries the blueprint it calls: imported here, where that one is unknown, both are added.
     const calledId = '01930000-0000-7000-8000-0000000ca11e';
+    // Graph files name their nodes and edges by UUID (the core refuses others).
+    const u = (k) => `01930000-0000-7000-8000-${k.toString(16).padStart(12, '0')}`;
     const n = (id, kind, config = {}) => ({ id, kind, label: kind, position: { x: 0, y: 0 }, config });
     const e = (id, source, target) => ({ id, source, sourceHandle: null, target, targetHandle: null });
     const carrying = path.join(tmp, 'Calls another.neuroflow.json');
@@ -143,9 +149,9 @@ describe('blueprints', () => {
         name: 'Calls another',
         surface: 'blueprint',
         category: 'API',
-        nodes: [n('c1', 'blueprint.input'), n('c2', 'blueprint.call', { blueprintId: calledId }), n('c3', 'output')],
-        edges: [e('ce1', 'c1', 'c2'), e('ce2', 'c2', 'c3')],
-        blueprints: [{ id: calledId, name: 'Called one', category: 'API', nodes: [n('d1', 'blueprint.input'), n('d2', 'output')], edges: [e('de1', 'd1', 'd2')] }],
+        nodes: [n(u(1), 'blueprint.input'), n(u(2), 'blueprint.call', { blueprintId: calledId }), n(u(3), 'output')],
+        edges: [e(u(4), u(1), u(2)), e(u(5), u(2), u(3))],
+        blueprints: [{ id: calledId, name: 'Called one', category: 'API', nodes: [n(u(6), 'blueprint.input'), n(u(7), 'output')], edges: [e(u(8), u(6), u(7))] }],
       }),
     );
     await p.setInputFiles(tid('import-blueprint-file'), carrying);
@@ -175,7 +181,7 @@ describe('blueprints', () => {
   test('a workflow calls the blueprint through a blueprint call node', async () => {
     const p = await newPage(app.browser);
     await createBlueprint(p, 'Callable');
-    // In-app navigation: the in-memory backend lives as long as the page.
+    // In-app navigation (no reload).
     await p.click(tid('back-to-workflows'));
     await p.click(tid('nav-workflows'));
     await p.fill(tid('new-workflow-name'), 'Uses a tool');

@@ -1,4 +1,4 @@
-// Browser tests of the canvas editor: the built UI in Debian's Chromium (playwright-core), on the in-memory backend.
+// Browser tests of the canvas editor: the built UI in Debian's Chromium (playwright-core), on the real core (its dev server).
 // Run: npm run test:browser (builds, then `node --test e2e/`).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -18,7 +18,7 @@ import {
   nodeIds,
   nodeOfKind,
   noOverlaps,
-  DEMO_WORKFLOW_ID,
+  failCalls,
   openApp,
   openDemo,
   selectedNodeIds,
@@ -28,7 +28,7 @@ import {
   waitText,
 } from './harness.mjs';
 
-const app = useApp();
+const app = useApp({ demo: true });
 const pages = [];
 
 async function page(options) {
@@ -404,8 +404,8 @@ describe('canvas editor', () => {
 
   test('a failed autosave shows the error, keeps the changes unsaved and does not retry in a loop', async () => {
     const p = await page();
-    await openApp(p, app.server.url, `/workflows/${DEMO_WORKFLOW_ID}`, { query: 'failSave=database&latency=40' });
-    await waitCount(p, NODE, 6);
+    await failCalls(p, ['workflow_save_graph', 'workflow_save_changes'], { latencyMs: 40 });
+    await openDemo(p, app.server.url);
     // Record every save-status text the page shows.
     await p.evaluate(() => {
       window.__statuses = [];

@@ -1,12 +1,12 @@
-// Takes the review screenshots of the Executions page (1280×800) from the built UI on the in-memory demo history: the
+// Takes the review screenshots of the Executions page (1280×800) from the built UI on the real core with the demo history: the
 // run list and one run's detail. Run: node e2e/executions-screenshots.mjs [DIR] (default docs/screenshots).
 import fs from 'node:fs';
 import path from 'node:path';
-import { UI_DIR, launchBrowser, newPage, openApp, startServer, tid } from './harness.mjs';
+import { UI_DIR, launchBrowser, newPage, openApp, startCore, tid } from './harness.mjs';
 
 const dir = path.resolve(process.argv[2] || path.join(UI_DIR, '..', 'docs', 'screenshots'));
 fs.mkdirSync(dir, { recursive: true });
-const server = await startServer();
+const server = await startCore({ demo: true });
 const browser = await launchBrowser();
 try {
   const p = await newPage(browser);

@@ -1,10 +1,10 @@
-// Browser tests of the Executions page: the built UI in Debian's Chromium (playwright-core), on the in-memory backend
-// with its demo run history (`?seed=demo`). Run: npm run test:browser.
+// Browser tests of the Executions page: the built UI in Debian's Chromium (playwright-core), on the real core with the
+// demo run history (e2e/fixtures/demoRuns.mjs, seeded into its store) and a real run in progress. Run: npm run test:browser.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { count, DEMO_WORKFLOW_ID, newPage, openApp, tid, useApp, waitCount } from './harness.mjs';
+import { count, demoWorkflowId, failCalls, newPage, openApp, startCore, tid, useApp, waitCount } from './harness.mjs';
 
-const app = useApp();
+const app = useApp({ demo: true });
 
 const ROW = tid('execution-row');
 const rowWith = (attrs) => `${ROW}${Object.entries(attrs).map(([k, v]) => `[data-${k}="${v}"]`).join('')}`;
@@ -184,7 +184,7 @@ describe('executions page', () => {
     assert.match(call, /\$0\.\d{4}/);
 
     await p.click(tid('execution-open-canvas'));
-    assert.equal(await hash(p), `#/workflows/${DEMO_WORKFLOW_ID}/runs/${opened.id}`);
+    assert.equal(await hash(p), `#/workflows/${demoWorkflowId(app.server.url)}/runs/${opened.id}`);
     assertNoPageErrors(p);
   });
 
@@ -241,7 +241,8 @@ describe('executions page', () => {
     await p.locator(ROW).first().hover();
     await p.locator(ROW).first().locator(tid('execution-rerun')).click();
     await p.waitForFunction((old) => /#\/executions\/[^/]+$/.test(location.hash) && !location.hash.endsWith(old), first);
-    await p.waitForSelector(tid('execution-nodes'));
+    // The newest run is lead enrichment's, which waits two minutes: its page says no node has finished yet.
+    await p.waitForSelector(`${tid('execution-nodes')}, ${tid('execution-no-nodes')}`);
     const fresh = await p.evaluate(() => decodeURIComponent(location.hash.split('/').pop()));
     assert.notEqual(fresh, first);
 
@@ -287,16 +288,25 @@ describe('executions page', () => {
   });
 
   test('with no runs, the page says how to make one', async () => {
-    const p = await openExecutions('/executions', { seed: false });
-    await p.waitForSelector(tid('executions-empty'));
-    assert.match(await p.textContent(tid('executions-empty')), /Open a workflow and press Run/);
-    await p.click(`${tid('executions-empty')} button`);
-    await p.waitForSelector(tid('new-workflow-name'));
-    assertNoPageErrors(p);
+    // A core of its own, with nothing in it.
+    const empty = await startCore();
+    try {
+      const p = await newPage(app.browser);
+      await openApp(p, empty.url, '/executions');
+      await p.waitForSelector(tid('executions-empty'));
+      assert.match(await p.textContent(tid('executions-empty')), /Open a workflow and press Run/);
+      await p.click(`${tid('executions-empty')} button`);
+      await p.waitForSelector(tid('new-workflow-name'));
+      assertNoPageErrors(p);
+    } finally {
+      await empty.close();
+    }
   });
 
   test('when the backend fails, the list and the detail say so and offer a retry', async () => {
-    const p = await openExecutions('/executions', { query: 'failRuns=database' });
+    const p = await newPage(app.browser);
+    await failCalls(p, ['execution_list', 'execution_get'], { message: 'The database could not be read (simulated failure).' });
+    await openApp(p, app.server.url, '/executions');
     await p.waitForSelector(tid('executions-error'));
     assert.match(await p.textContent(tid('executions-error')), /Couldn't load runs: The database could not be read/);
     await p.click(tid('executions-retry'));

@@ -1,5 +1,5 @@
 // Browser tests of the canvas's own items: a sticky note written with a double-click (undoable), and a group that
-// moves what it frames and collapses to one box with the crossing connections drawn to it. On the in-memory backend.
+// moves what it frames and collapses to one box with the crossing connections drawn to it. On the real core (its dev server).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';

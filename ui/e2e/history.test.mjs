@@ -1,6 +1,6 @@
 // Browser tests of version history (compare on the canvas, restore, undo) and of workflow files (export from the editor
 // or the list, import of graph files and React Flow JSON, a bad file refused by the Import button): the built UI in
-// Debian's Chromium on the in-memory backend.
+// Debian's Chromium on the real core (its dev server).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,7 +42,8 @@ describe('version history', () => {
     await waitCount(p, tid('version-row'), 2);
     const versions = await p.$$eval(tid('version-row'), (rows) => rows.map((r) => r.getAttribute('data-version')));
     assert.deepEqual(versions, ['3', '2'], 'newest first');
-    assert.match(await p.locator(tid('version-row')).first().textContent(), /you@localhost/);
+    // The core names the local user's own versions "Me".
+    assert.match(await p.locator(tid('version-row')).first().textContent(), /Me · just now/);
 
     // Compare v2 with the canvas: the set node and its connection are new.
     await p.locator(`${tid('version-row')}[data-version="2"] .version-main`).click();
@@ -113,8 +114,10 @@ describe('workflow files', () => {
 
     await p.locator(tid('import-workflow')).waitFor();
     await p.setInputFiles(tid('import-file'), file);
-    await p.locator(tid('toast')).filter({ hasText: 'Imported “Round trip” (2 nodes, neuroflow.graph v1)' }).waitFor();
-    await waitCount(p, `${tid('workflow-row')}[data-name="Round trip"]`, 2);
+    // The core keeps names unique: the copy is "Round trip (imported)".
+    await p.locator(tid('toast')).filter({ hasText: 'Imported “Round trip (imported)” (2 nodes, neuroflow.graph v1)' }).waitFor();
+    await waitCount(p, `${tid('workflow-row')}[data-name="Round trip (imported)"]`, 1);
+    await waitCount(p, `${tid('workflow-row')}[data-name="Round trip"]`, 1);
 
     // React Flow JSON, named after its file.
     const flow = path.join(tmp, 'From another editor.json');
@@ -152,6 +155,8 @@ describe('workflow files', () => {
     await openApp(p, app.server.url);
     await p.locator(tid('import-workflow')).waitFor();
     const carriedId = '01930000-0000-7000-8000-0000000ca11d';
+    // Graph files name their nodes and edges by UUID (the core refuses others).
+    const u = (n) => `01930000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
     const n = (id, kind, config = {}) => ({ id, kind, label: kind, position: { x: 0, y: 0 }, config });
     const e = (id, source, target) => ({ id, source, sourceHandle: null, target, targetHandle: null });
     const file = path.join(tmp, 'Calls a carried tool.neuroflow.json');
@@ -161,15 +166,15 @@ describe('workflow files', () => {
         format: 'neuroflow.graph',
         version: 1,
         name: 'Calls a carried tool',
-        nodes: [n('w1', 'trigger.manual'), n('w2', 'blueprint.call', { blueprintId: carriedId })],
-        edges: [e('we1', 'w1', 'w2')],
+        nodes: [n(u(1), 'trigger.manual'), n(u(2), 'blueprint.call', { blueprintId: carriedId })],
+        edges: [e(u(3), u(1), u(2))],
         blueprints: [
           {
             id: carriedId,
             name: 'Carried tool',
             category: 'API',
-            nodes: [n('b1', 'blueprint.input'), n('b2', 'output')],
-            edges: [e('be1', 'b1', 'b2')],
+            nodes: [n(u(4), 'blueprint.input'), n(u(5), 'output')],
+            edges: [e(u(6), u(4), u(5))],
           },
         ],
       }),

@@ -1,17 +1,21 @@
-// Browser tests of a large graph on the canvas (the built UI, ?bench=2000 on the in-memory backend): zoomed out the
+// Browser tests of a large graph on the canvas (the built UI on the real core, the generated 2,000-node graph of
+// bench/graph.mjs saved into it): zoomed out the
 // canvas layer draws it and no DOM node is mounted, drawn nodes can still be selected and dragged; zoomed in the
 // nodes in view are DOM nodes that select and drag as usual. Run: npm run test:browser.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { benchNodeId, saveBenchWorkflow } from '../bench/graph.mjs';
 import { drag, newPage, NODE, openApp, selectedNodeIds, tid, useApp, waitText } from './harness.mjs';
 
-const BENCH_WORKFLOW_ID = '01930000-0000-7000-8000-00000000b000';
 const N = 2000;
 const LAYER = tid('lod-layer');
 
-// The generated layout (src/ipc/benchGraph.ts): columns of `rows` nodes, 300 × 140 apart from (80, 80).
+// The generated layout (bench/graph.mjs): columns of `rows` nodes, 300 × 140 apart from (80, 80).
 const rows = Math.round(Math.sqrt(N * 1.6));
-const nodeId = (i) => `01930000-0000-7000-8100-${i.toString(16).padStart(12, '0')}`;
+// Each test opens its own copy of the graph (element ids are unique in a database).
+let copy = 0;
+const nodeId = (i) => benchNodeId(i, copy);
+const openLarge = async (p) => openApp(p, app.server.url, `/workflows/${await saveBenchWorkflow(app.server.call, N, ++copy)}`);
 const flowPosition = (i) => ({ x: 80 + Math.floor(i / rows) * 300, y: 80 + (i % rows) * 140 });
 
 const app = useApp();
@@ -69,7 +73,7 @@ async function pixelsOf(p, hex) {
 describe('large graph', () => {
   test('zoomed out it is drawn, not mounted; drawn nodes select, box-select and drag; zoomed in the view is DOM', async () => {
     const p = await newPage(app.browser);
-    await openApp(p, app.server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    await openLarge(p);
     await p.waitForSelector(tid('save-graph'));
 
     // Fitted: far too small to read, so the layer draws every node and edge and React Flow mounts no DOM node.
@@ -153,7 +157,7 @@ describe('large graph', () => {
 
   test('zoomed out, a collapsed group hides its members and a note is drawn; zoomed in they are the DOM ones', async () => {
     const p = await newPage(app.browser, { clipboard: true });
-    await openApp(p, app.server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    await openLarge(p);
     await p.waitForSelector(tid('save-graph'));
     await settled(p, 'far');
     // A collapsed group framing the top-left corner of the graph (the first columns' first rows) and a note beside it,
@@ -185,7 +189,7 @@ describe('large graph', () => {
 
   test('Ctrl+wheel zooms around the pointer and the wheel pans, as on any canvas; the DOM nodes follow once it settles', async () => {
     const p = await newPage(app.browser);
-    await openApp(p, app.server.url, `/workflows/${BENCH_WORKFLOW_ID}`, { seed: false, query: `bench=${N}` });
+    await openLarge(p);
     await p.waitForSelector(tid('save-graph'));
     await settled(p, 'far');
     // At 100 % on a node (the double click selects it: the inspector opens), then three Ctrl+wheel steps on it.

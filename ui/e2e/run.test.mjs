@@ -1,8 +1,8 @@
-// Browser tests of running from the canvas and of the inspector: the built UI in Debian's Chromium on the in-memory
-// backend (runs are simulated there; the real engine is tested in Rust and in the desktop end-to-end tests).
+// Browser tests of running from the canvas and of the inspector: the built UI in Debian's Chromium on the real core
+// (its dev server), so the runs are the engine's.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createAndOpen, EDGE, MOD, newPage, NODE, nodeByLabel, tid, useApp, waitCount, waitText } from './harness.mjs';
+import { createAndOpen, EDGE, MOD, newPage, NODE, nodeByLabel, openApp, tid, useApp, waitCount, waitText } from './harness.mjs';
 
 const app = useApp();
 
@@ -16,7 +16,7 @@ async function quickAdd(p, search) {
 /** A three-node workflow (manual trigger → set fields → output) on a fresh page, with the Set node unconfigured. */
 async function threeNodes() {
   const p = await newPage(app.browser);
-  await createAndOpen(p, app.server.url, 'Greeter', { query: 'runStepMs=120' });
+  await createAndOpen(p, app.server.url, 'Greeter');
   await p.locator('.react-flow__pane').click();
   await quickAdd(p, 'manual');
   await quickAdd(p, 'set fields');
@@ -63,9 +63,8 @@ describe('running from the canvas', () => {
     await set.locator(tid('node-problems')).waitFor({ state: 'detached' });
 
     await p.click(tid('run-workflow'));
-    // Unsaved edits are saved first; the run bar follows the run.
-    await p.locator(`${tid('run-bar')}[data-phase="running"]`).waitFor();
-    await p.locator(tid('cancel-run')).waitFor();
+    // Unsaved edits are saved first; the run bar follows the run (too quick here to see it running: the slow run below
+    // is watched while it runs).
     await p.locator(`${tid('run-bar')}[data-phase="completed"]`).waitFor();
     await waitText(p, tid('save-status'), 'Saved');
     for (const label of ['Manual trigger', 'Set fields', 'Output']) {
@@ -89,13 +88,21 @@ describe('running from the canvas', () => {
   });
 
   test('a run can be cancelled, and the nodes it did not reach say so', async () => {
+    // Made through the core: a minute's delay between the trigger and the output.
+    const { id } = await app.server.call('workflow_create', { name: 'Slow' });
+    const u = (n) => `01930000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+    const node = (n, kind, label, x, config = {}) => ({ id: u(n), kind, label, position: { x, y: 100 }, config });
+    const edge = (n, source, target) => ({ id: u(n), source: u(source), sourceHandle: null, target: u(target), targetHandle: null });
+    const graph = {
+      nodes: [node(1, 'trigger.manual', 'Manual trigger', 0), node(2, 'flow.delay', 'Delay', 300, { ms: 60_000 }), node(3, 'output', 'Output', 600)],
+      edges: [edge(4, 1, 2), edge(5, 2, 3)],
+    };
+    await app.server.call('workflow_save_graph', { id, graph, save: { kind: 'SAVE' } });
     const p = await newPage(app.browser);
-    await createAndOpen(p, app.server.url, 'Slow', { query: 'runStepMs=1500' });
-    await p.locator('.react-flow__pane').click();
-    await quickAdd(p, 'manual');
-    await quickAdd(p, 'output');
-    await waitCount(p, EDGE, 1);
+    await openApp(p, app.server.url, `/workflows/${id}`);
+    await waitCount(p, EDGE, 2);
     await p.click(tid('run-workflow'));
+    await p.locator(`${tid('run-bar')}[data-phase="running"]`).waitFor();
     await p.locator(tid('cancel-run')).waitFor();
     await p.click(tid('cancel-run'));
     await p.locator(`${tid('run-bar')}[data-phase="cancelled"]`).waitFor();
@@ -108,7 +115,7 @@ describe('running from the canvas', () => {
     const p = await threeNodes();
     await p.locator(tid('problem-count')).waitFor();
     await p.click(tid('run-workflow'));
-    await p.locator(tid('toast')).filter({ hasText: /cannot run: 'fields' is required/ }).waitFor();
+    await p.locator(tid('toast')).filter({ hasText: /cannot run: node 'Set fields': 'fields' is required/ }).waitFor();
     await p.locator(tid('inspector')).waitFor();
     await waitText(p, '.inspector-label', 'Set fields');
     assert.equal(await p.locator(tid('run-bar')).getAttribute('data-phase'), 'failed');

@@ -1,6 +1,6 @@
 // Owns the app shell: asks the backend who/where we are, then renders sidebar + the routed page (or a full-window error).
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { api, errorMessage, isIpcError, usingMemoryBackend, type AppInfo, type WorkflowGraph } from "./ipc";
+import { api, errorMessage, isIpcError, inBrowserPreview, type AppInfo, type WorkflowGraph } from "./ipc";
 import { ErrorScreen } from "./app/ErrorScreen";
 import { NotBuiltPage } from "./app/NotBuiltPage";
 import { pageInfo } from "./app/pages";
@@ -65,7 +65,7 @@ export function App() {
 
   return (
     <div className={`app${editing ? " is-compact" : ""}`}>
-      <Sidebar active={route.page} info={boot.info} previewMode={usingMemoryBackend()} compact={editing} />
+      <Sidebar active={route.page} info={boot.info} previewMode={inBrowserPreview()} compact={editing} />
       <main className="main">{page}</main>
     </div>
   );
@@ -74,6 +74,6 @@ export function App() {
 /** The canvas of one workflow or blueprint; the document object lives as long as the page, so the canvas loads it once. */
 function DocumentCanvas({ surface, id, executionId }: { surface: "workflow" | "blueprint"; id: string; executionId: string | null }) {
   const document = useMemo(() => (surface === "workflow" ? workflowDocument(id) : blueprintDocument(id)), [surface, id]);
-  const idlePanel = useMemo(() => (surface === "blueprint" ? (graph: WorkflowGraph) => <BlueprintPanel id={id} graph={graph} /> : undefined), [surface, id]);
+  const idlePanel = useMemo(() => (surface === "blueprint" ? () => <BlueprintPanel id={id} /> : undefined), [surface, id]);
   return <CanvasPage document={document} executionId={executionId} idlePanel={idlePanel} />;
 }

@@ -24,13 +24,14 @@ use neuroflow_integrations::IntegrationService;
 use crate::host::StoreHost;
 use crate::RunError;
 
-/// The canvas's live check of the graph it holds: its problems and, when it calls a model, the
-/// pre-run estimate.
+/// The canvas's live check of the graph it holds: its problems, when it calls a model the
+/// pre-run estimate, and for a blueprint its tool signature as the canvas now declares it.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphCheck {
     pub diagnostics: Vec<neuroflow_engine::Diagnostic>,
     pub estimate: Option<neuroflow_engine::Estimate>,
+    pub signature: Option<neuroflow_model::signature::ToolSignature>,
 }
 
 /// What the desktop keeps of a run's node outputs, at most: the execution row holds them all,
@@ -393,9 +394,14 @@ impl WorkflowRunner {
         } else {
             None
         };
+        let signature = match surface {
+            GraphSurface::Blueprint => Some(neuroflow_model::signature::signature(&graph)),
+            GraphSurface::Workflow => None,
+        };
         Ok(GraphCheck {
             diagnostics,
             estimate,
+            signature,
         })
     }
 

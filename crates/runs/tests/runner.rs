@@ -848,6 +848,56 @@ async fn a_live_check_is_of_the_saved_graph_with_the_canvas_changes_made() {
     let estimate = check.estimate.expect("an LLM node has an estimate");
     assert!(estimate.nodes.iter().any(|n| n.node_id == llm.id));
 
+    assert!(
+        check.signature.is_none(),
+        "a workflow has no tool signature"
+    );
+
+    // A blueprint's check carries its signature with the canvas's changes made.
+    let blueprint = f
+        .store
+        .blueprint_create(
+            f.actor,
+            &neuroflow_store::blueprints::BlueprintMeta {
+                name: "Signed".into(),
+                description: String::new(),
+                category: neuroflow_model::AIToolCategory::Automation,
+                is_public: false,
+            },
+        )
+        .await
+        .expect("blueprint");
+    let input = node(
+        "blueprint.input",
+        "Tool input",
+        json!({"parameters": [{"name": "city", "type": "string", "required": true}]}),
+    );
+    let added = GraphChanges {
+        nodes: vec![input],
+        ..GraphChanges::default()
+    };
+    let signed = f
+        .runner
+        .check_changes(
+            f.actor,
+            blueprint.summary.id,
+            GraphSurface::Blueprint,
+            &added,
+            &json!({}),
+        )
+        .await
+        .expect("check");
+    let signature = signed.signature.expect("a blueprint's signature");
+    assert_eq!(
+        signature.input_schema["properties"]["city"]["type"],
+        "string"
+    );
+    // Next to the starter's own `text` parameter.
+    let required = signature.input_schema["required"]
+        .as_array()
+        .expect("required");
+    assert!(required.contains(&json!("city")), "{required:?}");
+
     // Nothing was saved by checking.
     let stored = f.store.workflow_get(f.actor, id).await.expect("get");
     assert_eq!(stored.graph.nodes, vec![trigger]);

@@ -12,7 +12,7 @@ fn main() {
         std::process::exit(1);
     }
     println!("wrote {}", bindings.display());
-    // The browser preview's in-memory backend offers exactly the kinds the engine has.
+    // The palettes as the engine has them, for the UI's unit tests (src/test/core.ts).
     use neuroflow_model::graph::GraphSurface;
     for (file, surface) in [
         ("kinds.generated.json", GraphSurface::Workflow),

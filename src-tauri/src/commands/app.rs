@@ -1,37 +1,17 @@
-//! Commands about the app itself: who and where the local workspace is, the node palette.
+//! Commands about the app itself: who and where the local workspace is, the node palette: one-line adapters onto `neuroflow_api::Core`.
 
+use neuroflow_api::{AppError, AppInfo, Core};
 use neuroflow_engine::KindInfo;
-use serde::Serialize;
 use tauri::State;
 
-use crate::error::AppError;
-use crate::state::AppState;
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct AppInfo {
-    pub organization_id: String,
-    pub organization_name: String,
-    pub user_id: String,
-    pub user_email: String,
-    pub database_path: String,
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(core: State<'_, Core>) -> Result<AppInfo, AppError> {
+    core.app_info()
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
-    let s = state.session()?;
-    Ok(AppInfo {
-        organization_id: s.identity.organization_id.to_string(),
-        organization_name: s.identity.organization_name.clone(),
-        user_id: s.identity.user_id.to_string(),
-        user_email: s.identity.user_email.clone(),
-        database_path: s.database_path.display().to_string(),
-    })
-}
-
-#[tauri::command]
-#[specta::specta]
-pub fn node_kind_list() -> Result<Vec<KindInfo>, AppError> {
-    Ok(neuroflow_engine::catalog())
+pub fn node_kind_list(core: State<'_, Core>) -> Result<Vec<KindInfo>, AppError> {
+    core.node_kind_list()
 }

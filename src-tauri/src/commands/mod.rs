@@ -1,4 +1,4 @@
-//! Tauri commands, grouped by domain; each is a short adapter over the crates.
+//! Tauri commands, grouped by domain; each is a one-line adapter onto `neuroflow_api::Core`.
 
 pub mod app;
 pub mod blueprints;

@@ -48,8 +48,8 @@ export function Sidebar({ active, info, previewMode, compact = false }: Props) {
       ))}
       <div className="sidebar-footer">
         {previewMode && (
-          <div className="preview-badge" title="Running in a plain browser: data lives in memory and is gone on reload.">
-            In-memory preview
+          <div className="preview-badge" title="Running in a browser on the dev server's core: data lives in the SQLite file it was started with.">
+            Browser preview
           </div>
         )}
         <div

@@ -278,12 +278,13 @@ export type GraphChanges = {
 };
 
 /**
- *  The canvas's live check of the graph it holds: its problems and, when it calls a model, the
- *  pre-run estimate.
+ *  The canvas's live check of the graph it holds: its problems, when it calls a model the
+ *  pre-run estimate, and for a blueprint its tool signature as the canvas now declares it.
  */
 export type GraphCheck = {
 	diagnostics: Diagnostic[],
 	estimate: Estimate | null,
+	signature: ToolSignature | null,
 };
 
 export type GraphEdge = {
@@ -568,6 +569,15 @@ export type SlackSettings = {
 	apiBaseUrl: string | null,
 	/**  Where the Slack node posts when it names no channel, e.g. `#alerts`. */
 	defaultChannel: string | null,
+};
+
+/**
+ *  What an agent (or a workflow's `blueprint.call`) sees of a blueprint: JSON Schemas as
+ *  function-calling APIs take them.
+ */
+export type ToolSignature = {
+	inputSchema: Value,
+	outputSchema: Value,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

@@ -1,9 +1,9 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, KeychainState, RunOptions, RunUpdate, SaveAs, WorkflowSettings } from "./bindings";
+import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, RunOptions, RunStarted, RunUpdate, SaveAs, WorkflowSettings } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
-import { createMemoryBackend, type Backend, type MemoryOptions } from "./memory";
+import { devServerFromUrl, installDevServerShim, isDesktopWindow, type DevServerLink } from "./devServer";
 
 export type {
   AgentExecution,
@@ -30,6 +30,7 @@ export type {
   ExecutionStatus,
   ExecutionSummary,
   KindInfo,
+  ToolSignature,
   NodeResult,
   NodeStatus,
   PortInfo,
@@ -58,7 +59,12 @@ export type {
   WorkflowSummary,
 } from "./bindings";
 export type { JsonValue, WorkflowGraph } from "./wire";
-export type { Backend } from "./memory";
+
+/** What the UI calls: the generated commands, with run updates handed to a callback. */
+export type Backend = Omit<typeof commands, "workflowRun" | "blueprintRun"> & {
+  workflowRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<Result<RunStarted, AppError>>;
+  blueprintRun: (id: string, options: RunOptions, onUpdate: (u: RunUpdate) => void) => Promise<Result<null, AppError>>;
+};
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "invalid_input",
@@ -113,39 +119,22 @@ async function unwrap<T>(call: Promise<Result<T, AppError>>): Promise<T> {
   throw toIpcError(result.error);
 }
 
-function inTauri(): boolean {
-  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
-}
-
 /** The page is the desktop app's window (WebKitGTK on Linux), not a browser tab. */
 export function inDesktopWindow(): boolean {
-  return inTauri();
+  return isDesktopWindow();
 }
 
 /**
- * In a plain browser: `?seed=demo`, `?fail=database_unavailable`, `?failSave=database`, `?failRuns=database`,
- * `?latency=300`, `?keychain=available`, `?runStepMs=50` (time per simulated node), `?bench=5000` (a generated workflow
- * of that many nodes at BENCH_WORKFLOW_ID) shape the in-memory backend.
+ * The real core: the desktop window's, or in a browser the loopback dev server's the page was opened for (its token in
+ * the URL), through the same generated bindings; `null` when there is neither.
  */
-function memoryOptionsFromUrl(): MemoryOptions {
-  if (typeof window === "undefined") return {};
-  const q = new URLSearchParams(window.location.search);
-  const fail = q.get("fail");
-  const latency = Number(q.get("latency"));
-  const bench = Math.floor(Number(q.get("bench")));
-  return {
-    seed: q.get("seed") === "demo" ? "demo" : undefined,
-    failAppInfo: ERROR_CODES.find((c) => c === fail),
-    failSaveGraph: ERROR_CODES.find((c) => c === q.get("failSave")),
-    failRuns: ERROR_CODES.find((c) => c === q.get("failRuns")),
-    latencyMs: Number.isFinite(latency) && latency > 0 ? latency : undefined,
-    keychain: KEYCHAIN_STATES.find((k) => k === q.get("keychain")),
-    runStepMs: Number.isFinite(Number(q.get("runStepMs"))) && q.get("runStepMs") !== null ? Number(q.get("runStepMs")) : undefined,
-    bench: Number.isFinite(bench) && bench > 0 ? Math.min(bench, 50_000) : undefined,
-  };
+function realCore(): Backend | null {
+  if (isDesktopWindow()) return tauriBackend;
+  const link = devServerFromUrl();
+  if (!link) return null;
+  installDevServerShim(link);
+  return tauriBackend;
 }
-
-const KEYCHAIN_STATES: readonly KeychainState[] = ["available", "locked", "unavailable"];
 
 /** The desktop backend: the generated commands, with run updates delivered through a Tauri channel. */
 const tauriBackend: Backend = {
@@ -166,18 +155,38 @@ const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 let backend: Backend | null = null;
 
 function current(): Backend {
-  backend ??= inTauri() ? tauriBackend : createMemoryBackend(memoryOptionsFromUrl());
+  backend ??= realCore() ?? noCore;
   return backend;
 }
 
-/** Replace the backend (tests); `null` goes back to auto-detection. */
+/** A browser page opened without a core: every call says how to get one (the app shows it as its start-up error). */
+const noCore: Backend = new Proxy({} as Backend, {
+  get: () => () =>
+    Promise.reject({
+      code: "database_unavailable",
+      message: "No NeuroFlow core to talk to: in a browser, open the page the dev server prints (./scripts/dev.sh --browser).",
+    } satisfies AppError),
+});
+
+/** Every call from now on goes to the dev server at `link` (the unit tests' core; pages use `?devToken`). */
+export function connectDevServer(link: DevServerLink): void {
+  installDevServerShim(link);
+  backend = tauriBackend;
+}
+
+/** Replace the backend (tests: to watch or fail one call of the real core's); `null` goes back to auto-detection. */
 export function setBackend(next: Backend | null): void {
   backend = next;
 }
 
-/** True when running outside the desktop shell, on the in-memory fake. */
-export function usingMemoryBackend(): boolean {
-  return current() !== tauriBackend;
+/** The backend calls go to now (tests wrap it to watch a call). */
+export function activeBackend(): Backend {
+  return current();
+}
+
+/** True in a browser tab (the preview on the dev server's core), not the desktop window. */
+export function inBrowserPreview(): boolean {
+  return !isDesktopWindow();
 }
 
 export const api = {
@@ -250,5 +259,3 @@ export const api = {
   keychainUseSessionMemory: () => unwrap(current().keychainUseSessionMemory()),
 };
 
-export { DEMO_WORKFLOW_ID } from "./memory";
-export { BENCH_WORKFLOW_ID } from "./benchGraph";

@@ -1,16 +1,20 @@
 // Owns the blueprint editor's side panel when no component is selected: the tool's details (name, description,
 // category, sharing) and its signature as the canvas now declares it — what agents and workflows will call.
 import { useEffect, useState } from "react";
-import { api, errorMessage, type AIToolCategory, type BlueprintSummary, type WorkflowGraph } from "../../ipc";
+import { api, errorMessage, type AIToolCategory, type BlueprintSummary } from "../../ipc";
 import { Icon } from "../../shared/icons";
 import { JsonView } from "../../shared/JsonView";
-import { signatureOf } from "../../shared/signature";
 import { toast } from "../../shared/toast";
+import { useValidation } from "../canvas/validation";
 import { CATEGORIES, describeParameters } from "./BlueprintsPage";
 
-type Props = { id: string; graph: WorkflowGraph };
+type Props = { id: string };
 
-export function BlueprintPanel({ id, graph }: Props) {
+const NO_FIELDS = { type: "object", properties: {}, required: [] };
+
+export function BlueprintPanel({ id }: Props) {
+  // The core computes the signature with each live check of the canvas; until the first, the saved one.
+  const live = useValidation((s) => s.signature);
   const [summary, setSummary] = useState<BlueprintSummary | null>(null);
   const [description, setDescription] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -44,7 +48,7 @@ export function BlueprintPanel({ id, graph }: Props) {
     }
   };
 
-  const sig = signatureOf(graph);
+  const sig = live ?? (summary ? { inputSchema: summary.inputSchema, outputSchema: summary.outputSchema } : { inputSchema: NO_FIELDS, outputSchema: NO_FIELDS });
   return (
     <aside className="inspector" data-testid="blueprint-panel" aria-label="Blueprint">
       <header className="inspector-head">

@@ -70,11 +70,14 @@ export function ConfigForm({ schema, required, config, diagnostics, onChange, re
   return (
     <div className="config-form" data-testid="config-form">
       {general.length > 0 && (
-        <ul className="config-problems" role="alert" data-testid="config-problems">
-          {general.map((m, i) => (
-            <li key={i}>{m}</li>
-          ))}
-        </ul>
+        // The alert wraps the list: a role on the <ul> itself would take away its list semantics.
+        <div role="alert" data-testid="config-problems">
+          <ul className="config-problems">
+            {general.map((m, i) => (
+              <li key={i}>{m}</li>
+            ))}
+          </ul>
+        </div>
       )}
       {own.length === 0 && <p className="config-empty">This node has no settings.</p>}
       {own.map(field)}

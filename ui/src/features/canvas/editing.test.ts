@@ -1,8 +1,8 @@
 // Tests the canvas editing layer: undo/redo across every edit kind, drag coalescing, the history cap, dirty tracking
 // with save, clipboard parsing/remapping, duplicate, auto-layout, quick-add search and the shortcut table.
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, setBackend, type WorkflowDoc } from "../../ipc";
-import { createMemoryBackend, MEMORY_NODE_KINDS } from "../../ipc/memory";
+import { api, type WorkflowDoc } from "../../ipc";
+import { NODE_KINDS, useCore } from "../../test/core";
 import { isUuidV7, uuidv7 } from "../../shared/uuidv7";
 import {
   CLIPBOARD_FORMAT,
@@ -18,7 +18,9 @@ import { layoutGraph } from "./layout";
 import { shortcutFor, SHORTCUTS, type KeyLike } from "./shortcuts";
 import { canConnect, HISTORY_LIMIT, useCanvasStore, type CanvasGraph } from "./store";
 
-const kinds = Object.fromEntries(MEMORY_NODE_KINDS.map((k) => [k.kind, k]));
+useCore();
+
+const kinds = Object.fromEntries(NODE_KINDS.map((k) => [k.kind, k]));
 const s = () => useCanvasStore.getState();
 /** The graph content only (no selection, no measurements), for comparing states. */
 const content = () => JSON.stringify(s().toGraph());
@@ -47,7 +49,7 @@ function doc(): WorkflowDoc {
 
 beforeEach(() => {
   s().reset();
-  s().setKinds(MEMORY_NODE_KINDS);
+  s().setKinds(NODE_KINDS);
   s().load(doc());
 });
 
@@ -212,41 +214,32 @@ describe("dirty state and saving", () => {
   });
 
   it("a save keeps the history and the canvas; edits made while it runs stay unsaved", async () => {
-    setBackend(createMemoryBackend());
-    try {
-      const created = await api.workflowCreate("Save test");
-      s().load(await api.workflowGet(created.id));
-      s().addNode("trigger.manual");
-      const saving = s().save();
-      expect(s().saving).toBe(true);
-      s().addNode("http.request"); // while the save is in flight
-      const saved = await saving;
-      expect(saved?.version).toBe(2);
-      expect((await api.workflowGet(created.id)).graph.nodes).toHaveLength(1);
-      expect(s().dirty).toBe(true);
-      expect(s().summary?.version).toBe(2);
-      expect(s().past).toHaveLength(2);
+    const created = await api.workflowCreate("Save test");
+    s().load(await api.workflowGet(created.id));
+    s().addNode("trigger.manual");
+    const saving = s().save();
+    expect(s().saving).toBe(true);
+    s().addNode("http.request"); // while the save is in flight
+    const saved = await saving;
+    expect(saved?.version).toBe(2);
+    expect((await api.workflowGet(created.id)).graph.nodes).toHaveLength(1);
+    expect(s().dirty).toBe(true);
+    expect(s().summary?.version).toBe(2);
+    expect(s().past).toHaveLength(2);
 
-      await s().save();
-      expect(s().dirty).toBe(false);
-      s().undo(); // back to what the first save wrote: unsaved now
-      expect(s().dirty).toBe(true);
-      expect(s().nodes).toHaveLength(1);
-    } finally {
-      setBackend(null);
-    }
+    await s().save();
+    expect(s().dirty).toBe(false);
+    s().undo(); // back to what the first save wrote: unsaved now
+    expect(s().dirty).toBe(true);
+    expect(s().nodes).toHaveLength(1);
   });
 
   it("a failed save leaves the canvas dirty", async () => {
-    setBackend(createMemoryBackend()); // the doc's workflow does not exist there: not_found
-    try {
-      s().renameNode(A, "Go");
-      await expect(s().save()).rejects.toMatchObject({ code: "not_found" });
-      expect(s().dirty).toBe(true);
-      expect(s().saving).toBe(false);
-    } finally {
-      setBackend(null);
-    }
+    // The doc's workflow is not in the core: not_found.
+    s().renameNode(A, "Go");
+    await expect(s().save()).rejects.toMatchObject({ code: "not_found" });
+    expect(s().dirty).toBe(true);
+    expect(s().saving).toBe(false);
   });
 });
 
@@ -475,18 +468,18 @@ describe("auto-layout", () => {
 
 describe("quick-add search", () => {
   it("finds kinds by name and by category, name matches first", () => {
-    expect(searchKinds(MEMORY_NODE_KINDS, "integrations").map((k) => k.kind)).toEqual([
+    expect(searchKinds(NODE_KINDS, "integrations").map((k) => k.kind)).toEqual([
       "integration.slack",
       "integration.gmail",
       "integration.webhook",
       "integration.http",
     ]);
-    expect(searchKinds(MEMORY_NODE_KINDS, "webhook").map((k) => k.kind)).toEqual(["trigger.webhook", "integration.webhook"]);
-    expect(searchKinds(MEMORY_NODE_KINDS, "ai prompt").map((k) => k.kind)).toEqual(["ai.llm"]);
+    expect(searchKinds(NODE_KINDS, "webhook").map((k) => k.kind)).toEqual(["trigger.webhook", "integration.webhook"]);
+    expect(searchKinds(NODE_KINDS, "ai prompt").map((k) => k.kind)).toEqual(["ai.llm"]);
     // A category word beats a match inside a name ("gm-ai-l"); descriptions match only at word starts ("w-ai-ts" doesn't).
-    expect(searchKinds(MEMORY_NODE_KINDS, "ai").map((k) => k.kind)).toEqual(["ai.agent", "ai.llm", "ai.team", "integration.gmail"]);
-    expect(searchKinds(MEMORY_NODE_KINDS, "zzz")).toEqual([]);
-    expect(searchKinds(MEMORY_NODE_KINDS, "  ")).toBe(MEMORY_NODE_KINDS);
+    expect(searchKinds(NODE_KINDS, "ai").map((k) => k.kind)).toEqual(["ai.agent", "ai.llm", "ai.team", "integration.gmail"]);
+    expect(searchKinds(NODE_KINDS, "zzz")).toEqual([]);
+    expect(searchKinds(NODE_KINDS, "  ")).toBe(NODE_KINDS);
   });
 });
 

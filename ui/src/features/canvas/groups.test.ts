@@ -1,7 +1,7 @@
 // Tests the canvas's own items: which nodes a group frames, what a collapsed group shows (members hidden, crossing
 // connections drawn to it), that dragging a group carries its members as one undo step, and notes' defaults.
 import { beforeEach, describe, expect, it } from "vitest";
-import { MEMORY_NODE_KINDS } from "../../ipc/memory";
+import { NODE_KINDS } from "../../test/core";
 import { addNode, collapsedView, emptyGraph, groupMembers, setConfig, useCanvasStore, type CanvasGraph } from "./store";
 
 function framed(): CanvasGraph {
@@ -47,7 +47,7 @@ describe("groups", () => {
 describe("dragging a group", () => {
   beforeEach(() => {
     useCanvasStore.getState().reset();
-    useCanvasStore.getState().setKinds(MEMORY_NODE_KINDS);
+    useCanvasStore.getState().setKinds(NODE_KINDS);
   });
 
   it("carries its members along, as one undo step", () => {

@@ -1,9 +1,8 @@
-// Tests graph comparison, the version history of the in-memory backend (which saves become versions), restoring a
-// version as one undo step, and importing graph files and React Flow JSON.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { api, setBackend, type WorkflowGraph } from "../../ipc";
-import { createMemoryBackend, MEMORY_NODE_KINDS } from "../../ipc/memory";
-import { AUTOSAVE_CHECKPOINT_MS, parseImport } from "../../ipc/memoryFiles";
+// Tests graph comparison, restoring a version as one undo step, and that the core imports nothing from an invalid file
+// (which saves become versions and how files parse are the core's, tested in Rust).
+import { beforeEach, describe, expect, it } from "vitest";
+import { api, type WorkflowGraph } from "../../ipc";
+import { NODE_KINDS, useCore } from "../../test/core";
 import { uuidv7 } from "../../shared/uuidv7";
 import { describeDiff, diffGraphs } from "./diff";
 import { useCanvasStore } from "./store";
@@ -48,37 +47,10 @@ describe("comparing two graphs", () => {
   });
 });
 
-describe("saved versions", () => {
-  let clock = Date.parse("2026-12-01T10:00:00Z");
-  beforeEach(() => {
-    clock = Date.parse("2026-12-01T10:00:00Z");
-    setBackend(createMemoryBackend({ now: () => new Date(clock) }));
-  });
-  afterEach(() => setBackend(null));
-
-  it("keeps every explicit save and restore, and autosaves only at checkpoints", async () => {
-    const w = await api.workflowCreate("Versions");
-    const g = (label: string): WorkflowGraph => ({ nodes: [n(uuidv7(), "trigger.manual", label)], edges: [] });
-    await api.workflowSaveGraph(w.id, g("one"));
-    await api.workflowSaveGraph(w.id, g("two"), { kind: "AUTOSAVE" });
-    clock += AUTOSAVE_CHECKPOINT_MS + 1;
-    await api.workflowSaveGraph(w.id, g("three"), { kind: "AUTOSAVE" });
-    await api.workflowSaveGraph(w.id, g("four"), { kind: "RESTORE", label: "Restored v2" });
-    const list = await api.workflowVersions(w.id);
-    expect(list.map((v) => [v.version, v.kind, v.label])).toEqual([
-      [5, "RESTORE", "Restored v2"],
-      [4, "AUTOSAVE", ""],
-      [2, "SAVE", ""],
-    ]);
-    expect((await api.workflowVersionGet(list[2].id)).graph.nodes[0].label).toBe("one");
-    expect(list[0].author).toBe("you@localhost");
-  });
-});
-
 describe("restoring on the canvas", () => {
   beforeEach(() => {
     useCanvasStore.getState().reset();
-    useCanvasStore.getState().setKinds(MEMORY_NODE_KINDS);
+    useCanvasStore.getState().setKinds(NODE_KINDS);
   });
 
   it("puts the version's graph on the canvas as one undo step", () => {
@@ -97,36 +69,14 @@ describe("restoring on the canvas", () => {
 });
 
 describe("importing files", () => {
-  it("reads graph files and React Flow JSON with fresh ids, edges following", () => {
-    const file = JSON.stringify({ format: "neuroflow.graph", version: 1, name: "Orders", nodes: [n("x1", "trigger.manual", "Go"), n("x2", "output", "Done", 300)], edges: [e("e", "x1", "x2")] });
-    const a = parseImport(file);
-    expect(a.name).toBe("Orders");
-    expect(a.graph.nodes.map((x) => x.id)).not.toContain("x1");
-    expect(a.graph.edges[0]).toMatchObject({ source: a.graph.nodes[0].id, target: a.graph.nodes[1].id });
-    const flow = JSON.stringify({ nodes: [{ id: 1, type: "trigger.manual", position: { x: 0, y: 0 }, data: {} }, { id: "2", type: "flow", data: { kind: "output", label: "End" } }], edges: [{ source: 1, target: "2" }] });
-    const b = parseImport(flow);
-    expect(b.source).toBe("React Flow");
-    expect(b.graph.nodes.map((x) => [x.kind, x.label])).toEqual([["trigger.manual", "trigger.manual"], ["output", "End"]]);
-  });
-
-  it.each([
-    ["nope", /not a graph file/],
-    ["[1]", /JSON object/],
-    ['{"format":"x"}', /format is 'x'/],
-    ['{"nodes":[{"id":"a"}]}', /no kind/],
-    ['{"nodes":[{"id":"a","type":"output"}],"edges":[{"source":"a","target":"b"}]}', /not in the file/],
-  ])("refuses %s", (text, why) => {
-    expect(() => parseImport(text)).toThrow(why);
-  });
+  useCore();
 
   it("imports nothing when the graph is invalid", async () => {
-    setBackend(createMemoryBackend());
     const before = (await api.workflowList(null)).length;
     await expect(api.workflowImport(JSON.stringify({ nodes: [{ id: "a", type: "no.such" }] }), "Bad.json")).rejects.toMatchObject({ code: "invalid_input" });
     expect((await api.workflowList(null)).length).toBe(before);
     const ok = await api.workflowImport(JSON.stringify({ nodes: [{ id: "a", type: "trigger.manual" }] }), "From React Flow.json");
     expect(ok.workflow.name).toBe("From React Flow");
     expect((await api.workflowVersions(ok.workflow.id))[0].kind).toBe("IMPORT");
-    setBackend(null);
   });
 });

@@ -1,11 +1,11 @@
 // Tests the "+" edits: the free slot right of a node (same row, else further down, never on a node), a node added from
 // a given output port, and inserting a node on an edge (wiring, room made, refusals, one undo step).
 import { beforeEach, describe, expect, it } from "vitest";
-import { MEMORY_NODE_KINDS } from "../../ipc/memory";
+import { NODE_KINDS } from "../../test/core";
 import { addNode, connect, isOccupied, NODE_HEIGHT, NODE_WIDTH, emptyGraph, useCanvasStore, type CanvasGraph } from "./store";
 import { COLUMN_GAP, connectedOutputs, insertOnEdge, ROW_STEP, slotAfter } from "./insert";
 
-const kinds = Object.fromEntries(MEMORY_NODE_KINDS.map((k) => [k.kind, k]));
+const kinds = Object.fromEntries(NODE_KINDS.map((k) => [k.kind, k]));
 
 function graph(nodes: [string, string, number, number][], edges: [string, string, string, string | null][] = []): CanvasGraph {
   let g = emptyGraph();
@@ -50,7 +50,7 @@ describe("adding from an output port (store)", () => {
   const s = () => useCanvasStore.getState();
   beforeEach(() => {
     s().reset();
-    s().setKinds(MEMORY_NODE_KINDS);
+    s().setKinds(NODE_KINDS);
     s().load({
       summary: { id: "w", name: "W", version: 1 },
       graph: { nodes: [{ id: "if", kind: "flow.condition", label: "Is it urgent?", position: { x: 0, y: 0 }, config: {} }], edges: [] },
@@ -145,7 +145,7 @@ describe("insertOnEdge", () => {
   it("is one undo step through the store, and the new node is selected", () => {
     const s = useCanvasStore.getState;
     s().reset();
-    s().setKinds(MEMORY_NODE_KINDS);
+    s().setKinds(NODE_KINDS);
     s().load({
       summary: { id: "w", name: "W", version: 1 },
       graph: {

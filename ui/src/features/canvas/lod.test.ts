@@ -1,8 +1,8 @@
 // Tests the canvas's level-of-detail rules: the far/near choice, viewport culling, hit-testing, mount planning, node
 // sizes and edge anchors before React Flow measures, and the derived nodes React Flow is given.
 import { describe, expect, it } from "vitest";
-import { MEMORY_NODE_KINDS } from "../../ipc/memory";
-import { benchGraph } from "../../ipc/benchGraph";
+import { NODE_KINDS } from "../../test/core";
+import { benchGraph } from "../../../bench/graph.mjs";
 import {
   bezierControls,
   chooseDetail,
@@ -21,7 +21,7 @@ import {
 import { hiddenNode, shownNode } from "./lodGraph";
 import { fromDoc } from "./graph";
 
-const kinds = Object.fromEntries(MEMORY_NODE_KINDS.map((k) => [k.kind, k]));
+const kinds = Object.fromEntries(NODE_KINDS.map((k) => [k.kind, k]));
 const box = (id: string, x: number, y: number, width = 220, height = 64): Placed => ({ id, x, y, width, height });
 
 describe("level of detail", () => {

@@ -1,15 +1,15 @@
 // Tests typed ports and connection checks, config edits as undo steps, the settings form's helpers, live validation
-// grouping, and the run state fed by a run's updates (on the in-memory backend's simulated runs).
+// grouping, and the run state fed by a run's updates (real runs of the core, through its dev server).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api, setBackend, type Diagnostic, type RunUpdate, type WorkflowGraph } from "../../ipc";
-import { createMemoryBackend, MEMORY_NODE_KINDS } from "../../ipc/memory";
+import { api, type Diagnostic, type RunUpdate, type WorkflowGraph } from "../../ipc";
+import { NODE_KINDS, useCore } from "../../test/core";
 import { formFields, humanize, parseLoose } from "./ConfigForm";
 import { workflowDocument } from "./document";
 import { useRunState } from "./runState";
 import { addNode, BURST_MS, canConnect, emptyGraph, outputPorts, useCanvasStore, type CanvasGraph } from "./store";
 import { fieldOf, groupDiagnostics } from "./validation";
 
-const kinds = Object.fromEntries(MEMORY_NODE_KINDS.map((k) => [k.kind, k]));
+const kinds = Object.fromEntries(NODE_KINDS.map((k) => [k.kind, k]));
 
 function graphOf(...nodes: [string, string, unknown?][]): CanvasGraph {
   let g = emptyGraph();
@@ -52,7 +52,7 @@ describe("typed ports", () => {
 describe("adding after a node", () => {
   beforeEach(() => {
     useCanvasStore.getState().reset();
-    useCanvasStore.getState().setKinds(MEMORY_NODE_KINDS);
+    useCanvasStore.getState().setKinds(NODE_KINDS);
   });
 
   it("connects from the anchor's first output port: a condition's true, a loop's body", () => {
@@ -72,7 +72,7 @@ describe("adding after a node", () => {
 describe("config edits", () => {
   beforeEach(() => {
     useCanvasStore.getState().reset();
-    useCanvasStore.getState().setKinds(MEMORY_NODE_KINDS);
+    useCanvasStore.getState().setKinds(NODE_KINDS);
   });
   afterEach(() => vi.useRealTimers());
 
@@ -151,6 +151,13 @@ describe("live validation", () => {
     expect(d.map(fieldOf)).toEqual(["url", "method", null, null]);
   });
 
+  it("finds the field after the node the core names first", () => {
+    const core = (message: string): Diagnostic => ({ nodeId: "n1", edgeId: null, code: "missingConfig", message });
+    expect(fieldOf(core("node 'Set fields': 'fields' is required"))).toBe("fields");
+    expect(fieldOf(core("node 'Fetch': 'method' is 'X'; it must be one of GET, POST"))).toBe("method");
+    expect(fieldOf(core("node 'Fetch'"))).toBeNull();
+  });
+
   it("keeps a node's problem list when a re-check finds the same problems, so only changed nodes re-render", () => {
     const first = groupDiagnostics([
       { nodeId: "n1", edgeId: null, code: "missingConfig", message: "'url' is required" },
@@ -170,11 +177,10 @@ describe("live validation", () => {
 });
 
 describe("run state", () => {
+  useCore();
   beforeEach(() => {
-    setBackend(createMemoryBackend({ runStepMs: 1 }));
     useRunState.getState().clear();
   });
-  afterEach(() => setBackend(null));
 
   it("follows a run from queued to finished, then fills inputs from the stored execution", async () => {
     const wf = await api.workflowCreate("Run me");
@@ -188,7 +194,6 @@ describe("run state", () => {
     await api.workflowSaveGraph(wf.id, graph);
     const ids = graph.nodes.map((n) => n.id);
     await useRunState.getState().start(workflowDocument(wf.id), { mode: "full" }, ids, { name: "x" });
-    expect(useRunState.getState().nodes[ids[1]].status).not.toBe("succeeded");
     await vi.waitFor(() => expect(useRunState.getState().stored).toBe(true));
     const s = useRunState.getState();
     expect(s.phase).toBe("completed");

@@ -1,7 +1,7 @@
-// Tests the canvas graph edits and the zustand store (dirty flag, save round trip) against the in-memory backend.
+// Tests the canvas graph edits and the zustand store (dirty flag, save round trip) against the real core (its dev server).
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, setBackend, type GraphChanges, type WorkflowDoc, type WorkflowGraph } from "../../ipc";
-import { createMemoryBackend, MEMORY_NODE_KINDS } from "../../ipc/memory";
+import { activeBackend, api, setBackend, type GraphChanges, type WorkflowDoc, type WorkflowGraph } from "../../ipc";
+import { NODE_KINDS, useCore } from "../../test/core";
 import { isUuidV7, uuidv7 } from "../../shared/uuidv7";
 import {
   addNode,
@@ -19,7 +19,15 @@ import {
   type CanvasGraph,
 } from "./store";
 
-const kinds = Object.fromEntries(MEMORY_NODE_KINDS.map((k) => [k.kind, k]));
+useCore();
+
+/** The same graph whatever the order of its elements (the core keeps them in its own order). */
+const byId = (g: WorkflowGraph) => ({
+  nodes: [...g.nodes].sort((a, b) => a.id.localeCompare(b.id)),
+  edges: [...g.edges].sort((a, b) => a.id.localeCompare(b.id)),
+});
+
+const kinds = Object.fromEntries(NODE_KINDS.map((k) => [k.kind, k]));
 
 function threeNodes(): CanvasGraph {
   let g = emptyGraph();
@@ -133,7 +141,7 @@ describe("canvas store", () => {
 
   beforeEach(() => {
     useCanvasStore.getState().reset();
-    useCanvasStore.getState().setKinds(MEMORY_NODE_KINDS);
+    useCanvasStore.getState().setKinds(NODE_KINDS);
   });
 
   it("loads clean and gives back the same graph", () => {
@@ -188,34 +196,29 @@ describe("canvas store", () => {
   });
 
   it("saves through the IPC and reopening shows the same nodes and edges", async () => {
-    setBackend(createMemoryBackend());
-    try {
-      const s = () => useCanvasStore.getState();
-      const created = await api.workflowCreate("Round trip");
-      s().load(await api.workflowGet(created.id));
-      const a = s().addNode("trigger.manual");
-      const b = s().addNode("ai.agent", { x: 512.5, y: 333 });
-      s().connect({ source: a, target: b });
-      s().renameNode(b, "Researcher");
-      const expected = s().toGraph();
+    const s = () => useCanvasStore.getState();
+    const created = await api.workflowCreate("Round trip");
+    s().load(await api.workflowGet(created.id));
+    const a = s().addNode("trigger.manual");
+    const b = s().addNode("ai.agent", { x: 512.5, y: 333 });
+    s().connect({ source: a, target: b });
+    s().renameNode(b, "Researcher");
+    const expected = s().toGraph();
 
-      const saved = await s().save();
-      expect(saved?.version).toBe(2);
-      expect(s().dirty).toBe(false);
-      expect(s().summary?.version).toBe(2);
+    const saved = await s().save();
+    expect(saved?.version).toBe(2);
+    expect(s().dirty).toBe(false);
+    expect(s().summary?.version).toBe(2);
 
-      s().reset();
-      const reopened = await api.workflowGet(created.id);
-      s().load(reopened);
-      expect(s().toGraph()).toEqual(expected);
-      expect(reopened.summary.nodeCount).toBe(2);
-    } finally {
-      setBackend(null);
-    }
+    s().reset();
+    const reopened = await api.workflowGet(created.id);
+    s().load(reopened);
+    expect(byId(s().toGraph())).toEqual(byId(expected));
+    expect(reopened.summary.nodeCount).toBe(2);
   });
 
   it("drafts and live checks send the unsaved changes and read as the saved graph with them made", async () => {
-    const backend = createMemoryBackend();
+    const backend = activeBackend();
     const sent: GraphChanges[] = [];
     setBackend({
       ...backend,
@@ -249,12 +252,12 @@ describe("canvas store", () => {
       const saved = await api.graphCheckChanges(created.id, "workflow", { nodes: [], edges: [], removedNodes: [], removedEdges: [] }, {});
       expect(saved.diagnostics.some((d) => d.nodeId === b)).toBe(false);
     } finally {
-      setBackend(null);
+      setBackend(backend);
     }
   });
 
   it("a save sends only what changed since the last save, and selecting or measuring is no change", async () => {
-    const backend = createMemoryBackend();
+    const backend = activeBackend();
     const sent: GraphChanges[] = [];
     setBackend({
       ...backend,
@@ -291,10 +294,10 @@ describe("canvas store", () => {
       await s().save({ kind: "SAVE" });
       expect(sent[2]).toEqual({ nodes: [], edges: [], removedNodes: [], removedEdges: [] });
       const stored = await api.workflowGet(created.id);
-      expect(stored.graph).toEqual(expected);
+      expect(byId(stored.graph)).toEqual(byId(expected));
       expect(stored.summary.version).toBe(4);
     } finally {
-      setBackend(null);
+      setBackend(backend);
     }
   });
 });

@@ -1,7 +1,7 @@
 // Owns the canvas's live validation (zustand): the engine's diagnostics for the graph as it is on the canvas, by node
 // and by config field, refreshed shortly after each edit.
 import { create } from "zustand";
-import { api, type Diagnostic, type Estimate, type GraphChanges, type GraphSurface, type JsonValue } from "../../ipc";
+import { api, type Diagnostic, type Estimate, type GraphChanges, type GraphSurface, type JsonValue, type ToolSignature } from "../../ipc";
 
 export type ValidationState = {
   /** Every problem of the last checked graph. */
@@ -15,6 +15,8 @@ export type ValidationState = {
   error: string | null;
   /** The pre-run figure of the model calls, when the graph has any. */
   estimate: Estimate | null;
+  /** A blueprint's tool signature as the canvas now declares it (the core computes it with the check). */
+  signature: ToolSignature | null;
   /** Checks the saved graph of `ownerId` with the canvas's unsaved `changes` made (only the changes are sent). */
   check: (ownerId: string, changes: GraphChanges, revision: number, surface: GraphSurface, input?: JsonValue) => Promise<void>;
   clear: () => void;
@@ -23,7 +25,8 @@ export type ValidationState = {
 /** The config key a diagnostic is about: the engine names it first, in quotes (`'url' is required`). */
 export function fieldOf(d: Diagnostic): string | null {
   if (d.code !== "missingConfig" && d.code !== "invalidConfig" && d.code !== "secretInConfig") return null;
-  const m = /^'([^']+)'/.exec(d.message);
+  // The core names the node first ("node 'Set fields': 'fields' is required"); the field follows.
+  const m = /(?:^|: )'([^']+)'(?= |$)/.exec(d.message);
   return m ? m[1] : null;
 }
 
@@ -57,12 +60,13 @@ export const useValidation = create<ValidationState>()((set, get) => {
     checkedRevision: -1,
     error: null,
     estimate: null,
+    signature: null,
     check: async (ownerId, changes, revision, surface, input) => {
       const mine = ++latest;
       try {
-        const { diagnostics: all, estimate } = await api.graphCheckChanges(ownerId, surface, changes, input ?? {});
+        const { diagnostics: all, estimate, signature } = await api.graphCheckChanges(ownerId, surface, changes, input ?? {});
         if (mine !== latest) return;
-        set({ all, ...groupDiagnostics(all, get().byNode), checkedRevision: revision, error: null, estimate });
+        set({ all, ...groupDiagnostics(all, get().byNode), checkedRevision: revision, error: null, estimate, signature });
       } catch (e) {
         if (mine !== latest) return;
         set({ error: e instanceof Error ? e.message : String(e), checkedRevision: revision });
@@ -70,7 +74,7 @@ export const useValidation = create<ValidationState>()((set, get) => {
     },
     clear: () => {
       latest++;
-      set({ all: [], byNode: {}, general: [], checkedRevision: -1, error: null, estimate: null });
+      set({ all: [], byNode: {}, general: [], checkedRevision: -1, error: null, estimate: null, signature: null });
     },
   };
 });

@@ -1,4 +1,4 @@
-//! The one error shape that crosses IPC: `{code, message}`.
+//! The one error shape every transport carries: `{code, message}`, and the mapping of the crates' errors onto it.
 
 use neuroflow_store::StoreError;
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! What the running app holds: the open local store and who is acting (or why it could not open), and where secrets are kept.
+//! What a running core holds: the open local store and who is acting (or why it could not open), and where secrets are kept.
 
 use std::path::PathBuf;
 use std::sync::RwLock;
@@ -28,12 +28,25 @@ impl Session {
     }
 }
 
-/// The app state: a failed open is kept (not a crash) so the window can say what went wrong.
-pub struct AppState(pub Result<Session, AppError>);
+/// One core behind every window: the session (a failed open is kept, not a crash, so the
+/// window can say what went wrong) and where secrets go. The desktop shell and the dev server
+/// each hold one and call its commands (see `commands/`).
+pub struct Core {
+    session: Result<Session, AppError>,
+    secrets: SecretsState,
+}
 
-impl AppState {
+impl Core {
+    pub fn new(session: Result<Session, AppError>, secrets: SecretsState) -> Self {
+        Core { session, secrets }
+    }
+
     pub fn session(&self) -> Result<&Session, AppError> {
-        self.0.as_ref().map_err(Clone::clone)
+        self.session.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn secrets(&self) -> &SecretsState {
+        &self.secrets
     }
 }
 
@@ -66,7 +79,7 @@ pub async fn open_local(database_path: PathBuf) -> Result<Session, AppError> {
 }
 
 /// Where secrets go (the OS keychain, or this session's memory once the user agreed) and the
-/// HTTP client integrations share. Managed next to [`AppState`]: it works without a database.
+/// HTTP client integrations share. Held next to the session: it works without a database.
 pub struct SecretsState {
     store: RwLock<SecretStore>,
     http: Result<ProviderHttp, AppError>,
@@ -74,7 +87,7 @@ pub struct SecretsState {
 
 impl SecretsState {
     /// The OS keychain; switching to session memory needs the user's consent (see
-    /// `keychain_use_session_memory`), never happens by itself.
+    /// `Core::keychain_use_session_memory`), never happens by itself.
     pub fn new() -> Self {
         SecretsState {
             store: RwLock::new(SecretStore::keychain()),

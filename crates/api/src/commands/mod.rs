@@ -1,0 +1,8 @@
+//! The commands every window calls, grouped by domain; each is a method of [`crate::Core`].
+
+pub mod app;
+pub mod blueprints;
+pub mod drafts;
+pub mod integrations;
+pub mod runs;
+pub mod workflows;

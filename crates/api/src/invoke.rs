@@ -1,0 +1,240 @@
+//! Commands by name with JSON args and a JSON result, for transports other than Tauri's (the loopback dev server): the same names and argument keys as the generated bindings.
+
+use neuroflow_integrations::IntegrationDraft;
+use neuroflow_model::graph::{Graph, GraphChanges, GraphSurface};
+use neuroflow_model::settings::WorkflowSettings;
+use neuroflow_model::AIToolCategory;
+use neuroflow_runs::{RunOptions, RunUpdate};
+use neuroflow_store::blueprints::BlueprintMeta;
+use neuroflow_store::versions::SaveAs;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::{AppError, Core, ErrorCode, ExportTo};
+
+/// Every command name, as the bindings invoke it.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "node_kind_list",
+    "workflow_list",
+    "workflow_create",
+    "workflow_rename",
+    "workflow_set_settings",
+    "workflow_delete",
+    "workflow_get",
+    "workflow_save_graph",
+    "workflow_save_changes",
+    "workflow_versions",
+    "workflow_version_get",
+    "workflow_export",
+    "workflow_import",
+    "blueprint_list",
+    "blueprint_create",
+    "blueprint_update_meta",
+    "blueprint_delete",
+    "blueprint_get",
+    "blueprint_save_graph",
+    "blueprint_save_changes",
+    "blueprint_export",
+    "blueprint_import",
+    "blueprint_versions",
+    "blueprint_version_get",
+    "blueprint_kind_list",
+    "blueprint_run",
+    "draft_put",
+    "draft_get",
+    "draft_clear",
+    "graph_check_changes",
+    "workflow_run",
+    "run_cancel",
+    "execution_list",
+    "execution_get",
+    "integration_list",
+    "integration_create",
+    "integration_update",
+    "integration_delete",
+    "integration_test",
+    "keychain_status",
+    "keychain_use_session_memory",
+];
+
+/// What a call answered: its JSON result, or `{code, message}`.
+pub type Invoked = Result<Value, AppError>;
+
+/// True for the commands that stream run updates (their `updates` argument).
+pub fn streams(command: &str) -> bool {
+    matches!(command, "workflow_run" | "blueprint_run")
+}
+
+/// Decodes one command's args: a JSON object with the bindings' camelCase keys.
+macro_rules! call {
+    ($args:expr, |$($field:ident : $ty:ty),*| $body:expr) => {{
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Args { $($field: $ty,)* }
+        let Args { $($field,)* } = decode::<Args>($args)?;
+        reply($body)
+    }};
+}
+
+/// Runs `command` with `args` on `core`; run updates go to `updates` (dropped when `None`:
+/// the run still finishes and is stored). Exports come back as text only (no file written).
+pub async fn invoke(
+    core: &Core,
+    command: &str,
+    args: Value,
+    updates: Option<UnboundedSender<RunUpdate>>,
+) -> Invoked {
+    let sink = move |update: RunUpdate| {
+        if let Some(updates) = &updates {
+            // A page that went away stops listening; the run still finishes.
+            let _ = updates.send(update);
+        }
+    };
+    match command {
+        "app_info" => reply(core.app_info()),
+        "node_kind_list" => reply(core.node_kind_list()),
+        "workflow_list" => call!(args, |search: Option<String>| core
+            .workflow_list(search)
+            .await),
+        "workflow_create" => call!(args, |name: String| core.workflow_create(name).await),
+        "workflow_rename" => {
+            call!(args, |id: String, name: String| core
+                .workflow_rename(id, name)
+                .await)
+        }
+        "workflow_set_settings" => call!(args, |id: String, settings: WorkflowSettings| core
+            .workflow_set_settings(id, settings)
+            .await),
+        "workflow_delete" => call!(args, |id: String| core.workflow_delete(id).await),
+        "workflow_get" => call!(args, |id: String| core.workflow_get(id).await),
+        "workflow_save_graph" => call!(args, |id: String, graph: Graph, save: SaveAs| core
+            .workflow_save_graph(id, graph, save)
+            .await),
+        "workflow_save_changes" => {
+            call!(args, |id: String, changes: GraphChanges, save: SaveAs| core
+                .workflow_save_changes(id, changes, save)
+                .await)
+        }
+        "workflow_versions" => call!(args, |id: String| core.workflow_versions(id).await),
+        "workflow_version_get" => {
+            call!(args, |version_id: String| core
+                .workflow_version_get(version_id)
+                .await)
+        }
+        "workflow_export" => {
+            call!(args, |id: String| core
+                .workflow_export(id, ExportTo::Caller)
+                .await)
+        }
+        "workflow_import" => call!(args, |contents: String, file_name: String| core
+            .workflow_import(contents, file_name)
+            .await),
+        "blueprint_list" => call!(
+            args,
+            |search: Option<String>, category: Option<AIToolCategory>| core
+                .blueprint_list(search, category)
+                .await
+        ),
+        "blueprint_create" => call!(args, |meta: BlueprintMeta| core
+            .blueprint_create(meta)
+            .await),
+        "blueprint_update_meta" => call!(args, |id: String, meta: BlueprintMeta| core
+            .blueprint_update_meta(id, meta)
+            .await),
+        "blueprint_delete" => call!(args, |id: String| core.blueprint_delete(id).await),
+        "blueprint_get" => call!(args, |id: String| core.blueprint_get(id).await),
+        "blueprint_save_graph" => call!(args, |id: String, graph: Graph, save: SaveAs| core
+            .blueprint_save_graph(id, graph, save)
+            .await),
+        "blueprint_save_changes" => {
+            call!(args, |id: String, changes: GraphChanges, save: SaveAs| core
+                .blueprint_save_changes(id, changes, save)
+                .await)
+        }
+        "blueprint_export" => {
+            call!(args, |id: String| core
+                .blueprint_export(id, ExportTo::Caller)
+                .await)
+        }
+        "blueprint_import" => call!(args, |contents: String, file_name: String| core
+            .blueprint_import(contents, file_name)
+            .await),
+        "blueprint_versions" => call!(args, |id: String| core.blueprint_versions(id).await),
+        "blueprint_version_get" => {
+            call!(args, |version_id: String| core
+                .blueprint_version_get(version_id)
+                .await)
+        }
+        "blueprint_kind_list" => reply(core.blueprint_kind_list()),
+        "blueprint_run" => call!(args, |id: String, options: RunOptions| core
+            .blueprint_run(id, options, sink)
+            .await),
+        "draft_put" => {
+            call!(args, |owner_id: String,
+                         surface: GraphSurface,
+                         base_version: i32,
+                         changes: GraphChanges| core
+                .draft_put(owner_id, surface, base_version, changes)
+                .await)
+        }
+        "draft_get" => call!(args, |owner_id: String| core.draft_get(owner_id).await),
+        "draft_clear" => call!(args, |owner_id: String| core.draft_clear(owner_id).await),
+        "graph_check_changes" => {
+            call!(args, |owner_id: String,
+                         surface: GraphSurface,
+                         changes: GraphChanges,
+                         input: Value| core
+                .graph_check_changes(owner_id, surface, changes, input)
+                .await)
+        }
+        "workflow_run" => call!(args, |id: String, options: RunOptions| core
+            .workflow_run(id, options, sink)
+            .await),
+        "run_cancel" => call!(args, |execution_id: String| core.run_cancel(execution_id)),
+        "execution_list" => call!(args, |workflow_id: Option<String>,
+                                         limit: u32,
+                                         offset: u32| {
+            core.execution_list(workflow_id, limit, offset).await
+        }),
+        "execution_get" => call!(args, |id: String| core.execution_get(id).await),
+        "integration_list" => reply(core.integration_list().await),
+        "integration_create" => {
+            call!(args, |draft: IntegrationDraft| core
+                .integration_create(draft)
+                .await)
+        }
+        "integration_update" => call!(args, |id: String, draft: IntegrationDraft| core
+            .integration_update(id, draft)
+            .await),
+        "integration_delete" => call!(args, |id: String| core.integration_delete(id).await),
+        "integration_test" => call!(args, |id: String| core.integration_test(id).await),
+        "keychain_status" => reply(core.keychain_status().await),
+        "keychain_use_session_memory" => reply(core.keychain_use_session_memory().await),
+        _ => Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("there is no command `{}`", shown(command)),
+        )),
+    }
+}
+
+fn decode<T: DeserializeOwned>(args: Value) -> Result<T, AppError> {
+    let args = if args.is_null() {
+        Value::Object(Default::default())
+    } else {
+        args
+    };
+    serde_json::from_value(args).map_err(|e| AppError::invalid(format!("invalid args: {e}")))
+}
+
+fn reply<T: Serialize>(result: Result<T, AppError>) -> Invoked {
+    let value = result?;
+    serde_json::to_value(value).map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// A name from outside, cut short for a message.
+fn shown(command: &str) -> String {
+    command.chars().take(60).collect()
+}
