@@ -134,6 +134,132 @@ async fn first_pull_of_100k_rows() {
     println!("first pull of an organization with {n} graph rows: {first_s:.2} s (opening the cache included)");
 }
 
+/// CPU seconds used so far by every process named `postgres` (Linux /proc).
+fn postgres_cpu_s() -> f64 {
+    let mut ticks = 0u64;
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for e in dir.flatten() {
+            let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+                continue;
+            };
+            let Some((name, rest)) = stat.split_once(") ") else {
+                continue;
+            };
+            if !name.ends_with("(postgres") {
+                continue;
+            }
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the name.
+            ticks += f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+                + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        }
+    }
+    ticks as f64 / 100.0
+}
+
+/// Many devices of one organization syncing every 2 s, a few of them editing: pull latency and
+/// the CPU Postgres spends.
+async fn many_devices(devices: usize, seconds: u64) {
+    let t = common::team().await;
+    let people = (devices / 10).max(1);
+    let mut sessions = Vec::new();
+    for p in 0..people {
+        sessions.push(
+            t.person(&format!("p{p}@example.com"), "crowd", OrgRole::Member)
+                .await,
+        );
+    }
+    let first = Device::new(&sessions[0], "crowd-0").await;
+    let wf = first
+        .store
+        .workflow_create(first.actor(), "Crowd")
+        .await
+        .expect("create")
+        .id;
+    let nodes: Vec<GraphNode> = (0..50).map(node).collect();
+    first
+        .store
+        .workflow_save_changes(
+            first.actor(),
+            wf,
+            &GraphChanges {
+                nodes: nodes.clone(),
+                ..GraphChanges::default()
+            },
+            &SaveAs::save(),
+        )
+        .await
+        .expect("nodes");
+    first.sync().await;
+    let mut all = vec![first];
+    for d in 1..devices {
+        all.push(Device::new(&sessions[d % people], &format!("crowd-{d}")).await);
+    }
+    let cpu_before = postgres_cpu_s();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, d) in all.into_iter().enumerate() {
+        let nodes = nodes.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+            let mut round = 0usize;
+            while started.elapsed().as_secs() < seconds {
+                tick.tick().await;
+                round += 1;
+                // One device in ten edits a node each round.
+                if (i + round) % 10 == 0 {
+                    let mut n = nodes[(i + round) % nodes.len()].clone();
+                    n.label = format!("d{i} r{round}");
+                    let save = SaveAs {
+                        kind: neuroflow_model::VersionKind::Autosave,
+                        label: String::new(),
+                    };
+                    let _ = d
+                        .store
+                        .workflow_save_changes(
+                            d.actor(),
+                            wf,
+                            &GraphChanges {
+                                nodes: vec![n],
+                                ..GraphChanges::default()
+                            },
+                            &save,
+                        )
+                        .await;
+                }
+                let _ = neuroflow_sync::push(&d.store, &d.team, neuroflow_sync::PUSH_BATCH).await;
+                let at = Instant::now();
+                if neuroflow_sync::pull(&d.store, &d.team).await.is_ok() {
+                    latencies.push(at.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("device"));
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = postgres_cpu_s() - cpu_before;
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    println!(
+        "{devices} devices syncing every 2 s for {wall:.0} s: {} pulls, pull latency p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms; Postgres CPU {:.2} cores on average ({cpu:.1} CPU-seconds)",
+        latencies.len(),
+        pct(0.5),
+        pct(0.95),
+        pct(0.99),
+        cpu / wall
+    );
+}
+
 fn main() {
     if std::env::var("NEUROFLOW_TEST_PG_URL").is_err() {
         eprintln!("sync bench: set NEUROFLOW_TEST_PG_URL to a Postgres superuser URL");
@@ -147,5 +273,10 @@ fn main() {
     rt.block_on(async {
         ten_thousand_offline_edits().await;
         first_pull_of_100k_rows().await;
+        let devices = std::env::var("NEUROFLOW_BENCH_DEVICES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200);
+        many_devices(devices, 30).await;
     });
 }

@@ -5,6 +5,7 @@
 //! local. Every statement on the team side runs as the signed-in person's LOGIN role, so
 //! row-level security judges each row.
 
+pub mod conflicts;
 pub mod connect;
 mod error;
 pub mod live;

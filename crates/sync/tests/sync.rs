@@ -196,17 +196,55 @@ async fn the_same_field_edited_on_two_devices_keeps_the_later_and_records_the_lo
     assert_eq!((field.as_str(), reason.as_str()), ("label", "overwritten"));
     assert_eq!((lost, won), (&json!("Ann's name"), &json!("Bob's name")));
     assert_eq!((*lost_by, *won_by), (ann.user_id, bob.user_id));
-    // Both devices have the conflict in their own database, to list offline.
+    // Both devices list the conflict from their own database (offline too), with where it is.
     for d in [&a, &b] {
-        let neuroflow_store::Db::Sqlite(pool) = d.store.db() else {
-            panic!()
-        };
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_conflicts")
-            .fetch_one(pool)
+        let listed = neuroflow_sync::conflicts::list(&d.store, d.team.organization_id, false)
             .await
-            .expect("count");
-        assert_eq!(n, 1);
+            .expect("list");
+        assert_eq!(listed.len(), 1);
+        let c = &listed[0];
+        assert_eq!(
+            (c.field.as_str(), c.lost_by.as_deref(), c.won_by.as_deref()),
+            ("label", Some("ann@example.com"), Some("bob@example.com"))
+        );
+        assert_eq!(
+            (
+                c.document_id,
+                c.document_name.as_deref(),
+                c.element_label.as_deref()
+            ),
+            (Some(wf), Some("Shared"), Some("Bob's name"))
+        );
+        assert_eq!(c.lost_value, Some(json!("Ann's name")));
     }
+    // Resolved once, for everyone.
+    let id = neuroflow_sync::conflicts::list(&a.store, a.team.organization_id, false)
+        .await
+        .expect("list")[0]
+        .id;
+    neuroflow_sync::conflicts::resolve(&a.team, id)
+        .await
+        .expect("resolve");
+    assert!(
+        neuroflow_sync::conflicts::resolve(&a.team, id)
+            .await
+            .is_err(),
+        "already resolved"
+    );
+    b.sync().await;
+    assert!(
+        neuroflow_sync::conflicts::list(&b.store, b.team.organization_id, false)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(
+        neuroflow_sync::conflicts::list(&b.store, b.team.organization_id, true)
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
