@@ -208,7 +208,7 @@ async fn many_devices(devices: usize, seconds: u64) {
                 tick.tick().await;
                 round += 1;
                 // One device in ten edits a node each round.
-                if (i + round) % 10 == 0 {
+                if (i + round).is_multiple_of(10) {
                     let mut n = nodes[(i + round) % nodes.len()].clone();
                     n.label = format!("d{i} r{round}");
                     let save = SaveAs {
