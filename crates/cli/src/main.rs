@@ -178,13 +178,7 @@ async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
             let raw = args.required("--database-url")?;
             let password_stdin = args.flag("--database-password-stdin");
             args.finish()?;
-            DatabaseUrl::check_before_stdin(&raw, password_stdin).map_err(UsageError)?;
-            let db_password = if password_stdin {
-                Some(read_stdin_password("the database password")?)
-            } else {
-                None
-            };
-            let url = database_url(&raw, db_password)?;
+            let url = read_database_url(&raw, password_stdin, None)?;
             let db = connect(&url).await?;
             db.migrate().await.map_err(|e| db_err(&url, e))?;
             db.close().await;
@@ -247,19 +241,7 @@ async fn dispatch(argv: Vec<String>) -> Result<(), Failure> {
                     .into())
                 }
             };
-            if DatabaseUrl::check_before_stdin(&raw, password_stdin).map_err(UsageError)?
-                != Backend::Postgres
-            {
-                return Err(Failure::Run(
-                    "purge works on the team's Postgres: give a Postgres --database-url".into(),
-                ));
-            }
-            let db_password = if password_stdin {
-                Some(read_stdin_password("the database password")?)
-            } else {
-                None
-            };
-            let url = database_url(&raw, db_password)?;
+            let url = read_database_url(&raw, password_stdin, Some("purge"))?;
             let db = connect(&url).await?;
             let result = match &db {
                 Db::Postgres(pool) => pg_admin::purge_tombstones(
@@ -297,17 +279,7 @@ async fn sync_local(mut args: Args) -> Result<(), Failure> {
     };
     let password_stdin = args.flag("--database-password-stdin");
     args.finish()?;
-    if DatabaseUrl::check_before_stdin(&raw, password_stdin).map_err(UsageError)?
-        != Backend::Postgres
-    {
-        return Err(UsageError("sync needs the team's Postgres --database-url".into()).into());
-    }
-    let db_password = if password_stdin {
-        Some(read_stdin_password("the database password")?)
-    } else {
-        None
-    };
-    let url = database_url(&raw, db_password)?;
+    let url = read_database_url(&raw, password_stdin, Some("sync"))?;
     team_sync::run(
         &url,
         std::path::Path::new(&local),
@@ -353,6 +325,31 @@ async fn run_file(mut args: Args) -> Result<(), Failure> {
             workflow::RunFailure::Failed(message) => run_err(message),
             workflow::RunFailure::Cancelled => Failure::Cancelled,
         })
+}
+
+/// The `--database-url` checked (before stdin is read), with its password from stdin when
+/// `password_stdin`, else from `PGPASSWORD` or the URL. `postgres_only` names a command that
+/// needs the team's Postgres.
+fn read_database_url(
+    raw: &str,
+    password_stdin: bool,
+    postgres_only: Option<&str>,
+) -> Result<DatabaseUrl, Failure> {
+    let backend = DatabaseUrl::check_before_stdin(raw, password_stdin).map_err(UsageError)?;
+    if let Some(command) = postgres_only {
+        if backend != Backend::Postgres {
+            return Err(UsageError(format!(
+                "{command} works on the team's Postgres: give a Postgres --database-url"
+            ))
+            .into());
+        }
+    }
+    let db_password = if password_stdin {
+        Some(read_stdin_password("the database password")?)
+    } else {
+        None
+    };
+    database_url(raw, db_password)
 }
 
 /// The checked URL with its password from stdin or `PGPASSWORD`.

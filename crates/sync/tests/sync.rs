@@ -38,6 +38,31 @@ async fn change(d: &Device, wf: Uuid, changes: GraphChanges) {
         .unwrap_or_else(|e| panic!("save: {e}"));
 }
 
+/// Saves `nodes` (new or changed) into the workflow on device `d`.
+async fn edit_nodes(d: &Device, wf: Uuid, nodes: Vec<GraphNode>) {
+    change(
+        d,
+        wf,
+        GraphChanges {
+            nodes,
+            ..GraphChanges::default()
+        },
+    )
+    .await;
+}
+
+/// A team database with Ann and Bob, members of one organization, each on their own device.
+async fn ann_and_bob() -> (common::Team, Device, Device) {
+    let t = team().await;
+    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
+    let bob = t.person("bob@example.com", "studio", OrgRole::Member).await;
+    let (a, b) = (
+        Device::new(&ann, "ann").await,
+        Device::new(&bob, "bob").await,
+    );
+    (t, a, b)
+}
+
 async fn graph(d: &Device, wf: Uuid) -> neuroflow_model::graph::Graph {
     let mut g = (*d.store.workflow_graph(d.actor(), wf).await.expect("graph")).clone();
     g.nodes.sort_by_key(|n| n.id);
@@ -85,13 +110,7 @@ async fn shared_workflow(a: &Device, b: &Device) -> (Uuid, Vec<GraphNode>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_designers_editing_offline_keep_both_their_edits_and_converge() {
-    let t = team().await;
-    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
-    let bob = t.person("bob@example.com", "studio", OrgRole::Member).await;
-    let (a, b) = (
-        Device::new(&ann, "ann").await,
-        Device::new(&bob, "bob").await,
-    );
+    let (_team, a, b) = ann_and_bob().await;
     let (wf, nodes) = shared_workflow(&a, &b).await;
     let http = nodes[1].clone();
 
@@ -99,27 +118,11 @@ async fn two_designers_editing_offline_keep_both_their_edits_and_converge() {
     let mut by_ann = http.clone();
     by_ann.position = Position { x: 333.0, y: 99.0 };
     by_ann.config = json!({"url": "https://api.example.com"});
-    change(
-        &a,
-        wf,
-        GraphChanges {
-            nodes: vec![by_ann],
-            ..GraphChanges::default()
-        },
-    )
-    .await;
+    edit_nodes(&a, wf, vec![by_ann]).await;
     let mut by_bob = http.clone();
     by_bob.label = "Fetch lead".into();
     by_bob.config = json!({"method": "POST"});
-    change(
-        &b,
-        wf,
-        GraphChanges {
-            nodes: vec![by_bob],
-            ..GraphChanges::default()
-        },
-    )
-    .await;
+    edit_nodes(&b, wf, vec![by_bob]).await;
 
     let pushed = a.sync().await.pushed;
     assert!(pushed.applied > 0);
@@ -143,38 +146,17 @@ async fn two_designers_editing_offline_keep_both_their_edits_and_converge() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_field_edited_on_two_devices_keeps_the_later_and_records_the_loser() {
-    let t = team().await;
-    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
-    let bob = t.person("bob@example.com", "studio", OrgRole::Member).await;
-    let (a, b) = (
-        Device::new(&ann, "ann").await,
-        Device::new(&bob, "bob").await,
-    );
+    let (t, a, b) = ann_and_bob().await;
+    let (ann, bob) = (a.team.clone(), b.team.clone());
     let (wf, nodes) = shared_workflow(&a, &b).await;
 
     let mut first = nodes[1].clone();
     first.label = "Ann's name".into();
-    change(
-        &a,
-        wf,
-        GraphChanges {
-            nodes: vec![first],
-            ..GraphChanges::default()
-        },
-    )
-    .await;
+    edit_nodes(&a, wf, vec![first]).await;
     tokio::time::sleep(Duration::from_millis(5)).await;
     let mut second = nodes[1].clone();
     second.label = "Bob's name".into();
-    change(
-        &b,
-        wf,
-        GraphChanges {
-            nodes: vec![second],
-            ..GraphChanges::default()
-        },
-    )
-    .await;
+    edit_nodes(&b, wf, vec![second]).await;
 
     // Bob's later edit reaches the server first; Ann's earlier one then loses to it.
     b.sync().await;
@@ -291,13 +273,7 @@ async fn a_push_retried_after_the_server_committed_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delete_beats_an_edit_it_did_not_see_and_dangling_edges_leave_the_graph() {
-    let t = team().await;
-    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
-    let bob = t.person("bob@example.com", "studio", OrgRole::Member).await;
-    let (a, b) = (
-        Device::new(&ann, "ann").await,
-        Device::new(&bob, "bob").await,
-    );
+    let (t, a, b) = ann_and_bob().await;
     let (wf, nodes) = shared_workflow(&a, &b).await;
     let out = nodes[2].clone();
 
@@ -365,15 +341,7 @@ async fn a_delete_beats_an_edit_it_did_not_see_and_dangling_edges_leave_the_grap
     // Bob's next save works (the graph he reads has no dangling edge) and removes the edge.
     let mut moved = nodes[0].clone();
     moved.position.x = 5.0;
-    change(
-        &b,
-        wf,
-        GraphChanges {
-            nodes: vec![moved],
-            ..GraphChanges::default()
-        },
-    )
-    .await;
+    edit_nodes(&b, wf, vec![moved]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -388,15 +356,7 @@ async fn a_viewers_push_is_refused_and_nothing_is_lost_locally() {
     let (wf, nodes) = shared_workflow(&a, &v).await;
     let mut edit = nodes[0].clone();
     edit.label = "viewer was here".into();
-    change(
-        &v,
-        wf,
-        GraphChanges {
-            nodes: vec![edit],
-            ..GraphChanges::default()
-        },
-    )
-    .await;
+    edit_nodes(&v, wf, vec![edit]).await;
     let err = neuroflow_sync::sync(&v.store, &v.team)
         .await
         .expect_err("a viewer cannot write");
@@ -595,13 +555,7 @@ async fn an_edit_after_a_restart_with_the_clock_set_back_still_wins() {
 /// by the team database's notification (its timer is set far beyond the wait).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_pushed_by_one_device_reaches_a_live_device_within_two_seconds() {
-    let t = team().await;
-    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
-    let bob = t.person("bob@example.com", "studio", OrgRole::Member).await;
-    let (a, b) = (
-        Device::new(&ann, "ann").await,
-        Device::new(&bob, "bob").await,
-    );
+    let (_team, a, b) = ann_and_bob().await;
     let (wf, nodes) = shared_workflow(&a, &b).await;
 
     let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
@@ -630,15 +584,7 @@ async fn a_change_pushed_by_one_device_reaches_a_live_device_within_two_seconds(
 
     let mut renamed = nodes[0].clone();
     renamed.label = "Live rename".into();
-    change(
-        &a,
-        wf,
-        GraphChanges {
-            nodes: vec![renamed],
-            ..GraphChanges::default()
-        },
-    )
-    .await;
+    edit_nodes(&a, wf, vec![renamed]).await;
     let pushed_at = std::time::Instant::now();
     a.sync().await;
     let (cause, ok) = tokio::time::timeout(Duration::from_secs(2), seen_rx.recv())
@@ -659,26 +605,12 @@ async fn a_change_pushed_by_one_device_reaches_a_live_device_within_two_seconds(
 /// it missed (its tombstone purged) still reaches it, and its own waiting edits survive.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_away_past_a_purge_resyncs_in_full_and_keeps_its_waiting_edits() {
-    let t = team().await;
-    let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
-    let bob = t.person("bob@example.com", "studio", OrgRole::Member).await;
-    let (a, b) = (
-        Device::new(&ann, "ann").await,
-        Device::new(&bob, "bob").await,
-    );
+    let (t, a, b) = ann_and_bob().await;
     let (wf, nodes) = shared_workflow(&a, &b).await;
     // Bob goes away with an edit waiting; Ann deletes a node meanwhile.
     let mut kept = nodes[0].clone();
     kept.label = "Bob's offline edit".into();
-    change(
-        &b,
-        wf,
-        GraphChanges {
-            nodes: vec![kept],
-            ..GraphChanges::default()
-        },
-    )
-    .await;
+    edit_nodes(&b, wf, vec![kept]).await;
     let gone = graph(&a, wf)
         .await
         .edges
