@@ -109,10 +109,11 @@ async fn first_pull_of_100k_rows() {
         .expect("create")
         .id;
     a.sync().await;
-    // 100,000 graph rows written on the server (as the admin path would import them).
+    // 100,000 graph rows written on the server (as the admin path would import them), with ids
+    // in creation order as the app's UUIDv7 are.
     sqlx::query(
         "INSERT INTO workflow_nodes (id, organization_id, workflow_id, kind, label, position_x, position_y, config, created_at, updated_at, hlc, field_hlc) \
-         SELECT gen_random_uuid(), $1, $2, 'output', 'n' || i, i % 300, i / 300, '{\"k\": 1}', now(), now(), '001700000000000-00000000-0000000000000001', \
+         SELECT ('01900000-0000-7000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, $1, $2, 'output', 'n' || i, i % 300, i / 300, '{\"k\": 1}', now(), now(), '001700000000000-00000000-0000000000000001', \
                 '{\"label\": \"001700000000000-00000000-0000000000000001\"}' FROM generate_series(1, 100000) i",
     )
     .bind(ann.organization_id)

@@ -185,7 +185,7 @@ async fn forget_purged(
             .filter_map(|s| uuid::Uuid::parse_str(s).ok())
             .collect();
         for chunk in ids.chunks(500) {
-            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("(${i})")).collect();
+            let params = vec!["(?)"; chunk.len()];
             let sql = format!(
                 "INSERT OR IGNORE INTO sync_seen (id) VALUES {}",
                 params.join(", ")
@@ -238,7 +238,7 @@ async fn merge_with_local(
         .filter_map(|(row, _)| row.get("id").and_then(Value::as_str))
         .filter_map(|s| uuid::Uuid::parse_str(s).ok())
         .collect();
-    let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let params = vec!["?"; ids.len()];
     let sql = format!(
         "SELECT {} FROM {} WHERE id IN ({})",
         cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
@@ -302,14 +302,10 @@ async fn write_rows(
     if stamped {
         names.push("field_hlc");
     }
-    let tuples: Vec<String> = (0..rows.len())
-        .map(|r| {
-            let ps: Vec<String> = (1..=per_row)
-                .map(|i| format!("${}", r * per_row + i))
-                .collect();
-            format!("({})", ps.join(", "))
-        })
-        .collect();
+    // Plain `?` placeholders: sqlx binds numbered ones (`$n`) to SQLite by looking each up, which
+    // costs more than the insert itself at thousands of parameters a statement.
+    let tuple = format!("({})", vec!["?"; per_row].join(", "));
+    let tuples = vec![tuple; rows.len()];
     let tail = match table.travel {
         Travel::Whole => "ON CONFLICT (id) DO NOTHING".to_string(),
         _ => format!(
