@@ -2,7 +2,7 @@
 
 pub mod commands;
 
-use neuroflow_api::{open_local, AppError, Core, ErrorCode, SecretsState};
+use neuroflow_api::{AppError, Core, ErrorCode, SecretsState};
 use tauri::Manager;
 use tauri_specta::{collect_commands, Builder};
 
@@ -52,6 +52,17 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::integrations::integration_test,
             commands::integrations::keychain_status,
             commands::integrations::keychain_use_session_memory,
+            commands::team::team_status,
+            commands::team::team_sign_in,
+            commands::team::team_open,
+            commands::team::team_sign_out,
+            commands::team::sync_now,
+            commands::team::conflict_list,
+            commands::team::conflict_restore,
+            commands::team::conflict_dismiss,
+            commands::team::member_list,
+            commands::team::member_set_role,
+            commands::team::member_remove,
         ])
         .dangerously_cast_bigints_to_number()
         // One type per struct for both directions: the UI sends back exactly what it received.
@@ -71,16 +82,6 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let session = match app.path().app_data_dir() {
-                Ok(dir) => tauri::async_runtime::block_on(open_local(dir.join("neuroflow.db"))),
-                Err(e) => Err(AppError::new(
-                    ErrorCode::DatabaseUnavailable,
-                    format!("cannot find the app data folder: {e}"),
-                )),
-            };
-            if let Err(e) = &session {
-                eprintln!("neuroflow: {}", e.message);
-            }
             let secrets = SecretsState::new();
             // Probed in the background so a slow D-Bus activation cannot delay the window;
             // the Integrations page asks again (keychain_status) when it opens.
@@ -91,7 +92,21 @@ pub fn run() {
                     eprintln!("neuroflow: {}", status.describe());
                 }
             });
-            app.manage(Core::new(session, secrets));
+            let core = match app.path().app_data_dir() {
+                // The team cache when the app was signed in to a team, else the offline workspace.
+                Ok(dir) => {
+                    tauri::async_runtime::block_on(Core::open(dir.join("neuroflow.db"), secrets))
+                }
+                Err(e) => {
+                    let e = AppError::new(
+                        ErrorCode::DatabaseUnavailable,
+                        format!("cannot find the app data folder: {e}"),
+                    );
+                    eprintln!("neuroflow: {}", e.message);
+                    Core::new(Err(e), secrets)
+                }
+            };
+            app.manage(core);
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -3,7 +3,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use neuroflow_api::{open_local, Core, SecretsState};
+use neuroflow_api::{Core, SecretsState};
 use neuroflow_api_server::{DevServer, Options};
 
 const USAGE: &str = "usage: neuroflow-dev-server --db PATH [--port N (0: any free port)] [--ui DIR] [--allow-origin URL]...
@@ -53,11 +53,8 @@ async fn main() {
         }
     };
     // As the desktop app: the keychain, or session memory once the user agrees in the UI.
-    let session = open_local(args.db).await;
-    if let Err(e) = &session {
-        eprintln!("neuroflow-dev-server: {}", e.message);
-    }
-    let core = Core::new(session, SecretsState::new());
+    // The team connection (team.json) and team caches live beside the workspace file.
+    let core = Core::open(args.db, SecretsState::new()).await;
     let options = Options {
         addr: SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)),
         ui: args.ui,

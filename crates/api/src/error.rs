@@ -15,6 +15,20 @@ pub enum ErrorCode {
     Database,
     /// The OS keychain is unavailable, locked or refused: the UI offers session memory.
     KeychainUnavailable,
+    /// The person's role does not allow this (a VIEWER editing, a MEMBER changing roles).
+    Forbidden,
+    /// The team database cannot be reached: the work stays on this device until it can.
+    Offline,
+    /// The team database refused (its row-level security or a rule), with its reason.
+    Refused,
+    /// The email or password of the team database is not right.
+    SignIn,
+    /// The secure connection to the team database could not be made.
+    Tls,
+    /// The team database and this app do not speak the same schema.
+    Schema,
+    /// This device's clock is far ahead of the team database's.
+    ClockAhead,
     Internal,
 }
 
@@ -46,6 +60,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => ErrorCode::NotFound,
             StoreError::Conflict(_) => ErrorCode::Conflict,
             StoreError::Database(_) => ErrorCode::Database,
+            StoreError::Forbidden(_) => ErrorCode::Forbidden,
         };
         Self::new(code, e.to_string())
     }

@@ -12,6 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
+use neuroflow_sync::connect::TeamConnection;
+
+use crate::commands::team::RestoreSide;
 use crate::{AppError, Core, ErrorCode, ExportTo};
 
 /// Every command name, as the bindings invoke it.
@@ -58,6 +61,17 @@ pub const COMMANDS: &[&str] = &[
     "integration_test",
     "keychain_status",
     "keychain_use_session_memory",
+    "team_status",
+    "team_sign_in",
+    "team_open",
+    "team_sign_out",
+    "sync_now",
+    "conflict_list",
+    "conflict_restore",
+    "conflict_dismiss",
+    "member_list",
+    "member_set_role",
+    "member_remove",
 ];
 
 /// What a call answered: its JSON result, or `{code, message}`.
@@ -213,6 +227,32 @@ pub async fn invoke(
         "integration_test" => call!(args, |id: String| core.integration_test(id).await),
         "keychain_status" => reply(core.keychain_status().await),
         "keychain_use_session_memory" => reply(core.keychain_use_session_memory().await),
+        "team_status" => reply(core.team_status().await),
+        "team_sign_in" => call!(args, |connection: TeamConnection, password: String| core
+            .team_sign_in(connection, password)
+            .await),
+        "team_open" => {
+            call!(args, |connection: TeamConnection,
+                         organization_id: String| core
+                .team_open(connection, organization_id)
+                .await)
+        }
+        "team_sign_out" => call!(args, |keep_local_copy: bool| core
+            .team_sign_out(keep_local_copy)
+            .await),
+        "sync_now" => reply(core.sync_now().await),
+        "conflict_list" => call!(args, |include_resolved: bool| core
+            .conflict_list(include_resolved)
+            .await),
+        "conflict_restore" => call!(args, |id: String, side: RestoreSide| core
+            .conflict_restore(id, side)
+            .await),
+        "conflict_dismiss" => call!(args, |id: String| core.conflict_dismiss(id).await),
+        "member_list" => reply(core.member_list().await),
+        "member_set_role" => call!(args, |id: String, role: String| core
+            .member_set_role(id, role)
+            .await),
+        "member_remove" => call!(args, |id: String| core.member_remove(id).await),
         _ => Err(AppError::new(
             ErrorCode::NotFound,
             format!("there is no command `{}`", shown(command)),

@@ -18,6 +18,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Database(String),
+    /// The signed-in person may read but not change this organization's work (a VIEWER).
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl From<ValidationError> for StoreError {

@@ -9,6 +9,7 @@ use neuroflow_model::entities::{
 };
 use neuroflow_model::fields;
 use neuroflow_model::hlc::{HlcClock, HlcStamp};
+use neuroflow_model::{DbEnum, OrgRole};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -331,6 +332,16 @@ impl Store {
     }
 
     pub(crate) fn update_op<E: Entity>(&self, entity: &E) -> Result<(WriteOp, E), StoreError> {
+        self.rewrite_op(entity, true)
+    }
+
+    /// An update of every field; `live_only: false` also writes a tombstoned row (a restore
+    /// that brings a deleted row back sets `deletedAt` to null in `entity`).
+    fn rewrite_op<E: Entity>(
+        &self,
+        entity: &E,
+        live_only: bool,
+    ) -> Result<(WriteOp, E), StoreError> {
         if E::APPEND_ONLY {
             return Err(StoreError::Invalid(format!("{} are append-only", E::TABLE)));
         }
@@ -359,9 +370,10 @@ impl Store {
                 columns: all_columns::<E>(),
                 // The organization is part of the key: a row never moves between organizations.
                 sql: format!(
-                    "UPDATE {} SET {} WHERE id = ${id_param} AND organization_id IS NOT DISTINCT FROM ${org_param} AND deleted_at IS NULL",
+                    "UPDATE {} SET {} WHERE id = ${id_param} AND organization_id IS NOT DISTINCT FROM ${org_param}{}",
                     E::TABLE,
-                    sets.join(", ")
+                    sets.join(", "),
+                    if live_only { " AND deleted_at IS NULL" } else { "" },
                 ),
                 values,
                 table: E::TABLE,
@@ -424,6 +436,11 @@ impl Store {
         } else {
             "BEGIN"
         };
+        if let Db::Sqlite(pool) = &self.db {
+            if ops.iter().any(|op| fields::is_synced(op.table)) {
+                refuse_viewer(pool).await?;
+            }
+        }
         on_db!(&self.db, pool => {
             let mut tx = pool.begin_with(begin).await?;
             for mut op in ops {
@@ -520,6 +537,112 @@ impl Store {
     ) -> Result<(), StoreError> {
         let op = self.tombstone_op::<E>(organization_id, id, true)?;
         self.apply(vec![op]).await
+    }
+
+    /// Writes one field of a synced row (as sync names fields: a column, `position`,
+    /// `config.<key>`, `deletedAt`) to `value` (`None`: a setting removed) as a new local edit,
+    /// stamped now so it syncs and wins like any edit: the conflict list's restore. A row a
+    /// delete took comes back with it. Returns the value the field had.
+    pub async fn write_field(
+        &self,
+        organization_id: Uuid,
+        table: &str,
+        row_id: Uuid,
+        field: &str,
+        value: Option<Value>,
+    ) -> Result<Option<Value>, StoreError> {
+        use neuroflow_model::entities::{
+            AgentTeam, AiAgent, BlueprintComponent, BlueprintConnection, TeamMember, ToolBlueprint,
+            Workflow, WorkflowEdge, WorkflowNode,
+        };
+        let previous = match table {
+            "workflows" => {
+                self.write_field_of::<Workflow>(organization_id, row_id, field, value)
+                    .await
+            }
+            "workflow_nodes" => {
+                self.write_field_of::<WorkflowNode>(organization_id, row_id, field, value)
+                    .await
+            }
+            "workflow_edges" => {
+                self.write_field_of::<WorkflowEdge>(organization_id, row_id, field, value)
+                    .await
+            }
+            "tool_blueprints" => {
+                self.write_field_of::<ToolBlueprint>(organization_id, row_id, field, value)
+                    .await
+            }
+            "blueprint_components" => {
+                self.write_field_of::<BlueprintComponent>(organization_id, row_id, field, value)
+                    .await
+            }
+            "blueprint_connections" => {
+                self.write_field_of::<BlueprintConnection>(organization_id, row_id, field, value)
+                    .await
+            }
+            "ai_agents" => {
+                self.write_field_of::<AiAgent>(organization_id, row_id, field, value)
+                    .await
+            }
+            "agent_teams" => {
+                self.write_field_of::<AgentTeam>(organization_id, row_id, field, value)
+                    .await
+            }
+            "team_members" => {
+                self.write_field_of::<TeamMember>(organization_id, row_id, field, value)
+                    .await
+            }
+            other => Err(StoreError::Invalid(format!(
+                "rows of {other} do not sync field by field"
+            ))),
+        }?;
+        // Graph rows were written past the graph documents held in memory.
+        self.forget_graphs();
+        Ok(previous)
+    }
+
+    async fn write_field_of<E: Entity>(
+        &self,
+        organization_id: Uuid,
+        row_id: Uuid,
+        field: &str,
+        value: Option<Value>,
+    ) -> Result<Option<Value>, StoreError> {
+        let query = ListQuery {
+            organization_id: Some(organization_id),
+            eq: vec![("id", SqlValue::Uuid(Some(row_id)))],
+            limit: 1,
+            include_deleted: true,
+            ..ListQuery::default()
+        };
+        let row = self
+            .list::<E>(&query)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound {
+                what: entity_name(E::TABLE),
+                id: row_id.to_string(),
+            })?;
+        let mut obj = to_object(&row)?;
+        let mut fields = fields::split(E::TABLE, &obj);
+        if field != "deletedAt" && !fields.contains_key(field) && !field.contains('.') {
+            return Err(StoreError::Invalid(format!(
+                "{} have no field {field}",
+                entity_name(E::TABLE)
+            )));
+        }
+        let previous = fields.get(field).cloned().flatten();
+        fields.insert(field.to_string(), value);
+        // Restoring any value of a deleted row brings the row back (an edit lost to a delete).
+        if field != "deletedAt" {
+            fields.insert("deletedAt".into(), Some(Value::Null));
+        }
+        fields::join(E::TABLE, &mut obj, &fields);
+        let entity: E = from_object(obj)?;
+        let (op, _) = self.rewrite_op(&entity, false)?;
+        self.apply(vec![op]).await?;
+        Ok(previous)
     }
 
     /// A live row by id within an organization (`None` for system rows).
@@ -643,6 +766,38 @@ impl Store {
 /// `{row, stamps, base}` — the whole row after the write, the stamp of each field, and the
 /// stamps the write was made over (`base`: a field whose stamp differs from its base is what
 /// this write changed; a base the server no longer has means someone else wrote it meanwhile).
+/// The local store refuses a VIEWER's edits itself, online or offline: the role is the one the
+/// team database gave (pulled into `organization_members`), read at each write so a role change
+/// that just arrived counts. An offline-only workspace's person is its OWNER.
+async fn refuse_viewer(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
+    let setting = |key: &'static str| {
+        sqlx::query_scalar::<_, String>("SELECT value FROM local_settings WHERE key = $1").bind(key)
+    };
+    let org = setting("local_organization_id")
+        .fetch_optional(pool)
+        .await?;
+    let user = setting("local_user_id").fetch_optional(pool).await?;
+    let (Some(org), Some(user)) = (
+        org.and_then(|o| Uuid::parse_str(&o).ok()),
+        user.and_then(|u| Uuid::parse_str(&u).ok()),
+    ) else {
+        return Ok(());
+    };
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2 AND deleted_at IS NULL",
+    )
+    .bind(org)
+    .bind(user)
+    .fetch_optional(pool)
+    .await?;
+    if role.as_deref() == Some(OrgRole::Viewer.as_str()) {
+        return Err(StoreError::Forbidden(
+            "you are a viewer in this organization: you can open and run its work but not change it (an owner or admin can change your role)".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn stamped_payload(op: &WriteOp, before: Option<Map<String, Value>>) -> (Value, Value) {
     let mut old_row = before.unwrap_or_default();
     let base: fields::Stamps = old_row

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::error::{local_db, remote};
 use crate::{SyncError, TeamSession};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConflictView {
     pub id: Uuid,

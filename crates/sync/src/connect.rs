@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::SyncError;
 
 /// How the connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tls {
     /// Plain text: only to this computer, or when the person ticked "allow unencrypted".
@@ -25,7 +25,7 @@ pub enum Tls {
 }
 
 /// What a person types to reach their team database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamConnection {
     pub host: String,
@@ -42,7 +42,7 @@ pub struct TeamConnection {
 }
 
 /// One of the person's organizations and their role in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Membership {
     pub organization_id: Uuid,

@@ -9,6 +9,7 @@ pub mod conflicts;
 pub mod connect;
 mod error;
 pub mod live;
+pub mod local;
 pub mod members;
 mod pull;
 mod push;

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::error::remote;
 use crate::{SyncError, TeamSession};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Member {
     /// The membership's id (what a change names).

@@ -5,4 +5,5 @@ pub mod blueprints;
 pub mod drafts;
 pub mod integrations;
 pub mod runs;
+pub mod team;
 pub mod workflows;

@@ -89,6 +89,17 @@ export const commands = {
 	 *  the keychain works: there is nothing to consent to then.
 	 */
 	keychainUseSessionMemory: () => typedError<KeychainStatusView, AppError>(__TAURI_INVOKE("keychain_use_session_memory")),
+	teamStatus: () => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_status")),
+	teamSignIn: (connection: TeamConnection, password: string) => typedError<SignInResult, AppError>(__TAURI_INVOKE("team_sign_in", { connection, password })),
+	teamOpen: (connection: TeamConnection, organizationId: string) => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_open", { connection, organizationId })),
+	teamSignOut: (keepLocalCopy: boolean) => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_sign_out", { keepLocalCopy })),
+	syncNow: () => typedError<TeamStatus, AppError>(__TAURI_INVOKE("sync_now")),
+	conflictList: (includeResolved: boolean) => typedError<ConflictView[], AppError>(__TAURI_INVOKE("conflict_list", { includeResolved })),
+	conflictRestore: (id: string, side: RestoreSide) => typedError<ConflictView, AppError>(__TAURI_INVOKE("conflict_restore", { id, side })),
+	conflictDismiss: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("conflict_dismiss", { id })),
+	memberList: () => typedError<MemberList, AppError>(__TAURI_INVOKE("member_list")),
+	memberSetRole: (id: string, role: string) => typedError<MemberList, AppError>(__TAURI_INVOKE("member_set_role", { id, role })),
+	memberRemove: (id: string) => typedError<MemberList, AppError>(__TAURI_INVOKE("member_remove", { id })),
 };
 
 /* Types */
@@ -167,6 +178,29 @@ export type BlueprintSummary = {
 	updatedAt: string,
 };
 
+export type ConflictView = {
+	id: string,
+	table: string,
+	rowId: string,
+	/**  The field: a column (`label`), `position`, or a setting (`config.url`). */
+	field: string,
+	/**  `overwritten` (a later edit of the same field won) or `deleted` (a delete won). */
+	reason: string,
+	/**  The value that lost (`None`: a setting that was removed). */
+	lostValue: Value | null,
+	/**  Who made the losing edit, as the team knows them (email), when known. */
+	lostBy: string | null,
+	wonValue: Value | null,
+	wonBy: string | null,
+	at: string,
+	resolved: boolean,
+	/**  Where it is: the workflow or blueprint the row belongs to (or is). */
+	documentId: string | null,
+	documentName: string | null,
+	/**  The node, edge or component's label, when the row is one. */
+	elementLabel: string | null,
+};
+
 /**
  *  Secrets entered in the Add/Edit form, tagged by provider. A field that is `null` or empty
  *  keeps what is saved (the form never shows saved secrets, so it cannot send them back).
@@ -204,7 +238,21 @@ export type ErrorCode = "invalid_input" |
 /**  The graph cannot run: the canvas shows each problem on its node (graph_check_changes). */
 "invalid_graph" | "not_found" | "conflict" | "database_unavailable" | "database" | 
 /**  The OS keychain is unavailable, locked or refused: the UI offers session memory. */
-"keychain_unavailable" | "internal";
+"keychain_unavailable" | 
+/**  The person's role does not allow this (a VIEWER editing, a MEMBER changing roles). */
+"forbidden" | 
+/**  The team database cannot be reached: the work stays on this device until it can. */
+"offline" | 
+/**  The team database refused (its row-level security or a rule), with its reason. */
+"refused" | 
+/**  The email or password of the team database is not right. */
+"sign_in" | 
+/**  The secure connection to the team database could not be made. */
+"tls" | 
+/**  The team database and this app do not speak the same schema. */
+"schema" | 
+/**  This device's clock is far ahead of the team database's. */
+"clock_ahead" | "internal";
 
 /**
  *  A rough pre-run figure, not a quote: prompts count about four characters per token,
@@ -438,6 +486,44 @@ export type KindInfo = {
 	unavailable: string | null,
 };
 
+/**  The signed-in person in their organization, from the local copy (works offline). */
+export type LocalMember = {
+	email: string,
+	displayName: string,
+	organizationName: string,
+	organizationSlug: string,
+	/**  OWNER, ADMIN, MEMBER or VIEWER; `None` once the membership was removed. */
+	role: string | null,
+};
+
+export type Member = {
+	/**  The membership's id (what a change names). */
+	id: string,
+	userId: string,
+	email: string,
+	displayName: string,
+	role: string,
+};
+
+/**  The organization's members and what the signed-in person may do with them. */
+export type MemberList = {
+	members: Member[],
+	/**  The signed-in person's user id. */
+	you: string,
+	/**  OWNER and ADMIN change roles and remove members (the team database enforces it). */
+	canManage: boolean,
+	/**  The command that makes a new person's login (the app never holds the admin role). */
+	addCommand: string,
+};
+
+/**  One of the person's organizations and their role in it. */
+export type Membership = {
+	organizationId: string,
+	name: string,
+	slug: string,
+	role: string,
+};
+
 export type NodeEstimate = {
 	nodeId: string,
 	model: string,
@@ -504,6 +590,13 @@ export type Position = {
 	y: number,
 };
 
+/**  Which value of a conflict to write back. */
+export type RestoreSide = 
+/**  The value that lost: the restore. */
+"lost" | 
+/**  The value that won: undoes a restore. */
+"won";
+
 /**  One event of a run, sent in order on the run's channel. */
 export type RunEvent = { type: "runStarted"; runId: string; startedAt: string; nodeCount: number } | { type: "nodeStarted"; nodeId: string; kind: string; label: string } | { type: "nodeLog"; nodeId: string; message: string } | { type: "nodeFinished"; nodeId: string; status: NodeStatus; output: { [key in string]: Value[] }; durationMs: number; tokens: number; cost: number | null } | { type: "nodeFailed"; nodeId: string; error: string; 
 /**  True when the node's error port routed the failure and the run goes on. */
@@ -559,6 +652,13 @@ export type SaveAs = {
  */
 export type SecretInput = string;
 
+/**  A successful sign-in: who the team database says this is, and their organizations. */
+export type SignInResult = {
+	email: string,
+	displayName: string,
+	memberships: Membership[],
+};
+
 export type SlackCredentialsInput = {
 	/**  A bot token, `xoxb-…`. */
 	botToken: SecretInput | null,
@@ -570,6 +670,76 @@ export type SlackSettings = {
 	/**  Where the Slack node posts when it names no channel, e.g. `#alerts`. */
 	defaultChannel: string | null,
 };
+
+/**  Where the connection stands. */
+export type SyncState = 
+/**  Signing in to the team database. */
+"connecting" | 
+/**  The team database cannot be reached: edits wait on this device. */
+"offline" | "syncing" | "synced" | 
+/**  It answered but something is wrong (a refused change, the password, the schema). */
+"failed";
+
+/**  How the last syncs went, as the sidebar and the sync panel show it. */
+export type SyncStatus = {
+	state: SyncState,
+	lastSyncedAt: string | null,
+	lastAttemptAt: string | null,
+	/**  Why the last attempt failed. */
+	error: AppError | null,
+	/**  Local edits the team database has not received yet. */
+	waiting: number,
+	/**  Conflicts not resolved yet. */
+	conflicts: number,
+	/**  Grows each time a sync brings rows from the team database: an open page reloads. */
+	pulledRevision: number,
+	lastPushed: number,
+	lastPulled: number,
+	/**  The last pull read everything again: the device was away longer than deleted rows are kept. */
+	fullResync: boolean,
+	/**  A stamp from another device was far ahead of this clock (it was not followed). */
+	clockFlagged: boolean,
+};
+
+/**  What a person types to reach their team database. */
+export type TeamConnection = {
+	host: string,
+	port: number,
+	database: string,
+	tls: Tls,
+	/**  A CA certificate (PEM) to trust for `VerifyFull`, for a team's own CA. */
+	caFile?: string | null,
+	/**  Plain text to a host other than this computer: only when ticked. */
+	allowUnencrypted?: boolean,
+	email: string,
+};
+
+/**  Where the open database stands: the offline workspace, or a team's cache and its sync. */
+export type TeamStatus = {
+	/**  `None`: the offline-only workspace. */
+	team: TeamView | null,
+	sync: SyncStatus | null,
+};
+
+/**  The team connection and who is signed in, as the local copy knows them (works offline). */
+export type TeamView = {
+	connection: TeamConnection,
+	organizationId: string,
+	member: LocalMember,
+	cachePath: string,
+};
+
+/**  How the connection is protected. */
+export type Tls = 
+/**  Plain text: only to this computer, or when the person ticked "allow unencrypted". */
+"disable" | 
+/**  Encrypted, the server's certificate not checked. */
+"require" | 
+/**
+ *  Encrypted, the certificate checked against the system's roots or the CA file, and the
+ *  host name against it.
+ */
+"verify-full";
 
 /**
  *  What an agent (or a workflow's `blueprint.call`) sees of a blueprint: JSON Schemas as
