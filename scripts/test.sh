@@ -42,7 +42,6 @@ check_bindings() {
 }
 
 rust_tests() {
-  start_postgres
   # Tests must not touch the real profile (app data dir, keyrings).
   local xdg
   xdg=$(mktemp -d /tmp/neuroflow-test-xdg.XXXXXX)
@@ -63,7 +62,6 @@ rust_tests() {
         { echo "ERROR: gnome-keyring-daemon did not start" >&2; exit 1; }
       unset NF_TEST_KEYRING_PASSWORD
       exec "$@"' sh cargo test "${CARGO_LOCKED[@]}" --workspace
-  stop_postgres
 }
 
 step "system packages" install_system_deps
@@ -74,8 +72,10 @@ step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy" cargo clippy "${CARGO_LOCKED[@]}" --workspace --all-targets -- -D warnings
 step "ipc bindings are fresh" check_bindings
 step "ui: typecheck" in_ui npm run typecheck
-# The UI's unit and browser tests talk to the real core through its loopback dev server (crates/api-server).
-step "dev server for the UI tests" cargo build "${CARGO_LOCKED[@]}" -p neuroflow-api-server --bin neuroflow-dev-server
+# The UI's unit and browser tests talk to the real core through its loopback dev server (crates/api-server); the
+# Team page's browser test makes its team database with the CLI on the Postgres every later step shares.
+step "dev server and CLI for the UI tests" cargo build "${CARGO_LOCKED[@]}" -p neuroflow-api-server --bin neuroflow-dev-server -p neuroflow-cli --bin neuroflow
+step "postgres on loopback" start_postgres
 step "ui: unit tests" in_ui npm test
 step "ui: browser tests (chromium)" in_ui npm run test:browser
 step "rust tests (with postgres)" rust_tests

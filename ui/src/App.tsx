@@ -12,6 +12,7 @@ import { CanvasPage } from "./features/canvas/CanvasPage";
 import { blueprintDocument, workflowDocument } from "./features/canvas/document";
 import { ExecutionsPage } from "./features/executions/ExecutionsPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
+import { TeamPage } from "./features/team/TeamPage";
 import { WorkflowsPage } from "./features/workflows/WorkflowsPage";
 
 type Boot =
@@ -61,6 +62,7 @@ export function App() {
   else if (route.page === "blueprints") page = <BlueprintsPage />;
   else if (route.page === "integrations") page = <IntegrationsPage />;
   else if (route.page === "executions") page = <ExecutionsPage executionId={route.executionId} />;
+  else if (route.page === "account") page = <TeamPage />;
   else page = <NotBuiltPage key={route.page} page={pageInfo(route.page)} />;
 
   return (

@@ -229,6 +229,11 @@ async fn two_people_sign_in_edit_sync_and_restore_a_conflict() {
         .await
         .expect("undo the restore");
     assert_eq!(name(&ada, flow.id).await, "Lead intake v2");
+    assert_eq!(
+        ada.conflict_list(false).await.expect("open again").len(),
+        1,
+        "an undone restore leaves the conflict open"
+    );
 
     // Members: Bob (MEMBER) sees them but the team database refuses his role change.
     let members = bob.member_list().await.expect("members");

@@ -115,3 +115,16 @@ pub async fn resolve(team: &TeamSession, id: Uuid) -> Result<(), SyncError> {
     }
     Ok(())
 }
+
+/// Opens a resolved conflict again (its restore was undone: the value that lost is lost again).
+pub async fn reopen(team: &TeamSession, id: Uuid) -> Result<(), SyncError> {
+    sqlx::query(
+        "UPDATE sync_conflicts SET resolved_at = NULL, updated_at = now() WHERE id = $1 AND organization_id = $2 AND resolved_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(team.organization_id)
+    .execute(&team.pool)
+    .await
+    .map_err(remote)?;
+    Ok(())
+}

@@ -1,6 +1,7 @@
-// Owns the left sidebar: product name, Hub / Garage navigation, and the local organization and user.
+// Owns the left sidebar: product name, Hub / Garage navigation, the team sync control, and who is signed in where (a link to the Team page).
 import type { MouseEvent } from "react";
 import type { AppInfo } from "../ipc";
+import { SyncControl } from "../features/team/SyncControl";
 import { Icon, LogoMark } from "../shared/icons";
 import { PAGE_INFO } from "./pages";
 import { navigate, type PageId } from "./router";
@@ -52,10 +53,14 @@ export function Sidebar({ active, info, previewMode, compact = false }: Props) {
             Browser preview
           </div>
         )}
-        <div
-          className="account"
-          title={`${info.organizationName} · ${info.userEmail}\nDatabase: ${info.databasePath}`}
+        <SyncControl compact={compact} />
+        <a
+          href="#/account"
+          className={`account${active === "account" ? " is-active" : ""}`}
+          aria-current={active === "account" ? "page" : undefined}
+          title={`${info.organizationName} · ${info.userEmail}\nDatabase: ${info.databasePath}\nTeam and sync settings`}
           data-testid="account"
+          onClick={(e) => go(e, "account")}
         >
           <div className="avatar" aria-hidden="true">
             {initials}
@@ -64,7 +69,7 @@ export function Sidebar({ active, info, previewMode, compact = false }: Props) {
             <div className="account-org" data-testid="account-org">{info.organizationName}</div>
             <div className="account-user" data-testid="account-user">{info.userEmail}</div>
           </div>
-        </div>
+        </a>
       </div>
     </nav>
   );

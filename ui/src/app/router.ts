@@ -11,6 +11,7 @@ export const PAGES = [
   "orders",
   "templates",
   "showcases",
+  "account",
 ] as const;
 export type PageId = (typeof PAGES)[number];
 /** `workflowId` opens a workflow's canvas; `executionId` with it shows that past run on the canvas, alone the run's detail. */

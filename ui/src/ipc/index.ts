@@ -1,7 +1,7 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, RunOptions, RunStarted, RunUpdate, SaveAs, WorkflowSettings } from "./bindings";
+import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, RestoreSide, RunOptions, RunStarted, RunUpdate, SaveAs, TeamConnection, WorkflowSettings } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { devServerFromUrl, installDevServerShim, isDesktopWindow, type DevServerLink } from "./devServer";
 
@@ -57,6 +57,19 @@ export type {
   WorkflowDoc,
   WorkflowSettings,
   WorkflowSummary,
+  ConflictView,
+  LocalMember,
+  Member,
+  MemberList,
+  Membership,
+  RestoreSide,
+  SignInResult,
+  SyncState,
+  SyncStatus,
+  TeamConnection,
+  TeamStatus,
+  TeamView,
+  Tls,
 } from "./bindings";
 export type { JsonValue, WorkflowGraph } from "./wire";
 
@@ -74,6 +87,13 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "database_unavailable",
   "database",
   "keychain_unavailable",
+  "forbidden",
+  "offline",
+  "refused",
+  "sign_in",
+  "tls",
+  "schema",
+  "clock_ahead",
   "internal",
 ];
 
@@ -257,5 +277,20 @@ export const api = {
   integrationTest: (id: string) => unwrap(current().integrationTest(id)),
   keychainStatus: () => unwrap(current().keychainStatus()),
   keychainUseSessionMemory: () => unwrap(current().keychainUseSessionMemory()),
+  /** The open database: the offline workspace, or a team's local copy with how its sync is going. */
+  teamStatus: () => unwrap(current().teamStatus()),
+  /** Checks the email and password (kept in the OS keychain, never in a file) and lists the person's organizations. */
+  teamSignIn: (connection: TeamConnection, password: string) => unwrap(current().teamSignIn(connection, password)),
+  /** Opens one organization as its own local copy; every page shows its work from then on. */
+  teamOpen: (connection: TeamConnection, organizationId: string) => unwrap(current().teamOpen(connection, organizationId)),
+  teamSignOut: (keepLocalCopy: boolean) => unwrap(current().teamSignOut(keepLocalCopy)),
+  syncNow: () => unwrap(current().syncNow()),
+  conflictList: (includeResolved: boolean) => unwrap(current().conflictList(includeResolved)),
+  /** Writes back the value that lost (`lost`) as a new edit, or the one that won (`won`) to undo that. */
+  conflictRestore: (id: string, side: RestoreSide) => unwrap(current().conflictRestore(id, side)),
+  conflictDismiss: (id: string) => unwrap(current().conflictDismiss(id)),
+  memberList: () => unwrap(current().memberList()),
+  memberSetRole: (id: string, role: string) => unwrap(current().memberSetRole(id, role)),
+  memberRemove: (id: string) => unwrap(current().memberRemove(id)),
 };
 

@@ -237,13 +237,19 @@ impl Core {
             )
             .await?;
         if let Some(link) = &s.team {
-            link.nudge();
-            if side == RestoreSide::Lost && !conflict.resolved {
-                if let Ok(team) = link.online() {
-                    // Offline, it stays open until the next restore or dismiss online.
-                    let _ = conflicts::resolve(&team, id).await;
+            // Online, the conflict is marked resolved (or open again, for an undo) for everyone,
+            // and the sync that follows brings that back here; offline it stays as it is.
+            if let Ok(team) = link.online() {
+                let marked = match side {
+                    RestoreSide::Lost => conflicts::resolve(&team, id).await,
+                    RestoreSide::Won => conflicts::reopen(&team, id).await,
+                };
+                if marked.is_ok() {
+                    link.sync_now(SYNC_NOW_WAIT).await;
+                    return Ok(conflict);
                 }
             }
+            link.nudge();
         }
         Ok(conflict)
     }
@@ -255,7 +261,7 @@ impl Core {
         let team = online(&s)?;
         conflicts::resolve(&team, id).await?;
         if let Some(link) = &s.team {
-            link.nudge();
+            link.sync_now(SYNC_NOW_WAIT).await;
         }
         Ok(())
     }

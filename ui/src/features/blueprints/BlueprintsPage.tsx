@@ -5,6 +5,7 @@ import { api, errorMessage, type AIToolCategory, type BlueprintSummary, type Jso
 import { blueprintPath, navigate } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useLoadedList, useNow } from "../../shared/hooks";
+import { usePulledRevision } from "../team/teamStatus";
 import { plural } from "../../shared/format";
 import { Icon } from "../../shared/icons";
 import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
@@ -56,9 +57,11 @@ export function BlueprintsPage() {
   const nameInput = useRef<HTMLInputElement>(null);
   const now = useNow();
 
+  // Reloads when a sync brings someone else's changes.
+  const pulled = usePulledRevision();
   useEffect(() => {
     void refresh(debounced, category);
-  }, [debounced, category, refresh]);
+  }, [debounced, category, refresh, pulled]);
 
   const create = async (e?: FormEvent) => {
     e?.preventDefault();

@@ -4,6 +4,7 @@ import { api, errorMessage, type WorkflowSummary } from "../../ipc";
 import { navigate, workflowPath } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useLoadedList, useNow } from "../../shared/hooks";
+import { usePulledRevision } from "../team/teamStatus";
 import { plural } from "../../shared/format";
 import { Icon } from "../../shared/icons";
 import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
@@ -29,9 +30,11 @@ export function WorkflowsPage() {
   const nameInput = useRef<HTMLInputElement>(null);
   const now = useNow();
 
+  // Reloads when a sync brings someone else's changes.
+  const pulled = usePulledRevision();
   useEffect(() => {
     void refresh(debounced);
-  }, [debounced, refresh]);
+  }, [debounced, refresh, pulled]);
 
   const create = async (e?: FormEvent) => {
     e?.preventDefault();

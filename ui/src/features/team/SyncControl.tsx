@@ -1,0 +1,113 @@
+// Owns the sidebar's sync control: one line saying where the team sync stands, and the panel it opens with the details and Sync now.
+import { useCallback, useRef, useState } from "react";
+import { api, errorMessage, type SyncStatus, type TeamView } from "../../ipc";
+import { navigate } from "../../app/router";
+import { useCloseOnOutsidePress, useNow } from "../../shared/hooks";
+import { Icon } from "../../shared/icons";
+import { absoluteTime } from "../../shared/time";
+import { ago, showTeamStatus, syncSummary, useTeamStatus } from "./teamStatus";
+import "./team.css";
+
+/** Nothing in the offline workspace: there is nothing to sync. `compact`: the dot alone (the canvas's icon rail). */
+export function SyncControl({ compact = false }: { compact?: boolean }) {
+  const status = useTeamStatus();
+  const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  const close = useCallback(() => setOpen(false), []);
+  useCloseOnOutsidePress(open, box, close);
+  const now = useNow(1000);
+  if (!status?.team || !status.sync) return null;
+  const summary = syncSummary(status.sync, now);
+  return (
+    <div className="sync-control" ref={box}>
+      <button
+        type="button"
+        className={`sync-button tone-${summary.tone}`}
+        data-testid="sync-status"
+        data-state={status.sync.state}
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        title={compact ? summary.text : "Team sync: details and Sync now"}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span className="sync-dot" aria-hidden="true" />
+        {!compact && <span className="sync-text">{summary.text}</span>}
+        {compact && <span className="sr-only">{summary.text}</span>}
+      </button>
+      {open && <SyncPanel sync={status.sync} team={status.team} now={now} onClose={close} />}
+    </div>
+  );
+}
+
+function SyncPanel({ sync, team, now, onClose }: { sync: SyncStatus; team: TeamView; now: Date; onClose: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const syncNow = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      showTeamStatus(await api.syncNow());
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const go = (path: string) => {
+    onClose();
+    navigate(path);
+  };
+  const c = team.connection;
+  return (
+    <div className="sync-panel" role="dialog" aria-label="Team sync" data-testid="sync-panel">
+      <div className="sync-panel-head">
+        <strong>{team.member.organizationName}</strong>
+        <span className="sync-panel-where">
+          {c.host}:{c.port}/{c.database}
+        </span>
+      </div>
+      <dl className="sync-facts">
+        <dt>Status</dt>
+        <dd data-testid="sync-panel-state">{syncSummary(sync, now).text}</dd>
+        <dt>Last synced</dt>
+        <dd title={sync.lastSyncedAt ? absoluteTime(sync.lastSyncedAt) : undefined}>{sync.lastSyncedAt ? ago(sync.lastSyncedAt, now) : "not yet"}</dd>
+        <dt>Waiting to send</dt>
+        <dd data-testid="sync-panel-waiting">{sync.waiting === 0 ? "nothing" : `${sync.waiting} ${sync.waiting === 1 ? "change" : "changes"}`}</dd>
+        <dt>Conflicts</dt>
+        <dd>
+          {sync.conflicts === 0 ? (
+            "none"
+          ) : (
+            <button type="button" className="link-button" data-testid="sync-panel-conflicts" onClick={() => go("/account")}>
+              {sync.conflicts} to review
+            </button>
+          )}
+        </dd>
+      </dl>
+      {sync.state === "offline" && (
+        <p className="sync-note">The team database can't be reached. Keep working: your edits stay on this computer and are sent when it's back.</p>
+      )}
+      {sync.error && sync.state !== "offline" && (
+        <p className="sync-note is-error" role="alert">
+          {sync.error.message}
+        </p>
+      )}
+      {sync.fullResync && <p className="sync-note">This computer was away longer than the team keeps deleted items, so everything was downloaded again.</p>}
+      {sync.clockFlagged && <p className="sync-note is-error">Another device's clock is far ahead of this one's: check the date and time settings.</p>}
+      {error && (
+        <p className="sync-note is-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="sync-panel-actions">
+        <button type="button" className="btn btn-sm" onClick={() => go("/account")}>
+          Team settings
+        </button>
+        <button type="button" className="btn btn-sm btn-primary" data-testid="sync-now" disabled={busy} onClick={() => void syncNow()}>
+          <Icon name={busy ? "spinner" : "refresh"} size={14} />
+          {busy ? "Syncing…" : "Sync now"}
+        </button>
+      </div>
+    </div>
+  );
+}
