@@ -5,9 +5,10 @@
 // `neuroflow admin create-user`). Run: npm run test:browser.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DEV_SERVER, launchBrowser, newPage, openApp, startCore, tid, waitText } from './harness.mjs';
+import { DEV_SERVER, launchBrowser, NODE, newPage, openApp, startCore, tid, UI_DIR, waitText } from './harness.mjs';
 
 const PG_URL = process.env.NEUROFLOW_TEST_PG_URL;
 const CLI = process.env.NEUROFLOW_CLI || path.join(path.dirname(DEV_SERVER), 'neuroflow');
@@ -152,6 +153,27 @@ describe('team page', () => {
     await p.click(tid('sync-now'));
     await waitText(p, tid('sync-panel-waiting'), 'nothing');
     await p.mouse.click(900, 100);
+
+    // An open canvas shows a teammate's saved change in place, without a reload.
+    const contents = fs.readFileSync(path.join(UI_DIR, 'e2e', 'fixtures', 'lead.workflow.json'), 'utf8');
+    const shared = (await ada.call('workflow_import', { contents, fileName: 'lead.workflow.json' })).workflow;
+    await ada.call('sync_now');
+    await openApp(p, ada.url, `/workflows/${shared.id}`);
+    await p.waitForSelector(tid('save-graph'));
+    const bobsCopy = await until('the canvas workflow at Bob', async () => {
+      await bob.call('sync_now');
+      return (await bob.call('workflow_list', { search: null })).some((w) => w.id === shared.id) && bob.call('workflow_get', { id: shared.id });
+    });
+    const node = bobsCopy.graph.nodes[0];
+    await bob.call('workflow_save_changes', {
+      id: shared.id,
+      changes: { nodes: [{ ...node, label: 'Renamed by Bob' }], edges: [], removedNodes: [], removedEdges: [] },
+      save: { kind: 'SAVE' },
+    });
+    await bob.call('sync_now');
+    await p.waitForSelector(`${NODE}:has-text("Renamed by Bob")`, { timeout: 15000 });
+    await openApp(p, ada.url, '/account');
+    await p.waitForSelector(tid('team-account'));
 
     // Ada makes Bob a viewer; once it reaches Bob, his own core refuses his edits.
     const bobRow = p.locator(tid('member')).filter({ hasText: 'bob@example.com' });

@@ -48,6 +48,7 @@ import { edgeTypes } from "./PlusEdge";
 import { ShortcutSheet } from "./ShortcutSheet";
 import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
 import { boundsOf, canConnect, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, shownGraph, useCanvasStore, type FlowNode } from "./store";
+import { useRemoteChanges } from "./remoteChanges";
 import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
 import { plural } from "../../shared/format";
 import "./editor.css";
@@ -96,6 +97,8 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
   const { summary, dirty, saving, kindList } = useCanvasStore(
     useShallow((s) => ({ summary: s.summary, dirty: s.dirty, saving: s.saving, kindList: s.kindList })),
   );
+
+  useRemoteChanges(document, load.status === "ready");
 
   useEffect(() => {
     let live = true;

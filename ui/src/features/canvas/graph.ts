@@ -130,6 +130,16 @@ export function changesSince(base: Baseline, graph: CanvasGraph): GraphChanges {
   };
 }
 
+/** Two saved graphs hold the same nodes and edges (in any order). */
+export function sameSavedGraph(a: WorkflowGraph, b: WorkflowGraph): boolean {
+  const key = (g: WorkflowGraph) => {
+    const t = toGraph(fromDoc(g));
+    const byId = <T extends { id: string }>(list: T[]) => [...list].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return JSON.stringify({ nodes: byId(t.nodes), edges: byId(t.edges) });
+  };
+  return key(a) === key(b);
+}
+
 export function docToCanvas(doc: WorkflowDoc): CanvasGraph {
   return fromDoc(doc.graph);
 }

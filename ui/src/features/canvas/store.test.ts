@@ -256,6 +256,36 @@ describe("canvas store", () => {
     }
   });
 
+  it("someone else's saved change shows in place and this canvas's unsaved edit stays on top (the core rebases it)", async () => {
+    const s = () => useCanvasStore.getState();
+    const created = await api.workflowCreate("Shared");
+    s().load(await api.workflowGet(created.id));
+    const a = s().addNode("trigger.manual");
+    const b = s().addNode("output");
+    await s().save();
+    expect(s().savedDiffers((await api.workflowGet(created.id)).graph)).toBe(false);
+
+    // Unsaved here: node a renamed. Saved elsewhere meanwhile: node b renamed.
+    s().renameNode(a, "Mine");
+    const theirs = await api.workflowGet(created.id);
+    const renamedB = theirs.graph.nodes.map((n) => (n.id === b ? { ...n, label: "Theirs" } : n));
+    await api.workflowSaveChanges(created.id, { nodes: renamedB.filter((n) => n.id === b), edges: [], removedNodes: [], removedEdges: [] });
+    const now = await api.workflowGet(created.id);
+    expect(s().savedDiffers(now.graph)).toBe(true);
+
+    await api.draftPut(created.id, "workflow", s().summary!.version, s().unsavedChanges());
+    const withLocal = (await api.draftGet(created.id))!.graph;
+    s().rebase(now, withLocal);
+    const labels = Object.fromEntries(s().toGraph().nodes.map((n) => [n.id, n.label]));
+    expect(labels[a]).toBe("Mine");
+    expect(labels[b]).toBe("Theirs");
+    expect(s().dirty).toBe(true);
+    expect(s().summary?.version).toBe(now.summary.version);
+    expect(s().past).toHaveLength(0);
+    // What a save sends now is only this canvas's own edit.
+    expect(s().unsavedChanges().nodes.map((n) => n.id)).toEqual([a]);
+  });
+
   it("a save sends only what changed since the last save, and selecting or measuring is no change", async () => {
     const backend = activeBackend();
     const sent: GraphChanges[] = [];

@@ -117,6 +117,14 @@ export type CanvasState = {
   save: (as?: SaveAs) => Promise<DocSummary | null>;
   /** What the canvas changed since it loaded or last saved (what a save would send; drafts and live checks use it). */
   unsavedChanges: () => GraphChanges;
+  /** Whether `graph` (the document as saved now) differs from what the canvas last loaded or saved. */
+  savedDiffers: (graph: WorkflowGraph) => boolean;
+  /**
+   * Someone else's saved changes arrived: the saved graph becomes `doc`'s, and the canvas shows `withLocal` (that graph
+   * with this canvas's unsaved changes made on it, by the core). Undo starts over: its steps were made on the old graph,
+   * and undoing one now would quietly take the other person's work back out.
+   */
+  rebase: (doc: LoadedDoc, withLocal: WorkflowGraph) => void;
   /** Puts a saved version's graph on the canvas as one undo step (selection cleared). */
   replaceGraph: (graph: WorkflowGraph, label: string) => boolean;
 };
@@ -430,6 +438,42 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
     toGraph: () => G.toGraph({ nodes: get().nodes, edges: get().edges }),
 
     unsavedChanges: () => G.changesSince(baseline, { nodes: get().nodes, edges: get().edges }),
+
+    savedDiffers: (graph) => !G.sameSavedGraph(G.toGraph({ nodes: [...baseline.nodes.values()], edges: [...baseline.edges.values()] }), graph),
+
+    rebase: (doc, withLocal) => {
+      drag = null;
+      burst = null;
+      const saved = G.fromDoc(doc.graph);
+      baseline = G.baselineOf(saved);
+      const next = G.fromDoc(withLocal);
+      const selected = new Set(get().nodes.filter((n) => n.selected).map((n) => n.id));
+      const content = nextContent();
+      const dirty = !G.sameSavedGraph(doc.graph, withLocal);
+      // A node the core gave back unchanged is the baseline's own object, so the next save does not send it.
+      const unchanged = (a: FlowNode, b: FlowNode) =>
+        a.data.kind === b.data.kind &&
+        a.data.label === b.data.label &&
+        a.position.x === b.position.x &&
+        a.position.y === b.position.y &&
+        JSON.stringify(a.data.config) === JSON.stringify(b.data.config);
+      const nodes = next.nodes.map((n) => {
+        const base = baseline.nodes.get(n.id);
+        const kept = base && unchanged(base, n) ? base : n;
+        return selected.has(n.id) ? { ...kept, selected: true } : kept;
+      });
+      set((s) => ({
+        summary: doc.summary,
+        nodes,
+        edges: next.edges,
+        content,
+        savedContent: dirty ? nextContent() : content,
+        dirty,
+        past: [],
+        future: [],
+        revision: s.revision + 1,
+      }));
+    },
 
     replaceGraph: (graph, label) =>
       commit(label, (g) => {
