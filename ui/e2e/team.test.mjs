@@ -183,6 +183,15 @@ describe('team page', () => {
       return (await bob.call('team_status')).team.member.role === 'VIEWER';
     });
     await assert.rejects(bob.call('workflow_rename', { id: flow.id, name: 'Viewer edit' }), (e) => e.code === 'forbidden');
+    // Bob's window is read-only: no create form, and the canvas says so and offers no palette or Save.
+    const bp = await newPage(browser);
+    await openApp(bp, bob.url, '/workflows');
+    await bp.waitForSelector(tid('workflow-row'));
+    assert.equal(await bp.isVisible(tid('create-workflow')), false, 'a viewer has no create form');
+    await openApp(bp, bob.url, `/workflows/${shared.id}`);
+    await bp.waitForSelector(tid('view-only'));
+    assert.equal(await bp.isVisible(tid('save-graph')), false, 'a viewer has no Save');
+    await bp.close();
 
     // Sign out without keeping the copy: the offline workspace comes back.
     await p.click(tid('team-sign-out'));

@@ -5,7 +5,7 @@ import { api, errorMessage, type AIToolCategory, type BlueprintSummary, type Jso
 import { blueprintPath, navigate } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useLoadedList, useNow } from "../../shared/hooks";
-import { usePulledRevision } from "../team/teamStatus";
+import { useIsViewer, usePulledRevision } from "../team/teamStatus";
 import { plural } from "../../shared/format";
 import { Icon } from "../../shared/icons";
 import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
@@ -59,6 +59,7 @@ export function BlueprintsPage() {
 
   // Reloads when a sync brings someone else's changes.
   const pulled = usePulledRevision();
+  const viewer = useIsViewer();
   useEffect(() => {
     void refresh(debounced, category);
   }, [debounced, category, refresh, pulled]);
@@ -138,7 +139,7 @@ export function BlueprintsPage() {
 
       <div className="toolbar">
         <SearchField noun="blueprints" testId="blueprint-search" value={search} onChange={setSearch} />
-        <div className="toolbar-actions">
+        <div className="toolbar-actions" hidden={viewer}>
           <CreateForm
             noun="blueprint"
             nameTestId="new-blueprint-name"

@@ -49,6 +49,7 @@ import { ShortcutSheet } from "./ShortcutSheet";
 import { isMac, shortcutFor, type ShortcutAction } from "./shortcuts";
 import { boundsOf, canConnect, fromDoc, type FlowEdge, NODE_HEIGHT, NODE_WIDTH, shownGraph, useCanvasStore, type FlowNode } from "./store";
 import { useRemoteChanges } from "./remoteChanges";
+import { useTeamStatus } from "../team/teamStatus";
 import { readClipboardCandidates, writeClipboard } from "./systemClipboard";
 import { plural } from "../../shared/format";
 import "./editor.css";
@@ -99,6 +100,9 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
   );
 
   useRemoteChanges(document, load.status === "ready");
+  // A viewer opens and runs the organization's work but cannot change it.
+  const readOnly = useTeamStatus()?.team?.member.role === "VIEWER";
+  useEffect(() => useCanvasStore.getState().setReadOnly(readOnly), [readOnly]);
 
   useEffect(() => {
     let live = true;
@@ -319,9 +323,15 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
             >
               {status}
             </span>
+            {readOnly && (
+              <span className="view-only-badge" data-testid="view-only" title="You're a viewer in this organization: an owner or admin can change your role.">
+                View only
+              </span>
+            )}
             <button
               type="button"
               className="btn btn-primary btn-sm"
+              hidden={readOnly}
               data-testid="save-graph"
               onClick={() => void save()}
               disabled={!dirty || saving}
@@ -350,7 +360,7 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
         </div>
       ) : (
         <div className="canvas-body">
-          <Palette kinds={kindList} onAdd={(kind) => addRef.current(kind)} onDrop={(kind, x, y) => dropRef.current(kind, x, y)} />
+          {!readOnly && <Palette kinds={kindList} onAdd={(kind) => addRef.current(kind)} onDrop={(kind, x, y) => dropRef.current(kind, x, y)} />}
           {load.status === "loading" ? (
             <div className="canvas-loading">Loading {document.noun}…</div>
           ) : (
@@ -533,6 +543,7 @@ function Flow({
   const { tool, snapToGrid } = useCanvasPrefs(useShallow((p) => ({ tool: p.tool, snapToGrid: p.snapToGrid })));
   const diff = useHistory((s) => s.diff);
   const diffView = useMemo(() => (diff ? comparisonElements(diff) : null), [diff]);
+  const readOnly = useCanvasStore((s) => s.readOnly);
   // Collapsed groups hide what they frame; connections that cross them go to the group.
   const shown = useMemo(() => shownGraph(nodes, edges), [nodes, edges]);
   const [sheetOpen, setSheetOpen] = useState(false);
@@ -757,7 +768,7 @@ function Flow({
 
   return (
     <div className="canvas-flow" ref={wrapper} tabIndex={-1} data-tool={tool}>
-      <AddingContext.Provider value={diffView ? null : adding.actions}>
+      <AddingContext.Provider value={diffView || readOnly ? null : adding.actions}>
       <ReactFlow<FlowNode>
         nodes={diffView ? diffView.nodes : lod.nodes}
         edges={diffView ? diffView.edges : lod.edges}
@@ -765,8 +776,8 @@ function Flow({
         edgeTypes={edgeTypes}
         onNodesChange={diffView ? undefined : onNodesChange}
         onEdgesChange={diffView ? undefined : onEdgesChange}
-        nodesDraggable={!diffView}
-        nodesConnectable={!diffView}
+        nodesDraggable={!diffView && !readOnly}
+        nodesConnectable={!diffView && !readOnly}
         className={diffView ? "is-comparing" : undefined}
         onNodeDragStop={endDrag}
         onNodeClick={onNodeClick}

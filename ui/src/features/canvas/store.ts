@@ -119,6 +119,9 @@ export type CanvasState = {
   unsavedChanges: () => GraphChanges;
   /** Whether `graph` (the document as saved now) differs from what the canvas last loaded or saved. */
   savedDiffers: (graph: WorkflowGraph) => boolean;
+  /** A VIEWER's canvas: every edit is a no-op (the local store would refuse to save it anyway). */
+  readOnly: boolean;
+  setReadOnly: (readOnly: boolean) => void;
   /**
    * Someone else's saved changes arrived: the saved graph becomes `doc`'s, and the canvas shows `withLocal` (that graph
    * with this canvas's unsaved changes made on it, by the core). Undo starts over: its steps were made on the old graph,
@@ -194,6 +197,7 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
   const commit = (label: string, f: (g: CanvasGraph) => CanvasGraph, burstKey?: string): boolean => {
     finishDrag();
     const s = get();
+    if (s.readOnly) return false;
     const before: CanvasGraph = { nodes: s.nodes, edges: s.edges };
     const after = f(before);
     if (after === before) return false;
@@ -247,6 +251,8 @@ export const useCanvasStore = create<CanvasState>()((set, get) => {
     document: null,
     ...cleared(),
     revision: 0,
+    readOnly: false,
+    setReadOnly: (readOnly) => set({ readOnly }),
     kinds: {},
     kindList: [],
 

@@ -67,6 +67,11 @@ export function ago(iso: string, now: Date): string {
   return relativeTime(iso, now);
 }
 
+/** The signed-in person is a VIEWER of the open organization: pages offer no edits (the local store refuses them too). */
+export function useIsViewer(): boolean {
+  return useTeamStatus()?.team?.member.role === "VIEWER";
+}
+
 export type SyncTone = "ok" | "busy" | "warn" | "error";
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

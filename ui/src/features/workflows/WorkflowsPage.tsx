@@ -4,7 +4,7 @@ import { api, errorMessage, type WorkflowSummary } from "../../ipc";
 import { navigate, workflowPath } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { useDebouncedValue, useLoadedList, useNow } from "../../shared/hooks";
-import { usePulledRevision } from "../team/teamStatus";
+import { useIsViewer, usePulledRevision } from "../team/teamStatus";
 import { plural } from "../../shared/format";
 import { Icon } from "../../shared/icons";
 import { CreateForm, EmptyState, ErrorBanner, ImportButton, SearchField } from "../../shared/ListChrome";
@@ -32,6 +32,7 @@ export function WorkflowsPage() {
 
   // Reloads when a sync brings someone else's changes.
   const pulled = usePulledRevision();
+  const viewer = useIsViewer();
   useEffect(() => {
     void refresh(debounced);
   }, [debounced, refresh, pulled]);
@@ -106,7 +107,7 @@ export function WorkflowsPage() {
 
       <div className="toolbar">
         <SearchField noun="workflows" testId="workflow-search" value={search} onChange={setSearch} />
-        <div className="toolbar-actions">
+        <div className="toolbar-actions" hidden={viewer}>
           <CreateForm
             noun="workflow"
             nameTestId="new-workflow-name"
@@ -181,6 +182,7 @@ export function WorkflowsPage() {
               highlighted={w.id === highlight}
               onRenamed={() => void refresh(debounced)}
               onDelete={() => void remove(w)}
+              readOnly={viewer}
             />
           ))}
         </div>
@@ -196,9 +198,11 @@ type RowProps = {
   highlighted: boolean;
   onRenamed: () => void;
   onDelete: () => void;
+  /** A viewer's list: no rename or delete. */
+  readOnly: boolean;
 };
 
-function WorkflowRow({ workflow: w, now, highlighted, onRenamed, onDelete }: RowProps) {
+function WorkflowRow({ workflow: w, now, highlighted, onRenamed, onDelete, readOnly }: RowProps) {
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -287,6 +291,7 @@ function WorkflowRow({ workflow: w, now, highlighted, onRenamed, onDelete }: Row
         <button
           type="button"
           className="icon-button"
+          hidden={readOnly}
           data-testid="workflow-rename"
           aria-label={`Rename ${w.name}`}
           title="Rename"
@@ -310,6 +315,7 @@ function WorkflowRow({ workflow: w, now, highlighted, onRenamed, onDelete }: Row
         <button
           type="button"
           className="icon-button icon-button-danger"
+          hidden={readOnly}
           data-testid="workflow-delete"
           aria-label={`Delete ${w.name}`}
           title="Delete"
