@@ -47,6 +47,13 @@ step "system packages" install_system_deps
 step "rust toolchain" ensure_rust
 step "install tauri-driver" install_tauri_driver
 step "e2e npm deps" npm_ci "$NF_ROOT/tests/e2e" --ignore-scripts
+# The team-sync test signs two app profiles in to a team Postgres made with the CLI: the one the
+# test command started, or one of this run's own.
+step "CLI for the team database" cargo build --locked -p neuroflow-cli --bin neuroflow
+export NEUROFLOW_CLI="${NEUROFLOW_CLI:-$CARGO_TARGET_DIR/debug/neuroflow}"
+if [[ -z "${NEUROFLOW_TEST_PG_URL:-}" ]]; then
+  step "postgres on loopback" start_postgres
+fi
 step "start Xvfb" start_xvfb
 nf_on_exit on_failure_collect
 

@@ -37,10 +37,13 @@ function required(name) {
   return value;
 }
 
-/** Launch the app (a new WebDriver session) and wait until `readyTestId` is displayed. */
-export async function startApp(readyTestId = 'nav-workflows') {
+/**
+ * Launch the app (a new WebDriver session) and wait until `readyTestId` is displayed; `webdriverUrl` picks another
+ * tauri-driver (one started with another profile's environment).
+ */
+export async function startApp(readyTestId = 'nav-workflows', { webdriverUrl = process.env.WEBDRIVER_URL } = {}) {
   const application = required('NEUROFLOW_APP');
-  const url = new URL(process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444');
+  const url = new URL(webdriverUrl ?? 'http://127.0.0.1:4444');
   const browser = await remote({
     protocol: url.protocol.replace(/:$/, ''),
     hostname: url.hostname,

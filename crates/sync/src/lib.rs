@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 pub use error::SyncError;
 pub use pull::{pull, PullReport, CURSOR_SETTING};
-pub use push::{push, PushReport, MAX_CLOCK_AHEAD_MS};
+pub use push::{push, PushReport, BOOKKEEPING, MAX_CLOCK_AHEAD_MS};
 
 /// A connection to the team database as one person, in one of their organizations.
 #[derive(Debug, Clone)]

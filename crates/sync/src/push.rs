@@ -480,11 +480,16 @@ fn is_deleted(s: &Stamped) -> bool {
 /// changed (its stamp is not its base) over a stamp the pusher never saw is an overwrite, in
 /// whichever direction the stamps decide; a delete that wins loses every edit it did not see,
 /// and an edit to a row deleted meanwhile is lost to the delete.
+/// Fields no person edits: a document's save counter, which every save bumps. Two people saving
+/// the same workflow is not a conflict either of them could resolve; their edits to its nodes
+/// and settings are compared field by field like any other.
+pub const BOOKKEEPING: &[&str] = &["version"];
+
 fn find_conflicts(cur: &Stamped, inc: &Stamped, base: &Stamps, merged: &Stamped) -> Vec<Conflict> {
     let pusher_changed: Vec<&String> = inc
         .stamps
         .iter()
-        .filter(|(k, s)| base.get(*k) != Some(*s))
+        .filter(|(k, s)| base.get(*k) != Some(*s) && !BOOKKEEPING.contains(&k.as_str()))
         .map(|(k, _)| k)
         .collect();
     let mut out = Vec::new();
@@ -520,7 +525,11 @@ fn find_conflicts(cur: &Stamped, inc: &Stamped, base: &Stamps, merged: &Stamped)
     if deleted_now && push_deletes {
         // Edits others made that this delete did not see.
         for (key, c) in &cur.stamps {
-            if key == "deletedAt" || base.get(key) == Some(c) || pusher_changed.contains(&key) {
+            if key == "deletedAt"
+                || base.get(key) == Some(c)
+                || pusher_changed.contains(&key)
+                || BOOKKEEPING.contains(&key.as_str())
+            {
                 continue;
             }
             out.push(Conflict {

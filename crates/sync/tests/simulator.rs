@@ -516,7 +516,8 @@ async fn run_seed(
             );
         }
         let live = matches!(f.get("deletedAt"), Some(Some(Value::Null)) | None);
-        if !live || field == "deletedAt" {
+        // A save counter is merged like any field but is no person's edit: never a conflict.
+        if !live || field == "deletedAt" || neuroflow_sync::BOOKKEEPING.contains(&field.as_str()) {
             continue;
         }
         for fact in facts {

@@ -348,15 +348,22 @@ async fn a_delete_beats_an_edit_it_did_not_see_and_dangling_edges_leave_the_grap
 async fn a_viewers_push_is_refused_and_nothing_is_lost_locally() {
     let t = team().await;
     let ann = t.person("ann@example.com", "studio", OrgRole::Member).await;
-    let vic = t.person("vic@example.com", "studio", OrgRole::Viewer).await;
+    let vic = t.person("vic@example.com", "studio", OrgRole::Member).await;
     let (a, v) = (
         Device::new(&ann, "ann").await,
         Device::new(&vic, "vic").await,
     );
     let (wf, nodes) = shared_workflow(&a, &v).await;
+    // Vic edits offline as a member; meanwhile an admin makes Vic a viewer. (A viewer's own
+    // store refuses edits, so this is how a viewer's edit reaches a push.)
     let mut edit = nodes[0].clone();
     edit.label = "viewer was here".into();
     edit_nodes(&v, wf, vec![edit]).await;
+    sqlx::query("UPDATE organization_members SET role = 'VIEWER' WHERE user_id = $1")
+        .bind(vic.user_id)
+        .execute(&t.su)
+        .await
+        .expect("demote");
     let err = neuroflow_sync::sync(&v.store, &v.team)
         .await
         .expect_err("a viewer cannot write");

@@ -69,6 +69,7 @@ export function MembersSection({ online }: { online: boolean }) {
           {error.offline ? "Members are listed from the team database, which can't be reached right now." : error.message}
         </div>
       )}
+      {!list && !error && <div className="list-loading">Loading members…</div>}
       {list && (
         <>
           <table className="members-table">

@@ -34,6 +34,8 @@ export function SignInForm({ onOpened }: Props) {
     email: "",
   });
   const [password, setPassword] = useState("");
+  // The port as typed (a field a person can clear), sent as a number.
+  const [portText, setPortText] = useState("5432");
   const [busy, setBusy] = useState<null | "signing-in" | "opening">(null);
   const [failure, setFailure] = useState<{ message: string; hint: string | null; keychain: boolean } | null>(null);
   const [orgs, setOrgs] = useState<Membership[] | null>(null);
@@ -137,8 +139,11 @@ export function SignInForm({ onOpened }: Props) {
             min={1}
             max={65535}
             required
-            value={conn.port}
-            onChange={(e) => set("port", Number(e.target.value))}
+            value={portText}
+            onChange={(e) => {
+              setPortText(e.target.value);
+              set("port", Number(e.target.value) || 0);
+            }}
           />
         </Field>
         <Field label="Database" htmlFor={`${id}-db`}>
