@@ -232,8 +232,13 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
         await useRunState.getState().start(document, mode, ids, runInput(document.id));
       } catch (e) {
         if (isIpcError(e, "invalid_graph")) {
-          const summary = useValidation.getState();
-          const first = summary.all.find((d) => d.nodeId);
+          // The node at fault in the graph the core refused (the saved one), asked now: the live check's list may
+          // still be on its way for the latest edit.
+          const saved = await api
+            .graphCheckChanges(document.id, document.surface, { nodes: [], edges: [], removedNodes: [], removedEdges: [] }, {})
+            .then((check) => check.diagnostics)
+            .catch(() => useValidation.getState().all);
+          const first = saved.find((d) => d.nodeId);
           if (first?.nodeId) useCanvasStore.getState().selectNodes([first.nodeId]);
         }
         toast(errorMessage(e), "error");
