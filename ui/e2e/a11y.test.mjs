@@ -41,7 +41,8 @@ describe('accessibility', () => {
     ['/blueprints', tid('new-blueprint-name')],
     ['/integrations', tid('integration-add')],
     ['/executions', tid('execution-row')],
-    ['/agents', 'h1'],
+    ['/agents', tid('agent-row')],
+    ['/account', tid('team-sign-in')],
     ['/teams', 'h1'],
     ['/orders', 'h1'],
     ['/templates', 'h1'],
@@ -54,6 +55,15 @@ describe('accessibility', () => {
       await assertAccessible(p, route);
     });
   }
+
+  test('an agent\'s settings', async () => {
+    const p = await newPage(app.browser);
+    const spec = await app.server.call('agent_defaults', { name: 'Checked agent' });
+    const created = await app.server.call('agent_create', { spec });
+    await openApp(p, app.server.url, `/agents/${created.summary.id}`);
+    await p.waitForSelector(tid('agent-editor'));
+    await assertAccessible(p, 'the agent editor');
+  });
 
   test('the canvas, its inspector, quick-add, the run input, the shortcut sheet and an execution', async () => {
     const p = await newPage(app.browser);

@@ -6,6 +6,8 @@ import { NotBuiltPage } from "./app/NotBuiltPage";
 import { pageInfo } from "./app/pages";
 import { useRoute } from "./app/router";
 import { Sidebar } from "./app/Sidebar";
+import { AgentEditor } from "./features/agents/AgentEditor";
+import { AgentsPage } from "./features/agents/AgentsPage";
 import { BlueprintPanel } from "./features/blueprints/BlueprintPanel";
 import { BlueprintsPage } from "./features/blueprints/BlueprintsPage";
 import { CanvasPage } from "./features/canvas/CanvasPage";
@@ -63,6 +65,8 @@ export function App() {
   else if (route.page === "integrations") page = <IntegrationsPage />;
   else if (route.page === "executions") page = <ExecutionsPage executionId={route.executionId} />;
   else if (route.page === "account") page = <TeamPage />;
+  else if (route.page === "agents" && route.agentId) page = <AgentEditor key={route.agentId} id={route.agentId} />;
+  else if (route.page === "agents") page = <AgentsPage />;
   else page = <NotBuiltPage key={route.page} page={pageInfo(route.page)} />;
 
   return (

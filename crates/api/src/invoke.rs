@@ -1,6 +1,7 @@
 //! Commands by name with JSON args and a JSON result, for transports other than Tauri's (the loopback dev server): the same names and argument keys as the generated bindings.
 
 use neuroflow_integrations::IntegrationDraft;
+use neuroflow_model::agent::AgentSpec;
 use neuroflow_model::graph::{Graph, GraphChanges, GraphSurface};
 use neuroflow_model::settings::WorkflowSettings;
 use neuroflow_model::AIToolCategory;
@@ -61,6 +62,13 @@ pub const COMMANDS: &[&str] = &[
     "integration_test",
     "keychain_status",
     "keychain_use_session_memory",
+    "agent_list",
+    "agent_get",
+    "agent_defaults",
+    "agent_create",
+    "agent_update",
+    "agent_duplicate",
+    "agent_delete",
     "team_status",
     "team_sign_in",
     "team_open",
@@ -227,6 +235,15 @@ pub async fn invoke(
         "integration_test" => call!(args, |id: String| core.integration_test(id).await),
         "keychain_status" => reply(core.keychain_status().await),
         "keychain_use_session_memory" => reply(core.keychain_use_session_memory().await),
+        "agent_list" => call!(args, |search: Option<String>| core.agent_list(search).await),
+        "agent_get" => call!(args, |id: String| core.agent_get(id).await),
+        "agent_defaults" => call!(args, |name: String| core.agent_defaults(name)),
+        "agent_create" => call!(args, |spec: AgentSpec| core.agent_create(spec).await),
+        "agent_update" => call!(args, |id: String, spec: AgentSpec| core
+            .agent_update(id, spec)
+            .await),
+        "agent_duplicate" => call!(args, |id: String| core.agent_duplicate(id).await),
+        "agent_delete" => call!(args, |id: String| core.agent_delete(id).await),
         "team_status" => reply(core.team_status().await),
         "team_sign_in" => call!(args, |connection: TeamConnection, password: String| core
             .team_sign_in(connection, password)

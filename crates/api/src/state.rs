@@ -37,7 +37,8 @@ impl Session {
 /// swaps the session for another database file; a command holds the session it started with.
 pub struct Core {
     session: RwLock<Result<Arc<Session>, AppError>>,
-    secrets: SecretsState,
+    /// Shared with the team link's background sign-in, which must see a switch to session memory.
+    secrets: Arc<SecretsState>,
     /// The offline workspace's file; the team connection (`team.json`) and team caches live
     /// beside it. `None`: this core cannot join a team (a session given whole, in tests).
     workspace: Option<PathBuf>,
@@ -50,7 +51,7 @@ impl Core {
     pub fn new(session: Result<Session, AppError>, secrets: SecretsState) -> Self {
         Core {
             session: RwLock::new(session.map(Arc::new)),
-            secrets,
+            secrets: Arc::new(secrets),
             workspace: None,
             switching: tokio::sync::Mutex::new(()),
         }
@@ -60,6 +61,7 @@ impl Core {
     /// stopped (syncing in the background, offline or not), else the offline workspace at
     /// `workspace` (created on first start).
     pub async fn open(workspace: PathBuf, secrets: SecretsState) -> Self {
+        let secrets = Arc::new(secrets);
         let session = open_saved(&workspace, &secrets).await;
         if let Err(e) = &session {
             eprintln!("neuroflow: {}", e.message);
@@ -88,6 +90,10 @@ impl Core {
         &self.secrets
     }
 
+    pub(crate) fn shared_secrets(&self) -> Arc<SecretsState> {
+        self.secrets.clone()
+    }
+
     /// The offline workspace's file, for a core that can join a team.
     pub(crate) fn workspace(&self) -> Result<&PathBuf, AppError> {
         self.workspace.as_ref().ok_or_else(|| {
@@ -98,7 +104,7 @@ impl Core {
 
 async fn open_saved(
     workspace: &std::path::Path,
-    secrets: &SecretsState,
+    secrets: &Arc<SecretsState>,
 ) -> Result<Session, AppError> {
     let dir = workspace.parent().unwrap_or(std::path::Path::new("."));
     if let Some(settings) = team::load_settings(dir)? {
@@ -108,7 +114,7 @@ async fn open_saved(
             session.team = Some(TeamLink::start(
                 settings,
                 session.store.clone(),
-                secrets.secrets(),
+                secrets.clone(),
                 None,
             ));
             return Ok(session);

@@ -1,6 +1,7 @@
 //! The desktop's team connection: what it saves (`team.json`: where and who, never the password, which the keychain keeps), the local file that caches the organization, and the background sync that keeps that file in step with the team database and says how it went.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -8,13 +9,14 @@ use chrono::{DateTime, Utc};
 use neuroflow_secrets::{Secret, SecretError, SecretRef, SecretStore};
 use neuroflow_store::Store;
 use neuroflow_sync::connect::{sign_in, TeamConnection};
-use neuroflow_sync::live::keep_synced;
+use neuroflow_sync::live::keep_synced_counting;
 use neuroflow_sync::{SyncError, SyncReport, TeamSession};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 use crate::error::{AppError, ErrorCode};
+use crate::state::SecretsState;
 
 /// What is saved of a team connection: enough to reopen its cache offline and sign in again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -162,7 +164,7 @@ pub async fn connect(
         .ok_or_else(|| {
             AppError::new(
                 ErrorCode::SignIn,
-                "the keychain has no password for this team connection: sign out and sign in again",
+                "the keychain has no password for this team connection: enter it again on the Team page",
             )
         })?;
     let signed_in = sign_in(connection, password.expose()).await?;
@@ -237,7 +239,9 @@ struct Shared {
     nudge: Arc<Notify>,
     /// The signed-in session while there is one (members and conflict resolution need it).
     online: Mutex<Option<TeamSession>>,
-    /// Counts finished attempts, so "Sync now" can wait for the next one.
+    /// Attempts begun (sign-ins and syncs), counted as each starts.
+    starts: Arc<AtomicU64>,
+    /// The number of the last attempt that finished: "Sync now" waits for one begun after it asked.
     attempts: watch::Sender<u64>,
 }
 
@@ -275,7 +279,9 @@ impl Shared {
                 }
             }
         }
-        self.attempts.send_modify(|n| *n += 1);
+        // Attempts run one at a time, so the one finishing is the last one begun.
+        let finished = self.starts.load(Ordering::SeqCst);
+        self.attempts.send_replace(finished);
     }
 }
 
@@ -296,7 +302,7 @@ impl TeamLink {
     pub fn start(
         settings: TeamLinkSettings,
         store: Store,
-        secrets: SecretStore,
+        secrets: Arc<SecretsState>,
         session: Option<TeamSession>,
     ) -> Self {
         let shared = Arc::new(Shared {
@@ -313,6 +319,7 @@ impl TeamLink {
             }),
             nudge: Arc::new(Notify::new()),
             online: Mutex::new(None),
+            starts: Arc::new(AtomicU64::new(0)),
             attempts: watch::channel(0).0,
         });
         let (stop, stopped) = watch::channel(false);
@@ -336,10 +343,11 @@ impl TeamLink {
         self.shared.nudge.notify_one();
     }
 
-    /// Syncs now and waits (at most `wait`) for that attempt to finish.
+    /// Syncs now and waits (at most `wait`) for an attempt begun after this request to finish
+    /// (one already under way may have missed what the request is about).
     pub async fn sync_now(&self, wait: Duration) {
         let mut attempts = self.shared.attempts.subscribe();
-        attempts.borrow_and_update();
+        let asked = self.shared.starts.load(Ordering::SeqCst);
         {
             let mut o = self.shared.outcome();
             if o.state != SyncState::Connecting {
@@ -347,7 +355,7 @@ impl TeamLink {
             }
         }
         self.nudge();
-        let _ = tokio::time::timeout(wait, attempts.changed()).await;
+        let _ = tokio::time::timeout(wait, attempts.wait_for(|done| *done > asked)).await;
     }
 
     /// The signed-in session, or why there is none.
@@ -405,7 +413,7 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 async fn work(
     shared: Arc<Shared>,
     store: Store,
-    secrets: SecretStore,
+    secrets: Arc<SecretsState>,
     settings: TeamLinkSettings,
     session: Option<TeamSession>,
     stop: watch::Receiver<bool>,
@@ -414,7 +422,15 @@ async fn work(
         Some(team) => team,
         None => loop {
             shared.outcome().state = SyncState::Connecting;
-            match connect(&secrets, &settings.connection, settings.organization_id).await {
+            shared.starts.fetch_add(1, Ordering::SeqCst);
+            // The store as it is now: the person may have agreed to session memory meanwhile.
+            match connect(
+                &secrets.secrets(),
+                &settings.connection,
+                settings.organization_id,
+            )
+            .await
+            {
                 Ok(team) => break team,
                 Err(e) => {
                     shared.record(Err(e));
@@ -429,11 +445,12 @@ async fn work(
     };
     *shared.online.lock().unwrap_or_else(|p| p.into_inner()) = Some(team.clone());
     let recorder = shared.clone();
-    keep_synced(
+    keep_synced_counting(
         &store,
         &team,
         SYNC_EVERY,
         shared.nudge.clone(),
+        shared.starts.clone(),
         move |_cause, result| recorder.record(result.map_err(AppError::from)),
         stopped(stop),
     )

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use neuroflow_api::commands::team::{RestoreSide, TeamStatus};
-use neuroflow_api::team::{load_settings, save_settings};
+use neuroflow_api::team::{load_settings, password_ref, save_settings};
 use neuroflow_api::{Core, ErrorCode, SecretsState};
 use neuroflow_model::OrgRole;
 use neuroflow_store::pg_admin;
@@ -115,14 +115,18 @@ async fn name(core: &Core, id: Uuid) -> String {
 }
 
 async fn synced(core: &Core) -> TeamStatus {
-    let status = core.sync_now().await.expect("sync now");
-    let sync = status.sync.as_ref().expect("a team");
-    assert!(
-        sync.error.is_none(),
-        "sync failed: {:?}",
-        sync.error.as_ref().map(|e| &e.message)
-    );
-    status
+    // A sync already under way when this one was asked for may answer first: ask until one succeeds.
+    let mut last = None;
+    for _ in 0..20 {
+        let status = core.sync_now().await.expect("sync now");
+        let sync = status.sync.as_ref().expect("a team");
+        if sync.error.is_none() && sync.state == neuroflow_api::team::SyncState::Synced {
+            return status;
+        }
+        last = sync.error.as_ref().map(|e| e.message.clone());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("sync failed: {last:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -351,4 +355,40 @@ async fn a_restart_with_the_team_unreachable_works_offline_and_keeps_every_edit(
         "{}",
         refused.message
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_the_keychain_no_longer_has_is_asked_again_and_syncing_resumes() {
+    let team = team_db().await;
+    let pw = team.person("di@example.com", OrgRole::Member).await;
+    let dir = scratch("di");
+    let core = desktop(&dir).await;
+    join(&core, &team, "di@example.com", &pw).await;
+    // The keychain loses the entry (a new keychain, session memory after a restart).
+    core.secrets()
+        .secrets()
+        .delete_async(password_ref(&team.connection("di@example.com")).expect("ref"))
+        .await
+        .expect("delete");
+    drop(core);
+
+    let core = desktop(&dir).await;
+    let status = core.sync_now().await.expect("status");
+    let sync = status.sync.expect("sync");
+    let error = sync.error.expect("no password to sign in with");
+    assert_eq!(error.code, ErrorCode::SignIn, "{}", error.message);
+    assert!(
+        error.message.contains("enter it again"),
+        "{}",
+        error.message
+    );
+    core.workflow_create("Kept meanwhile".into())
+        .await
+        .expect("edits go on");
+
+    core.team_sign_in(team.connection("di@example.com"), pw.clone())
+        .await
+        .expect("sign in again");
+    let status = synced(&core).await;
+    assert_eq!(status.sync.expect("sync").waiting, 0, "the edit went out");
 }

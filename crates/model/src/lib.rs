@@ -1,5 +1,6 @@
 //! Domain model of NeuroFlow Studio: enums, entities, validation, graph model and HLC stamps — pure, no I/O.
 
+pub mod agent;
 pub mod entities;
 pub mod enums;
 pub mod fields;

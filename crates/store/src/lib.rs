@@ -6,6 +6,7 @@ mod graph_docs;
 mod repo;
 pub mod value;
 
+pub mod agents;
 pub mod blueprints;
 pub mod drafts;
 pub mod executions;

@@ -2078,3 +2078,109 @@ contract!(
         assert_eq!((updated.title.as_str(), updated.likes), ("retitled", 0));
     }
 );
+
+contract!(
+    agents_are_created_edited_duplicated_and_deleted_within_their_organization,
+    |t: common::TestDb| async move {
+        use neuroflow_model::agent::{new_agent, ConversationMemory, Provider};
+        use neuroflow_store::blueprints::BlueprintMeta;
+        let s = &t.store;
+        let actor = Actor {
+            organization_id: t.org,
+            user_id: t.user,
+        };
+        let other = Actor {
+            organization_id: t.other_org,
+            user_id: t.other_user,
+        };
+        let tool = s
+            .blueprint_create(
+                actor,
+                &BlueprintMeta {
+                    name: "Lookup".into(),
+                    description: String::new(),
+                    category: neuroflow_model::AIToolCategory::Api,
+                    is_public: false,
+                },
+            )
+            .await
+            .expect("blueprint");
+
+        let mut spec = new_agent(" Triage ");
+        spec.personality.instructions = "Sort the inbox.".into();
+        spec.model.provider = Provider::Anthropic;
+        spec.model.model = "claude-x".into();
+        spec.tools.blueprint_ids = vec![tool.summary.id];
+        spec.memory.conversation = ConversationMemory::Summary;
+        let created = s.agent_create(actor, &spec).await.expect("create");
+        assert_eq!(created.spec.name, "Triage");
+        assert_eq!(created.summary.tool_count, 1);
+        assert_eq!(created.summary.status, neuroflow_model::AgentStatus::Idle);
+        let id = created.summary.id;
+        assert_eq!(
+            s.agent_get(actor, id).await.expect("get").spec,
+            created.spec
+        );
+
+        // Edits keep the figures; bad input and foreign tools are refused with nothing written.
+        let mut edit = created.spec.clone();
+        edit.model.temperature = 0.2;
+        let updated = s.agent_update(actor, id, &edit).await.expect("update");
+        assert_eq!(updated.spec.model.temperature, 0.2);
+        edit.model.temperature = 9.0;
+        let bad = s
+            .agent_update(actor, id, &edit)
+            .await
+            .expect_err("out of range");
+        assert!(matches!(bad, StoreError::Invalid(_)), "{bad}");
+        let mut foreign = updated.spec.clone();
+        foreign.tools.blueprint_ids = vec![new_id()];
+        let bad = s
+            .agent_update(actor, id, &foreign)
+            .await
+            .expect_err("unknown tool");
+        assert!(
+            bad.to_string()
+                .contains("not one of this organization's blueprints"),
+            "{bad}"
+        );
+        assert_eq!(
+            s.agent_get(actor, id)
+                .await
+                .expect("get")
+                .spec
+                .model
+                .temperature,
+            0.2
+        );
+
+        let copy = s.agent_duplicate(actor, id).await.expect("duplicate");
+        assert_eq!(copy.spec.name, "Triage (copy)");
+        assert_eq!(copy.spec.personality, updated.spec.personality);
+        let again = s.agent_duplicate(actor, id).await.expect("duplicate again");
+        assert_eq!(again.spec.name, "Triage (copy 2)");
+
+        let mut names: Vec<String> = s
+            .agent_list(actor, Some("copy"))
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            vec!["Triage (copy 2)".to_string(), "Triage (copy)".to_string()]
+        );
+        // Another organization sees none of them and cannot touch them.
+        assert!(t
+            .other
+            .agent_list(other, None)
+            .await
+            .expect("other list")
+            .is_empty());
+        assert!(t.other.agent_get(other, id).await.is_err());
+        s.agent_delete(actor, id).await.expect("delete");
+        assert_eq!(s.agent_list(actor, None).await.expect("list").len(), 2);
+    }
+);

@@ -1,6 +1,7 @@
 //! Live sync: a device stays in step with the team database — a sync when the team database notifies the organization's channel (LISTEN/NOTIFY), when the app nudges after a local edit, and on a timer as the fallback.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +37,25 @@ pub async fn keep_synced<F, S>(
     team: &TeamSession,
     every: Duration,
     nudge: Arc<Notify>,
+    on_sync: F,
+    stop: S,
+) where
+    F: FnMut(Cause, Result<SyncReport, SyncError>),
+    S: Future<Output = ()>,
+{
+    let starts = Arc::new(AtomicU64::new(0));
+    keep_synced_counting(local, team, every, nudge, starts, on_sync, stop).await;
+}
+
+/// [`keep_synced`], counting each sync in `starts` as it begins, so a caller can tell an outcome
+/// of a sync that began after its request from one already under way (a "Sync now" must not be
+/// answered by a sync that started before it).
+pub async fn keep_synced_counting<F, S>(
+    local: &Store,
+    team: &TeamSession,
+    every: Duration,
+    nudge: Arc<Notify>,
+    starts: Arc<AtomicU64>,
     mut on_sync: F,
     stop: S,
 ) where
@@ -49,6 +69,7 @@ pub async fn keep_synced<F, S>(
         if listener.is_none() {
             listener = listen(team).await;
         }
+        starts.fetch_add(1, Ordering::SeqCst);
         on_sync(cause, sync(local, team).await);
         let notified = async {
             match listener.as_mut() {

@@ -1,5 +1,6 @@
 //! Tauri commands, grouped by domain; each is a one-line adapter onto `neuroflow_api::Core`.
 
+pub mod agents;
 pub mod app;
 pub mod blueprints;
 pub mod drafts;

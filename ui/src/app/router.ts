@@ -15,7 +15,15 @@ export const PAGES = [
 ] as const;
 export type PageId = (typeof PAGES)[number];
 /** `workflowId` opens a workflow's canvas; `executionId` with it shows that past run on the canvas, alone the run's detail. */
-export type Route = { page: PageId; workflowId: string | null; executionId: string | null; blueprintId: string | null; path: string };
+export type Route = {
+  page: PageId;
+  workflowId: string | null;
+  executionId: string | null;
+  blueprintId: string | null;
+  /** An agent's settings page (#/agents/<id>). */
+  agentId: string | null;
+  path: string;
+};
 
 const DEFAULT_PATH = "/workflows";
 
@@ -23,11 +31,12 @@ export function parsePath(path: string): Route | null {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const page = PAGES.find((p) => p === parts[0]);
   if (!page) return null;
-  const none = { workflowId: null, executionId: null, blueprintId: null, path };
+  const none = { workflowId: null, executionId: null, blueprintId: null, agentId: null, path };
   if (page === "workflows" && parts.length === 2) return { ...none, page, workflowId: parts[1] };
   if (page === "workflows" && parts.length === 4 && parts[2] === "runs") return { ...none, page, workflowId: parts[1], executionId: parts[3] };
   if (page === "executions" && parts.length === 2) return { ...none, page, executionId: parts[1] };
   if (page === "blueprints" && parts.length === 2) return { ...none, page, blueprintId: parts[1] };
+  if (page === "agents" && parts.length === 2) return { ...none, page, agentId: parts[1] };
   if (parts.length !== 1) return null;
   return { ...none, page };
 }
@@ -39,6 +48,8 @@ export const workflowRunPath = (workflowId: string, executionId: string) =>
 export const blueprintsPath = () => "/blueprints";
 /** A tool blueprint's editor. */
 export const blueprintPath = (id: string) => `/blueprints/${encodeURIComponent(id)}`;
+/** An agent's settings. */
+export const agentPath = (id: string) => `/agents/${encodeURIComponent(id)}`;
 /** The Executions page with one run's detail open. */
 export const executionPath = (executionId: string) => `/executions/${encodeURIComponent(executionId)}`;
 
@@ -94,5 +105,5 @@ export function useRoute(): Route {
     },
     () => current,
   );
-  return parsePath(path) ?? { page: "workflows", workflowId: null, executionId: null, blueprintId: null, path: DEFAULT_PATH };
+  return parsePath(path) ?? { page: "workflows", workflowId: null, executionId: null, blueprintId: null, agentId: null, path: DEFAULT_PATH };
 }

@@ -89,6 +89,13 @@ export const commands = {
 	 *  the keychain works: there is nothing to consent to then.
 	 */
 	keychainUseSessionMemory: () => typedError<KeychainStatusView, AppError>(__TAURI_INVOKE("keychain_use_session_memory")),
+	agentList: (search: string | null) => typedError<AgentSummary[], AppError>(__TAURI_INVOKE("agent_list", { search })),
+	agentGet: (id: string) => typedError<AgentDoc, AppError>(__TAURI_INVOKE("agent_get", { id })),
+	agentDefaults: (name: string) => typedError<AgentSpec, AppError>(__TAURI_INVOKE("agent_defaults", { name })),
+	agentCreate: (spec: AgentSpec) => typedError<AgentDoc, AppError>(__TAURI_INVOKE("agent_create", { spec })),
+	agentUpdate: (id: string, spec: AgentSpec) => typedError<AgentDoc, AppError>(__TAURI_INVOKE("agent_update", { id, spec })),
+	agentDuplicate: (id: string) => typedError<AgentDoc, AppError>(__TAURI_INVOKE("agent_duplicate", { id })),
+	agentDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("agent_delete", { id })),
 	teamStatus: () => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_status")),
 	teamSignIn: (connection: TeamConnection, password: string) => typedError<SignInResult, AppError>(__TAURI_INVOKE("team_sign_in", { connection, password })),
 	teamOpen: (connection: TeamConnection, organizationId: string) => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_open", { connection, organizationId })),
@@ -104,6 +111,12 @@ export const commands = {
 
 /* Types */
 export type AIToolCategory = "AUTOMATION" | "ANALYTICS" | "INTEGRATION" | "UI" | "API" | "WORKFLOW";
+
+/**  One agent: its row's figures and its settings. */
+export type AgentDoc = {
+	summary: AgentSummary,
+	spec: AgentSpec,
+};
 
 /**  One task run of an agent, optionally inside a workflow execution. */
 export type AgentExecution = {
@@ -128,6 +141,35 @@ export type AgentExecution = {
 	deletedAt: string | null,
 	/**  HLC stamp of the last edit (sync ordering). */
 	hlc: string,
+};
+
+/**  An agent as the Agents page edits it. */
+export type AgentSpec = {
+	name: string,
+	description: string,
+	personality: Personality,
+	model: ModelChoice,
+	tools: Tools,
+	memory: Memory,
+	isActive: boolean,
+};
+
+export type AgentStatus = "IDLE" | "BUSY" | "OFFLINE" | "ERROR";
+
+/**  One row of the Agents list. */
+export type AgentSummary = {
+	id: string,
+	name: string,
+	description: string,
+	provider: Provider,
+	model: string,
+	status: AgentStatus,
+	isActive: boolean,
+	toolCount: number,
+	totalExecutions: number,
+	successRate: number | null,
+	avgResponseMs: number | null,
+	updatedAt: string,
 };
 
 export type AppError = {
@@ -200,6 +242,13 @@ export type ConflictView = {
 	/**  The node, edge or component's label, when the row is one. */
 	elementLabel: string | null,
 };
+
+/**  What the agent remembers of a conversation. */
+export type ConversationMemory = { kind: "none" } | 
+/**  The last `turns` turns. */
+{ kind: "lastTurns"; turns: number } | 
+/**  A running summary of the conversation. */
+{ kind: "summary" };
 
 /**
  *  Secrets entered in the Add/Edit form, tagged by provider. A field that is `null` or empty
@@ -524,6 +573,23 @@ export type Membership = {
 	role: string,
 };
 
+export type Memory = {
+	conversation: ConversationMemory,
+	/**  Knowledge notes the agent can search. */
+	notes: string[],
+};
+
+export type ModelChoice = {
+	provider: Provider,
+	model: string,
+	/**  Another address of an OpenAI-compatible or Anthropic API (`None`: the provider's). */
+	baseUrl: string | null,
+	temperature: number | null,
+	maxTokens: number,
+	/**  The HTTP integration that holds the API key (its id), sent only under its base URL. */
+	credential: string | null,
+};
+
 export type NodeEstimate = {
 	nodeId: string,
 	model: string,
@@ -576,6 +642,19 @@ export type NodeStatus =
 /**  Was running when the run was cancelled or stopped by a limit or another failure. */
 "stopped";
 
+export type Personality = {
+	/**  What the agent is, e.g. "support triage specialist". */
+	role: string,
+	/**  The system prompt: what it does and how. */
+	instructions: string,
+	tone: string,
+	responseFormat: ResponseFormat,
+	/**  Topics it declines to discuss. */
+	refuseTopics: string[],
+	/**  The longest answer it may give, in characters. */
+	maxAnswerChars: number | null,
+};
+
 /**  One port as the palette shows it. */
 export type PortInfo = {
 	name: string,
@@ -589,6 +668,12 @@ export type Position = {
 	x: number,
 	y: number,
 };
+
+/**  The model provider: its protocol (OpenAI-compatible or Anthropic) and default address. */
+export type Provider = "openai" | "anthropic" | "ollama" | "vllm" | "lmstudio";
+
+/**  How the agent answers. */
+export type ResponseFormat = "text" | "markdown" | "json";
 
 /**  Which value of a conflict to write back. */
 export type RestoreSide = 
@@ -748,6 +833,11 @@ export type Tls =
 export type ToolSignature = {
 	inputSchema: Value,
 	outputSchema: Value,
+};
+
+export type Tools = {
+	/**  Tool blueprints the agent may call (their signature is the tool's schema). */
+	blueprintIds: string[],
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

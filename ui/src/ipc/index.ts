@@ -1,7 +1,7 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, RestoreSide, RunOptions, RunStarted, RunUpdate, SaveAs, TeamConnection, WorkflowSettings } from "./bindings";
+import type { AgentSpec, AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, RestoreSide, RunOptions, RunStarted, RunUpdate, SaveAs, TeamConnection, WorkflowSettings } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { devServerFromUrl, installDevServerShim, isDesktopWindow, type DevServerLink } from "./devServer";
 
@@ -57,6 +57,13 @@ export type {
   WorkflowDoc,
   WorkflowSettings,
   WorkflowSummary,
+  AgentDoc,
+  AgentSpec,
+  AgentStatus,
+  AgentSummary,
+  ConversationMemory,
+  Provider,
+  ResponseFormat,
   ConflictView,
   LocalMember,
   Member,
@@ -277,6 +284,14 @@ export const api = {
   integrationTest: (id: string) => unwrap(current().integrationTest(id)),
   keychainStatus: () => unwrap(current().keychainStatus()),
   keychainUseSessionMemory: () => unwrap(current().keychainUseSessionMemory()),
+  agentList: (search: string | null) => unwrap(current().agentList(search)),
+  agentGet: (id: string) => unwrap(current().agentGet(id)),
+  /** The settings a new agent starts from. */
+  agentDefaults: (name: string) => unwrap(current().agentDefaults(name)),
+  agentCreate: (spec: AgentSpec) => unwrap(current().agentCreate(spec)),
+  agentUpdate: (id: string, spec: AgentSpec) => unwrap(current().agentUpdate(id, spec)),
+  agentDuplicate: (id: string) => unwrap(current().agentDuplicate(id)),
+  agentDelete: (id: string) => unwrap(current().agentDelete(id)),
   /** The open database: the offline workspace, or a team's local copy with how its sync is going. */
   teamStatus: () => unwrap(current().teamStatus()),
   /** Checks the email and password (kept in the OS keychain, never in a file) and lists the person's organizations. */

@@ -1,5 +1,6 @@
 //! The commands every window calls, grouped by domain; each is a method of [`crate::Core`].
 
+pub mod agents;
 pub mod app;
 pub mod blueprints;
 pub mod drafts;

@@ -118,8 +118,7 @@ impl Core {
                 ));
             }
         }
-        let secrets = self.secrets().secrets();
-        let team = connect(&secrets, &connection, organization_id).await?;
+        let team = connect(&self.secrets().secrets(), &connection, organization_id).await?;
         let dir = workspace
             .parent()
             .unwrap_or(std::path::Path::new("."))
@@ -135,7 +134,12 @@ impl Core {
         };
         team::save_settings(&dir, &settings)?;
         let mut session = session_on(store.clone(), cache).await?;
-        session.team = Some(TeamLink::start(settings, store, secrets, Some(team)));
+        session.team = Some(TeamLink::start(
+            settings,
+            store,
+            self.shared_secrets(),
+            Some(team),
+        ));
         self.replace_session(session);
         self.team_status().await
     }

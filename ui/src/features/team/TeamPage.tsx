@@ -4,6 +4,7 @@ import { api, errorMessage, type TeamStatus } from "../../ipc";
 import { Icon } from "../../shared/icons";
 import { ConflictList } from "./ConflictList";
 import { MembersSection } from "./MembersSection";
+import { SignInAgain } from "./SignInAgain";
 import { SignInForm } from "./SignInForm";
 import { useTeamStatus } from "./teamStatus";
 import "./team.css";
@@ -65,6 +66,7 @@ function SignedIn({ status }: { status: TeamStatus }) {
           Sign out
         </button>
       </section>
+      {sync.error && ["sign_in", "keychain_unavailable"].includes(sync.error.code) && <SignInAgain team={team} reason={sync.error.message} />}
       {role === "VIEWER" && (
         <div className="team-notice" role="note" data-testid="viewer-notice">
           You're a viewer in {team.member.organizationName}: you can open and run its work, but not change it. An owner or admin can change your role.
