@@ -4,7 +4,7 @@
 // conflict with the value that lost. The team database goes away and comes back through a TCP relay the test cuts and
 // restores: to the apps that is the database stopping (connections refused, open ones dropped) and starting again.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { teamDatabase } from './teamDatabase.mjs';
 import { captureFailure, click, count, startApp, tid, typeInto, waitForDisplayed, waitUntil } from './app.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -23,26 +24,6 @@ function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the e2e tests through scripts/e2e.sh (it starts Postgres and builds the CLI)`);
   return value;
-}
-
-/** A fresh team database on the test Postgres, migrated and with its people made by the product's CLI. */
-function teamDatabase() {
-  const url = new URL(required('NEUROFLOW_TEST_PG_URL'));
-  const cli = required('NEUROFLOW_CLI');
-  const database = `nf_e2e_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
-  const admin = `postgres://${url.username}@${url.hostname}:${url.port}`;
-  execFileSync('psql', [`${admin}/postgres`, '-qtAc', `CREATE DATABASE ${database}`], { env });
-  execFileSync(cli, ['db', 'migrate', '--database-url', `${admin}/${database}`], { env });
-  const person = (email, role) => {
-    const password = `pw of ${email}`;
-    execFileSync(cli, ['admin', 'create-user', '--database-url', `${admin}/${database}`, '--email', email, '--org', 'studio', '--role', role, '--password-stdin'], {
-      env,
-      input: `${password}\n`,
-    });
-    return password;
-  };
-  return { host: url.hostname, port: Number(url.port), database, person };
 }
 
 /** A TCP relay to the team database on a fixed local port, which the test cuts and restores. */
@@ -188,7 +169,7 @@ let relay;
 const drivers = [];
 
 before(async () => {
-  team = teamDatabase();
+  team = teamDatabase(required('NEUROFLOW_CLI'));
   relay = await relayTo(team.host, team.port);
 });
 after(async () => {

@@ -4,41 +4,14 @@
 // roles, and signing out. The team database is made with the product's own CLI (`neuroflow db migrate`,
 // `neuroflow admin create-user`). Run: npm run test:browser.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { teamDatabase } from '../../tests/e2e/teamDatabase.mjs';
 import { DEV_SERVER, launchBrowser, NODE, newPage, openApp, startCore, tid, UI_DIR, waitText } from './harness.mjs';
 
-const PG_URL = process.env.NEUROFLOW_TEST_PG_URL;
 const CLI = process.env.NEUROFLOW_CLI || path.join(path.dirname(DEV_SERVER), 'neuroflow');
 const SCREENSHOTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
-
-/** A fresh team database on the test Postgres, migrated, with people made as an admin makes them. */
-function teamDatabase() {
-  if (!PG_URL) throw new Error('NEUROFLOW_TEST_PG_URL is not set: the Team page is tested against a real Postgres (./scripts/test.sh starts one)');
-  const url = new URL(PG_URL);
-  const database = `nf_ui_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
-  const admin = `postgres://${url.username}@${url.hostname}:${url.port}`;
-  execFileSync('psql', [`${admin}/postgres`, '-qtAc', `CREATE DATABASE ${database}`], { env });
-  execFileSync(CLI, ['db', 'migrate', '--database-url', `${admin}/${database}`], { env });
-  const person = (email, role) => {
-    const password = `pw of ${email}`;
-    execFileSync(CLI, ['admin', 'create-user', '--database-url', `${admin}/${database}`, '--email', email, '--org', 'studio', '--role', role, '--password-stdin'], {
-      env,
-      input: `${password}\n`,
-    });
-    return password;
-  };
-  return {
-    host: url.hostname,
-    port: Number(url.port),
-    database,
-    person,
-    connection: (email) => ({ host: url.hostname, port: Number(url.port), database, tls: 'disable', caFile: null, allowUnencrypted: false, email }),
-  };
-}
 
 const until = async (what, check, timeout = 10000) => {
   const end = Date.now() + timeout;
@@ -59,7 +32,7 @@ describe('team page', () => {
   let bobPw;
 
   before(async () => {
-    team = teamDatabase();
+    team = teamDatabase(CLI);
     adaPw = team.person('ada@example.com', 'ADMIN');
     bobPw = team.person('bob@example.com', 'MEMBER');
     browser = await launchBrowser();

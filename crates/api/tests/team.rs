@@ -20,6 +20,15 @@ impl Drop for Scratch {
     }
 }
 
+/// The team cache files in a data folder.
+fn team_caches(dir: &Scratch) -> usize {
+    std::fs::read_dir(&dir.0)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("team-"))
+        .count()
+}
+
 fn scratch(tag: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("nf-team-{tag}-{}", Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).expect("dir");
@@ -106,6 +115,15 @@ async fn join(core: &Core, team: &TeamDb, email: &str, password: &str) -> TeamSt
     .expect("open the organization")
 }
 
+async fn workflow_names(core: &Core) -> Vec<String> {
+    core.workflow_list(None)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|w| w.name)
+        .collect()
+}
+
 async fn name(core: &Core, id: Uuid) -> String {
     core.workflow_get(id.to_string())
         .await
@@ -166,14 +184,7 @@ async fn two_people_sign_in_edit_sync_and_restore_a_conflict() {
     synced(&ada).await;
     assert_eq!(synced(&ada).await.sync.expect("sync").waiting, 0);
     synced(&bob).await;
-    let bobs: Vec<String> = bob
-        .workflow_list(None)
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|w| w.name)
-        .collect();
-    assert_eq!(bobs, vec!["Lead intake".to_string()]);
+    assert_eq!(workflow_names(&bob).await, vec!["Lead intake".to_string()]);
 
     // A third device of Bob's renames it without seeing Ada's later rename: a conflict.
     let bob_login = pg_admin::login_role_name(&team.database, "bob@example.com");
@@ -283,28 +294,14 @@ async fn two_people_sign_in_edit_sync_and_restore_a_conflict() {
     // Sign out keeping the copy; the offline workspace is back as it was.
     let out = ada.team_sign_out(true).await.expect("sign out");
     assert!(out.team.is_none());
-    let names: Vec<String> = ada
-        .workflow_list(None)
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|w| w.name)
-        .collect();
-    assert_eq!(names, vec!["Only on my laptop".to_string()]);
+    assert_eq!(
+        workflow_names(&ada).await,
+        vec!["Only on my laptop".to_string()]
+    );
     assert!(load_settings(&ada_dir.0).expect("settings").is_none());
-    let caches = std::fs::read_dir(&ada_dir.0)
-        .expect("dir")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with("team-"))
-        .count();
-    assert!(caches >= 1, "the local copy was kept");
+    assert!(team_caches(&ada_dir) >= 1, "the local copy was kept");
     bob.team_sign_out(false).await.expect("bob signs out");
-    let left = std::fs::read_dir(&bob_dir.0)
-        .expect("dir")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with("team-"))
-        .count();
-    assert_eq!(left, 0, "the local copy was removed");
+    assert_eq!(team_caches(&bob_dir), 0, "the local copy was removed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

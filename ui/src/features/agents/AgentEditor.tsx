@@ -146,8 +146,8 @@ export function AgentEditor({ id }: { id: string }) {
   return (
     <div className="page agent-editor" data-testid="agent-editor">
       <header className="agent-editor-head">
-        <button type="button" className="btn btn-ghost btn-sm" onClick={() => navigate("/agents")}>
-          <Icon name="undo" size={14} />
+        <button type="button" className="btn btn-ghost btn-sm" data-testid="back-to-agents" onClick={() => navigate("/agents")}>
+          <Icon name="arrowLeft" size={15} />
           Agents
         </button>
         <input

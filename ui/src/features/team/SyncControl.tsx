@@ -11,20 +11,27 @@ import "./team.css";
 /** Nothing in the offline workspace: there is nothing to sync. `compact`: the dot alone (the canvas's icon rail). */
 export function SyncControl({ compact = false }: { compact?: boolean }) {
   const status = useTeamStatus();
+  if (!status?.team || !status.sync) return null;
+  return <SyncButton team={status.team} sync={status.sync} compact={compact} />;
+}
+
+/** The control itself: its clock ticks only while signed in to a team. */
+function SyncButton({ team, sync, compact }: { team: TeamView; sync: SyncStatus; compact: boolean }) {
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const close = useCallback(() => setOpen(false), []);
   useCloseOnOutsidePress(open, box, close);
-  const now = useNow(1000);
-  if (!status?.team || !status.sync) return null;
-  const summary = syncSummary(status.sync, now);
+  // Seconds tick in the full sidebar's words; on the canvas's icon rail they are only a tooltip, and a render every
+  // second there is work the canvas can do without.
+  const now = useNow(compact ? 15_000 : 1000);
+  const summary = syncSummary(sync, now);
   return (
     <div className="sync-control" ref={box}>
       <button
         type="button"
         className={`sync-button tone-${summary.tone}`}
         data-testid="sync-status"
-        data-state={status.sync.state}
+        data-state={sync.state}
         aria-expanded={open}
         aria-haspopup="dialog"
         title={compact ? summary.text : "Team sync: details and Sync now"}
@@ -34,7 +41,7 @@ export function SyncControl({ compact = false }: { compact?: boolean }) {
         {!compact && <span className="sync-text">{summary.text}</span>}
         {compact && <span className="sr-only">{summary.text}</span>}
       </button>
-      {open && <SyncPanel sync={status.sync} team={status.team} now={now} onClose={close} />}
+      {open && <SyncPanel sync={sync} team={team} now={now} onClose={close} />}
     </div>
   );
 }
