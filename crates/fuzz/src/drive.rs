@@ -15,6 +15,16 @@ use crate::Target;
 const MAX_INPUT: usize = 4 << 20;
 /// Seeds kept in memory; past this a new one replaces a random old one.
 const MAX_SEEDS: usize = 10_000;
+
+/// Inputs larger than this are run but not kept as seeds.
+const MAX_SEED_BYTES: usize = 256 * 1024;
+
+/// At most this many inputs with a new outcome are written per run, each at most
+/// `MAX_SAVED_INPUT_BYTES`: the corpus is for small inputs a person reads, and an outcome
+/// signature that quotes part of an input makes nearly every input new (one 10-minute run of
+/// `file_parse` wrote 23 GB before this bound).
+const MAX_SAVED_NEW: usize = 500;
+const MAX_SAVED_INPUT_BYTES: usize = 64 * 1024;
 /// Distinct findings kept (each with its smallest input).
 const MAX_FINDINGS: usize = 32;
 
@@ -139,6 +149,7 @@ pub fn run(target: Target, mut options: Options) -> std::io::Result<Summary> {
         record(target, &seed, &mut summary, &mut outcomes, &mut findings);
     }
     let start = Instant::now();
+    let mut saved = 0usize;
     loop {
         if options.cases.is_some_and(|c| summary.executions >= c)
             || options.time.is_some_and(|t| start.elapsed() >= t)
@@ -155,10 +166,16 @@ pub fn run(target: Target, mut options: Options) -> std::io::Result<Summary> {
         };
         if record(target, &input, &mut summary, &mut outcomes, &mut findings) {
             if let Some(dir) = &options.save_new {
-                std::fs::create_dir_all(dir)?;
-                std::fs::write(dir.join(name_of(&input)), &input)?;
+                if saved < MAX_SAVED_NEW && input.len() <= MAX_SAVED_INPUT_BYTES {
+                    std::fs::create_dir_all(dir)?;
+                    std::fs::write(dir.join(name_of(&input)), &input)?;
+                    saved += 1;
+                }
             }
-            if seeds.len() < MAX_SEEDS {
+            if input.len() > MAX_SEED_BYTES {
+                // Long repeats come from mutation anyway; kept as seeds they would hold
+                // gigabytes (10,000 seeds of up to 4 MiB).
+            } else if seeds.len() < MAX_SEEDS {
                 seeds.push(input);
             } else {
                 let at = rng.usize(..seeds.len());
