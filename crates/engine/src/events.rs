@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 use uuid::Uuid;
 
+use crate::value::Val;
+
 /// Items a node emitted, by output port name.
-pub type PortItems = BTreeMap<String, Arc<Vec<Json>>>;
+pub type PortItems = BTreeMap<String, Arc<Vec<Val>>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -93,7 +94,7 @@ pub enum RunEvent {
         duration_ms: u32,
         tokens: u32,
         cost: f64,
-        output: Json,
+        output: Val,
         error: Option<String>,
     },
 }

@@ -15,6 +15,7 @@ mod run;
 mod scheduler;
 pub mod template;
 pub mod validate;
+pub mod value;
 
 pub use cancel::CancelToken;
 pub use egress::NetworkPolicy;
@@ -30,3 +31,4 @@ pub use neuroflow_model::signature::{signature, ToolSignature};
 pub use result::{AgentCallRecord, ExecutionRecord, NodeResult, RunResult};
 pub use run::{estimate, preflight, run, Estimate, NodeEstimate, RunMode, RunRefused, RunRequest};
 pub use validate::{validate, validate_with_host, Diagnostic, DiagnosticCode};
+pub use value::{Obj, Val};

@@ -17,7 +17,8 @@ pub struct RunLimits {
     pub max_tokens: Option<u32>,
     /// USD.
     pub max_cost: Option<f64>,
-    /// Size of all node outputs kept in the result (JSON bytes, estimated).
+    /// Size of all node outputs kept in the result (JSON bytes, estimated; what a node passes
+    /// on or keeps from its input counts once, where it was made: `Val::held_size`).
     pub max_output_bytes: u32,
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::kinds::{self, KindSpec, ERROR_PORT, MAIN};
 use crate::validate::{loop_body, port_name};
+use crate::value::Val;
 
 pub(crate) struct PlanNode {
     pub id: Uuid,
@@ -20,7 +21,7 @@ pub(crate) struct PlanNode {
     pub retries: u32,
     pub retry_delay: Duration,
     pub timeout: Option<Duration>,
-    pub pinned: Option<Arc<Vec<Json>>>,
+    pub pinned: Option<Arc<Vec<Val>>>,
 }
 
 pub(crate) struct PlanEdge {
@@ -106,7 +107,7 @@ impl std::ops::Index<usize> for EdgeLists {
     }
 }
 
-fn settings(config: &Json) -> (u32, Duration, Option<Duration>, Option<Arc<Vec<Json>>>) {
+fn settings(config: &Json) -> (u32, Duration, Option<Duration>, Option<Arc<Vec<Val>>>) {
     let retries = config
         .get("retries")
         .and_then(Json::as_u64)
@@ -126,7 +127,7 @@ fn settings(config: &Json) -> (u32, Duration, Option<Duration>, Option<Arc<Vec<J
     let pinned = config
         .get("pinned")
         .and_then(Json::as_array)
-        .map(|items| Arc::new(items.clone()));
+        .map(|items| Arc::new(items.iter().map(Val::from).collect()));
     (retries, delay, timeout, pinned)
 }
 

@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 
 use crate::events::{NodeStatus, PortItems, RunStatus};
+use crate::value::Val;
 
 /// One node's part in a run. A node inside a loop body runs once per item: its input and
 /// outputs then hold every iteration's items, in order, and `iterations` counts them.
@@ -19,7 +20,7 @@ pub struct NodeResult {
     pub kind: String,
     pub label: String,
     pub status: NodeStatus,
-    pub input: Arc<Vec<Json>>,
+    pub input: Arc<Vec<Val>>,
     pub output: PortItems,
     pub logs: Vec<String>,
     pub error: Option<String>,
@@ -71,10 +72,10 @@ pub struct RunResult {
     pub duration_ms: u32,
     pub tokens: u32,
     pub cost: f64,
-    pub input: Json,
+    pub input: Val,
     /// The items of the output node (an object by label when there are several; the items
     /// of the nodes without outgoing edges when there is none).
-    pub output: Json,
+    pub output: Val,
     /// Every node that ran, was pinned, skipped, failed or stopped, in graph order.
     pub nodes: Vec<NodeResult>,
     pub agent_calls: Vec<AgentCallRecord>,
@@ -107,8 +108,8 @@ impl RunResult {
             duration_ms: i32::try_from(self.duration_ms).unwrap_or(i32::MAX),
             tokens_used: i32::try_from(self.tokens).unwrap_or(i32::MAX),
             cost: self.cost,
-            input_data: self.input.clone(),
-            output_data: (self.status == RunStatus::Completed).then(|| self.output.clone()),
+            input_data: self.input.to_json(),
+            output_data: (self.status == RunStatus::Completed).then(|| self.output.to_json()),
             logs: serde_json::to_value(&self.nodes).unwrap_or(Json::Null),
             error: self.error.clone(),
         }

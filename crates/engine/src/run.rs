@@ -21,6 +21,7 @@ use crate::plan::{plan, TOP};
 use crate::result::RunResult;
 use crate::scheduler::{run_output, run_scope, RunCtx, RunSetup, Stop};
 use crate::validate::{port_name, validate_with_host, Diagnostic};
+use crate::value::Val;
 
 /// Which part of the graph to run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -92,7 +93,7 @@ impl std::error::Error for RunRefused {}
 struct Prepared {
     graph: Graph,
     pins: HashMap<Uuid, PortItems>,
-    entry: HashMap<Uuid, Vec<Json>>,
+    entry: HashMap<Uuid, Vec<Val>>,
 }
 
 /// Runs a graph to its end (or its failure, cancellation or limit). Events go to `events`
@@ -116,6 +117,8 @@ pub async fn run(
         previous,
         network,
     } = request;
+    // Items share their parts with the input from here on.
+    let input = Val::from(input);
     // Notes and groups are the canvas's, not steps: the run never sees them.
     let graph = match neuroflow_model::graph::program_of(&graph) {
         std::borrow::Cow::Borrowed(_) => graph,
@@ -176,7 +179,7 @@ pub async fn run(
     let output = if status == RunStatus::Completed {
         output
     } else {
-        Json::Null
+        Val::Null
     };
     let (tokens, cost) = ctx.budget.totals();
     let finished_at = Utc::now();
@@ -353,7 +356,7 @@ fn prepare(
                 .and_then(|n| kinds::kind(&n.kind))
                 .is_some_and(|k| k.trigger);
             let items = match input {
-                Some(items) => Some(items.clone()),
+                Some(items) => Some(items.iter().map(Val::from).collect()),
                 None if is_trigger => None,
                 None => {
                     let mut items = Vec::new();
@@ -411,7 +414,7 @@ pub struct Estimate {
 }
 
 pub async fn estimate(graph: &Graph, input: &Json, host: &dyn EngineHost) -> Estimate {
-    let items = items_of_input(input);
+    let items = items_of_input(&Val::from(input));
     let calls = u32::try_from(items.len()).unwrap_or(u32::MAX);
     let item_chars = items.iter().map(|i| i.to_string().len()).max().unwrap_or(0);
     let text_len = |v: Option<&Json>| v.and_then(Json::as_str).map(str::len).unwrap_or(0);

@@ -293,17 +293,18 @@ impl<'a> Condition<'a> {
 }
 
 /// The context templates see: `item` (the current item), `index`, and `input` (the run's input).
-pub fn item_context(item: &Json, index: usize, input: &Value) -> Value {
+pub fn item_context(item: &impl serde::Serialize, index: usize, input: &Value) -> Value {
+    let item = Value::from_serialize(item);
     minijinja::context! {
-        item => Value::from_serialize(item),
-        json => Value::from_serialize(item),
+        json => item.clone(),
+        item => item,
         index => index,
         input => input.clone(),
     }
 }
 
-pub fn to_value(json: &Json) -> Value {
-    Value::from_serialize(json)
+pub fn to_value(value: &impl serde::Serialize) -> Value {
+    Value::from_serialize(value)
 }
 
 fn to_json(v: &Value) -> Result<Json, String> {

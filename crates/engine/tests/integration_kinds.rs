@@ -295,13 +295,13 @@ async fn a_retry_resumes_after_the_items_already_sent() {
     assert_eq!(texts, ["1", "2", "2", "3"], "item 1 is not posted twice");
     let result = r.node(id).expect("ran");
     assert_eq!(result.attempts, 2);
-    let out: Vec<&Json> = result.output["main"].iter().collect();
+    let out: Vec<Json> = result.output["main"].iter().map(|v| v.to_json()).collect();
     assert_eq!(
         out,
         [
-            &json!({"ok": true, "ts": "1"}),
-            &json!({"ok": true, "ts": "2"}),
-            &json!({"ok": true, "ts": "3"})
+            json!({"ok": true, "ts": "1"}),
+            json!({"ok": true, "ts": "2"}),
+            json!({"ok": true, "ts": "3"})
         ]
     );
 }

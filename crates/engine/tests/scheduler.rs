@@ -267,7 +267,9 @@ async fn the_token_and_cost_budgets_stop_a_run() {
 #[tokio::test]
 async fn the_output_size_limit_stops_a_run() {
     let t = manual();
-    let big = set("Big", json!({"blob": "x".repeat(10_000)}));
+    // Each item gets a new 10 KB string (a fixed value would be one string shared by all).
+    let big = set("Big", json!({"blob": "{{ item.pad }}{{ item.i }}"}));
+    let pad = "x".repeat(10_000);
     let req = RunRequest {
         limits: RunLimits {
             max_output_bytes: 50_000,
@@ -275,7 +277,9 @@ async fn the_output_size_limit_stops_a_run() {
         },
         ..request(
             graph(&[&t, &big], vec![edge(&t, &big)]),
-            json!((0..10).map(|i| json!({"i": i})).collect::<Vec<_>>()),
+            json!((0..10)
+                .map(|i| json!({"i": i, "pad": pad}))
+                .collect::<Vec<_>>()),
         )
     };
     let (r, _) = run_with(req, Arc::new(NoHost)).await;

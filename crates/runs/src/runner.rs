@@ -646,7 +646,7 @@ fn failed_unshown(result: &RunResult) -> RunResult {
     RunResult {
         status: RunStatus::Failed,
         error: Some("the run's results held a key and were not kept".into()),
-        output: Json::Null,
+        output: neuroflow_engine::Val::Null,
         nodes: Vec::new(),
         agent_calls: Vec::new(),
         input: result.input.clone(),

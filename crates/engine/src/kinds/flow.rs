@@ -4,13 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
 
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun, MAIN};
 use crate::error::NodeError;
 use crate::template::{item_context, Condition};
+use crate::value::Val;
 
-fn taken(ports: Vec<(String, Vec<Json>)>) -> NodeOutput {
+fn taken(ports: Vec<(String, Vec<Val>)>) -> NodeOutput {
     NodeOutput {
         ports: ports
             .into_iter()
@@ -73,7 +76,7 @@ pub fn switch(call: &NodeCall) -> NodeRun {
         })
         .collect::<Result<Vec<_>, String>>()?;
     let input = call.input_value();
-    let mut routed: Vec<Vec<Json>> = vec![Vec::new(); compiled.len()];
+    let mut routed: Vec<Vec<Val>> = vec![Vec::new(); compiled.len()];
     let mut default = Vec::new();
     for (i, item) in call.items.iter().enumerate() {
         let ctx = item_context(item, i, &input);
@@ -91,7 +94,7 @@ pub fn switch(call: &NodeCall) -> NodeRun {
             default.push(item.clone());
         }
     }
-    let mut ports: Vec<(String, Vec<Json>)> = compiled
+    let mut ports: Vec<(String, Vec<Val>)> = compiled
         .iter()
         .zip(routed)
         .map(|((port, _), items)| ((*port).to_string(), items))
@@ -105,7 +108,7 @@ pub fn merge(call: &NodeCall) -> NodeRun {
     match call.str_config("mode").unwrap_or("append") {
         "append" => Ok(NodeOutput::main(call.items.to_vec())),
         "byIndex" => {
-            let branches: Vec<&Arc<Vec<Json>>> = if call.branches.is_empty() {
+            let branches: Vec<&Arc<Vec<Val>>> = if call.branches.is_empty() {
                 vec![&call.items]
             } else {
                 call.branches.iter().collect()
@@ -113,19 +116,19 @@ pub fn merge(call: &NodeCall) -> NodeRun {
             let len = branches.iter().map(|b| b.len()).max().unwrap_or(0);
             let merged = (0..len)
                 .map(|i| {
-                    let mut obj = Map::new();
+                    let mut obj: BTreeMap<Arc<str>, Val> = BTreeMap::new();
                     for branch in &branches {
                         match branch.get(i) {
-                            Some(Json::Object(m)) => {
-                                obj.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())))
+                            Some(Val::Object(m)) => {
+                                obj.extend(m.iter().map(|(k, v)| (Arc::clone(k), v.clone())))
                             }
                             Some(other) => {
-                                obj.insert("value".into(), other.clone());
+                                obj.insert(Arc::from("value"), other.clone());
                             }
                             None => {}
                         }
                     }
-                    Json::Object(obj)
+                    Val::object(obj)
                 })
                 .collect();
             Ok(NodeOutput::main(merged))

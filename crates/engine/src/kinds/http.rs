@@ -13,7 +13,8 @@ use super::{NodeCall, NodeFuture, NodeOutput};
 use crate::egress::{self, ClientKind};
 use crate::error::{parse_retry_after, NodeError};
 use crate::host::{scrub_json, scrub_text, CredentialRequest, Secret};
-use crate::template::{item_context, to_value, Tpl};
+use crate::template::{item_context, Tpl};
+use crate::value::Val;
 
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 /// The most `maxResponseBytes` may ask for: validation refuses more (a body is held in memory).
@@ -189,7 +190,7 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
             .str_config("authHeader")
             .unwrap_or("Authorization")
             .to_string();
-        let input = to_value(call.run_input());
+        let input = call.input_value();
         let mut out = Vec::with_capacity(call.items.len());
         for (index, item) in call.items.iter().enumerate() {
             let ctx = item_context(item, index, &input);
@@ -287,7 +288,9 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
                 ));
             }
             call.log(format!("{method_name} {shown} → {}", status.as_u16()));
-            out.push(json!({"status": status.as_u16(), "headers": headers, "body": body}));
+            out.push(Val::from(
+                json!({"status": status.as_u16(), "headers": headers, "body": body}),
+            ));
         }
         Ok(NodeOutput::main(out))
     })

@@ -10,7 +10,8 @@ use super::http::{DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES};
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun};
 use crate::error::NodeError;
 use crate::host::{HttpAction, IntegrationAction, IntegrationCall};
-use crate::template::{item_context, to_value, Tpl};
+use crate::template::{item_context, Tpl};
+use crate::value::Val;
 
 pub const SLACK_REQUIRED: &[&str] = &["integrationId", "text"];
 pub const GMAIL_REQUIRED: &[&str] = &["integrationId", "to", "subject", "body"];
@@ -167,7 +168,7 @@ async fn each_item(
     let integration_id = integration_id(call.config()).ok_or_else(|| {
         NodeError::permanent("config.integrationId must be the id of an integration")
     })?;
-    let input = to_value(call.run_input());
+    let input = call.input_value();
     let mut outputs = call.completed_items();
     if !outputs.is_empty() {
         call.log(format!(
@@ -187,8 +188,9 @@ async fn each_item(
                 integration_id,
                 action,
             })
-            .await?;
-        match output.get("status").and_then(Json::as_u64) {
+            .await
+            .map(Val::from)?;
+        match output.get("status").and_then(Val::as_u64) {
             Some(status) => call.log(format!("{summary} → {status}")),
             None => call.log(summary),
         }
@@ -275,7 +277,7 @@ pub fn webhook(call: Arc<NodeCall>) -> NodeFuture {
         each_item(&call, |ctx, index| {
             let body = match &body {
                 Some(tpl) => render(tpl, ctx)?,
-                None => items.get(index).cloned().unwrap_or(Json::Null),
+                None => items.get(index).map(Val::to_json).unwrap_or(Json::Null),
             };
             Ok(IntegrationAction::WebhookPost { body })
         })

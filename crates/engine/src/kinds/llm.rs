@@ -21,7 +21,8 @@ use crate::error::NodeError;
 use crate::events::RunStatus;
 use crate::host::{scrub_text, CredentialRequest, Secret};
 use crate::result::AgentCallRecord;
-use crate::template::{item_context, to_value, Tpl};
+use crate::template::{item_context, Tpl};
+use crate::value::Val;
 
 const MAX_REPLY_BYTES: usize = 8 * 1024 * 1024;
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -401,7 +402,7 @@ pub async fn over_items(
             ),
             ..e
         })?;
-    let input = to_value(call.run_input());
+    let input = call.input_value();
     let mut output = NodeOutput::default();
     let (mut items, mut texts) = (Vec::new(), Vec::new());
     for (index, item) in call.items.iter().enumerate() {
@@ -430,7 +431,7 @@ pub async fn over_items(
             node_id: call.node_id(),
             agent_id,
             task: prompt.clone(),
-            input: item.clone(),
+            input: item.to_json(),
             output: None,
             status: RunStatus::Failed,
             started_at,
@@ -472,8 +473,8 @@ pub async fn over_items(
                 record.output = Some(out.clone());
                 output.tokens = output.tokens.saturating_add(total);
                 output.cost += cost;
-                texts.push(Json::String(reply.text));
-                items.push(out);
+                texts.push(Val::from(reply.text));
+                items.push(Val::from(out));
                 call.run.keep_call(record);
             }
             Err(e) => {

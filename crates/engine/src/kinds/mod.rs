@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use crate::error::NodeError;
 use crate::scheduler::RunCtx;
+use crate::value::Val;
 
 /// What one item on a port is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -625,13 +626,13 @@ pub fn catalog_for(surface: neuroflow_model::graph::GraphSurface) -> Vec<KindInf
 /// budget as they happen, through `RunCtx::spend`).
 #[derive(Debug, Default)]
 pub struct NodeOutput {
-    pub ports: Vec<(String, Vec<Json>)>,
+    pub ports: Vec<(String, Vec<Val>)>,
     pub tokens: u32,
     pub cost: f64,
 }
 
 impl NodeOutput {
-    pub fn main(items: Vec<Json>) -> Self {
+    pub fn main(items: Vec<Val>) -> Self {
         Self {
             ports: vec![(MAIN.to_string(), items)],
             ..Self::default()
@@ -643,14 +644,14 @@ impl NodeOutput {
 pub struct NodeCall {
     pub(crate) run: Arc<RunCtx>,
     pub(crate) node: usize,
-    pub items: Arc<Vec<Json>>,
+    pub items: Arc<Vec<Val>>,
     /// The items of each incoming branch, in edge order, when more than one brought items
     /// (`items` is then their concatenation).
-    pub branches: Vec<Arc<Vec<Json>>>,
+    pub branches: Vec<Arc<Vec<Val>>>,
     pub(crate) logs: Mutex<Vec<String>>,
     /// Output items of the input items an earlier attempt already finished, in order: a
     /// retry of a node with side effects (a message posted) resumes after them.
-    pub(crate) completed: Mutex<Vec<Json>>,
+    pub(crate) completed: Mutex<Vec<Val>>,
 }
 
 impl NodeCall {
@@ -667,7 +668,7 @@ impl NodeCall {
     }
 
     /// The run's input, as templates see it under `input`.
-    pub fn run_input(&self) -> &Json {
+    pub fn run_input(&self) -> &Val {
         &self.run.input
     }
 
@@ -708,7 +709,7 @@ impl NodeCall {
     }
 
     /// The outputs of the items earlier attempts of this node finished (see `completed`).
-    pub fn completed_items(&self) -> Vec<Json> {
+    pub fn completed_items(&self) -> Vec<Val> {
         self.completed
             .lock()
             .map(|done| done.clone())
@@ -716,7 +717,7 @@ impl NodeCall {
     }
 
     /// Records the output of the next input item, so a retry does not do it again.
-    pub fn complete_item(&self, output: Json) {
+    pub fn complete_item(&self, output: Val) {
         if let Ok(mut done) = self.completed.lock() {
             done.push(output);
         }

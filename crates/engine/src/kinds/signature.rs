@@ -12,7 +12,7 @@ pub fn check_input(call: &NodeCall) -> NodeRun {
     let params = fields(call.config(), "parameters");
     for item in call.items.iter() {
         for (name, ty, _, required) in &params {
-            match item.get(name) {
+            match item.get(name).map(crate::value::Val::to_json).as_ref() {
                 None | Some(Json::Null) if *required => {
                     return Err(NodeError::permanent(format!(
                         "the call lacks the required parameter '{name}' ({ty})"

@@ -84,11 +84,12 @@ fn transform(call: &NodeCall, stop: &AtomicBool) -> NodeRun {
         // program. The output budget stays shared by all of them.
         "each" => {
             for item in call.items.iter() {
-                apply(&filter, &fuel(), item.clone(), &mut out)?;
+                apply(&filter, &fuel(), item.to_json(), &mut out)?;
             }
         }
         "all" => {
-            apply(&filter, &fuel(), Json::Array(call.items.to_vec()), &mut out)?;
+            let all = Json::Array(call.items.iter().map(crate::value::Val::to_json).collect());
+            apply(&filter, &fuel(), all, &mut out)?;
             // A program over all items that returns one array gives those elements as items.
             out.items = match <[Json; 1]>::try_from(out.items) {
                 Ok([Json::Array(items)]) => items,
@@ -102,7 +103,7 @@ fn transform(call: &NodeCall, stop: &AtomicBool) -> NodeRun {
             )))
         }
     }
-    Ok(NodeOutput::main(out.items))
+    Ok(NodeOutput::main(crate::value::vals(out.items)))
 }
 
 /// Results so far, counted against the output budgets.

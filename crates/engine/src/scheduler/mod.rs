@@ -18,7 +18,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value as Json};
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
@@ -28,9 +27,10 @@ use crate::error::NodeError;
 use crate::events::{EventSender, NodeStatus, PortItems, RunEvent};
 use crate::host::EngineHost;
 use crate::kinds::{NodeCall, NodeOutput, NodeRun, Runner, ERROR_PORT, MAIN};
-use crate::limits::{approx_size, Budget, RunLimits};
+use crate::limits::{Budget, RunLimits};
 use crate::plan::{plan, EdgeRole, Plan, TOP};
 use crate::result::{AgentCallRecord, NodeResult};
+use crate::value::Val;
 
 use attempts::attempts;
 pub(crate) use clip::{clip_chars, clip_middle};
@@ -54,17 +54,17 @@ pub(crate) struct RunCtx {
     pub events: Option<EventSender>,
     pub cancel: CancelToken,
     pub limits: RunLimits,
-    pub input: Json,
+    pub input: Val,
     /// `input` as templates see it, converted once per run: a loop body converting it at
     /// every iteration made nested loops quadratic in the run's input.
     pub input_value: OnceLock<minijinja::Value>,
-    pub trigger_items: Arc<Vec<Json>>,
+    pub trigger_items: Arc<Vec<Val>>,
     /// When set, only this trigger fires; the others are skipped.
     pub fire: Option<Uuid>,
     /// Outputs that stand in for a node instead of running it (previews).
     pub pins: HashMap<usize, PortItems>,
     /// Items given to a node that has no inputs in this run (single-node preview).
-    pub entry: HashMap<usize, Arc<Vec<Json>>>,
+    pub entry: HashMap<usize, Arc<Vec<Val>>>,
     pub started: Instant,
     pub deadline: tokio::time::Instant,
     pub budget: Arc<Budget>,
@@ -81,11 +81,11 @@ pub(crate) struct RunSetup {
     pub events: Option<EventSender>,
     pub cancel: CancelToken,
     pub limits: RunLimits,
-    pub input: Json,
-    pub trigger_items: Arc<Vec<Json>>,
+    pub input: Val,
+    pub trigger_items: Arc<Vec<Val>>,
     pub fire: Option<Uuid>,
     pub pins: HashMap<usize, PortItems>,
-    pub entry: HashMap<usize, Arc<Vec<Json>>>,
+    pub entry: HashMap<usize, Arc<Vec<Val>>>,
     pub network: NetworkPolicy,
 }
 

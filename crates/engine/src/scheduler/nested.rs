@@ -7,7 +7,7 @@ use super::*;
 pub(super) async fn run_loop(
     ctx: Arc<RunCtx>,
     n: usize,
-    items: Arc<Vec<Json>>,
+    items: Arc<Vec<Val>>,
 ) -> Result<NodeOutput, Stop> {
     let graph = &ctx.graph;
     let Some(&scope) = graph.loop_scope.get(&n) else {
@@ -43,7 +43,7 @@ pub(super) async fn run_loop(
 }
 
 pub(crate) struct BlueprintOutcome {
-    pub items: Vec<Json>,
+    pub items: Vec<Val>,
     pub tokens: u32,
     pub cost: f64,
 }
@@ -54,7 +54,7 @@ pub(crate) async fn run_blueprint(
     parent: &Arc<RunCtx>,
     id: Uuid,
     graph: neuroflow_model::graph::Graph,
-    items: Arc<Vec<Json>>,
+    items: Arc<Vec<Val>>,
 ) -> Result<BlueprintOutcome, String> {
     if let Some(first) = crate::validate::validate(&graph).into_iter().next() {
         return Err(format!("blueprint {id} is invalid: {}", first.message));

@@ -4,7 +4,7 @@ use super::*;
 
 /// The result of a graph run: the `output` nodes' items (an object by label when there are
 /// several), or the items of the nodes without outgoing edges when there is no output node.
-pub(crate) fn run_output(plan: &Plan, results: &[Option<NodeResult>]) -> (Json, Vec<Json>) {
+pub(crate) fn run_output(plan: &Plan, results: &[Option<NodeResult>]) -> (Val, Vec<Val>) {
     let done = |r: &&NodeResult| matches!(r.status, NodeStatus::Succeeded | NodeStatus::Pinned);
     let outputs: Vec<&NodeResult> = results
         .iter()
@@ -13,7 +13,7 @@ pub(crate) fn run_output(plan: &Plan, results: &[Option<NodeResult>]) -> (Json, 
         .filter_map(|(_, r)| r.as_ref())
         .filter(done)
         .collect();
-    let items_of = |r: &NodeResult| -> Vec<Json> {
+    let items_of = |r: &NodeResult| -> Vec<Val> {
         r.output
             .iter()
             .filter(|(p, _)| p.as_str() != ERROR_PORT)
@@ -23,10 +23,10 @@ pub(crate) fn run_output(plan: &Plan, results: &[Option<NodeResult>]) -> (Json, 
     match outputs.as_slice() {
         [one] => {
             let items = items_of(one);
-            (Json::Array(items.clone()), items)
+            (Val::Array(Arc::new(items.clone())), items)
         }
         [] => {
-            let items: Vec<Json> = results
+            let items: Vec<Val> = results
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| plan.out_edges[*i].is_empty())
@@ -34,22 +34,22 @@ pub(crate) fn run_output(plan: &Plan, results: &[Option<NodeResult>]) -> (Json, 
                 .filter(done)
                 .flat_map(items_of)
                 .collect();
-            (Json::Array(items.clone()), items)
+            (Val::Array(Arc::new(items.clone())), items)
         }
         many => {
-            let mut by_label = serde_json::Map::new();
+            let mut by_label: Vec<(Arc<str>, Val)> = Vec::new();
             let mut all = Vec::new();
             for r in many {
                 let items = items_of(r);
                 all.extend(items.iter().cloned());
-                let key = if by_label.contains_key(&r.label) {
+                let key = if by_label.iter().any(|(k, _)| **k == *r.label) {
                     r.node_id.to_string()
                 } else {
                     r.label.clone()
                 };
-                by_label.insert(key, Json::Array(items));
+                by_label.push((Arc::from(key), Val::Array(Arc::new(items))));
             }
-            (Json::Object(by_label), all)
+            (Val::object(by_label), all)
         }
     }
 }

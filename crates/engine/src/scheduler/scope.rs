@@ -2,14 +2,14 @@
 
 use super::*;
 
-pub(crate) type ScopeFuture = Pin<Box<dyn Future<Output = Result<Vec<Json>, Stop>> + Send>>;
+pub(crate) type ScopeFuture = Pin<Box<dyn Future<Output = Result<Vec<Val>, Stop>> + Send>>;
 
 /// Runs one scope to its end: the top level (`TOP`, no seeds) or a loop body for one item
 /// (seeded on the loop's `body` edges). Returns the items that reached the loop's `next`.
 pub(crate) fn run_scope(
     ctx: Arc<RunCtx>,
     scope: usize,
-    seeds: Vec<(usize, Arc<Vec<Json>>)>,
+    seeds: Vec<(usize, Arc<Vec<Val>>)>,
 ) -> ScopeFuture {
     Box::pin(async move {
         let s = &ctx.graph.scopes[scope];
@@ -32,7 +32,7 @@ pub(crate) fn run_scope(
 }
 
 struct InFlight {
-    items: Arc<Vec<Json>>,
+    items: Arc<Vec<Val>>,
     started: Instant,
     started_seq: u32,
     call: Option<Arc<NodeCall>>,
@@ -46,10 +46,10 @@ enum Done {
 struct ScopeRun {
     ctx: Arc<RunCtx>,
     /// Per edge slot: unresolved (`None`), untaken (`Some(None)`) or the items it carries.
-    edges: Vec<Option<Option<Arc<Vec<Json>>>>>,
+    edges: Vec<Option<Option<Arc<Vec<Val>>>>>,
     pending: Vec<u32>,
     ready: VecDeque<usize>,
-    exits: Vec<Json>,
+    exits: Vec<Val>,
     running: JoinSet<(usize, Done)>,
     tasks: HashMap<tokio::task::Id, usize>,
     in_flight: HashMap<usize, InFlight>,
@@ -59,8 +59,8 @@ impl ScopeRun {
     async fn drive(
         &mut self,
         scope: usize,
-        seeds: Vec<(usize, Arc<Vec<Json>>)>,
-    ) -> Result<Vec<Json>, Stop> {
+        seeds: Vec<(usize, Arc<Vec<Val>>)>,
+    ) -> Result<Vec<Val>, Stop> {
         let ctx = self.ctx.clone();
         let s = &ctx.graph.scopes[scope];
         for (local, &n) in s.members.iter().enumerate() {
@@ -119,7 +119,7 @@ impl ScopeRun {
     }
 
     /// Marks the edge resolved and queues its target once all of the target's inputs are.
-    fn resolve(&mut self, edge: usize, items: Option<Arc<Vec<Json>>>) {
+    fn resolve(&mut self, edge: usize, items: Option<Arc<Vec<Val>>>) {
         let graph = &self.ctx.graph;
         let slot = graph.slot[edge];
         if slot == usize::MAX || self.edges[slot].is_some() {
@@ -164,7 +164,7 @@ impl ScopeRun {
             })
         });
         let mut branches = Vec::new();
-        let items: Arc<Vec<Json>> = if !has_inputs {
+        let items: Arc<Vec<Val>> = if !has_inputs {
             if let Some(items) = ctx.entry.get(&n) {
                 items.clone()
             } else if pin.is_some() || node.kind.source {
@@ -180,7 +180,7 @@ impl ScopeRun {
                 return Ok(());
             }
         } else {
-            let taken: Vec<Arc<Vec<Json>>> = graph.in_edges[n]
+            let taken: Vec<Arc<Vec<Val>>> = graph.in_edges[n]
                 .iter()
                 .filter(|&&e| graph.role[e] != EdgeRole::Exit)
                 .filter_map(|&e| self.edges.get(graph.slot[e]).cloned().flatten().flatten())
@@ -192,7 +192,7 @@ impl ScopeRun {
                 }
                 1 => taken.into_iter().next().unwrap_or_default(),
                 _ => {
-                    let all: Vec<Json> = taken.iter().flat_map(|b| b.iter().cloned()).collect();
+                    let all: Vec<Val> = taken.iter().flat_map(|b| b.iter().cloned()).collect();
                     branches = taken;
                     Arc::new(all)
                 }
@@ -327,7 +327,7 @@ impl ScopeRun {
                 let bytes: usize = ports
                     .values()
                     .flat_map(|items| items.iter())
-                    .map(approx_size)
+                    .map(Val::held_size)
                     .sum();
                 record.output = ports.clone();
                 record.tokens = output.tokens;
@@ -378,11 +378,11 @@ impl ScopeRun {
                 record.status = NodeStatus::Failed;
                 record.error = Some(message.clone());
                 record.handled = handled;
-                let error_items = Arc::new(vec![json!({
-                    "error": message,
-                    "node": node.label,
-                    "items": &*items,
-                })]);
+                let error_items = Arc::new(vec![Val::object([
+                    (Arc::from("error"), Val::from(message.as_str())),
+                    (Arc::from("node"), Val::from(node.label.as_str())),
+                    (Arc::from("items"), Val::Array(Arc::clone(&items))),
+                ])]);
                 if handled {
                     record
                         .output

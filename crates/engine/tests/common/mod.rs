@@ -152,7 +152,7 @@ pub fn out(result: &RunResult, n: &GraphNode, port: &str) -> Vec<Json> {
     result
         .node(n.id)
         .and_then(|r| r.output.get(port))
-        .map(|items| items.to_vec())
+        .map(|items| items.iter().map(|v| v.to_json()).collect())
         .unwrap_or_default()
 }
 
