@@ -9,14 +9,14 @@ use std::time::Duration;
 
 /// `System`, counting the live bytes of the threads that opted in.
 ///
-/// A jq program can grow a value to gigabytes in a few steps (`. + .` on a string, `"x" *
-/// 1e10`), which the step budget cannot see. A thread that opts in ([`metered_thread`]) counts
-/// the bytes allocated minus the bytes freed on it, which `Fuel` reads at every jq step. Between
-/// two steps one allocation can still be huge, so one that would take the thread past its
-/// ceiling is never made. An allocator may neither unwind (undefined behaviour) nor return null
-/// (the standard library then aborts the process), so the thread raises its flag and sleeps for
-/// good instead; whoever waits for it sees the flag and leaves it behind, as a node timeout
-/// already does.
+/// A jq program can grow a value to gigabytes in a few steps (`. + .` on a string,
+/// `"x" * 10000000000`), which the step budget cannot see. A thread that opts in
+/// ([`metered_thread`]) counts the bytes allocated minus the bytes freed on it, which `Fuel`
+/// reads at every jq step. Between two steps one allocation can still be huge, so one that
+/// would take the thread past its ceiling is never made. An allocator may neither unwind
+/// (undefined behaviour) nor return null (the standard library then aborts the process), so the
+/// thread raises its flag and sleeps for good instead; whoever waits for it sees the flag and
+/// leaves it behind, as a node timeout already does.
 ///
 /// Nothing here allocates: the thread-local state is `Copy` cells with a `const` initializer,
 /// so it needs no lazy set-up and no destructor (on Linux, macOS and Windows, where std uses

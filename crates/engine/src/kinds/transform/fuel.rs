@@ -51,7 +51,8 @@ pub const JQ_MEMORY_BUDGET_BYTES: usize = 256 * 1024 * 1024;
 
 /// What one allocation may take the program's memory to, between two steps: twice the budget,
 /// so that a value doubling step by step is caught at a step (and unwound, freeing it) and only
-/// a single huge allocation (`"x" * 1e10`) parks the thread, holding less than this for good.
+/// a single huge allocation (`"x" * 10000000000`) parks the thread, holding less than this for
+/// good.
 pub const JQ_MEMORY_CEILING_BYTES: usize = 2 * JQ_MEMORY_BUDGET_BYTES;
 
 /// Which budget stopped a program.
