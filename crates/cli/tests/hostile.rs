@@ -12,6 +12,12 @@ use serde_json::{json, Value as Json};
 /// 40 MB graph file of small numbers needed some 1.3 GiB and aborted under it.
 const CAP_KIB: u64 = 1024 * 1024;
 
+/// The cap for graphs with a jq node: the jq thread reserves a stack of
+/// `JQ_THREAD_STACK_BYTES` (address space, touched only as used), which alone fills the 1 GiB
+/// cap, so these run under the cap plus that stack.
+const JQ_CAP_KIB: u64 =
+    CAP_KIB + (neuroflow_engine::kinds::transform::JQ_THREAD_STACK_BYTES / 1024) as u64;
+
 /// Longer than any of these cases takes in a debug build; a hang is a failure, not a stall.
 const HANG_GUARD: Duration = Duration::from_secs(90);
 
@@ -30,10 +36,22 @@ fn capped(
     env: &[(&str, &str)],
     cwd: Option<&Path>,
 ) -> Ran {
+    capped_at(CAP_KIB, program, args, stdin, env, cwd)
+}
+
+/// Runs `program args` through `sh` with `ulimit -v cap_kib`, killing it after `HANG_GUARD`.
+fn capped_at(
+    cap_kib: u64,
+    program: &str,
+    args: &[&str],
+    stdin: &[u8],
+    env: &[(&str, &str)],
+    cwd: Option<&Path>,
+) -> Ran {
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(r#"ulimit -v "$0" && exec "$@""#)
-        .arg(CAP_KIB.to_string())
+        .arg(cap_kib.to_string())
         .arg(program)
         .args(args)
         .env_remove("PGPASSWORD")
@@ -336,6 +354,63 @@ fn hostile_graph_files_end_in_one_line() {
         "{}",
         ran.stderr
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// jq programs whose values grow within a few steps end at the jq memory budget, in one line,
+/// where the allocator would otherwise fail under the cap and abort the process. A normal jq
+/// program runs under the same cap, so the cases cannot pass by failing to start.
+#[test]
+fn growing_jq_values_end_in_one_line() {
+    let dir = dir();
+    let jq_graph = |name: &str, expression: &str| {
+        let path = dir.join(name);
+        let text = graph(vec![
+            node(1, "trigger.manual", "Start", json!({})),
+            node(
+                2,
+                "data.transform",
+                "Grow",
+                json!({ "expression": expression }),
+            ),
+        ]);
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().to_string()
+    };
+    let run = |path: &str| {
+        capped_at(
+            JQ_CAP_KIB,
+            env!("CARGO_BIN_EXE_neuroflow"),
+            &["run", path, "--events", "none"],
+            b"",
+            &[],
+            None,
+        )
+    };
+    let fine = jq_graph("fine.json", "[range(100000)] | length");
+    let ran = run(&fine);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(
+        ran.stdout.split_whitespace().collect::<String>(),
+        "[100000]"
+    );
+
+    let budget = "jq memory budget of 256 MiB exceeded";
+    for (what, expression, says) in [
+        (
+            "string doubling",
+            r#"reduce range(40) as $i ("x"; . + .)"#,
+            budget,
+        ),
+        ("one 10 GB repeat", r#""x" * 10000000000"#, budget),
+        // jaq refuses a string times a decimal literal outright.
+        ("times 1e10", r#""x" * 1e10"#, "cannot calculate"),
+    ] {
+        let ran = run(&jq_graph("grow.json", expression));
+        assert_refused(what, &ran);
+        assert!(ran.stderr.contains("node 'Grow'"), "{what}: {}", ran.stderr);
+        assert!(ran.stderr.contains(says), "{what}: {}", ran.stderr);
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -1,6 +1,7 @@
 //! The NeuroFlow workflow engine (tauri-free): node kinds, validation, the tokio scheduler,
 //! run events and results, previews, and the graph file format.
 
+mod alloc_meter;
 pub mod cancel;
 pub mod egress;
 pub mod error;

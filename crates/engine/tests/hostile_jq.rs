@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use neuroflow_engine::kinds::transform::{JQ_STEP_BUDGET, MAX_JQ_OUTPUTS};
+use neuroflow_engine::kinds::transform::{JQ_MEMORY_BUDGET_BYTES, JQ_STEP_BUDGET, MAX_JQ_OUTPUTS};
 use neuroflow_engine::*;
 use serde_json::{json, Value as Json};
 
@@ -44,6 +44,13 @@ async fn fails(config: Json) -> String {
     error
 }
 
+fn memory() -> String {
+    format!(
+        "jq memory budget of {} MiB exceeded",
+        JQ_MEMORY_BUDGET_BYTES / (1024 * 1024)
+    )
+}
+
 async fn fails_with(expression: &str, budget: &str) {
     let error = fails(json!({ "expression": expression })).await;
     assert!(error.contains(budget), "{expression}: {error}");
@@ -55,7 +62,8 @@ async fn endless_programs_spend_their_step_budget() {
     fails_with("def f: f; f", &steps).await;
     fails_with("last(range(1e12))", &steps).await;
     fails_with("[repeat(.)]", &steps).await;
-    fails_with("[range(1e8)] | length", &steps).await;
+    // Collecting passes the memory budget (16 bytes a number) before the step budget.
+    fails_with("[range(1e8)] | length", &memory()).await;
     fails_with("def f: f; [f]", &steps).await;
     fails_with("[limit(1e12; repeat(1))] | length", &steps).await;
     fails_with("until(false; .)", &steps).await;
@@ -87,10 +95,10 @@ async fn deep_values_are_refused_not_overflowed() {
         "nested deeper than 128",
     )
     .await;
-    // Nesting until the step budget ends it: the deep value is dropped on the jq thread.
-    let steps = format!("jq step budget of {JQ_STEP_BUDGET} exceeded");
-    fails_with("reduce range(1e8) as $i (null; [.])", &steps).await;
-    fails_with("reduce range(1e8) as $i (null; {a: .})", &steps).await;
+    // Nesting until the memory budget ends it (a level takes some 80 bytes or more, so it
+    // does before the step budget): the deep value is dropped on the jq thread.
+    fails_with("reduce range(1e8) as $i (null; [.])", &memory()).await;
+    fails_with("reduce range(1e8) as $i (null; {a: .})", &memory()).await;
     fails_with(
         "\"[\" * 1000000 | fromjson",
         "cannot parse text nested deeper than 128",

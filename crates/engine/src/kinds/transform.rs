@@ -7,6 +7,7 @@ mod fuel;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Vars};
@@ -14,12 +15,16 @@ use jaq_json::Val;
 use serde_json::{Map, Number, Value as Json};
 use tokio::sync::oneshot;
 
-pub use fuel::{JQ_RECURSION_STACK_BYTES, JQ_STEP_BUDGET, JQ_THREAD_STACK_BYTES};
+pub use fuel::{
+    JQ_MEMORY_BUDGET_BYTES, JQ_MEMORY_CEILING_BYTES, JQ_RECURSION_STACK_BYTES, JQ_STEP_BUDGET,
+    JQ_THREAD_STACK_BYTES,
+};
 
 use super::{NodeCall, NodeFuture, NodeOutput, NodeRun};
+use crate::alloc_meter;
 use crate::error::NodeError;
 use crate::limits::approx_size;
-use fuel::{metered, Fuel, Meter, Metered};
+use fuel::{metered, Fuel, Meter, Metered, Tripped};
 
 /// A jq program that yields more items than this fails rather than filling memory.
 pub const MAX_JQ_OUTPUTS: usize = 100_000;
@@ -39,10 +44,37 @@ pub fn run(call: Arc<NodeCall>) -> NodeFuture {
         // A node timeout, a cancel or the run's end drops this future: the flag then ends the
         // program at its next step, and nobody waits for its thread.
         let _stop = StopOnDrop(Arc::clone(&stop));
-        let done = spawn_jq(stop, move |stop| transform(&call, stop))?;
-        done.await
-            .map_err(|_| NodeError::from("the jq program's thread ended without an answer"))?
+        let refused = Arc::new(AtomicBool::new(false));
+        let done = spawn_jq(stop, Arc::clone(&refused), move |stop| {
+            transform(&call, stop)
+        })?;
+        answer(done, &refused).await?
     })
+}
+
+/// How often the node side looks at the jq thread's refused-allocation flag.
+const REFUSED_POLL: Duration = Duration::from_millis(20);
+
+/// The jq thread's answer; or, once its flag says an allocation over the memory ceiling was
+/// refused and the thread parked for good, the memory budget's failure. The parked thread is
+/// left behind as on a timeout, holding less than the ceiling until the process exits (which
+/// does not wait for it); the failure is not retried, as each attempt would park another.
+async fn answer<T>(mut done: oneshot::Receiver<T>, refused: &AtomicBool) -> Result<T, NodeError> {
+    let mut poll = tokio::time::interval(REFUSED_POLL);
+    loop {
+        tokio::select! {
+            answer = &mut done => {
+                return answer.map_err(|_| {
+                    NodeError::from("the jq program's thread ended without an answer")
+                });
+            }
+            _ = poll.tick() => {
+                if refused.load(Ordering::SeqCst) {
+                    return Err(NodeError::permanent(Tripped::Memory.message()));
+                }
+            }
+        }
+    }
 }
 
 /// Sets the flag when dropped.
@@ -56,8 +88,11 @@ impl Drop for StopOnDrop {
 
 /// Starts `work` on a detached thread with the jq stack: jq is CPU work that cannot yield,
 /// and a `spawn_blocking` task would keep the runtime (and the process) alive until it ended.
+/// The thread's allocations are counted for the memory budget; `refused` is raised if one
+/// over the ceiling was refused (the thread is then parked).
 fn spawn_jq<T: Send + 'static>(
     stop: Arc<AtomicBool>,
+    refused: Arc<AtomicBool>,
     work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
 ) -> Result<oneshot::Receiver<T>, String> {
     let (tx, rx) = oneshot::channel();
@@ -65,6 +100,7 @@ fn spawn_jq<T: Send + 'static>(
         .name("neuroflow-jq".into())
         .stack_size(JQ_THREAD_STACK_BYTES)
         .spawn(move || {
+            let _metered = alloc_meter::metered_thread(refused);
             // The receiver is gone when the node was abandoned; the answer is then moot.
             let _ = tx.send(work(&stop));
         })
@@ -222,7 +258,7 @@ fn apply(filter: &JqFilter, fuel: &Fuel, input: Json, out: &mut Outputs) -> Resu
                 }
                 Err(_) => "the jq program stopped (halt or break outside a label)".to_string(),
             })?;
-            out.push(to_json(&value)?)?;
+            fuel.set_aside(|| out.push(to_json(&value)?))?;
         }
         Ok(())
     })
@@ -309,7 +345,8 @@ mod tests {
 
     fn jq(code: &str, input: Json) -> Result<Vec<Json>, String> {
         let code = code.to_string();
-        let done = spawn_jq(Arc::new(AtomicBool::new(false)), move |stop| {
+        let never = Arc::new(AtomicBool::new(false));
+        let done = spawn_jq(Arc::new(AtomicBool::new(false)), never, move |stop| {
             let f = compile(&code)?;
             let fuel = Fuel::new(JQ_STEP_BUDGET, JQ_RECURSION_STACK_BYTES, stop);
             let mut out = Outputs::default();

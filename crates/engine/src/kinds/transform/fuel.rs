@@ -1,4 +1,4 @@
-//! The budgets a jq program runs under: steps, stack depth and a stop flag, metered from inside jaq.
+//! The budgets a jq program runs under: steps, stack depth, memory and a stop flag, metered from inside jaq.
 //!
 //! jaq cannot be interrupted from outside, but it looks up its compiled program through the
 //! context's data (`HasLut::lut`) every time it evaluates a term: once per filter call, pipe
@@ -8,6 +8,12 @@
 //! metered versions. When a budget runs out the evaluation is unwound with `resume_unwind`
 //! (which skips the panic hook, so nothing is printed) and caught where the program was
 //! started; everything jaq held is dropped on the way.
+//!
+//! Memory is counted by the global allocator (`alloc_meter`) on the jq thread: live bytes
+//! allocated minus freed there, read at every step against [`JQ_MEMORY_BUDGET_BYTES`]. One
+//! allocation between two steps that would pass [`JQ_MEMORY_CEILING_BYTES`] is never made: the
+//! thread raises its flag and parks for good, and the node side fails the node (see
+//! `alloc_meter` for why it cannot unwind from there).
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +24,7 @@ use jaq_core::{Cv, Error, Exn, Native, ValXs};
 use jaq_json::Val;
 
 use super::MAX_DEPTH;
+use crate::alloc_meter;
 
 // A spent budget unwinds out of jaq; with `panic = "abort"` it would end the process instead.
 #[cfg(panic = "abort")]
@@ -36,11 +43,24 @@ pub const JQ_RECURSION_STACK_BYTES: usize = 64 * 1024 * 1024;
 /// deep values (comparing, printing, dropping them) below it. Only touched pages are used.
 pub const JQ_THREAD_STACK_BYTES: usize = 1024 * 1024 * 1024;
 
+/// Memory one program run's values may take on the jq thread (per item in `each` mode, over
+/// all items in `all` mode), checked at every step: what it holds above what it had at its
+/// first step, so neither its input nor the results already set aside count (those are held to
+/// the output budget).
+pub const JQ_MEMORY_BUDGET_BYTES: usize = 256 * 1024 * 1024;
+
+/// What one allocation may take the program's memory to, between two steps: twice the budget,
+/// so that a value doubling step by step is caught at a step (and unwound, freeing it) and only
+/// a single huge allocation (`"x" * 10000000000`) parks the thread, holding less than this for
+/// good.
+pub const JQ_MEMORY_CEILING_BYTES: usize = 2 * JQ_MEMORY_BUDGET_BYTES;
+
 /// Which budget stopped a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tripped {
     Steps,
     Recursion,
+    Memory,
     Stopped,
 }
 
@@ -53,6 +73,10 @@ impl Tripped {
             Tripped::Recursion => format!(
                 "jq recursion limit exceeded (the program nests deeper than its {} MiB of stack)",
                 JQ_RECURSION_STACK_BYTES / (1024 * 1024)
+            ),
+            Tripped::Memory => format!(
+                "jq memory budget of {} MiB exceeded (the program's values grow too large)",
+                JQ_MEMORY_BUDGET_BYTES / (1024 * 1024)
             ),
             Tripped::Stopped => "the jq program was stopped".to_string(),
         }
@@ -68,18 +92,54 @@ pub struct Fuel<'s> {
     /// lies is the stack in use (stacks grow down on every platform the app ships on).
     stack_top: usize,
     max_stack: usize,
+    /// The jq thread's live bytes at the program's first step, plus the results set aside
+    /// since; `None` before that step.
+    memory_base: Cell<Option<isize>>,
 }
 
 impl<'s> Fuel<'s> {
     /// Starts metering from the caller's frame; `stop` ends the program at its next step.
+    /// Memory is counted from the first step, so converting the input is not.
     pub fn new(max_steps: u64, max_stack: usize, stop: &'s AtomicBool) -> Self {
+        alloc_meter::set_ceiling(isize::MAX);
         Self {
             steps: Cell::new(0),
             max_steps,
             stop,
             stack_top: stack_address(),
             max_stack,
+            memory_base: Cell::new(None),
         }
+    }
+
+    /// Live bytes the program holds above its base; the base is taken at the first call.
+    fn memory_held(&self) -> isize {
+        let live = alloc_meter::live_bytes();
+        match self.memory_base.get() {
+            Some(base) => live.saturating_sub(base),
+            None => {
+                self.rebase(live);
+                0
+            }
+        }
+    }
+
+    fn rebase(&self, base: isize) {
+        self.memory_base.set(Some(base));
+        alloc_meter::set_ceiling(base.saturating_add(JQ_MEMORY_CEILING_BYTES as isize));
+    }
+
+    /// Runs `f`, which turns a result into an item, leaving out of the memory budget what it
+    /// keeps: results are held to the output budget. The ceiling still holds while it runs
+    /// (a value whose parts are shared can take far more room once converted).
+    pub fn set_aside<T>(&self, f: impl FnOnce() -> T) -> T {
+        let before = alloc_meter::live_bytes();
+        let result = f();
+        if let Some(base) = self.memory_base.get() {
+            let kept = alloc_meter::live_bytes().saturating_sub(before);
+            self.rebase(base.saturating_add(kept.max(0)));
+        }
+        result
     }
 
     /// Counts one step and unwinds the evaluation when a budget is spent.
@@ -95,6 +155,17 @@ impl<'s> Fuel<'s> {
         if self.stack_top.saturating_sub(stack_address()) > self.max_stack {
             trip(Tripped::Recursion);
         }
+        if self.memory_held() > JQ_MEMORY_BUDGET_BYTES as isize {
+            trip(Tripped::Memory);
+        }
+    }
+}
+
+impl Drop for Fuel<'_> {
+    /// The ceiling is the program's: what the thread does after it (sending its results) is
+    /// not held to it.
+    fn drop(&mut self) {
+        alloc_meter::set_ceiling(isize::MAX);
     }
 }
 
