@@ -150,6 +150,22 @@ struct Outputs {
 }
 
 impl Outputs {
+    /// Refuses a result whose JSON would pass what is left of the output budget, before it
+    /// is made: a jq value can share its parts (`{a: ., b: .}` forty times over is a few
+    /// hundred bytes in jaq and a terabyte as JSON), so its size is counted part by part,
+    /// stopping as soon as the budget is passed.
+    fn fits(&self, value: &Val) -> Result<(), String> {
+        let mut left = MAX_JQ_OUTPUT_BYTES.saturating_sub(self.bytes);
+        if spend_size(value, &mut left, 0) {
+            Ok(())
+        } else {
+            Err(format!(
+                "jq output budget exceeded: the results pass {} MiB",
+                MAX_JQ_OUTPUT_BYTES / (1024 * 1024)
+            ))
+        }
+    }
+
     fn push(&mut self, value: Json) -> Result<(), String> {
         if self.items.len() >= MAX_JQ_OUTPUTS {
             return Err(format!(
@@ -258,6 +274,7 @@ fn apply(filter: &JqFilter, fuel: &Fuel, input: Json, out: &mut Outputs) -> Resu
                 }
                 Err(_) => "the jq program stopped (halt or break outside a label)".to_string(),
             })?;
+            out.fits(&value)?;
             fuel.set_aside(|| out.push(to_json(&value)?))?;
         }
         Ok(())
@@ -274,6 +291,46 @@ fn clip(s: &str) -> String {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Takes `v`'s approximate JSON size (as `approx_size` counts it) from `left`; false as soon as
+/// it runs out, so a value of shared parts costs at most the budget's worth of counting. Values
+/// nested deeper than `MAX_DEPTH` are left for `to_json` to refuse with its own message.
+fn spend_size(v: &Val, left: &mut usize, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    match v {
+        Val::Null | Val::Bool(_) => take(left, 5),
+        Val::Num(_) => take(left, 8),
+        Val::TStr(b) | Val::BStr(b) => take(left, b.len() + 2),
+        Val::Arr(items) => {
+            take(left, 2)
+                && items
+                    .iter()
+                    .all(|i| take(left, 1) && spend_size(i, left, depth + 1))
+        }
+        Val::Obj(map) => {
+            take(left, 2)
+                && map.iter().all(|(k, v)| {
+                    let key = match k {
+                        Val::TStr(b) | Val::BStr(b) => b.len(),
+                        _ => 8,
+                    };
+                    take(left, key + 4) && spend_size(v, left, depth + 1)
+                })
+        }
+    }
+}
+
+fn take(left: &mut usize, n: usize) -> bool {
+    match left.checked_sub(n) {
+        Some(rest) => {
+            *left = rest;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Results nested deeper than this are refused, as serde_json refuses such input: deeper
