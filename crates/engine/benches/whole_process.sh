@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `neuroflow run` as a whole process (start-up, file read, validation, run, output) on
-# the 50-node set-field chain, and its peak RSS. Builds neuroflow in release first.
+# the 50-node set-field chain, and its peak RSS, on one item and on 10,000. Builds neuroflow in
+# release first.
 #
 #   crates/engine/benches/whole_process.sh [RUNS]
 #
@@ -48,4 +49,23 @@ fi
 if [[ -x /usr/bin/time ]]; then
   /usr/bin/time -v "$bin" run "$file" --events none --input '{"id":1}' 2>&1 >/dev/null |
     grep -E 'Maximum resident set size|Elapsed \(wall clock\)'
+fi
+
+# The same chain over 10,000 items ({"id": i}), every node's output kept: peak RSS and time
+# (issue 14's memory figure: 514 MB before items shared their parts, 52 MB after).
+items="$work/items10k.json"
+{
+  printf '['
+  for i in $(seq 0 9999); do
+    [[ $i -gt 0 ]] && printf ','
+    printf '{"id":%d}' "$i"
+  done
+  printf ']\n'
+} >"$items"
+echo "50 Set nodes x 10,000 items:"
+if [[ -x /usr/bin/time ]]; then
+  for _ in 1 2 3; do
+    /usr/bin/time -v "$bin" run "$file" --events none --input "@$items" 2>&1 >/dev/null |
+      grep -E 'Maximum resident set size|Elapsed \(wall clock\)'
+  done
 fi
