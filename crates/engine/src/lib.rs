@@ -14,6 +14,7 @@ mod plan;
 pub mod result;
 mod run;
 mod scheduler;
+pub mod stored;
 pub mod template;
 pub mod validate;
 pub mod value;

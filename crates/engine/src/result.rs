@@ -94,7 +94,8 @@ pub struct ExecutionRecord {
     pub cost: f64,
     pub input_data: Json,
     pub output_data: Option<Json>,
-    /// Per-node results (input, output, logs, status, timings) as stored in `logs`.
+    /// Per-node results (input, output, logs, status, timings), as `stored::encode` writes
+    /// them (`stored::decode` reads them back).
     pub logs: Json,
     pub error: Option<String>,
 }
@@ -110,7 +111,7 @@ impl RunResult {
             cost: self.cost,
             input_data: self.input.to_json(),
             output_data: (self.status == RunStatus::Completed).then(|| self.output.to_json()),
-            logs: serde_json::to_value(&self.nodes).unwrap_or(Json::Null),
+            logs: crate::stored::encode(&self.nodes),
             error: self.error.clone(),
         }
     }

@@ -109,6 +109,11 @@ impl Obj {
         self.len as usize
     }
 
+    /// The object this one patches, and the patch, when it is a patch.
+    pub fn patch_parts(&self) -> Option<(&Arc<Obj>, &Patch)> {
+        self.base.as_ref().map(|base| (base, &self.own))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -275,6 +280,20 @@ impl Val {
             Val::Array(items) => 2 + items.iter().map(|i| i.held_size() + 1).sum::<usize>(),
             Val::Object(o) if Arc::strong_count(o) > 1 => 8,
             Val::Object(o) => o.held_size(),
+        }
+    }
+
+    /// Whether both are the same value in memory (or equal scalars): what a node passed on
+    /// rather than made.
+    pub fn is_same(&self, other: &Val) -> bool {
+        match (self, other) {
+            (Val::Object(a), Val::Object(b)) => Arc::ptr_eq(a, b),
+            (Val::Array(a), Val::Array(b)) => Arc::ptr_eq(a, b),
+            (Val::String(a), Val::String(b)) => Arc::ptr_eq(a, b),
+            (Val::Null, Val::Null) => true,
+            (Val::Bool(a), Val::Bool(b)) => a == b,
+            (Val::Number(a), Val::Number(b)) => a == b,
+            _ => false,
         }
     }
 

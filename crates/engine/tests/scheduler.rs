@@ -338,7 +338,7 @@ async fn events_tell_the_whole_run_in_order() {
     assert!(json["nodeId"].is_string());
     let record = r.execution_record();
     assert_eq!(record.status, neuroflow_model::ExecutionStatus::Completed);
-    assert_eq!(record.logs.as_array().map(Vec::len), Some(4));
+    assert_eq!(stored::decode(&record.logs).map(|n| n.len()), Ok(4));
 }
 
 #[tokio::test]

@@ -552,7 +552,7 @@ fn refused(r: RunRefused) -> RunError {
 /// The per-node results stored in an execution's `logs`; rows written by another version
 /// that do not parse show as no nodes rather than failing the whole page.
 fn node_results(logs: &Json) -> Vec<NodeResult> {
-    serde_json::from_value(logs.clone()).unwrap_or_default()
+    neuroflow_engine::stored::decode(logs).unwrap_or_default()
 }
 
 fn outputs(nodes: &[NodeResult]) -> HashMap<Uuid, PortItems> {

@@ -557,6 +557,6 @@ pub fn items_of(result: &RunResult, node: &GraphNode) -> Vec<serde_json::Value> 
     result
         .node(node.id)
         .and_then(|r| r.output.get("main"))
-        .map(|items| items.to_vec())
+        .map(|items| items.iter().map(|v| v.to_json()).collect())
         .unwrap_or_default()
 }
