@@ -103,6 +103,20 @@ async fn deep_values_are_refused_not_overflowed() {
         "\"[\" * 1000000 | fromjson",
         "cannot parse text nested deeper than 128",
     )
+    .await; // Printing recurses once per level: a million levels overflowed the jq thread's stack and
+            // aborted the process (vendor/jaq-json stops at 10,000).
+    for print in ["tojson", "tostring", "\"\\(.)\"", "@base64"] {
+        fails_with(
+            &format!("reduce range(1500000) as $i (null; [.]) | {print}"),
+            "jq cannot print a value nested deeper than 10000 levels",
+        )
+        .await;
+    }
+    // In a message a deep value is shown cut short.
+    fails_with(
+        "reduce range(20000) as $i (0; [.]) | error",
+        "jq error: [[[[",
+    )
     .await;
 }
 
@@ -117,6 +131,16 @@ async fn programs_inside_the_budgets_still_run() {
     let r = run_graph(graph(&[&t, &jq], vec![edge(&t, &jq)]), json!({})).await;
     assert_eq!(r.status, RunStatus::Completed, "{:?}", r.error);
     assert_eq!(out(&r, &jq, "main"), vec![json!(4_999_950_000u64)]);
+
+    // Values nested less than the print limit print.
+    let jq = node(
+        "data.transform",
+        "Deep but printable",
+        json!({"expression": "reduce range(9000) as $i (0; [.]) | tojson | length"}),
+    );
+    let r = run_graph(graph(&[&t, &jq], vec![edge(&t, &jq)]), json!({})).await;
+    assert_eq!(r.status, RunStatus::Completed, "{:?}", r.error);
+    assert_eq!(out(&r, &jq, "main"), vec![json!(18_001)]);
 
     let jq = node(
         "data.transform",

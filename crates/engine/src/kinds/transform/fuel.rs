@@ -186,6 +186,10 @@ pub fn metered<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
         Ok(result) => result,
         Err(payload) => Err(match payload.downcast::<Tripped>() {
             Ok(why) => why.message(),
+            Err(payload) if payload.is::<jaq_json::write::TooDeepToPrint>() => format!(
+                "jq cannot print a value nested deeper than {} levels",
+                jaq_json::write::MAX_PRINT_DEPTH
+            ),
             Err(_) => "the jq program failed inside jaq".to_string(),
         }),
     }
