@@ -36,6 +36,10 @@ struct ThreadCount {
     /// Raised when an allocation was refused; points into the `Arc` that `MeteredThread`
     /// holds for as long as `on` is set.
     refused: Cell<*const AtomicBool>,
+    /// The program's stop flag (set when its node timed out, was cancelled or the run
+    /// ended), and how many allocations the thread made since it saw it set.
+    stop: Cell<*const AtomicBool>,
+    since_stop: Cell<u32>,
 }
 
 thread_local! {
@@ -45,6 +49,8 @@ thread_local! {
             live: Cell::new(0),
             ceiling: Cell::new(isize::MAX),
             refused: Cell::new(ptr::null()),
+            stop: Cell::new(ptr::null()),
+            since_stop: Cell::new(0),
         }
     };
 }
@@ -65,6 +71,19 @@ fn admit(grow: usize) {
     let _ = COUNT.try_with(|c| {
         if !c.on.get() {
             return;
+        }
+        let stop = c.stop.get();
+        // SAFETY: the flag is kept alive by the guard that registered it (`MeteredThread`),
+        // and the pointer is cleared when the guard goes.
+        if !stop.is_null() && unsafe { (*stop).load(Ordering::Relaxed) } {
+            // A stopped program unwinds at its next step. One inside native work that takes
+            // no steps (`[..]` over a value nested deep is quadratic) would go on burning a
+            // core after its node was abandoned: past this many allocations it sleeps instead.
+            let n = c.since_stop.get().saturating_add(1);
+            c.since_stop.set(n);
+            if n > ALLOCATIONS_AFTER_STOP {
+                idle();
+            }
         }
         let grow = isize::try_from(grow).unwrap_or(isize::MAX);
         let live = c.live.get().saturating_add(grow);
@@ -96,6 +115,15 @@ fn refuse(flag: *const AtomicBool) -> ! {
         // is alive while counting is on, and this thread never returns to drop it.
         unsafe { (*flag).store(true, Ordering::SeqCst) };
     }
+    idle()
+}
+
+/// Allocations a stopped program may still make before its thread is put to sleep.
+const ALLOCATIONS_AFTER_STOP: u32 = 1_000;
+
+/// Sleeps for good, allocating nothing.
+#[cold]
+fn idle() -> ! {
     loop {
         std::thread::sleep(Duration::from_secs(3600));
     }
@@ -154,20 +182,24 @@ unsafe impl GlobalAlloc for CountingAllocator {
 pub struct MeteredThread {
     /// Held so that the pointer in the thread's count stays valid.
     _refused: Arc<AtomicBool>,
+    _stop: Arc<AtomicBool>,
     _not_send: std::marker::PhantomData<*const ()>,
 }
 
 /// Starts counting the calling thread's allocations (from zero), with no ceiling yet;
 /// `refused` is raised if an allocation over the ceiling is refused.
-pub fn metered_thread(refused: Arc<AtomicBool>) -> MeteredThread {
+pub fn metered_thread(refused: Arc<AtomicBool>, stop: Arc<AtomicBool>) -> MeteredThread {
     COUNT.with(|c| {
         c.live.set(0);
         c.ceiling.set(isize::MAX);
         c.refused.set(Arc::as_ptr(&refused));
+        c.stop.set(Arc::as_ptr(&stop));
+        c.since_stop.set(0);
         c.on.set(true);
     });
     MeteredThread {
         _refused: refused,
+        _stop: stop,
         _not_send: std::marker::PhantomData,
     }
 }
@@ -178,6 +210,7 @@ impl Drop for MeteredThread {
         let _ = COUNT.try_with(|c| {
             c.on.set(false);
             c.refused.set(ptr::null());
+            c.stop.set(ptr::null());
             c.ceiling.set(isize::MAX);
         });
     }
@@ -205,7 +238,7 @@ mod tests {
             assert_eq!(live_bytes(), 0);
             let _v = vec![0u8; 1 << 20];
             assert_eq!(live_bytes(), 0, "not opted in");
-            let meter = metered_thread(Arc::new(AtomicBool::new(false)));
+            let meter = metered_thread(Arc::new(AtomicBool::new(false)), Arc::default());
             let v = vec![0u8; 1 << 20];
             assert!(live_bytes() >= 1 << 20);
             let mut v2 = Vec::<u8>::with_capacity(16);
@@ -229,7 +262,7 @@ mod tests {
         let slept = Arc::new(AtomicBool::new(false));
         let (flag, slept_too) = (Arc::clone(&refused), Arc::clone(&slept));
         std::thread::spawn(move || {
-            let _meter = metered_thread(flag);
+            let _meter = metered_thread(flag, Arc::default());
             set_ceiling(live_bytes());
             std::thread::sleep(Duration::from_millis(5));
             slept_too.store(true, Ordering::SeqCst);

@@ -100,7 +100,7 @@ fn spawn_jq<T: Send + 'static>(
         .name("neuroflow-jq".into())
         .stack_size(JQ_THREAD_STACK_BYTES)
         .spawn(move || {
-            let _metered = alloc_meter::metered_thread(refused);
+            let _metered = alloc_meter::metered_thread(refused, Arc::clone(&stop));
             // The receiver is gone when the node was abandoned; the answer is then moot.
             let _ = tx.send(work(&stop));
         })
