@@ -405,12 +405,56 @@ fn growing_jq_values_end_in_one_line() {
         ("one 10 GB repeat", r#""x" * 10000000000"#, budget),
         // jaq refuses a string times a decimal literal outright.
         ("times 1e10", r#""x" * 1e10"#, "cannot calculate"),
+        // Printing recursed once per level and overflowed the stack, aborting the process.
+        (
+            "printing a value nested 1.5 million deep",
+            "reduce range(1500000) as $i (null; [.]) | tojson",
+            "cannot print a value nested deeper than 10000 levels",
+        ),
     ] {
         let ran = run(&jq_graph("grow.json", expression));
         assert_refused(what, &ran);
         assert!(ran.stderr.contains("node 'Grow'"), "{what}: {}", ran.stderr);
         assert!(ran.stderr.contains(says), "{what}: {}", ran.stderr);
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A template that doubles text in a loop over a list (no `range` step to weigh it at) ends
+/// at its render's memory ceiling, under the 1 GiB cap.
+#[test]
+fn growing_template_text_ends_in_one_line() {
+    let dir = dir();
+    let path = dir.join("double.json");
+    let ones = vec!["1"; 40].join(",");
+    let template = format!(
+        "{{% set ns = namespace(s='x') %}}{{% for i in [{ones}] %}}{{% set ns.s = ns.s ~ ns.s %}}{{% endfor %}}{{{{ ns.s | length }}}}"
+    );
+    let text = graph(vec![
+        node(1, "trigger.manual", "Start", json!({})),
+        node(
+            2,
+            "data.set",
+            "Double",
+            json!({ "fields": { "s": template } }),
+        ),
+    ]);
+    std::fs::write(&path, text).expect("write");
+    let path = path.to_string_lossy().to_string();
+    let ran = capped(
+        env!("CARGO_BIN_EXE_neuroflow"),
+        &["run", &path, "--events", "none"],
+        b"",
+        &[],
+        None,
+    );
+    assert_refused("template doubling", &ran);
+    assert!(
+        ran.stderr
+            .contains("template budget exceeded: it would hold more than 128 MiB"),
+        "{}",
+        ran.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

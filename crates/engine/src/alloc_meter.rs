@@ -1,4 +1,4 @@
-//! The process's global allocator: the system one, counting the live bytes of the threads that opted in (the jq threads) under a per-thread ceiling.
+//! The process's global allocator: the system one, counting the live bytes of the threads that opted in (jq programs, templates with statements) under a per-thread ceiling.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

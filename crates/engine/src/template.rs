@@ -2,11 +2,14 @@
 //! run and rendering them per item. `"{{ expr }}"` alone keeps the expression's JSON type.
 
 use std::cell::{Cell, RefCell};
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, LazyLock};
+use std::time::Duration;
 
 use minijinja::{Environment, Error, Expression, Template, UndefinedBehavior, Value};
 use serde_json::Value as Json;
 
+use crate::alloc_meter;
 use crate::limits::approx_size;
 
 /// Instruction budget of one render: a template that loops forever fails instead of hanging.
@@ -18,6 +21,17 @@ pub const MAX_RENDER_BYTES: usize = 16 * 1024 * 1024;
 /// Most text a `namespace()` may hold while a render runs: fuel counts instructions, not
 /// bytes, so `{% set ns.s = ns.s ~ ns.s %}` in a loop would double its way to gigabytes.
 pub const MAX_NAMESPACE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Memory a render with statements (`{% for %}`, `{% set %}`) may hold: fuel counts
+/// instructions, not bytes, and a loop over a list can double a namespace's text forty times
+/// in forty instructions. Such renders run on a thread of their own whose allocations are
+/// counted; one that would pass this is never made, and the thread is left asleep.
+pub const STATEMENT_MEMORY_CEILING: usize = 128 * 1024 * 1024;
+
+/// Threads left asleep by renders that passed `STATEMENT_MEMORY_CEILING`; past this many the
+/// process refuses renders with statements rather than leave more memory behind.
+const MAX_ABANDONED_RENDERS: usize = 4;
+static ABANDONED_RENDERS: AtomicUsize = AtomicUsize::new(0);
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
@@ -219,7 +233,7 @@ impl<'a> Tpl<'a> {
                 }
                 json
             }
-            Tpl::Text(t) => Json::String(render_text(t, ctx)?),
+            Tpl::Text(t) => Json::String(render_text_bounded(t, ctx)?),
             Tpl::Array(items) => Json::Array(
                 items
                     .iter()
@@ -241,6 +255,56 @@ impl<'a> Tpl<'a> {
             Json::String(s) => s,
             other => other.to_string(),
         })
+    }
+}
+
+/// Renders a text template; one with statements on a thread whose memory is counted (see
+/// `STATEMENT_MEMORY_CEILING`), an expression-only one (no loops) in place.
+fn render_text_bounded(t: &Template, ctx: &Value) -> Result<String, String> {
+    if !t.source().contains("{%") {
+        return render_text(t, ctx);
+    }
+    if ABANDONED_RENDERS.load(Ordering::Relaxed) >= MAX_ABANDONED_RENDERS {
+        return Err(format!(
+            "template refused: {MAX_ABANDONED_RENDERS} earlier templates passed their memory \
+             budget in this session; restart the app to run templates with statements again"
+        ));
+    }
+    let source = t.source().to_owned();
+    let ctx = ctx.clone();
+    let refused = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel();
+    let flag = Arc::clone(&refused);
+    std::thread::Builder::new()
+        .name("neuroflow-template".into())
+        .spawn(move || {
+            let _metered = alloc_meter::metered_thread(flag, Arc::default());
+            let ceiling = alloc_meter::live_bytes()
+                .saturating_add(isize::try_from(STATEMENT_MEMORY_CEILING).unwrap_or(isize::MAX));
+            alloc_meter::set_ceiling(ceiling);
+            let rendered = env()
+                .template_from_str(&source)
+                .map_err(|e| format!("template failed: {}", one_line(e)))
+                .and_then(|t| render_text(&t, &ctx));
+            // The receiver is gone only when the caller gave up on this render.
+            let _ = tx.send(rendered);
+        })
+        .map_err(|e| format!("the template could not start a thread: {e}"))?;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(rendered) => return rendered,
+            Err(mpsc::RecvTimeoutError::Timeout) if refused.load(Ordering::SeqCst) => {
+                ABANDONED_RENDERS.fetch_add(1, Ordering::Relaxed);
+                return Err(format!(
+                    "template budget exceeded: it would hold more than {} MiB",
+                    STATEMENT_MEMORY_CEILING / (1024 * 1024)
+                ));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err("the template's thread ended without an answer".into())
+            }
+        }
     }
 }
 
@@ -390,6 +454,32 @@ mod tests {
         // Under the budgets, namespaces and ranges work as in minijinja.
         let fine = json!("{% set ns = namespace(n=0) %}{% for i in range(1, 4) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}");
         assert_eq!(render(&fine, json!({})), json!("6"));
+    }
+
+    /// A loop over a list (not `range`) or a run of `set`s doubles text without a `range`
+    /// step to weigh it at: the render's own thread stops at its memory ceiling.
+    #[test]
+    fn doubling_without_range_ends_at_the_memory_ceiling() {
+        let ctx = item_context(&json!({}), 0, &Value::from(()));
+        let ones = vec!["1"; 40].join(",");
+        let over_a_list = json!(format!(
+            "{{% set ns = namespace(s='x') %}}{{% for i in [{ones}] %}}{{% set ns.s = ns.s ~ ns.s %}}{{% endfor %}}{{{{ ns.s | length }}}}"
+        ));
+        let sets = "{% set s = s ~ s %}".repeat(40);
+        let in_a_row = json!(format!("{{% set s = 'x' %}}{sets}{{{{ s | length }}}}"));
+        for doubling in [over_a_list, in_a_row] {
+            let err = Tpl::compile(&doubling)
+                .expect("compiles")
+                .render(&ctx)
+                .expect_err("budget");
+            assert!(
+                err.contains("template budget exceeded: it would hold more than 128 MiB"),
+                "{err}"
+            );
+        }
+        // Statements under the ceiling render as before, on their own thread.
+        let fine = json!("{% for t in item.tags %}{{ t }};{% endfor %}");
+        assert_eq!(render(&fine, json!({"tags": ["a", "b"]})), json!("a;b;"));
     }
 
     #[test]
