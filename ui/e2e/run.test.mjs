@@ -121,4 +121,27 @@ describe('running from the canvas', () => {
     assert.equal(await p.locator(tid('run-bar')).getAttribute('data-phase'), 'failed');
     assert.deepEqual(p.errors, []);
   });
+
+  test('the memory a run may hold is a setting of the workflow, checked by the core and kept', async () => {
+    const p = await threeNodes();
+    await p.locator(tid('run-settings-toggle')).click();
+    const memory = p.locator(tid('run-settings-memory'));
+    await memory.waitFor();
+    assert.equal(await memory.inputValue(), '', 'empty: the default');
+    assert.equal(await memory.getAttribute('placeholder'), '64');
+
+    await memory.fill('0');
+    await memory.press('Enter');
+    await p.locator(tid('toast')).filter({ hasText: "The setting was not saved: the memory for a run's data must be between 1 and 1024 MiB, not 0" }).waitFor();
+
+    await memory.fill('256');
+    await memory.press('Enter');
+    await p.waitForFunction(() => !document.querySelector('[data-testid="run-settings-private-network"]')?.disabled);
+    // Closed and opened again, the popover shows what the core kept.
+    await p.keyboard.press('Escape');
+    await p.locator(tid('run-settings')).waitFor({ state: 'detached' });
+    await p.locator(tid('run-settings-toggle')).click();
+    assert.equal(await p.locator(tid('run-settings-memory')).inputValue(), '256');
+    assert.deepEqual(p.errors, []);
+  });
 });

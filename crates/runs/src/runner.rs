@@ -34,9 +34,9 @@ pub struct GraphCheck {
     pub signature: Option<neuroflow_model::signature::ToolSignature>,
 }
 
-/// What the desktop keeps of a run's node outputs, at most: the execution row holds them all,
-/// and a database row of gigabytes helps nobody.
-const DESKTOP_MAX_OUTPUT_BYTES: u32 = 64 * 1024 * 1024;
+/// What a blueprint preview keeps of its components' outputs, at most (a workflow's runs hold
+/// what the workflow's settings say, by default as much).
+const DESKTOP_MAX_OUTPUT_BYTES: u32 = neuroflow_model::settings::DEFAULT_RUN_DATA_MIB * 1024 * 1024;
 
 /// Said of runs that were still going when the app stopped.
 pub const INTERRUPTED: &str = "the app closed before the run finished";
@@ -251,7 +251,7 @@ impl WorkflowRunner {
             graph: (*graph).clone(),
             input,
             limits: RunLimits {
-                max_output_bytes: DESKTOP_MAX_OUTPUT_BYTES,
+                max_output_bytes: settings.run_data_bytes(),
                 ..RunLimits::default()
             },
             mode: options.mode,

@@ -1004,6 +1004,7 @@ async fn a_workflow_reaches_this_computer_only_when_its_own_setting_allows_it() 
     // The workflow's setting (stored on its row, read back with the workflow) lets the same graph through.
     let on = WorkflowSettings {
         allow_private_network: true,
+        ..WorkflowSettings::default()
     };
     assert_eq!(
         f.store
@@ -1038,5 +1039,55 @@ async fn a_workflow_reaches_this_computer_only_when_its_own_setting_allows_it() 
             .await
             .expect("settings"),
         WorkflowSettings::default()
+    );
+}
+
+/// How much data a run may hold is the workflow's setting: the same run fails at 1 MiB and
+/// completes with the default, and what the nodes share with their input does not count.
+#[tokio::test]
+async fn the_workflows_memory_setting_bounds_what_a_run_holds() {
+    use neuroflow_model::settings::WorkflowSettings;
+    let f = fixture().await;
+    let start = node("trigger.manual", "Start", json!({}));
+    // Each item gets a new 1 KB string: 2,000 items make about 2 MB.
+    let grow = node(
+        "data.set",
+        "Grow",
+        json!({"fields": {"copy": "{{ item.pad }}{{ item.i }}"}}),
+    );
+    let keep = node("data.set", "Keep", json!({"fields": {"seen": true}}));
+    let id = workflow(
+        &f,
+        "Heavy",
+        &[&start, &grow, &keep],
+        vec![edge(&start, &grow), edge(&grow, &keep)],
+    )
+    .await;
+    let pad = "x".repeat(1000);
+    let input = json!((0..2_000)
+        .map(|i| json!({"i": i, "pad": pad}))
+        .collect::<Vec<_>>());
+    let options = || RunOptions {
+        input: input.clone(),
+        ..RunOptions::default()
+    };
+
+    let (roomy, _) = run(&f, id, options()).await;
+    assert_eq!(roomy.status, ExecutionStatus::Completed, "{roomy:?}");
+
+    let tight = WorkflowSettings {
+        max_run_data_mib: Some(1),
+        ..WorkflowSettings::default()
+    };
+    f.store
+        .workflow_set_settings(f.actor, id, &tight)
+        .await
+        .expect("settings");
+    let (held, _) = run(&f, id, options()).await;
+    assert_eq!(held.status, ExecutionStatus::Failed);
+    let error = held.error.unwrap_or_default();
+    assert!(
+        error.contains("outputs passed their limit of 1048576 bytes (at node 'Grow'"),
+        "{error}"
     );
 }

@@ -181,6 +181,7 @@ impl Store {
         id: Uuid,
         settings: &WorkflowSettings,
     ) -> Result<WorkflowSettings, StoreError> {
+        let settings = settings.clone().validated().map_err(StoreError::Invalid)?;
         let mut w: Workflow = self.get(Some(actor.organization_id), id).await?;
         w.settings = settings.to_json();
         let updated = self.update(&w).await?;

@@ -1092,6 +1092,7 @@ contract!(
         );
         let on = WorkflowSettings {
             allow_private_network: true,
+            ..WorkflowSettings::default()
         };
         assert_eq!(
             s.workflow_set_settings(actor, w.id, &on)
@@ -1113,6 +1114,33 @@ contract!(
             Err(StoreError::NotFound { .. })
         ));
         assert_eq!(s.workflow_settings(actor, w.id).await.expect("read"), on);
+        // The memory for a run's data: 1 MiB to 1 GiB, refused in words outside that.
+        let roomy = WorkflowSettings {
+            max_run_data_mib: Some(256),
+            ..on.clone()
+        };
+        assert_eq!(
+            s.workflow_set_settings(actor, w.id, &roomy)
+                .await
+                .expect("set"),
+            roomy
+        );
+        let err = s
+            .workflow_set_settings(
+                actor,
+                w.id,
+                &WorkflowSettings {
+                    max_run_data_mib: Some(0),
+                    ..on.clone()
+                },
+            )
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(&err, StoreError::Invalid(m) if m.contains("between 1 and 1024 MiB")),
+            "{err:?}"
+        );
+        assert_eq!(s.workflow_settings(actor, w.id).await.expect("read"), roomy);
     }
 );
 

@@ -890,6 +890,11 @@ export type WorkflowSettings = {
 	 *  (10/8, 172.16/12, 192.168/16, …). Link-local and cloud-metadata addresses stay refused.
 	 */
 	allowPrivateNetwork?: boolean,
+	/**
+	 *  MiB of data (what the run's nodes make and keep) one run may hold before it fails;
+	 *  `None` is the desktop's default, [`DEFAULT_RUN_DATA_MIB`].
+	 */
+	maxRunDataMib?: number | null,
 };
 
 export type WorkflowSummary = {

@@ -1,5 +1,6 @@
-// Owns a workflow's run settings in the canvas header: what its runs may reach (this computer and private networks),
-// a setting of the workflow row that its files never carry, read when the canvas loads and saved at once when changed.
+// Owns a workflow's run settings in the canvas header: what its runs may reach (this computer and private networks)
+// and how much data one run may hold; settings of the workflow row that its files never carry, read when the canvas
+// loads and saved at once when changed (the core checks them).
 import { useCallback, useRef, useState } from "react";
 import { create } from "zustand";
 import { api, errorMessage, type WorkflowSettings } from "../../ipc";
@@ -20,6 +21,8 @@ export function RunSettingsButton({ workflowId }: { workflowId: string }) {
   const settings = useSettings((s) => s.byDoc[workflowId]);
   const box = useRef<HTMLDivElement>(null);
   const allowed = settings?.allowPrivateNetwork ?? false;
+  const savedMib = settings?.maxRunDataMib ?? null;
+  const [mibDraft, setMibDraft] = useState<string | null>(null);
 
   useCloseOnOutsidePress(
     open,
@@ -27,15 +30,30 @@ export function RunSettingsButton({ workflowId }: { workflowId: string }) {
     useCallback(() => setOpen(false), []),
   );
 
-  const change = async (next: boolean) => {
+  const save = async (next: WorkflowSettings) => {
     setSaving(true);
     try {
-      rememberSettings(workflowId, await api.workflowSetSettings(workflowId, { ...settings, allowPrivateNetwork: next }));
+      rememberSettings(workflowId, await api.workflowSetSettings(workflowId, next));
+      return true;
     } catch (e) {
       toast(`The setting was not saved: ${errorMessage(e)}`, "error");
+      return false;
     } finally {
       setSaving(false);
     }
+  };
+  const change = (next: boolean) => save({ ...settings, allowPrivateNetwork: next });
+  // An empty field is the default; anything else goes to the core as typed, which says what is wrong with it.
+  const commitMib = async () => {
+    if (mibDraft === null || saving) return;
+    const text = mibDraft.trim();
+    const next = text === "" ? null : Number(text);
+    if (next === savedMib || (next !== null && !Number.isInteger(next))) {
+      if (next !== null && !Number.isInteger(next)) toast("The memory for a run's data is a whole number of MiB", "error");
+      setMibDraft(null);
+      return;
+    }
+    if (await save({ ...settings, maxRunDataMib: next })) setMibDraft(null);
   };
 
   return (
@@ -45,11 +63,11 @@ export function RunSettingsButton({ workflowId }: { workflowId: string }) {
         className={`btn btn-ghost btn-sm${allowed ? " is-pressed" : ""}`}
         data-testid="run-settings-toggle"
         aria-expanded={open}
-        title="What this workflow's runs may reach"
+        title="What this workflow's runs may reach, and how much data they may hold"
         onClick={() => setOpen((o) => !o)}
       >
         <Icon name="globe" size={14} />
-        Network
+        Run settings
       </button>
       {open && (
         <div
@@ -74,7 +92,35 @@ export function RunSettingsButton({ workflowId }: { workflowId: string }) {
           <p className="run-settings-help">
             HTTP and LLM nodes may then call addresses such as localhost, 192.168.x.x or 10.x.x.x that this workflow names.
             Cloud metadata addresses stay blocked. An integration always reaches its own saved URL, whatever this says.
-            Files exported from this workflow do not carry this setting.
+          </p>
+          <label className="run-settings-field">
+            <span>Memory for a run's data</span>
+            <span className="run-settings-mib">
+              <input
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={1024}
+                step={1}
+                placeholder="64"
+                className="input"
+                value={mibDraft ?? (savedMib === null ? "" : String(savedMib))}
+                // Not disabled while saving: the field keeps its focus (Escape still closes the popover).
+                disabled={settings === undefined}
+                data-testid="run-settings-memory"
+                onChange={(e) => setMibDraft(e.target.value)}
+                onBlur={() => void commitMib()}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") void commitMib();
+                }}
+              />
+              MiB
+            </span>
+          </label>
+          <p className="run-settings-help">
+            What this workflow's nodes make and keep in one run (1 to 1,024 MiB; empty: 64). Data a node passes on or keeps
+            from its input counts once. A run that needs more stops and names the node. Files exported from this workflow
+            do not carry these settings.
           </p>
         </div>
       )}
