@@ -57,18 +57,82 @@ where
     if secrets.is_empty() {
         return value;
     }
+    match mentions_any(&value, secrets) {
+        Ok(false) => return value,
+        Ok(true) => {}
+        Err(_) => return refused(),
+    }
     let Ok(json) = serde_json::to_value(&value) else {
         return refused();
     };
-    let text = json.to_string();
-    if !secrets
-        .iter()
-        .any(|s| s.expose().len() >= 4 && text.contains(s.expose()))
-    {
-        return value;
-    }
     let refs: Vec<&Secret> = secrets.iter().collect();
     serde_json::from_value(scrub_json(json, &refs)).unwrap_or_else(|_| refused())
+}
+
+/// Whether `value`'s JSON holds any of the (scrubbable) secrets, looked for while it is written
+/// out and kept no further than a window: a run's result can be a hundred megabytes as JSON
+/// while its items share their parts in memory, and the usual answer is no. Each secret is
+/// looked for as JSON writes it (escaped), so one with a quote or a backslash is found too.
+fn mentions_any(value: &impl serde::Serialize, secrets: &[Secret]) -> serde_json::Result<bool> {
+    let needles: Vec<Vec<u8>> = secrets
+        .iter()
+        .filter(|s| s.expose().len() >= 4)
+        .filter_map(|s| serde_json::to_string(s.expose()).ok())
+        .map(|quoted| quoted.as_bytes()[1..quoted.len() - 1].to_vec())
+        .collect();
+    let longest = needles.iter().map(Vec::len).max().unwrap_or(0);
+    if longest == 0 {
+        return Ok(false);
+    }
+    let mut finder = Finder {
+        needles: &needles,
+        keep: longest - 1,
+        window: Vec::new(),
+        found: false,
+    };
+    serde_json::to_writer(&mut finder, value)?;
+    finder.scan();
+    Ok(finder.found)
+}
+
+/// Looks for byte strings in what is written through it, across the writes' boundaries.
+struct Finder<'a> {
+    needles: &'a [Vec<u8>],
+    /// Bytes of the last window kept for a needle that straddles two windows.
+    keep: usize,
+    window: Vec<u8>,
+    found: bool,
+}
+
+impl Finder<'_> {
+    const WINDOW: usize = 64 * 1024;
+
+    fn scan(&mut self) {
+        if !self.found {
+            self.found = self
+                .needles
+                .iter()
+                .any(|n| self.window.windows(n.len()).any(|w| w == n.as_slice()));
+        }
+        let drop = self.window.len().saturating_sub(self.keep);
+        self.window.drain(..drop);
+    }
+}
+
+impl std::io::Write for Finder<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.found {
+            self.window.extend_from_slice(buf);
+            if self.window.len() >= Self::WINDOW {
+                self.scan();
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl EngineHost for StoreHost {
@@ -197,5 +261,30 @@ mod tests {
             "x***"
         );
         assert_eq!(scrub_with(&number_key, 123456u64, || 0), 123456);
+        // A key JSON escapes (a quote, a backslash) is found and scrubbed too.
+        let odd = [Secret::new("ab\"c\\d")];
+        assert_eq!(
+            scrub_with(&odd, "x ab\"c\\d y".to_string(), String::new),
+            "x *** y"
+        );
+    }
+
+    #[test]
+    fn a_key_across_the_finders_windows_is_found() {
+        let key = "sk-straddling-9876";
+        let keys = [Secret::new(key)];
+        for at in [
+            Finder::WINDOW - 10,
+            Finder::WINDOW - 1,
+            Finder::WINDOW,
+            3 * Finder::WINDOW + 5,
+        ] {
+            let text = format!("{}{key}{}", "x".repeat(at), "y".repeat(100));
+            let scrubbed = scrub_with(&keys, text.clone(), String::new);
+            assert!(!scrubbed.contains(key), "at {at}");
+            assert_eq!(scrubbed.len(), text.len() - key.len() + 3);
+        }
+        let clean = "z".repeat(5 * Finder::WINDOW);
+        assert!(!mentions_any(&clean, &keys).expect("writes"));
     }
 }
