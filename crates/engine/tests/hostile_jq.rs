@@ -27,21 +27,7 @@ async fn fails(config: Json) -> String {
     .await
     .expect("the run ends");
     eprintln!("{:?} for {:?}", started.elapsed(), r.error);
-    assert_eq!(r.status, RunStatus::Failed, "{:?}", r.output);
-    let node = r
-        .nodes
-        .iter()
-        .find(|n| n.node_id == jq.id)
-        .expect("the node ran");
-    assert_eq!(node.status, NodeStatus::Failed);
-    let error = node.error.clone().unwrap_or_default();
-    assert!(!error.contains('\n'), "{error}");
-    assert!(
-        r.error.as_deref().unwrap_or("").contains("Hostile jq"),
-        "the run's error names the node: {:?}",
-        r.error
-    );
-    error
+    failure_of(&r, &jq)
 }
 
 fn memory() -> String {

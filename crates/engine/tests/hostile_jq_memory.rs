@@ -80,20 +80,7 @@ async fn run_jq(config: Json, input: Json) -> (RunResult, GraphNode) {
 /// The node's one-line failure, which the run's error names it by.
 async fn fails(expression: &str) -> String {
     let (r, jq) = run_jq(json!({ "expression": expression }), json!({})).await;
-    assert_eq!(r.status, RunStatus::Failed, "{expression}: {:?}", r.output);
-    let node = r
-        .nodes
-        .iter()
-        .find(|n| n.node_id == jq.id)
-        .expect("the node ran");
-    assert_eq!(node.status, NodeStatus::Failed);
-    let error = node.error.clone().unwrap_or_default();
-    assert!(!error.contains('\n'), "{error}");
-    assert!(
-        r.error.as_deref().unwrap_or("").contains("Growing jq"),
-        "the run's error names the node: {:?}",
-        r.error
-    );
+    let error = failure_of(&r, &jq);
     assert_peak_under_limit(expression);
     error
 }

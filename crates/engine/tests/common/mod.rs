@@ -156,6 +156,22 @@ pub fn out(result: &RunResult, n: &GraphNode, port: &str) -> Vec<Json> {
         .unwrap_or_default()
 }
 
+/// The failed run's node error, checked to be one line, with the run's error naming the node.
+#[allow(dead_code)]
+pub fn failure_of(result: &RunResult, n: &GraphNode) -> String {
+    assert_eq!(result.status, RunStatus::Failed, "{:?}", result.output);
+    let node = result.node(n.id).expect("the node ran");
+    assert_eq!(node.status, NodeStatus::Failed);
+    let error = node.error.clone().unwrap_or_default();
+    assert!(!error.contains('\n'), "{error}");
+    assert!(
+        result.error.as_deref().unwrap_or("").contains(&n.label),
+        "the run's error names the node: {:?}",
+        result.error
+    );
+    error
+}
+
 pub fn status(result: &RunResult, n: &GraphNode) -> Option<NodeStatus> {
     result.node(n.id).map(|r| r.status)
 }
