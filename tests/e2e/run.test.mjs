@@ -81,7 +81,7 @@ test('a three-node workflow runs in the engine: every node succeeds and the outp
   });
 });
 
-test('a request to this computer is refused until the workflow’s Network setting allows it', { timeout: TEST_TIMEOUT }, async () => {
+test('a request to this computer is refused until the workflow’s Run settings allow it', { timeout: TEST_TIMEOUT }, async () => {
   const http = await import('node:http');
   let requests = 0;
   const server = http.createServer((req, res) => {
@@ -115,12 +115,13 @@ test('a request to this computer is refused until the workflow’s Network setti
       assert.equal(nodeStatus, 'failed', `the request failed (${bar})`);
       assert.equal(requests, 0, 'nothing reached the server');
 
-      await click(browser, tid('run-settings-toggle'), 'the Network button');
+      await click(browser, tid('run-settings-toggle'), 'the Run settings button');
       await click(browser, tid('run-settings-private-network'), 'the private network checkbox');
       await waitUntil(
         async () => (await browser.$(tid('run-settings-private-network')).isSelected()) === true,
         'the setting to be saved and shown checked',
       );
+      await screenshotFor(browser, 'run-settings.png');
       await click(browser, tid('run-workflow'), 'Run');
       await waitUntil(async () => (await phase()) === 'completed', async () => `expected a completed run, the run bar says ${await phase()}`);
       assert.equal(requests, 1, 'the request reached this computer');
@@ -129,7 +130,7 @@ test('a request to this computer is refused until the workflow’s Network setti
     await withApp('run-private-network-reopen', async (b) => {
       await gotoWorkflows(b);
       await openWorkflow(b, name);
-      await click(b, tid('run-settings-toggle'), 'the Network button');
+      await click(b, tid('run-settings-toggle'), 'the Run settings button');
       assert.equal(await b.$(tid('run-settings-private-network')).isSelected(), true, 'still allowed after a restart');
     });
   } finally {

@@ -109,6 +109,10 @@ pub struct Store {
     clock_offset_ms: Arc<std::sync::atomic::AtomicI64>,
     /// The graphs of the documents last read or saved here (see graph_docs::GraphCache).
     pub(crate) graphs: Arc<Mutex<crate::graph_docs::GraphCache>>,
+    /// This database's local organization and person (`local_settings`), kept once a write
+    /// has read them: they never change for a database file, and reading them cost two
+    /// queries on every synced write.
+    local_identity: Arc<tokio::sync::OnceCell<(Uuid, Uuid)>>,
 }
 
 fn all_columns<E: Entity>() -> Vec<&'static Column> {
@@ -188,6 +192,7 @@ impl Store {
             clock: Arc::new(Mutex::new(HlcClock::new(device))),
             clock_offset_ms: Arc::default(),
             graphs: Arc::default(),
+            local_identity: Arc::default(),
         }
     }
 
@@ -438,7 +443,7 @@ impl Store {
         };
         if let Db::Sqlite(pool) = &self.db {
             if ops.iter().any(|op| fields::is_synced(op.table)) {
-                refuse_viewer(pool).await?;
+                refuse_viewer(pool, &self.local_identity).await?;
             }
         }
         on_db!(&self.db, pool => {
@@ -769,19 +774,32 @@ impl Store {
 /// The local store refuses a VIEWER's edits itself, online or offline: the role is the one the
 /// team database gave (pulled into `organization_members`), read at each write so a role change
 /// that just arrived counts. An offline-only workspace's person is its OWNER.
-async fn refuse_viewer(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
-    let setting = |key: &'static str| {
-        sqlx::query_scalar::<_, String>("SELECT value FROM local_settings WHERE key = $1").bind(key)
-    };
-    let org = setting("local_organization_id")
-        .fetch_optional(pool)
-        .await?;
-    let user = setting("local_user_id").fetch_optional(pool).await?;
-    let (Some(org), Some(user)) = (
-        org.and_then(|o| Uuid::parse_str(&o).ok()),
-        user.and_then(|u| Uuid::parse_str(&u).ok()),
-    ) else {
-        return Ok(());
+async fn refuse_viewer(
+    pool: &sqlx::SqlitePool,
+    identity: &tokio::sync::OnceCell<(Uuid, Uuid)>,
+) -> Result<(), StoreError> {
+    let (org, user) = match identity.get() {
+        Some(ids) => *ids,
+        None => {
+            let setting = |key: &'static str| {
+                sqlx::query_scalar::<_, String>("SELECT value FROM local_settings WHERE key = $1")
+                    .bind(key)
+            };
+            let org = setting("local_organization_id")
+                .fetch_optional(pool)
+                .await?;
+            let user = setting("local_user_id").fetch_optional(pool).await?;
+            let (Some(org), Some(user)) = (
+                org.and_then(|o| Uuid::parse_str(&o).ok()),
+                user.and_then(|u| Uuid::parse_str(&u).ok()),
+            ) else {
+                // Not set yet (a database being made): nothing to refuse, nothing kept.
+                return Ok(());
+            };
+            // Another write may have kept them first: the same ids.
+            let _ = identity.set((org, user));
+            (org, user)
+        }
     };
     let role: Option<String> = sqlx::query_scalar(
         "SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2 AND deleted_at IS NULL",
