@@ -56,6 +56,9 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(10))
+            // An in-process SQLite connection does not go stale: checking each one as it is
+            // taken from the pool cost a round trip to sqlx's worker thread per statement.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| describe_open_error(path, e))?;
@@ -99,6 +102,7 @@ impl Db {
                 .busy_timeout(Duration::from_secs(3));
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(|e| describe_open_error(Path::new(path), e))?;
