@@ -39,6 +39,9 @@ pub fn patch(entries: impl IntoIterator<Item = (Arc<str>, Option<Val>)>) -> Patc
     Arc::new(entries.into_iter().collect())
 }
 
+/// What `held_size` counts for an object made by a node, besides its entries.
+const OBJECT_BYTES: usize = 40;
+
 /// Patches stacked on one object before a lookup walks too far: the next patch makes a flat
 /// copy instead (pointers only; the values stay shared).
 const MAX_PATCH_DEPTH: u16 = 32;
@@ -158,7 +161,9 @@ impl Obj {
             Some(b) if Arc::strong_count(b) == 1 => b.held_size(),
             _ => 0,
         };
-        2 + own + base
+        // The object itself (its `Arc`, its slot in the list): about what it takes in memory,
+        // so a run of many small patches is not counted as next to nothing.
+        OBJECT_BYTES + own + base
     }
 
     fn entries(&self) -> Vec<(&Arc<str>, &Val)> {
