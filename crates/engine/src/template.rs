@@ -258,10 +258,25 @@ impl<'a> Tpl<'a> {
     }
 }
 
-/// Renders a text template; one with statements on a thread whose memory is counted (see
-/// `STATEMENT_MEMORY_CEILING`), an expression-only one (no loops) in place.
+/// Whether a template has a statement that can build text on text already built (a loop, an
+/// assignment, a `with` block): only `if` branches and raw text cannot, and their
+/// expressions are bounded by minijinja itself (a repeat of more than 100 M characters fails).
+fn can_repeat(source: &str) -> bool {
+    const HARMLESS: &[&str] = &["if", "elif", "else", "endif", "raw", "endraw"];
+    source.match_indices("{%").any(|(at, _)| {
+        let rest = source[at + 2..].trim_start_matches(['-', '+']).trim_start();
+        let keyword: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        !HARMLESS.contains(&keyword.as_str())
+    })
+}
+
+/// Renders a text template; one whose statements can repeat (see `can_repeat`) on a thread
+/// whose memory is counted (`STATEMENT_MEMORY_CEILING`), any other in place.
 fn render_text_bounded(t: &Template, ctx: &Value) -> Result<String, String> {
-    if !t.source().contains("{%") {
+    if !can_repeat(t.source()) {
         return render_text(t, ctx);
     }
     if ABANDONED_RENDERS.load(Ordering::Relaxed) >= MAX_ABANDONED_RENDERS {
@@ -480,6 +495,25 @@ mod tests {
         // Statements under the ceiling render as before, on their own thread.
         let fine = json!("{% for t in item.tags %}{{ t }};{% endfor %}");
         assert_eq!(render(&fine, json!({"tags": ["a", "b"]})), json!("a;b;"));
+    }
+
+    #[test]
+    fn only_statements_that_can_repeat_need_their_own_thread() {
+        for repeats in [
+            "{% for i in x %}{% endfor %}",
+            "{%- set a = 1 -%}",
+            "{%+ with y = 2 %}{% endwith %}",
+            "{% if a %}{% set b = a ~ a %}{% endif %}",
+        ] {
+            assert!(can_repeat(repeats), "{repeats}");
+        }
+        for plain in [
+            "Hello {{ item.name }}",
+            "{% if item.vip %}Dear{% elif item.new %}Welcome{% else %}Hi{% endif %} {{ item.name }}",
+            "{%- raw %}{{ not a tag }}{% endraw -%}",
+        ] {
+            assert!(!can_repeat(plain), "{plain}");
+        }
     }
 
     #[test]
