@@ -34,10 +34,6 @@ pub struct GraphCheck {
     pub signature: Option<neuroflow_model::signature::ToolSignature>,
 }
 
-/// What a blueprint preview keeps of its components' outputs, at most (a workflow's runs hold
-/// what the workflow's settings say, by default as much).
-const DESKTOP_MAX_OUTPUT_BYTES: u32 = neuroflow_model::settings::DEFAULT_RUN_DATA_MIB * 1024 * 1024;
-
 /// Said of runs that were still going when the app stopped.
 pub const INTERRUPTED: &str = "the app closed before the run finished";
 
@@ -173,8 +169,10 @@ impl WorkflowRunner {
                 Json::Null => Json::Object(Default::default()),
                 other => other,
             },
+            // A blueprint preview holds what a workflow with default settings may.
             limits: RunLimits {
-                max_output_bytes: DESKTOP_MAX_OUTPUT_BYTES,
+                max_output_bytes: neuroflow_model::settings::WorkflowSettings::default()
+                    .run_data_bytes(),
                 ..RunLimits::default()
             },
             mode: options.mode,

@@ -48,12 +48,14 @@ export function RunSettingsButton({ workflowId }: { workflowId: string }) {
     if (mibDraft === null || saving) return;
     const text = mibDraft.trim();
     const next = text === "" ? null : Number(text);
-    if (next === savedMib || (next !== null && !Number.isInteger(next))) {
-      if (next !== null && !Number.isInteger(next)) toast("The memory for a run's data is a whole number of MiB", "error");
+    if (next !== null && !Number.isInteger(next)) {
+      toast("The memory for a run's data is a whole number of MiB", "error");
       setMibDraft(null);
-      return;
+    } else if (next === savedMib) {
+      setMibDraft(null);
+    } else if (await save({ ...settings, maxRunDataMib: next })) {
+      setMibDraft(null);
     }
-    if (await save({ ...settings, maxRunDataMib: next })) setMibDraft(null);
   };
 
   return (
