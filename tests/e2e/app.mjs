@@ -229,11 +229,26 @@ export async function waitForDisplayed(browser, selector, what = selector) {
   await waitUntil(() => browser.$(selector).isDisplayed(), () => `expected ${what} (${selector}) to be displayed`);
 }
 
-/** Wait until the element is displayed and clickable, then click it once. */
+/** Where the element is on screen now (null when absent), as one comparable string. */
+async function placeOf(browser, selector) {
+  return browser.execute((sel) => {
+    const r = document.querySelector(sel)?.getBoundingClientRect();
+    return r ? `${r.x},${r.y},${r.width},${r.height}` : null;
+  }, selector);
+}
+
+/**
+ * Wait until the element is displayed, clickable and standing still, then click it once. A WebDriver click aims
+ * at where the element is when it is sent: while the canvas pans to show a new node (250 ms), that spot is
+ * somewhere else a moment later and the click lands on whatever moved under it.
+ */
 export async function click(browser, selector, what = selector) {
   await waitUntil(async () => {
     const el = await browser.$(selector);
     if (!(await el.isClickable())) return false;
+    const before = await placeOf(browser, selector);
+    await sleep(80);
+    if (before === null || before !== (await placeOf(browser, selector))) return false;
     await el.click();
     return true;
   }, () => `expected ${what} (${selector}) to be clickable`);

@@ -56,7 +56,7 @@ test('a three-node workflow runs in the engine: every node succeeds and the outp
     const set = nodeOfKind('data.set');
     await waitForDisplayed(browser, `${set} ${tid('node-problems')}`, 'the problem badge on the unconfigured Set node');
     await click(browser, set, 'the Set fields node');
-    await waitForDisplayed(browser, tid('inspector'), 'the inspector of the Set node');
+    await waitForDisplayed(browser, `${tid('inspector')}[data-kind="data.set"]`, 'the inspector of the Set node');
     await click(browser, `${tid('config-field')}[data-field="fields"] ${tid('kv-add')}`, 'the Add row button of Fields');
     const row = `${tid('config-field')}[data-field="fields"] .kv-row`;
     await typeInto(browser, `${row} input[aria-label="Name"]`, 'greeting', 'the field name input');

@@ -52,7 +52,7 @@ export function Inspector({ nodeId, tab, onTab, onClose, onRun }: Props) {
   };
 
   return (
-    <aside className="inspector" data-testid="inspector" aria-label="Node inspector">
+    <aside className="inspector" data-testid="inspector" data-kind={node.data.kind} aria-label="Node inspector">
       <header className="inspector-head">
         <div className="inspector-icon" style={{ color: style.color }}>
           <Icon name={style.icon} size={16} />
