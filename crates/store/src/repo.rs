@@ -64,6 +64,9 @@ impl ListQuery {
 #[derive(Debug, Clone)]
 pub(crate) struct WriteOp {
     sql: String,
+    /// The same write that also sets `field_hlc` to one more parameter after `values`: a synced
+    /// row's new field stamps go in with the write itself, not in a statement of their own.
+    sql_stamped: String,
     values: Vec<SqlValue>,
     table: &'static str,
     row_id: Uuid,
@@ -290,6 +293,11 @@ impl Store {
         Ok((
             WriteOp {
                 sql: format!("INSERT INTO {} ({names}) VALUES ({params})", E::TABLE),
+                sql_stamped: format!(
+                    "INSERT INTO {} ({names}, field_hlc) VALUES ({params}, ${})",
+                    E::TABLE,
+                    cols.len() + 1
+                ),
                 values,
                 table: E::TABLE,
                 row_id: entity.id(),
@@ -326,11 +334,17 @@ impl Store {
             .filter(|c| !kept.contains(&c.name))
             .map(|c| format!("{0} = excluded.{0}", c.name))
             .collect();
-        op.sql = format!(
-            "{} ON CONFLICT (id) DO UPDATE SET {} WHERE {t}.deleted_at IS NOT NULL AND {t}.organization_id = excluded.organization_id AND {t}.{scope} = excluded.{scope}",
-            op.sql,
-            sets.join(", "),
-            t = E::TABLE,
+        let on_conflict = |insert: &str, sets: &str| {
+            format!(
+                "{insert} ON CONFLICT (id) DO UPDATE SET {sets} WHERE {t}.deleted_at IS NOT NULL AND {t}.organization_id = excluded.organization_id AND {t}.{scope} = excluded.{scope}",
+                t = E::TABLE,
+            )
+        };
+        let sets = sets.join(", ");
+        op.sql = on_conflict(&op.sql, &sets);
+        op.sql_stamped = on_conflict(
+            &op.sql_stamped,
+            &format!("{sets}, field_hlc = excluded.field_hlc"),
         );
         op.untouched = Untouched::Conflict;
         Ok((op, stored))
@@ -370,16 +384,21 @@ impl Store {
         values.push(SqlValue::from_json(&LEADING_COLUMNS[1], &obj)?);
         let org_param = values.len();
         let stored: E = from_object(obj.clone())?;
+        let stamps_param = values.len() + 1;
+        // The organization is part of the key: a row never moves between organizations.
+        let update = |sets: &str| {
+            format!(
+                "UPDATE {} SET {sets} WHERE id = ${id_param} AND organization_id IS NOT DISTINCT FROM ${org_param}{}",
+                E::TABLE,
+                if live_only { " AND deleted_at IS NULL" } else { "" },
+            )
+        };
+        let sets = sets.join(", ");
         Ok((
             WriteOp {
                 columns: all_columns::<E>(),
-                // The organization is part of the key: a row never moves between organizations.
-                sql: format!(
-                    "UPDATE {} SET {} WHERE id = ${id_param} AND organization_id IS NOT DISTINCT FROM ${org_param}{}",
-                    E::TABLE,
-                    sets.join(", "),
-                    if live_only { " AND deleted_at IS NULL" } else { "" },
-                ),
+                sql: update(&sets),
+                sql_stamped: update(&format!("{sets}, field_hlc = ${stamps_param}")),
                 values,
                 table: E::TABLE,
                 row_id: entity.id(),
@@ -403,11 +422,15 @@ impl Store {
         }
         let hlc = self.stamp();
         let now = now();
-        Ok(WriteOp {
-            sql: format!(
-                "UPDATE {} SET deleted_at = $1, updated_at = $1, hlc = $2 WHERE id = $3 AND organization_id IS NOT DISTINCT FROM $4 AND deleted_at IS NULL",
+        let update = |stamps: &str| {
+            format!(
+                "UPDATE {} SET deleted_at = $1, updated_at = $1, hlc = $2{stamps} WHERE id = $3 AND organization_id IS NOT DISTINCT FROM $4 AND deleted_at IS NULL",
                 E::TABLE
-            ),
+            )
+        };
+        Ok(WriteOp {
+            sql: update(""),
+            sql_stamped: update(", field_hlc = $5"),
             values: vec![
                 SqlValue::Time(Some(now)),
                 SqlValue::Text(Some(hlc.clone())),
@@ -466,7 +489,18 @@ impl Store {
                 } else {
                     None
                 };
-                let result = bind_all(sqlx::query(&op.sql), op.values.clone()).execute(&mut *tx).await?;
+                // A synced row's new field stamps are worked out from the row as it was, and
+                // written with the row.
+                let stamped = synced.then(|| stamped_payload(&op, before));
+                let mut values = std::mem::take(&mut op.values);
+                let sql = match &stamped {
+                    Some((_, stamps)) => {
+                        values.push(SqlValue::Json(Some(stamps.clone())));
+                        &op.sql_stamped
+                    }
+                    None => &op.sql,
+                };
+                let result = bind_all(sqlx::query(sql), values).execute(&mut *tx).await?;
                 if result.rows_affected() != 1 {
                     match op.untouched {
                         Untouched::Fine => {}
@@ -478,13 +512,7 @@ impl Store {
                         }
                     }
                 }
-                if synced && result.rows_affected() > 0 {
-                    let (payload, stamps) = stamped_payload(&op, before);
-                    sqlx::query(&format!("UPDATE {} SET field_hlc = $1 WHERE id = $2", op.table))
-                        .bind(sqlx::types::Json(stamps))
-                        .bind(op.row_id)
-                        .execute(&mut *tx)
-                        .await?;
+                if let Some((payload, _)) = stamped.filter(|_| result.rows_affected() > 0) {
                     op.payload = payload;
                 }
                 if record_outbox && result.rows_affected() > 0 {
