@@ -91,8 +91,10 @@ impl Store {
         self.insert(&row).await
     }
 
-    /// Completes a started execution with its outcome, stores the agent calls made during it
-    /// and moves the workflow's `execution_count` and `last_executed` — all or nothing.
+    /// Completes a started execution with its outcome and stores the agent calls made during
+    /// it, all or nothing. The workflow row is not written: its run figures are counted from the
+    /// executions (see [`Store::workflow_run_figures`]), so runs on two devices both count once
+    /// they sync, and a run does not look like an edit of the workflow.
     pub async fn execution_finish(
         &self,
         actor: Actor,
@@ -107,7 +109,6 @@ impl Store {
                 "execution {execution_id} has already finished"
             )));
         }
-        let mut workflow: Workflow = self.get(Some(org), execution.workflow_id).await?;
         execution.status = outcome.status;
         execution.finished_at = Some(outcome.finished_at);
         execution.duration_ms = Some(outcome.duration_ms);
@@ -116,10 +117,8 @@ impl Store {
         execution.output_data = outcome.output_data;
         execution.logs = outcome.logs;
         execution.error = outcome.error;
-        workflow.execution_count = workflow.execution_count.saturating_add(1);
-        workflow.last_executed = Some(outcome.finished_at);
 
-        let mut ops = Vec::with_capacity(agent_calls.len() + 2);
+        let mut ops = Vec::with_capacity(agent_calls.len() + 1);
         let (op, stored) = self.update_op(&execution)?;
         ops.push(op);
         for call in &agent_calls {
@@ -130,7 +129,6 @@ impl Store {
             }
             ops.push(self.insert_op(call)?.0);
         }
-        ops.push(self.update_op(&workflow)?.0);
         self.apply(ops).await?;
         Ok(stored)
     }

@@ -36,6 +36,18 @@ pub struct WorkflowSummary {
     pub node_count: i32,
     pub is_active: bool,
     pub updated_at: DateTime<Utc>,
+    /// Finished runs of the workflow stored here (this device's and, once synced, the team's).
+    pub runs: i32,
+    /// When the latest of them finished.
+    pub last_run_at: Option<DateTime<Utc>>,
+}
+
+/// What a summary counts besides the workflow row: its nodes and its finished runs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Figures {
+    nodes: i32,
+    runs: i32,
+    last_run_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -67,16 +79,22 @@ fn new_workflow(actor: Actor, name: String) -> Workflow {
     }
 }
 
-fn summary(w: &Workflow, node_count: i32) -> WorkflowSummary {
+fn summary(w: &Workflow, figures: Figures) -> WorkflowSummary {
     WorkflowSummary {
         id: w.id,
         name: w.name.clone(),
         description: w.description.clone(),
         version: w.version,
-        node_count,
+        node_count: figures.nodes,
         is_active: w.is_active,
         updated_at: w.updated_at,
+        runs: figures.runs,
+        last_run_at: figures.last_run_at,
     }
+}
+
+fn clamped<N: TryInto<i32>>(n: N) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
 }
 
 impl Store {
@@ -97,18 +115,59 @@ impl Store {
                 ..ListQuery::in_org(actor.organization_id)
             })
             .await?;
-        let counts = self.node_counts(actor.organization_id).await?;
+        let mut figures = self.figures(actor.organization_id, None).await?;
         Ok(workflows
             .iter()
-            .map(|w| summary(w, counts.get(&w.id).copied().unwrap_or(0)))
+            .map(|w| summary(w, figures.remove(&w.id).unwrap_or_default()))
             .collect())
     }
 
-    async fn node_counts(&self, org: Uuid) -> Result<HashMap<Uuid, i32>, StoreError> {
-        let sql = "SELECT workflow_id, COUNT(*) AS n FROM workflow_nodes WHERE organization_id = $1 AND deleted_at IS NULL GROUP BY workflow_id";
+    /// Node counts and run figures of the organization's workflows (of one when given), in two
+    /// grouped reads. A workflow's run figures are counted from its executions rather than kept
+    /// on its row: a counter on a synced row written by two offline devices would keep only one
+    /// device's count, and each run would look like an edit of the workflow.
+    async fn figures(
+        &self,
+        org: Uuid,
+        only: Option<Uuid>,
+    ) -> Result<HashMap<Uuid, Figures>, StoreError> {
+        let filter = if only.is_some() {
+            " AND workflow_id = $2"
+        } else {
+            ""
+        };
+        let nodes_sql = format!("SELECT workflow_id, COUNT(*) FROM workflow_nodes WHERE organization_id = $1 AND deleted_at IS NULL{filter} GROUP BY workflow_id");
+        let runs_sql = format!("SELECT workflow_id, COUNT(*), MAX(finished_at) FROM workflow_executions WHERE organization_id = $1 AND deleted_at IS NULL AND finished_at IS NOT NULL{filter} GROUP BY workflow_id");
+        let mut figures: HashMap<Uuid, Figures> = HashMap::new();
         on_db!(self.db(), pool => {
-            let rows: Vec<(Uuid, i64)> = sqlx::query_as(sql).bind(org).fetch_all(pool).await?;
-            Ok(rows.into_iter().map(|(id, n)| (id, i32::try_from(n).unwrap_or(i32::MAX))).collect())
+            let mut nodes = sqlx::query_as::<_, (Uuid, i64)>(&nodes_sql).bind(org);
+            let mut runs = sqlx::query_as::<_, (Uuid, i64, Option<DateTime<Utc>>)>(&runs_sql).bind(org);
+            if let Some(id) = only {
+                nodes = nodes.bind(id);
+                runs = runs.bind(id);
+            }
+            for (id, n) in nodes.fetch_all(pool).await? {
+                figures.entry(id).or_default().nodes = clamped(n);
+            }
+            for (id, n, last) in runs.fetch_all(pool).await? {
+                let f = figures.entry(id).or_default();
+                f.runs = clamped(n);
+                f.last_run_at = last;
+            }
+        });
+        Ok(figures)
+    }
+
+    /// The run figures of one workflow, for a summary whose node count is known.
+    async fn run_figures(&self, org: Uuid, id: Uuid, nodes: i32) -> Result<Figures, StoreError> {
+        let sql = "SELECT COUNT(*), MAX(finished_at) FROM workflow_executions WHERE organization_id = $1 AND workflow_id = $2 AND deleted_at IS NULL AND finished_at IS NOT NULL";
+        let (runs, last_run_at) = on_db!(self.db(), pool => {
+            sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(sql).bind(org).bind(id).fetch_one(pool).await?
+        });
+        Ok(Figures {
+            nodes,
+            runs: clamped(runs),
+            last_run_at,
         })
     }
 
@@ -119,7 +178,7 @@ impl Store {
     ) -> Result<WorkflowSummary, StoreError> {
         let name = validate::name("workflow name", name)?;
         let stored = self.insert(&new_workflow(actor, name)).await?;
-        Ok(summary(&stored, 0))
+        Ok(summary(&stored, Figures::default()))
     }
 
     pub async fn workflow_rename(
@@ -132,13 +191,12 @@ impl Store {
         let mut w: Workflow = self.get(Some(actor.organization_id), id).await?;
         w.name = name;
         let stored = self.update(&w).await?;
-        let count = self
-            .node_counts(actor.organization_id)
+        let figures = self
+            .figures(actor.organization_id, Some(id))
             .await?
-            .get(&id)
-            .copied()
-            .unwrap_or(0);
-        Ok(summary(&stored, count))
+            .remove(&id)
+            .unwrap_or_default();
+        Ok(summary(&stored, figures))
     }
 
     /// Tombstones the workflow and its nodes and edges in one transaction.
@@ -157,8 +215,11 @@ impl Store {
         let graph = self.graph_of::<WorkflowTables>(org, id).await?;
         // Opening a canvas is followed by its live checks and saves: they start from this.
         self.remember_graph(id, &w.hlc, Arc::new(graph.clone()));
+        let figures = self
+            .run_figures(org, id, clamped(graph.nodes.len()))
+            .await?;
         Ok(WorkflowDoc {
-            summary: summary(&w, i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX)),
+            summary: summary(&w, figures),
             graph,
             settings: WorkflowSettings::from_json(&w.settings),
         })
@@ -260,11 +321,11 @@ impl Store {
             .await?;
         let mut graph = (*base).clone();
         changes.apply(&mut graph);
-        let count = i32::try_from(graph.nodes.len()).unwrap_or(i32::MAX);
+        let count = clamped(graph.nodes.len());
         let w = self
             .write_workflow_graph(actor, w, Arc::new(graph), Some((&base, changes)), save)
             .await?;
-        Ok(summary(&w, count))
+        Ok(summary(&w, self.run_figures(org, id, count).await?))
     }
 
     /// Writes `graph` as the workflow's new version (the writes: see Store::save_ops); returns

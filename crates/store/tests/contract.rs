@@ -1370,7 +1370,7 @@ async fn migrations_are_idempotent_and_keep_data() {
 }
 
 contract!(
-    executions_are_stored_with_agent_calls_and_counters,
+    executions_are_stored_with_agent_calls_and_counted_by_their_workflow,
     |t: common::TestDb| async move {
         use neuroflow_model::ExecutionStatus;
         use neuroflow_store::executions::ExecutionOutcome;
@@ -1387,6 +1387,7 @@ contract!(
             ))
             .await
             .expect("agent");
+        let w_row: Workflow = s.get(Some(t.org), w.id).await.expect("workflow");
 
         let started = s
             .execution_start(actor, w.id, json!({"ticket": 7}))
@@ -1427,17 +1428,31 @@ contract!(
                 .len(),
             1
         );
+        // The workflow counts the finished run; the run did not write the workflow row (a run
+        // is not an edit, and a count on a synced row would lose another device's runs).
+        let doc = s.workflow_get(actor, w.id).await.expect("workflow");
+        assert_eq!(doc.summary.runs, 1);
+        assert_eq!(doc.summary.last_run_at, again.finished_at);
+        assert!(doc.summary.last_run_at.is_some());
         let wf: Workflow = s.get(Some(t.org), w.id).await.expect("workflow");
-        assert_eq!(wf.execution_count, 1);
-        assert!(wf.last_executed.is_some());
+        assert_eq!(
+            (wf.hlc.as_str(), wf.updated_at),
+            (w_row.hlc.as_str(), w_row.updated_at)
+        );
 
         // Finishing twice is refused and changes nothing.
         assert!(matches!(
             s.execution_finish(actor, started.id, outcome, vec![]).await,
             Err(StoreError::Conflict(_))
         ));
-        let wf: Workflow = s.get(Some(t.org), w.id).await.expect("workflow");
-        assert_eq!(wf.execution_count, 1);
+        assert_eq!(
+            s.workflow_get(actor, w.id)
+                .await
+                .expect("workflow")
+                .summary
+                .runs,
+            1
+        );
 
         // Newest first, filtered by workflow, invisible to another organization.
         let second = s

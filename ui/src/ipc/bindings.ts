@@ -905,6 +905,10 @@ export type WorkflowSummary = {
 	nodeCount: number,
 	isActive: boolean,
 	updatedAt: string,
+	/**  Finished runs of the workflow stored here (this device's and, once synced, the team's). */
+	runs: number,
+	/**  When the latest of them finished. */
+	lastRunAt: string | null,
 };
 
 /* Tauri Specta runtime */

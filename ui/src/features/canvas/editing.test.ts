@@ -34,7 +34,7 @@ const C = id(3);
 
 function doc(): WorkflowDoc {
   return {
-    summary: { id: id(0xf00), name: "W", description: "", version: 1, nodeCount: 3, isActive: false, updatedAt: new Date().toISOString() },
+    summary: { id: id(0xf00), name: "W", description: "", version: 1, nodeCount: 3, isActive: false, updatedAt: new Date().toISOString(), runs: 0, lastRunAt: null },
     graph: {
       nodes: [
         { id: A, kind: "trigger.manual", label: "Start", position: { x: 0, y: 0 }, config: {} },

@@ -134,6 +134,8 @@ describe("canvas store", () => {
       nodeCount: 3,
       isActive: false,
       updatedAt: new Date().toISOString(),
+      runs: 0,
+      lastRunAt: null,
     },
     graph: structuredClone(sampleGraph),
     settings: { allowPrivateNetwork: false },

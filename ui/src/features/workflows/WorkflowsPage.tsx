@@ -166,12 +166,13 @@ export function WorkflowsPage() {
       )}
 
       {items.length > 0 && (
-        <div className="table" role="table" aria-label="Workflows">
+        <div className="table workflows-table" role="table" aria-label="Workflows">
           <div className="table-head" role="row">
             <div role="columnheader">Name</div>
             <div role="columnheader" className="num">Nodes</div>
             <div role="columnheader" className="num">Version</div>
             <div role="columnheader">Updated</div>
+            <div role="columnheader">Last run</div>
             <div role="columnheader" className="sr-only">Actions</div>
           </div>
           {items.map((w) => (
@@ -286,6 +287,15 @@ function WorkflowRow({ workflow: w, now, highlighted, onRenamed, onDelete, readO
       <div role="cell" className="num muted">v{w.version}</div>
       <div role="cell" className="muted" title={absoluteTime(w.updatedAt)}>
         {relativeTime(w.updatedAt, now)}
+      </div>
+      <div
+        role="cell"
+        className="muted"
+        data-testid="workflow-last-run"
+        data-runs={w.runs}
+        title={w.lastRunAt ? `${w.runs} ${w.runs === 1 ? "run" : "runs"}, the last finished ${absoluteTime(w.lastRunAt)}` : "Not run yet"}
+      >
+        {w.lastRunAt ? `${relativeTime(w.lastRunAt, now)} · ${w.runs}` : "—"}
       </div>
       <div role="cell" className="row-actions">
         <button
