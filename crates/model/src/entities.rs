@@ -272,7 +272,7 @@ entity!(
         template_id: Option<Uuid> = Uuid,
         /// Kept by the schema, not written per run: a count on a synced row written by two
         /// offline devices keeps one device's count. The store counts a workflow's runs from
-        /// its executions (`WorkflowSummary::runs`, `last_run_at`).
+        /// the executions on the device (`WorkflowSummary::runs`, `last_run_at`).
         execution_count: i32 = Int,
         last_executed: Option<DateTime<Utc>> = Time,
         is_active: bool = Bool,

@@ -29,6 +29,28 @@ pub fn is_synced(table: &str) -> bool {
     SYNCED_TABLES.contains(&table)
 }
 
+/// Tables whose local writes go to the team database: the merged ones, and saved versions
+/// (whole rows). The rest (runs, integrations, drafts) stays on the device that wrote it, so
+/// its writes are not put in the outbox at all.
+pub const PUSHED_TABLES: &[&str] = &[
+    "workflows",
+    "workflow_nodes",
+    "workflow_edges",
+    "workflow_versions",
+    "tool_blueprints",
+    "blueprint_components",
+    "blueprint_connections",
+    "blueprint_versions",
+    "ai_agents",
+    "agent_teams",
+    "team_members",
+];
+
+/// Whether a local write to `table` is recorded in the outbox for the team database.
+pub fn is_pushed(table: &str) -> bool {
+    PUSHED_TABLES.contains(&table)
+}
+
 /// Keys of a row object that are not fields: identity and bookkeeping the merge sets itself.
 const NOT_FIELDS: &[&str] = &["id", "organizationId", "createdAt", "updatedAt", "hlc"];
 

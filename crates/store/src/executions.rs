@@ -92,9 +92,9 @@ impl Store {
     }
 
     /// Completes a started execution with its outcome and stores the agent calls made during
-    /// it, all or nothing. The workflow row is not written: its run figures are counted from the
-    /// executions (see [`Store::workflow_run_figures`]), so runs on two devices both count once
-    /// they sync, and a run does not look like an edit of the workflow.
+    /// it, all or nothing. The workflow row is not written: its run figures are counted from its
+    /// executions (`WorkflowSummary::runs`), so a run does not look like an edit of the
+    /// workflow to sync or to the Workflows list.
     pub async fn execution_finish(
         &self,
         actor: Actor,

@@ -451,9 +451,10 @@ impl Store {
         })
     }
 
-    /// Runs writes in one transaction; on SQLite each also appends its outbox row there. A write
-    /// to a synced table also restamps the fields it changed (`field_hlc`), and its outbox row
-    /// carries the new row, its stamps and the stamps it was made over (what sync merges with).
+    /// Runs writes in one transaction; on SQLite each write of a table that goes to the team
+    /// database also appends its outbox row there. A write to a synced table also restamps the
+    /// fields it changed (`field_hlc`), and its outbox row carries the new row, its stamps and
+    /// the stamps it was made over (what sync merges with).
     pub(crate) async fn apply(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
         let record_outbox = matches!(self.db, Db::Sqlite(_));
         // SQLite: take the write lock at the start. A write of a synced row reads the row first,
@@ -515,7 +516,7 @@ impl Store {
                 if let Some((payload, _)) = stamped.filter(|_| result.rows_affected() > 0) {
                     op.payload = payload;
                 }
-                if record_outbox && result.rows_affected() > 0 {
+                if record_outbox && fields::is_pushed(op.table) && result.rows_affected() > 0 {
                     bind_all(
                         sqlx::query("INSERT INTO outbox (mutation_id, table_name, row_id, op, payload, hlc, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
                         vec![

@@ -36,7 +36,8 @@ pub struct WorkflowSummary {
     pub node_count: i32,
     pub is_active: bool,
     pub updated_at: DateTime<Utc>,
-    /// Finished runs of the workflow stored here (this device's and, once synced, the team's).
+    /// Finished runs of the workflow on this device (runs are kept where they ran: they are
+    /// not synced).
     pub runs: i32,
     /// When the latest of them finished.
     pub last_run_at: Option<DateTime<Utc>>,
@@ -124,8 +125,8 @@ impl Store {
 
     /// Node counts and run figures of the organization's workflows (of one when given), in two
     /// grouped reads. A workflow's run figures are counted from its executions rather than kept
-    /// on its row: a counter on a synced row written by two offline devices would keep only one
-    /// device's count, and each run would look like an edit of the workflow.
+    /// on its row: the row syncs and the runs do not, a counter on it written by two offline
+    /// devices kept one device's count, and each run looked like an edit of the workflow.
     async fn figures(
         &self,
         org: Uuid,

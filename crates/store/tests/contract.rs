@@ -1266,7 +1266,7 @@ contract!(
 );
 
 #[tokio::test]
-async fn sqlite_outbox_is_written_with_each_edit_and_not_on_failure() {
+async fn sqlite_outbox_is_written_with_each_edit_and_not_on_failure_or_for_runs() {
     let t = common::sqlite().await;
     let s = &t.store;
     let actor = Actor {
@@ -1327,6 +1327,30 @@ async fn sqlite_outbox_is_written_with_each_edit_and_not_on_failure() {
             .len(),
         2
     );
+    // A run stays on this device: storing it puts nothing in the outbox, and it does not
+    // touch the workflow row (which would travel).
+    let run = s
+        .execution_start(actor, w.id, serde_json::json!({}))
+        .await
+        .expect("start");
+    s.execution_finish(
+        actor,
+        run.id,
+        neuroflow_store::executions::ExecutionOutcome {
+            status: neuroflow_model::ExecutionStatus::Completed,
+            finished_at: chrono::Utc::now(),
+            duration_ms: 1,
+            tokens_used: 0,
+            cost: 0.0,
+            output_data: None,
+            logs: serde_json::json!([]),
+            error: None,
+        },
+        vec![],
+    )
+    .await
+    .expect("finish");
+    assert_eq!(s.outbox_len().await.expect("outbox"), 6);
     t.close().await;
 }
 

@@ -151,4 +151,17 @@ mod tests {
             .collect();
         assert_eq!(merged, neuroflow_model::fields::SYNCED_TABLES);
     }
+
+    #[test]
+    fn pushed_tables_are_exactly_the_ones_the_store_puts_in_the_outbox() {
+        let mut pushed: Vec<&str> = pull_order()
+            .iter()
+            .filter(|t| pushed(t.name).is_some())
+            .map(|t| t.name)
+            .collect();
+        let mut outboxed = neuroflow_model::fields::PUSHED_TABLES.to_vec();
+        pushed.sort_unstable();
+        outboxed.sort_unstable();
+        assert_eq!(pushed, outboxed);
+    }
 }

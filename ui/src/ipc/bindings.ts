@@ -905,7 +905,10 @@ export type WorkflowSummary = {
 	nodeCount: number,
 	isActive: boolean,
 	updatedAt: string,
-	/**  Finished runs of the workflow stored here (this device's and, once synced, the team's). */
+	/**
+	 *  Finished runs of the workflow on this device (runs are kept where they ran: they are
+	 *  not synced).
+	 */
 	runs: number,
 	/**  When the latest of them finished. */
 	lastRunAt: string | null,
