@@ -14,9 +14,9 @@ async function quickAdd(p, search) {
 }
 
 /** A three-node workflow (manual trigger → set fields → output) on a fresh page, with the Set node unconfigured. */
-async function threeNodes() {
+async function threeNodes(name = 'Greeter') {
   const p = await newPage(app.browser);
-  await createAndOpen(p, app.server.url, 'Greeter');
+  await createAndOpen(p, app.server.url, name);
   await p.locator('.react-flow__pane').click();
   await quickAdd(p, 'manual');
   await quickAdd(p, 'set fields');
@@ -52,8 +52,8 @@ describe('running from the canvas', () => {
     assert.deepEqual(p.errors, []);
   });
 
-  test('Run saves, shows each node live, then the output in the inspector; a pinned output stands in', async () => {
-    const p = await threeNodes();
+  test('Run saves, shows each node live, then the output in the inspector; a pinned output stands in; the list counts the runs', async () => {
+    const p = await threeNodes('Greeter counted');
     const set = nodeByLabel(p, 'Set fields');
     await set.click();
     const field = p.locator(`${tid('config-field')}[data-field="fields"]`);
@@ -84,6 +84,14 @@ describe('running from the canvas', () => {
     await p.locator(`${tid('run-bar')}[data-phase="completed"]`).waitFor();
     await p.click(tid('unpin'));
     await p.locator(tid('pinned-note')).waitFor({ state: 'detached' });
+
+    // Leaving right after an edit (the unpin) saves it rather than asking; the Workflows list counts both runs (the
+    // core counts them from the stored executions).
+    await p.click(tid('back-to-workflows'));
+    const lastRun = p.locator(`${tid('workflow-row')}[data-name="Greeter counted"] ${tid('workflow-last-run')}`);
+    await lastRun.waitFor();
+    assert.equal(await lastRun.getAttribute('data-runs'), '2');
+    assert.equal((await lastRun.textContent()).trim(), 'just now · 2 runs');
     assert.deepEqual(p.errors, []);
   });
 

@@ -158,13 +158,25 @@ function CanvasScreen({ document, executionId, idlePanel }: { document: CanvasDo
     };
   }, [executionId, workflowId, document.surface]);
 
-  // Leaving with unsaved changes asks first: in-app navigation, and reload/close in a browser.
+  // Leaving before the autosave saves the changes first (they are saved automatically anyway); only changes that
+  // cannot be saved make it ask. A reload or close in a browser cannot wait for a save: that asks.
   useEffect(() => {
     if (!dirty) return;
     setNavigationBlocker(async (to) => {
+      let failure: string;
+      try {
+        while (useCanvasStore.getState().saving) await new Promise((r) => setTimeout(r, 50));
+        if (useCanvasStore.getState().dirty) await useCanvasStore.getState().save({ kind: "AUTOSAVE" });
+        setNavigationBlocker(null);
+        navigate(to, { force: true });
+        return;
+      } catch (e) {
+        failure = errorMessage(e);
+        setSaveError(failure);
+      }
       const leave = await confirm({
         title: "Leave without saving?",
-        message: "This workflow has changes that haven't been saved. If you leave now, they will be lost.",
+        message: `This workflow's changes couldn't be saved (${failure}). If you leave now, they will be lost.`,
         confirmLabel: "Discard changes",
         cancelLabel: "Keep editing",
         danger: true,

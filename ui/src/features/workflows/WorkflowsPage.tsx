@@ -295,7 +295,7 @@ function WorkflowRow({ workflow: w, now, highlighted, onRenamed, onDelete, readO
         data-runs={w.runs}
         title={w.lastRunAt ? `${w.runs} ${w.runs === 1 ? "run" : "runs"}, the last finished ${absoluteTime(w.lastRunAt)}` : "Not run yet"}
       >
-        {w.lastRunAt ? `${relativeTime(w.lastRunAt, now)} · ${w.runs}` : "—"}
+        {w.lastRunAt ? `${relativeTime(w.lastRunAt, now)} · ${w.runs} ${w.runs === 1 ? "run" : "runs"}` : "—"}
       </div>
       <div role="cell" className="row-actions">
         <button
