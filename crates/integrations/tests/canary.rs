@@ -63,7 +63,10 @@ fn the_canary_appears_in_no_database_file_dto_error_or_log() {
     assert!(stdout.contains("RUN-EVENT {"), "{stdout}");
     assert!(stdout.contains("RUN-UPDATE {"), "{stdout}");
     assert!(stdout.contains("EXECUTION {"), "{stdout}");
-    assert!(stdout.contains("OUTBOX workflow_executions"), "{stdout}");
+    // Runs stay on the device (no outbox rows); the workflows' nodes, with their credential
+    // references, are what sync carries.
+    assert!(stdout.contains("OUTBOX workflow_nodes"), "{stdout}");
+    assert!(!stdout.contains("OUTBOX workflow_executions"), "{stdout}");
     assert!(
         stderr.contains("call from node") && stderr.contains("(not retryable)"),
         "{stderr}"
@@ -480,7 +483,7 @@ async fn canary_flow() {
     views.push(node_gmail);
 
     // Workflows with keyed HTTP and model nodes through the desktop's runner: stored
-    // executions (and their outbox rows), run updates and the execution DTO.
+    // executions, the outbox rows of their workflows, run updates and the execution DTO.
     views.extend(keyed_node_runs(&fx, &out, &secret, &echo, &slack_echo).await);
 
     // List, get and edits (keeping, then replacing secrets).
@@ -853,9 +856,7 @@ async fn keyed_node_runs(
             !payload.contains(&out.canary),
             "the canary is in an outbox row of {table}: {payload}"
         );
-        if table == "workflow_executions" {
-            println!("OUTBOX {table} {payload}");
-        }
+        println!("OUTBOX {table} {payload}");
     }
     vec![echo_bearer, openai_key, anthropic_key]
 }
