@@ -14,6 +14,8 @@ import { CanvasPage } from "./features/canvas/CanvasPage";
 import { blueprintDocument, workflowDocument } from "./features/canvas/document";
 import { ExecutionsPage } from "./features/executions/ExecutionsPage";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage";
+import { OrderPage } from "./features/orders/OrderPage";
+import { OrdersPage } from "./features/orders/OrdersPage";
 import { TeamPage } from "./features/team/TeamPage";
 import { WorkflowsPage } from "./features/workflows/WorkflowsPage";
 
@@ -67,6 +69,8 @@ export function App() {
   else if (route.page === "account") page = <TeamPage />;
   else if (route.page === "agents" && route.agentId) page = <AgentEditor key={route.agentId} id={route.agentId} />;
   else if (route.page === "agents") page = <AgentsPage />;
+  else if (route.page === "orders" && route.orderId) page = <OrderPage key={route.orderId} id={route.orderId} />;
+  else if (route.page === "orders") page = <OrdersPage />;
   else page = <NotBuiltPage key={route.page} page={pageInfo(route.page)} />;
 
   return (

@@ -3,8 +3,9 @@
 use neuroflow_integrations::IntegrationDraft;
 use neuroflow_model::agent::AgentSpec;
 use neuroflow_model::graph::{Graph, GraphChanges, GraphSurface};
+use neuroflow_model::order::OrderForm;
 use neuroflow_model::settings::WorkflowSettings;
-use neuroflow_model::AIToolCategory;
+use neuroflow_model::{AIToolCategory, ComplexityLevel, LogLevel, OrderPriority, OrderStatus};
 use neuroflow_runs::{RunOptions, RunUpdate};
 use neuroflow_store::blueprints::BlueprintMeta;
 use neuroflow_store::versions::SaveAs;
@@ -69,6 +70,15 @@ pub const COMMANDS: &[&str] = &[
     "agent_update",
     "agent_duplicate",
     "agent_delete",
+    "order_list",
+    "order_get",
+    "order_estimate",
+    "order_create",
+    "order_update",
+    "order_move",
+    "order_milestone_add",
+    "order_milestone_set_done",
+    "order_log",
     "team_status",
     "team_sign_in",
     "team_open",
@@ -244,6 +254,42 @@ pub async fn invoke(
             .await),
         "agent_duplicate" => call!(args, |id: String| core.agent_duplicate(id).await),
         "agent_delete" => call!(args, |id: String| core.agent_delete(id).await),
+        "order_list" => reply(core.order_list().await),
+        "order_get" => call!(args, |id: String| core.order_get(id).await),
+        "order_estimate" => {
+            call!(args, |complexity: ComplexityLevel,
+                         priority: OrderPriority| core
+                .order_estimate(complexity, priority))
+        }
+        "order_create" => call!(args, |form: OrderForm| core.order_create(form).await),
+        "order_update" => call!(args, |id: String, form: OrderForm| core
+            .order_update(id, form)
+            .await),
+        "order_move" => {
+            call!(args, |id: String,
+                         to: OrderStatus,
+                         reason: Option<String>,
+                         final_cost: Option<f64>| core
+                .order_move(id, to, reason, final_cost)
+                .await)
+        }
+        "order_milestone_add" => call!(
+            args,
+            |id: String, title: String, due_date: Option<chrono::DateTime<chrono::Utc>>| core
+                .order_milestone_add(id, title, due_date)
+                .await
+        ),
+        "order_milestone_set_done" => {
+            call!(args, |id: String, milestone_id: String, done: bool| core
+                .order_milestone_set_done(id, milestone_id, done)
+                .await)
+        }
+        "order_log" => call!(args, |id: String,
+                                    level: LogLevel,
+                                    stage: String,
+                                    message: String| {
+            core.order_log(id, level, stage, message).await
+        }),
         "team_status" => reply(core.team_status().await),
         "team_sign_in" => call!(args, |connection: TeamConnection, password: String| core
             .team_sign_in(connection, password)

@@ -11,6 +11,7 @@ pub mod blueprints;
 pub mod drafts;
 pub mod executions;
 pub mod local;
+pub mod orders;
 pub mod pg_admin;
 pub mod versions;
 pub mod workflows;

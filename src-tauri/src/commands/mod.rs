@@ -5,6 +5,7 @@ pub mod app;
 pub mod blueprints;
 pub mod drafts;
 pub mod integrations;
+pub mod orders;
 pub mod runs;
 pub mod team;
 pub mod workflows;

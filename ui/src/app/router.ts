@@ -22,6 +22,8 @@ export type Route = {
   blueprintId: string | null;
   /** An agent's settings page (#/agents/<id>). */
   agentId: string | null;
+  /** An order's page (#/orders/<id>). */
+  orderId: string | null;
   path: string;
 };
 
@@ -31,12 +33,13 @@ export function parsePath(path: string): Route | null {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const page = PAGES.find((p) => p === parts[0]);
   if (!page) return null;
-  const none = { workflowId: null, executionId: null, blueprintId: null, agentId: null, path };
+  const none = { workflowId: null, executionId: null, blueprintId: null, agentId: null, orderId: null, path };
   if (page === "workflows" && parts.length === 2) return { ...none, page, workflowId: parts[1] };
   if (page === "workflows" && parts.length === 4 && parts[2] === "runs") return { ...none, page, workflowId: parts[1], executionId: parts[3] };
   if (page === "executions" && parts.length === 2) return { ...none, page, executionId: parts[1] };
   if (page === "blueprints" && parts.length === 2) return { ...none, page, blueprintId: parts[1] };
   if (page === "agents" && parts.length === 2) return { ...none, page, agentId: parts[1] };
+  if (page === "orders" && parts.length === 2) return { ...none, page, orderId: parts[1] };
   if (parts.length !== 1) return null;
   return { ...none, page };
 }
@@ -50,6 +53,8 @@ export const blueprintsPath = () => "/blueprints";
 export const blueprintPath = (id: string) => `/blueprints/${encodeURIComponent(id)}`;
 /** An agent's settings. */
 export const agentPath = (id: string) => `/agents/${encodeURIComponent(id)}`;
+/** An order's page. */
+export const orderPath = (id: string) => `/orders/${encodeURIComponent(id)}`;
 /** The Executions page with one run's detail open. */
 export const executionPath = (executionId: string) => `/executions/${encodeURIComponent(executionId)}`;
 
@@ -105,5 +110,5 @@ export function useRoute(): Route {
     },
     () => current,
   );
-  return parsePath(path) ?? { page: "workflows", workflowId: null, executionId: null, blueprintId: null, agentId: null, path: DEFAULT_PATH };
+  return parsePath(path) ?? { page: "workflows", workflowId: null, executionId: null, blueprintId: null, agentId: null, orderId: null, path: DEFAULT_PATH };
 }

@@ -96,6 +96,15 @@ export const commands = {
 	agentUpdate: (id: string, spec: AgentSpec) => typedError<AgentDoc, AppError>(__TAURI_INVOKE("agent_update", { id, spec })),
 	agentDuplicate: (id: string) => typedError<AgentDoc, AppError>(__TAURI_INVOKE("agent_duplicate", { id })),
 	agentDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("agent_delete", { id })),
+	orderList: () => typedError<OrderSummary[], AppError>(__TAURI_INVOKE("order_list")),
+	orderGet: (id: string) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_get", { id })),
+	orderEstimate: (complexity: ComplexityLevel, priority: OrderPriority) => typedError<OrderEstimate, AppError>(__TAURI_INVOKE("order_estimate", { complexity, priority })),
+	orderCreate: (form: OrderForm) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_create", { form })),
+	orderUpdate: (id: string, form: OrderForm) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_update", { id, form })),
+	orderMove: (id: string, to: OrderStatus, reason: string | null, finalCost: number | null) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_move", { id, to, reason, finalCost })),
+	orderMilestoneAdd: (id: string, title: string, dueDate: string | null) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_milestone_add", { id, title, dueDate })),
+	orderMilestoneSetDone: (id: string, milestoneId: string, done: boolean) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_milestone_set_done", { id, milestoneId, done })),
+	orderLog: (id: string, level: LogLevel, stage: string, message: string) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_log", { id, level, stage, message })),
 	teamStatus: () => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_status")),
 	teamSignIn: (connection: TeamConnection, password: string) => typedError<SignInResult, AppError>(__TAURI_INVOKE("team_sign_in", { connection, password })),
 	teamOpen: (connection: TeamConnection, organizationId: string) => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_open", { connection, organizationId })),
@@ -219,6 +228,9 @@ export type BlueprintSummary = {
 	outputSchema: Value,
 	updatedAt: string,
 };
+
+/**  Expected build effort: SIMPLE 1–8 h, MODERATE 8–24 h, COMPLEX 24–72 h, ENTERPRISE 72+ h. */
+export type ComplexityLevel = "SIMPLE" | "MODERATE" | "COMPLEX" | "ENTERPRISE";
 
 export type ConflictView = {
 	id: string,
@@ -545,6 +557,16 @@ export type LocalMember = {
 	role: string | null,
 };
 
+export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+export type LogLine = {
+	id: string,
+	at: string,
+	level: LogLevel,
+	stage: string,
+	message: string,
+};
+
 export type Member = {
 	/**  The membership's id (what a change names). */
 	id: string,
@@ -577,6 +599,13 @@ export type Memory = {
 	conversation: ConversationMemory,
 	/**  Knowledge notes the agent can search. */
 	notes: string[],
+};
+
+export type MilestoneView = {
+	id: string,
+	title: string,
+	dueDate: string | null,
+	completedAt: string | null,
 };
 
 export type ModelChoice = {
@@ -641,6 +670,89 @@ export type NodeStatus =
 "skipped" | 
 /**  Was running when the run was cancelled or stopped by a limit or another failure. */
 "stopped";
+
+/**  One order with everything its page shows, and what the person looking may do with it. */
+export type OrderDoc = {
+	summary: OrderSummary,
+	form: OrderForm,
+	estimate: OrderEstimate,
+	milestones: MilestoneView[],
+	/**  Oldest first; status moves are lines of stage `lifecycle`. */
+	log: LogLine[],
+	role: OrderRole,
+	/**  The statuses this person may move the order to now. */
+	moves: OrderStatus[],
+	/**  Whether this person may change the form (a DRAFT, by its client or staff). */
+	canEdit: boolean,
+	/**  Whether this person may add milestones and log lines (staff or its builder). */
+	canBuild: boolean,
+};
+
+/**
+ *  The price of an order before it is built: the hour range its complexity means, and the cost
+ *  of that range at the studio's rate for its priority. `hours` and `cost` (the middle of the
+ *  range) are what the order stores.
+ */
+export type OrderEstimate = {
+	hoursMin: number | null,
+	hoursMax: number | null,
+	hours: number | null,
+	costMin: number | null,
+	costMax: number | null,
+	cost: number | null,
+	currency: string,
+};
+
+/**  What a client fills in to order an agent: kept as a DRAFT until submitted, editable only then. */
+export type OrderForm = {
+	title: string,
+	/**  What the agent must do. */
+	description: string,
+	/**  Anything else the builder must know: data, systems, constraints. */
+	requirements: string,
+	priority: OrderPriority,
+	complexity: ComplexityLevel,
+	dueDate: string | null,
+};
+
+export type OrderPriority = "LOW" | "NORMAL" | "HIGH" | "URGENT";
+
+/**  How the person looking at an order stands to it. */
+export type OrderRole = 
+/**  Created it. */
+"client" | 
+/**  An owner or admin of the studio. */
+"staff" | 
+/**  Assigned to build it. */
+"builder" | 
+/**  Can see it, not act on it (a viewer). */
+"onlooker";
+
+export type OrderStatus = "DRAFT" | "SUBMITTED" | "IN_REVIEW" | "APPROVED" | "IN_PROGRESS" | "TESTING" | "COMPLETED" | "DELIVERED" | "CANCELLED" | "REJECTED";
+
+/**  One row of the Orders list. */
+export type OrderSummary = {
+	id: string,
+	title: string,
+	status: OrderStatus,
+	priority: OrderPriority,
+	complexity: ComplexityLevel,
+	/**  0–100, from the milestones. */
+	progress: number,
+	estimatedHours: number | null,
+	estimatedCost: number | null,
+	finalCost: number | null,
+	currency: string,
+	dueDate: string | null,
+	createdBy: string,
+	assignedTo: string | null,
+	submittedAt: string | null,
+	approvedAt: string | null,
+	startedAt: string | null,
+	completedAt: string | null,
+	deliveredAt: string | null,
+	updatedAt: string,
+};
 
 export type Personality = {
 	/**  What the agent is, e.g. "support triage specialist". */

@@ -1,11 +1,22 @@
 // Owns the IPC boundary: the only module that touches the generated bindings / @tauri-apps; unwraps Result into IpcError.
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AgentSpec, AIToolCategory, AppError, BlueprintMeta, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, RestoreSide, RunOptions, RunStarted, RunUpdate, SaveAs, TeamConnection, WorkflowSettings } from "./bindings";
+import type { AgentSpec, AIToolCategory, AppError, BlueprintMeta, ComplexityLevel, ErrorCode, GraphChanges, GraphSurface, IntegrationDraft, LogLevel, OrderForm, OrderPriority, OrderStatus, RestoreSide, RunOptions, RunStarted, RunUpdate, SaveAs, TeamConnection, WorkflowSettings } from "./bindings";
 import type { JsonValue, Result, WorkflowGraph } from "./wire";
 import { devServerFromUrl, installDevServerShim, isDesktopWindow, type DevServerLink } from "./devServer";
 
 export type {
+  ComplexityLevel,
+  LogLevel,
+  LogLine,
+  MilestoneView,
+  OrderDoc,
+  OrderEstimate,
+  OrderForm,
+  OrderPriority,
+  OrderRole,
+  OrderStatus,
+  OrderSummary,
   AgentExecution,
   AppError,
   AppInfo,
@@ -292,6 +303,19 @@ export const api = {
   agentUpdate: (id: string, spec: AgentSpec) => unwrap(current().agentUpdate(id, spec)),
   agentDuplicate: (id: string) => unwrap(current().agentDuplicate(id)),
   agentDelete: (id: string) => unwrap(current().agentDelete(id)),
+  /** The orders this person may see: all of the studio's for its staff, else their own and the ones they build. */
+  orderList: () => unwrap(current().orderList()),
+  orderGet: (id: string) => unwrap(current().orderGet(id)),
+  /** The price an order of this complexity and priority is estimated at (what it will store). */
+  orderEstimate: (complexity: ComplexityLevel, priority: OrderPriority) => unwrap(current().orderEstimate(complexity, priority)),
+  orderCreate: (form: OrderForm) => unwrap(current().orderCreate(form)),
+  orderUpdate: (id: string, form: OrderForm) => unwrap(current().orderUpdate(id, form)),
+  /** A lifecycle move; rejecting and cancelling need a reason, delivering takes the final cost. */
+  orderMove: (id: string, to: OrderStatus, reason: string | null, finalCost: number | null) =>
+    unwrap(current().orderMove(id, to, reason, finalCost)),
+  orderMilestoneAdd: (id: string, title: string, dueDate: string | null) => unwrap(current().orderMilestoneAdd(id, title, dueDate)),
+  orderMilestoneSetDone: (id: string, milestoneId: string, done: boolean) => unwrap(current().orderMilestoneSetDone(id, milestoneId, done)),
+  orderLog: (id: string, level: LogLevel, stage: string, message: string) => unwrap(current().orderLog(id, level, stage, message)),
   /** The open database: the offline workspace, or a team's local copy with how its sync is going. */
   teamStatus: () => unwrap(current().teamStatus()),
   /** Checks the email and password (kept in the OS keychain, never in a file) and lists the person's organizations. */

@@ -1,0 +1,200 @@
+// Owns the Orders list: the orders this person may see with their status, progress and price, a filter by status, and the new-order form (saved as a draft or submitted at once).
+import { useEffect, useState, type FormEvent } from "react";
+import { api, errorMessage, type OrderForm, type OrderStatus, type OrderSummary } from "../../ipc";
+import { navigate, orderPath } from "../../app/router";
+import { useLoadedList, useNow } from "../../shared/hooks";
+import { Icon } from "../../shared/icons";
+import { EmptyState, ErrorBanner } from "../../shared/ListChrome";
+import { absoluteTime, relativeTime } from "../../shared/time";
+import { Toaster } from "../../shared/toast";
+import { useIsViewer, usePulledRevision } from "../team/teamStatus";
+import { OrderFormFields, emptyForm } from "./OrderFormFields";
+import { PRIORITY_LABELS, STATUS_LABELS, money } from "./orderText";
+import "./orders.css";
+
+const CLOSED: OrderStatus[] = ["DELIVERED", "CANCELLED", "REJECTED"];
+type Filter = "open" | "all" | OrderStatus;
+
+const loadOrders = () => api.orderList();
+
+export function OrdersPage() {
+  const [list, refresh] = useLoadedList(loadOrders);
+  const [filter, setFilter] = useState<Filter>("open");
+  const [form, setForm] = useState<OrderForm | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const now = useNow();
+  const pulled = usePulledRevision();
+  const viewer = useIsViewer();
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh, pulled]);
+
+  const create = async (submit: boolean, e?: FormEvent) => {
+    e?.preventDefault();
+    if (!form || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const draft = await api.orderCreate(form);
+      if (submit) await api.orderMove(draft.summary.id, "SUBMITTED", null, null);
+      navigate(orderPath(draft.summary.id));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const all = list.status === "ready" ? list.items : [];
+  const shown = all.filter((o) => (filter === "all" ? true : filter === "open" ? !CLOSED.includes(o.status) : o.status === filter));
+
+  return (
+    <div className="page orders-page">
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">Orders</h1>
+          <p className="page-subtitle">Custom agents ordered from the studio: from the request, through review and building, to delivery.</p>
+        </div>
+      </header>
+      <div className="toolbar">
+        <label className="order-filter">
+          <span className="sr-only">Show</span>
+          <select className="input select" data-testid="order-filter" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
+            <option value="open">Open orders</option>
+            <option value="all">All orders</option>
+            {(Object.keys(STATUS_LABELS) as OrderStatus[]).map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="toolbar-actions" hidden={viewer || form !== null}>
+          <button type="button" className="btn btn-primary" data-testid="new-order" onClick={() => setForm(emptyForm())}>
+            <Icon name="plus" size={15} />
+            New order
+          </button>
+        </div>
+      </div>
+      <Toaster />
+      {form && (
+        <form className="order-new" data-testid="order-new" onSubmit={(e) => void create(true, e)}>
+          <h2 className="order-new-title">New order</h2>
+          <OrderFormFields form={form} onChange={setForm} disabled={busy} />
+          {error && <ErrorBanner>{error}</ErrorBanner>}
+          <div className="order-new-actions">
+            <button type="button" className="btn btn-ghost" onClick={() => (setForm(null), setError(null))}>
+              Cancel
+            </button>
+            <button type="button" className="btn" data-testid="order-save-draft" disabled={busy} onClick={() => void create(false)}>
+              Save as draft
+            </button>
+            <button type="submit" className="btn btn-primary" data-testid="order-submit" disabled={busy}>
+              Submit order
+            </button>
+          </div>
+        </form>
+      )}
+      {list.status === "error" && <ErrorBanner onRetry={() => void refresh()}>Couldn't load orders: {list.message}</ErrorBanner>}
+      {list.status === "loading" && <div className="list-loading">Loading orders…</div>}
+      {list.status === "ready" && all.length === 0 && !form && (
+        <EmptyState
+          icon="order"
+          title="No orders yet"
+          testId="orders-empty"
+          action={
+            viewer ? undefined : (
+              <button type="button" className="btn btn-primary" onClick={() => setForm(emptyForm())}>
+                <Icon name="plus" size={15} />
+                Order a custom agent
+              </button>
+            )
+          }
+        >
+          Describe the agent you need; the studio reviews it, builds it in milestones you can follow, and delivers it.
+        </EmptyState>
+      )}
+      {list.status === "ready" && all.length > 0 && shown.length === 0 && (
+        <div className="empty empty-compact">
+          <h2>No {filter === "open" ? "open" : STATUS_LABELS[filter as OrderStatus]?.toLowerCase() ?? ""} orders</h2>
+          <button type="button" className="btn" onClick={() => setFilter("all")}>
+            Show all orders
+          </button>
+        </div>
+      )}
+      {shown.length > 0 && (
+        <div className="table orders-table" role="table" aria-label="Orders">
+          <div className="table-head" role="row">
+            <div role="columnheader">Order</div>
+            <div role="columnheader">Status</div>
+            <div role="columnheader">Priority</div>
+            <div role="columnheader">Progress</div>
+            <div role="columnheader" className="num">
+              Price
+            </div>
+            <div role="columnheader">Wanted by</div>
+            <div role="columnheader">Updated</div>
+          </div>
+          {shown.map((o) => (
+            <OrderRow key={o.id} order={o} now={now} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function OrderRow({ order: o, now }: { order: OrderSummary; now: Date }) {
+  const open = () => navigate(orderPath(o.id));
+  return (
+    <div className="table-row" role="row" data-testid="order-row" data-title={o.title} data-status={o.status} onClick={open}>
+      <div role="cell" className="cell-name">
+        <span className="row-icon">
+          <Icon name="order" size={15} />
+        </span>
+        <button type="button" className="link-button" data-testid="order-open" onClick={open}>
+          {o.title}
+        </button>
+      </div>
+      <div role="cell">
+        <StatusChip status={o.status} />
+      </div>
+      <div role="cell" className={`muted priority-${o.priority.toLowerCase()}`}>
+        {PRIORITY_LABELS[o.priority]}
+      </div>
+      <div role="cell">
+        <Progress value={o.progress} />
+      </div>
+      <div role="cell" className="num" title={o.finalCost === null ? "Estimate" : "Final cost"}>
+        {money(o.finalCost ?? o.estimatedCost, o.currency)}
+      </div>
+      <div role="cell" className="muted">
+        {o.dueDate ? new Date(o.dueDate).toLocaleDateString(undefined, { dateStyle: "medium" }) : "—"}
+      </div>
+      <div role="cell" className="muted" title={absoluteTime(o.updatedAt)}>
+        {relativeTime(o.updatedAt, now)}
+      </div>
+    </div>
+  );
+}
+
+export function StatusChip({ status }: { status: OrderStatus }) {
+  return (
+    <span className={`order-status status-${status.toLowerCase().replace("_", "-")}`} data-testid="order-status" data-status={status}>
+      {STATUS_LABELS[status]}
+    </span>
+  );
+}
+
+export function Progress({ value }: { value: number }) {
+  return (
+    <span className="order-progress" title={`${value} % of its milestones done`}>
+      <span className="order-progress-bar">
+        <span style={{ width: `${value}%` }} />
+      </span>
+      <span className="order-progress-text">{value} %</span>
+    </span>
+  );
+}
