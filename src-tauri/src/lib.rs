@@ -68,6 +68,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::orders::order_milestone_add,
             commands::orders::order_milestone_set_done,
             commands::orders::order_log,
+            commands::orders::order_builders,
+            commands::orders::order_assign,
             commands::team::team_status,
             commands::team::team_sign_in,
             commands::team::team_open,

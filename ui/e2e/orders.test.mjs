@@ -46,7 +46,8 @@ describe('orders', () => {
       await p.click(tid('milestone-add'));
       await p.waitForSelector(`${tid('order-milestone')}:has-text("${title}")`);
     }
-    await p.locator(tid('order-milestone')).first().locator('input[type=checkbox]').check();
+    // The box shows what the core stored: it turns on once the answer is back.
+    await p.locator(tid('order-milestone')).first().locator('input[type=checkbox]').click();
     await p.waitForSelector(`${tid('order-milestone')}[data-done="true"]`);
     await waitText(p, `${tid('order-milestones')} .order-progress-text`, '50 %');
 
@@ -83,6 +84,43 @@ describe('orders', () => {
     await waitCount(p, tid('order-row'), 1);
     assert.equal(await p.getAttribute(tid('order-row'), 'data-status'), 'DELIVERED');
     assert.match(await p.textContent(tid('order-row')), /\$1,850/);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('the board moves a card by dragging it onto a stage its person may move it to, and nowhere else', async () => {
+    const form = (title) => ({ title, description: '', requirements: '', priority: 'NORMAL', complexity: 'SIMPLE', dueDate: null });
+    const a = await app.server.call('order_create', { form: form('Board card A') });
+    await app.server.call('order_create', { form: form('Board card B') });
+    await app.server.call('order_move', { id: a.summary.id, to: 'SUBMITTED', reason: null, finalCost: null });
+    const p = await newPage(app.browser);
+    await openApp(p, app.server.url, '/orders');
+    await p.click(tid('orders-view-board'));
+    const card = (title) => p.locator(`${tid('board-card')}[data-title="${title}"]`);
+    const column = (status) => p.locator(`${tid('board-column')}[data-status="${status}"]`);
+    await column('SUBMITTED').locator(tid('board-card')).first().waitFor();
+
+    // Not a move of the lifecycle: the card stays.
+    await card('Board card B').dragTo(column('APPROVED'));
+    await p.waitForTimeout(300);
+    assert.equal(await column('DRAFT').locator('[data-title="Board card B"]').count(), 1);
+    // A move it has: the card goes, and the order says so.
+    await card('Board card A').dragTo(column('IN_REVIEW'));
+    await column('IN_REVIEW').locator('[data-title="Board card A"]').waitFor();
+    assert.equal((await app.server.call('order_get', { id: a.summary.id })).summary.status, 'IN_REVIEW');
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('staff assign the builder, and the log says so', async () => {
+    const d = await app.server.call('order_create', { form: { title: 'Assigned one', description: '', requirements: '', priority: 'LOW', complexity: 'SIMPLE', dueDate: null } });
+    const p = await newPage(app.browser);
+    await openApp(p, app.server.url, `/orders/${d.summary.id}`);
+    const select = p.locator(tid('order-builder-select'));
+    await p.waitForFunction(() => document.querySelectorAll('[data-testid="order-builder-select"] option').length >= 2);
+    const me = await select.locator('option').nth(1).getAttribute('value');
+    await select.selectOption(me);
+    await p.waitForSelector(`${tid('log-line')}[data-stage="assignment"]`);
+    assert.match(await p.textContent(`${tid('log-line')}[data-stage="assignment"]`), /Assigned to /);
+    assert.equal(await select.inputValue(), me);
     assert.deepEqual(p.errors, []);
   });
 

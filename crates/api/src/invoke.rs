@@ -79,6 +79,8 @@ pub const COMMANDS: &[&str] = &[
     "order_milestone_add",
     "order_milestone_set_done",
     "order_log",
+    "order_builders",
+    "order_assign",
     "team_status",
     "team_sign_in",
     "team_open",
@@ -290,6 +292,10 @@ pub async fn invoke(
                                     message: String| {
             core.order_log(id, level, stage, message).await
         }),
+        "order_builders" => reply(core.order_builders().await),
+        "order_assign" => call!(args, |id: String, builder: Option<String>| core
+            .order_assign(id, builder)
+            .await),
         "team_status" => reply(core.team_status().await),
         "team_sign_in" => call!(args, |connection: TeamConnection, password: String| core
             .team_sign_in(connection, password)

@@ -45,6 +45,8 @@ pub struct OrderSummary {
     pub completed_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// The statuses the person listing may move it to now (the board's drop targets).
+    pub moves: Vec<OrderStatus>,
 }
 
 /// How the person looking at an order stands to it.
@@ -80,6 +82,16 @@ pub struct LogLine {
     pub message: String,
 }
 
+/// A person of the organization who can build orders (an owner, admin or member).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPerson {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: OrgRole,
+}
+
 /// One order with everything its page shows, and what the person looking may do with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -91,6 +103,10 @@ pub struct OrderDoc {
     /// Oldest first; status moves are lines of stage `lifecycle`.
     pub log: Vec<LogLine>,
     pub role: OrderRole,
+    /// Who builds it, when assigned.
+    pub builder: Option<OrderPerson>,
+    /// Whether this person may assign the builder (staff, on an order not finished).
+    pub can_assign: bool,
     /// The statuses this person may move the order to now.
     pub moves: Vec<OrderStatus>,
     /// Whether this person may change the form (a DRAFT, by its client or staff).
@@ -99,8 +115,14 @@ pub struct OrderDoc {
     pub can_build: bool,
 }
 
-fn summary(o: &CustomAgentOrder) -> OrderSummary {
+/// What the person `user` (with `role` in the organization) may do with the order now.
+fn actor_of(o: &CustomAgentOrder, role: OrgRole, user: Uuid) -> Option<OrderActor> {
+    OrderActor::of(role, o.created_by == user, o.assigned_to == Some(user))
+}
+
+fn summary(o: &CustomAgentOrder, role: OrgRole, user: Uuid) -> OrderSummary {
     OrderSummary {
+        moves: order::moves_for(o.status, actor_of(o, role, user)),
         id: o.id,
         title: o.title.clone(),
         status: o.status,
@@ -163,15 +185,16 @@ pub fn status_label(s: OrderStatus) -> &'static str {
     }
 }
 
-/// Staff see every order of the studio; anyone else only the orders they made or build.
+/// Staff and the studio's read-only viewers see every order of the organization; any other
+/// member only the orders they made or build (Postgres holds the same rule in RLS, migration 0007).
 fn visible(o: &CustomAgentOrder, role: OrgRole, user: Uuid) -> bool {
-    matches!(role, OrgRole::Owner | OrgRole::Admin)
+    matches!(role, OrgRole::Owner | OrgRole::Admin | OrgRole::Viewer)
         || o.created_by == user
         || o.assigned_to == Some(user)
 }
 
 fn order_role(o: &CustomAgentOrder, role: OrgRole, user: Uuid) -> OrderRole {
-    match OrderActor::of(role, o.created_by == user, o.assigned_to == Some(user)) {
+    match actor_of(o, role, user) {
         Some(OrderActor::Staff) => OrderRole::Staff,
         Some(OrderActor::Builder) => OrderRole::Builder,
         Some(OrderActor::Client) => OrderRole::Client,
@@ -212,7 +235,7 @@ impl Store {
         Ok((o, role))
     }
 
-    /// The orders the actor may see, newest first.
+    /// The orders the actor may see (see `visible`), newest first.
     pub async fn order_list(&self, actor: Actor) -> Result<Vec<OrderSummary>, StoreError> {
         let role = self.role_of(actor).await?;
         let rows: Vec<CustomAgentOrder> = self
@@ -225,7 +248,7 @@ impl Store {
         Ok(rows
             .iter()
             .filter(|o| visible(o, role, actor.user_id))
-            .map(summary)
+            .map(|o| summary(o, role, actor.user_id))
             .collect())
     }
 
@@ -251,13 +274,18 @@ impl Store {
             })
             .await?;
         let who = order_role(&o, role, actor.user_id);
-        let actor_kind = OrderActor::of(
-            role,
-            o.created_by == actor.user_id,
-            o.assigned_to == Some(actor.user_id),
-        );
+        let builder = match o.assigned_to {
+            Some(user) => self.people(actor, Some(user)).await?.into_iter().next(),
+            None => None,
+        };
         Ok(OrderDoc {
-            summary: summary(&o),
+            builder,
+            can_assign: who == OrderRole::Staff
+                && !matches!(
+                    o.status,
+                    OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Rejected
+                ),
+            summary: summary(&o, role, actor.user_id),
             form: form_of(&o),
             estimate: order::estimate(o.complexity, o.priority, &StudioRates::default()),
             milestones: milestones
@@ -280,11 +308,114 @@ impl Store {
                 })
                 .collect(),
             role: who,
-            moves: order::moves_for(o.status, actor_kind),
+            moves: order::moves_for(o.status, actor_of(&o, role, actor.user_id)),
             can_edit: o.status == OrderStatus::Draft
                 && matches!(who, OrderRole::Client | OrderRole::Staff),
             can_build: matches!(who, OrderRole::Staff | OrderRole::Builder),
         })
+    }
+
+    /// The organization's people who can build (not viewers), or the one `only` names.
+    async fn people(
+        &self,
+        actor: Actor,
+        only: Option<Uuid>,
+    ) -> Result<Vec<OrderPerson>, StoreError> {
+        let filter = if only.is_some() { " AND u.id = $2" } else { "" };
+        let sql = format!(
+            "SELECT u.id, u.email, u.display_name, m.role FROM organization_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.organization_id = $1 AND m.deleted_at IS NULL AND m.role <> 'VIEWER'{filter} ORDER BY u.email"
+        );
+        let rows: Vec<(Uuid, String, String, String)> = on_db!(self.db(), pool => {
+            let mut q = sqlx::query_as(&sql).bind(actor.organization_id);
+            if let Some(id) = only {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|(user_id, email, display_name, role)| {
+                Ok(OrderPerson {
+                    user_id,
+                    email,
+                    display_name,
+                    role: OrgRole::parse(&role).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Who staff may assign orders to: the organization's owners, admins and members.
+    pub async fn order_builders(&self, actor: Actor) -> Result<Vec<OrderPerson>, StoreError> {
+        if !matches!(self.role_of(actor).await?, OrgRole::Owner | OrgRole::Admin) {
+            return Err(StoreError::Forbidden(
+                "only the studio's owners and admins assign orders".into(),
+            ));
+        }
+        self.people(actor, None).await
+    }
+
+    /// Staff assign the order's builder (or take it off them: `None`); the change is logged.
+    pub async fn order_assign(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        builder: Option<Uuid>,
+    ) -> Result<OrderDoc, StoreError> {
+        let (mut o, role) = self.visible_order(actor, id).await?;
+        if order_role(&o, role, actor.user_id) != OrderRole::Staff {
+            return Err(StoreError::Forbidden(
+                "only the studio's owners and admins assign orders".into(),
+            ));
+        }
+        if matches!(
+            o.status,
+            OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Rejected
+        ) {
+            return Err(StoreError::Conflict(format!(
+                "this order is {}: it is not built any more",
+                status_label(o.status).to_lowercase()
+            )));
+        }
+        if o.assigned_to == builder {
+            return self.doc(actor, o, role).await;
+        }
+        let person = match builder {
+            Some(user) => Some(
+                self.people(actor, Some(user))
+                    .await?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| {
+                        StoreError::Invalid(
+                            "orders are built by the organization's owners, admins and members (not viewers)".into(),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        o.assigned_to = builder;
+        let at = now();
+        let line = BuildLog {
+            id: new_id(),
+            organization_id: actor.organization_id,
+            order_id: id,
+            level: LogLevel::Info,
+            stage: "assignment".into(),
+            message: match &person {
+                Some(p) => format!("Assigned to {}", p.email),
+                None => "No builder assigned".into(),
+            },
+            details: json!({"by": actor.user_id, "builder": builder}),
+            created_at: at,
+            updated_at: at,
+            deleted_at: None,
+            hlc: String::new(),
+        };
+        let (update, stored) = self.update_op(&o)?;
+        let (insert, _) = self.insert_op(&line)?;
+        self.apply(vec![update, insert]).await?;
+        self.doc(actor, stored, role).await
     }
 
     async fn milestones(
@@ -390,12 +521,8 @@ impl Store {
     ) -> Result<OrderDoc, StoreError> {
         let (mut o, role) = self.visible_order(actor, id).await?;
         let from = o.status;
-        let kind = OrderActor::of(
-            role,
-            o.created_by == actor.user_id,
-            o.assigned_to == Some(actor.user_id),
-        )
-        .ok_or_else(|| StoreError::Forbidden("you cannot act on this order".into()))?;
+        let kind = actor_of(&o, role, actor.user_id)
+            .ok_or_else(|| StoreError::Forbidden("you cannot act on this order".into()))?;
         order::check_transition(from, to, kind).map_err(|e| match e {
             order::TransitionError::NotAllowed { .. } => StoreError::Conflict(format!(
                 "an order that is {} cannot become {}",

@@ -202,8 +202,8 @@ contract!(
     }
 );
 
-/// Adds a MEMBER to the test organization (a client or a builder), on SQLite.
-async fn member(t: &common::TestDb, email: &str) -> Actor {
+/// Adds a person to the test organization with `role` (a client or builder is a MEMBER), on SQLite.
+async fn person(t: &common::TestDb, email: &str, role: &str) -> Actor {
     let neuroflow_store::Db::Sqlite(pool) = t.store.db() else {
         panic!("members are added on SQLite here");
     };
@@ -216,10 +216,11 @@ async fn member(t: &common::TestDb, email: &str) -> Actor {
         .execute(pool)
         .await
         .expect("user");
-    sqlx::query("INSERT INTO organization_members (id, organization_id, user_id, role, created_at, updated_at) VALUES ($1, $2, $3, 'MEMBER', $4, $4)")
+    sqlx::query("INSERT INTO organization_members (id, organization_id, user_id, role, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
         .bind(new_id())
         .bind(t.org)
         .bind(user)
+        .bind(role)
         .bind(now)
         .execute(pool)
         .await
@@ -250,9 +251,10 @@ async fn clients_see_only_their_orders_and_each_person_makes_only_their_moves() 
         organization_id: t.org,
         user_id: t.user,
     };
-    let ada = member(&t, "ada@client.example").await;
-    let bob = member(&t, "bob@client.example").await;
-    let cy = member(&t, "cy@builder.example").await;
+    let ada = person(&t, "ada@client.example", "MEMBER").await;
+    let bob = person(&t, "bob@client.example", "MEMBER").await;
+    let cy = person(&t, "cy@builder.example", "MEMBER").await;
+    let vi = person(&t, "vi@studio.example", "VIEWER").await;
 
     let ada_order = s.order_create(ada, &form("Ada's bot")).await.expect("ada");
     let bob_order = s.order_create(bob, &form("Bob's bot")).await.expect("bob");
@@ -272,6 +274,59 @@ async fn clients_see_only_their_orders_and_each_person_makes_only_their_moves() 
         ["Bob's bot"]
     );
     assert_eq!(s.order_list(staff).await.expect("list").len(), 2);
+    // The studio's viewer reads every order and acts on none; a viewer places no order.
+    assert_eq!(s.order_list(vi).await.expect("list").len(), 2);
+    let seen = s.order_get(vi, id).await.expect("viewer reads");
+    assert_eq!(
+        (seen.role, seen.moves.len(), seen.can_build),
+        (OrderRole::Onlooker, 0, false)
+    );
+    assert!(matches!(
+        s.order_create(vi, &form("Viewer's")).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    // A builder not on the order does not see it, until staff assign them (a viewer cannot be,
+    // and only staff assign).
+    assert!(s.order_list(cy).await.expect("list").is_empty());
+    let builders: Vec<String> = s
+        .order_builders(staff)
+        .await
+        .expect("builders")
+        .into_iter()
+        .map(|p| p.email)
+        .collect();
+    assert!(builders.contains(&"cy@builder.example".to_string()));
+    assert!(!builders.contains(&"vi@studio.example".to_string()));
+    assert!(matches!(
+        s.order_builders(ada).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        s.order_assign(ada, id, Some(ada.user_id)).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        s.order_assign(staff, id, Some(vi.user_id)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let assigned = s
+        .order_assign(staff, id, Some(cy.user_id))
+        .await
+        .expect("assign");
+    assert_eq!(
+        assigned.builder.map(|b| b.email).as_deref(),
+        Some("cy@builder.example")
+    );
+    assert_eq!(
+        assigned.log.last().map(|l| l.message.as_str()),
+        Some("Assigned to cy@builder.example")
+    );
+    assert_eq!(
+        s.order_get(cy, id).await.expect("builder reads").role,
+        OrderRole::Builder
+    );
+    s.order_assign(staff, id, None).await.expect("unassign");
+    assert!(s.order_list(cy).await.expect("list").is_empty());
     assert!(matches!(
         s.order_get(bob, id).await,
         Err(StoreError::NotFound { .. })

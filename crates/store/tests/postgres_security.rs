@@ -1301,6 +1301,117 @@ async fn order_lifecycle_is_enforced_by_actor() {
 }
 
 #[tokio::test]
+async fn a_member_reads_only_the_orders_they_made_or_build() {
+    with_fixture(|fx| async move {
+        let (client, builder, owner) = (&fx.a_client, &fx.a_builder, &fx.a_owner);
+        let order = Uuid::now_v7();
+        let own = Refs {
+            parent: Uuid::nil(),
+            aux: Uuid::nil(),
+            user: client.id,
+        };
+        insert_row(&client.pool, "custom_agent_orders", order, fx.org_a, own)
+            .await
+            .expect("client orders");
+        let on_order = Refs {
+            parent: order,
+            ..own
+        };
+        let (milestone, log) = (Uuid::now_v7(), Uuid::now_v7());
+        insert_row(&fx.su, "order_milestones", milestone, fx.org_a, on_order)
+            .await
+            .expect("milestone");
+        insert_row(&fx.su, "build_logs", log, fx.org_a, on_order)
+            .await
+            .expect("log");
+        let seen = |p: &Person| {
+            let pool = p.pool.clone();
+            async move {
+                (
+                    count(
+                        &pool,
+                        "SELECT count(*) FROM custom_agent_orders WHERE id = $1",
+                        order,
+                    )
+                    .await,
+                    count(
+                        &pool,
+                        "SELECT count(*) FROM order_milestones WHERE id = $1",
+                        milestone,
+                    )
+                    .await,
+                    count(&pool, "SELECT count(*) FROM build_logs WHERE id = $1", log).await,
+                )
+            }
+        };
+        assert_eq!(seen(client).await, (1, 1, 1), "the client sees their order");
+        assert_eq!(seen(owner).await, (1, 1, 1), "staff see every order");
+        assert_eq!(
+            seen(&fx.a_viewer).await,
+            (1, 1, 1),
+            "the studio's viewer sees every order"
+        );
+        // Another member of the same organization (another client, or a builder not on it):
+        // nothing of it, not even by listing everything.
+        assert_eq!(
+            seen(builder).await,
+            (0, 0, 0),
+            "another member sees someone's order"
+        );
+        let listed: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM custom_agent_orders WHERE created_by = $1")
+                .bind(client.id)
+                .fetch_one(&builder.pool)
+                .await
+                .unwrap();
+        assert_eq!(listed, 0);
+        assert_eq!(
+            exec(
+                &builder.pool,
+                "UPDATE custom_agent_orders SET title = 'mine' WHERE id = $1",
+                &[order]
+            )
+            .await
+            .unwrap(),
+            0
+        );
+        assert_refused(
+            insert_row(
+                &builder.pool,
+                "build_logs",
+                Uuid::now_v7(),
+                fx.org_a,
+                Refs {
+                    user: builder.id,
+                    ..on_order
+                },
+            )
+            .await,
+            &[RLS],
+            "log on someone else's order",
+        );
+        assert_eq!(seen(&fx.b_member).await, (0, 0, 0));
+        // Once staff assign them, the builder sees the order and its build.
+        assert_eq!(
+            exec(
+                &owner.pool,
+                "UPDATE custom_agent_orders SET assigned_to = $2 WHERE id = $1",
+                &[order, builder.id]
+            )
+            .await
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            seen(builder).await,
+            (1, 1, 1),
+            "the assigned builder sees the order"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn row_xid_moves_on_every_write_and_updated_at_is_left_alone() {
     with_fixture(|fx| async move {
         let p = &fx.a_owner;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use neuroflow_api::{AppError, Core};
 use neuroflow_model::order::{OrderEstimate, OrderForm};
 use neuroflow_model::{ComplexityLevel, LogLevel, OrderPriority, OrderStatus};
-use neuroflow_store::orders::{OrderDoc, OrderSummary};
+use neuroflow_store::orders::{OrderDoc, OrderPerson, OrderSummary};
 use tauri::State;
 
 #[tauri::command]
@@ -89,4 +89,20 @@ pub async fn order_log(
     message: String,
 ) -> Result<OrderDoc, AppError> {
     core.order_log(id, level, stage, message).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn order_builders(core: State<'_, Core>) -> Result<Vec<OrderPerson>, AppError> {
+    core.order_builders().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn order_assign(
+    core: State<'_, Core>,
+    id: String,
+    builder: Option<String>,
+) -> Result<OrderDoc, AppError> {
+    core.order_assign(id, builder).await
 }

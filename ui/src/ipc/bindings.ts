@@ -105,6 +105,8 @@ export const commands = {
 	orderMilestoneAdd: (id: string, title: string, dueDate: string | null) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_milestone_add", { id, title, dueDate })),
 	orderMilestoneSetDone: (id: string, milestoneId: string, done: boolean) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_milestone_set_done", { id, milestoneId, done })),
 	orderLog: (id: string, level: LogLevel, stage: string, message: string) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_log", { id, level, stage, message })),
+	orderBuilders: () => typedError<OrderPerson[], AppError>(__TAURI_INVOKE("order_builders")),
+	orderAssign: (id: string, builder: string | null) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_assign", { id, builder })),
 	teamStatus: () => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_status")),
 	teamSignIn: (connection: TeamConnection, password: string) => typedError<SignInResult, AppError>(__TAURI_INVOKE("team_sign_in", { connection, password })),
 	teamOpen: (connection: TeamConnection, organizationId: string) => typedError<TeamStatus, AppError>(__TAURI_INVOKE("team_open", { connection, organizationId })),
@@ -680,6 +682,10 @@ export type OrderDoc = {
 	/**  Oldest first; status moves are lines of stage `lifecycle`. */
 	log: LogLine[],
 	role: OrderRole,
+	/**  Who builds it, when assigned. */
+	builder: OrderPerson | null,
+	/**  Whether this person may assign the builder (staff, on an order not finished). */
+	canAssign: boolean,
 	/**  The statuses this person may move the order to now. */
 	moves: OrderStatus[],
 	/**  Whether this person may change the form (a DRAFT, by its client or staff). */
@@ -713,6 +719,14 @@ export type OrderForm = {
 	priority: OrderPriority,
 	complexity: ComplexityLevel,
 	dueDate: string | null,
+};
+
+/**  A person of the organization who can build orders (an owner, admin or member). */
+export type OrderPerson = {
+	userId: string,
+	email: string,
+	displayName: string,
+	role: OrgRole,
 };
 
 export type OrderPriority = "LOW" | "NORMAL" | "HIGH" | "URGENT";
@@ -752,7 +766,12 @@ export type OrderSummary = {
 	completedAt: string | null,
 	deliveredAt: string | null,
 	updatedAt: string,
+	/**  The statuses the person listing may move it to now (the board's drop targets). */
+	moves: OrderStatus[],
 };
+
+/**  A member's role in an organization. */
+export type OrgRole = "OWNER" | "ADMIN" | "MEMBER" | "VIEWER";
 
 export type Personality = {
 	/**  What the agent is, e.g. "support triage specialist". */

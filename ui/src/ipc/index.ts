@@ -13,6 +13,7 @@ export type {
   OrderDoc,
   OrderEstimate,
   OrderForm,
+  OrderPerson,
   OrderPriority,
   OrderRole,
   OrderStatus,
@@ -315,6 +316,9 @@ export const api = {
     unwrap(current().orderMove(id, to, reason, finalCost)),
   orderMilestoneAdd: (id: string, title: string, dueDate: string | null) => unwrap(current().orderMilestoneAdd(id, title, dueDate)),
   orderMilestoneSetDone: (id: string, milestoneId: string, done: boolean) => unwrap(current().orderMilestoneSetDone(id, milestoneId, done)),
+  /** Who staff may assign an order to (the organization's owners, admins and members). */
+  orderBuilders: () => unwrap(current().orderBuilders()),
+  orderAssign: (id: string, builder: string | null) => unwrap(current().orderAssign(id, builder)),
   orderLog: (id: string, level: LogLevel, stage: string, message: string) => unwrap(current().orderLog(id, level, stage, message)),
   /** The open database: the offline workspace, or a team's local copy with how its sync is going. */
   teamStatus: () => unwrap(current().teamStatus()),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use neuroflow_model::order::{self, OrderEstimate, OrderForm, StudioRates};
 use neuroflow_model::{ComplexityLevel, LogLevel, OrderPriority, OrderStatus};
-use neuroflow_store::orders::{OrderDoc, OrderSummary};
+use neuroflow_store::orders::{OrderDoc, OrderPerson, OrderSummary};
 
 use crate::error::{parse_id, AppError};
 use crate::state::Core;
@@ -91,6 +91,27 @@ impl Core {
                 parse_id("milestone", &milestone_id)?,
                 done,
             )
+            .await?)
+    }
+
+    pub async fn order_builders(&self) -> Result<Vec<OrderPerson>, AppError> {
+        let s = self.session()?;
+        Ok(s.store.order_builders(s.actor()).await?)
+    }
+
+    /// `builder`: a user id, or `None` to take the order off its builder.
+    pub async fn order_assign(
+        &self,
+        id: String,
+        builder: Option<String>,
+    ) -> Result<OrderDoc, AppError> {
+        let s = self.session()?;
+        let builder = match builder {
+            Some(b) => Some(parse_id("person", &b)?),
+            None => None,
+        };
+        Ok(s.store
+            .order_assign(s.actor(), parse_id("order", &id)?, builder)
             .await?)
     }
 

@@ -1,6 +1,6 @@
 // Owns one order's page: its status and the moves this person may make (with the reason or final cost a move needs), the request (editable while a draft), milestones with progress, and the build log with every move in it.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { api, errorMessage, isIpcError, type LogLevel, type OrderDoc, type OrderForm, type OrderStatus } from "../../ipc";
+import { api, errorMessage, isIpcError, type LogLevel, type OrderDoc, type OrderForm, type OrderPerson, type OrderStatus } from "../../ipc";
 import { navigate } from "../../app/router";
 import { Icon } from "../../shared/icons";
 import { ErrorBanner } from "../../shared/ListChrome";
@@ -78,6 +78,7 @@ export function OrderPage({ id }: { id: string }) {
         </span>
       </header>
       <Toaster />
+      <Builder doc={doc} busy={busy} onAssign={(builder) => act(() => api.orderAssign(o.id, builder))} />
       <Moves doc={doc} busy={busy} onMove={(to, reason, cost) => act(() => api.orderMove(o.id, to, reason, cost), `${STATUS_LABELS[to]}`)} />
       {error && <ErrorBanner>{error}</ErrorBanner>}
       <div className="order-columns">
@@ -93,6 +94,50 @@ export function OrderPage({ id }: { id: string }) {
         <BuildLog doc={doc} busy={busy} onAppend={(level, stage, message) => act(() => api.orderLog(o.id, level, stage, message))} />
       </div>
     </div>
+  );
+}
+
+/** Who builds the order; staff pick them from the organization's people. */
+function Builder({ doc, busy, onAssign }: { doc: OrderDoc; busy: boolean; onAssign: (builder: string | null) => void }) {
+  const [people, setPeople] = useState<OrderPerson[] | null>(null);
+  useEffect(() => {
+    if (!doc.canAssign) return;
+    let live = true;
+    api
+      .orderBuilders()
+      .then((list) => live && setPeople(list))
+      .catch(() => live && setPeople([]));
+    return () => {
+      live = false;
+    };
+  }, [doc.canAssign]);
+  const name = (p: OrderPerson) => (p.displayName ? `${p.displayName} (${p.email})` : p.email);
+  if (!doc.canAssign) {
+    return (
+      <p className="order-builder muted" data-testid="order-builder">
+        {doc.builder ? `Built by ${name(doc.builder)}` : "No builder assigned yet"}
+      </p>
+    );
+  }
+  return (
+    <label className="order-builder">
+      <span className="muted">Builder</span>
+      <select
+        className="input select input-sm"
+        data-testid="order-builder-select"
+        disabled={busy || people === null}
+        value={doc.builder?.userId ?? ""}
+        onChange={(e) => onAssign(e.target.value || null)}
+      >
+        <option value="">Nobody yet</option>
+        {doc.builder && !people?.some((p) => p.userId === doc.builder?.userId) && <option value={doc.builder.userId}>{name(doc.builder)}</option>}
+        {(people ?? []).map((p) => (
+          <option key={p.userId} value={p.userId}>
+            {name(p)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -6,8 +6,9 @@ import { useLoadedList, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
 import { EmptyState, ErrorBanner } from "../../shared/ListChrome";
 import { absoluteTime, relativeTime } from "../../shared/time";
-import { Toaster } from "../../shared/toast";
+import { Toaster, toast } from "../../shared/toast";
 import { useIsViewer, usePulledRevision } from "../team/teamStatus";
+import { OrderBoard } from "./OrderBoard";
 import { OrderFormFields, emptyForm } from "./OrderFormFields";
 import { PRIORITY_LABELS, STATUS_LABELS, money } from "./orderText";
 import "./orders.css";
@@ -23,6 +24,7 @@ export function OrdersPage() {
   const [form, setForm] = useState<OrderForm | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [view, setView] = useState<"list" | "board">("list");
   const now = useNow();
   const pulled = usePulledRevision();
   const viewer = useIsViewer();
@@ -47,6 +49,16 @@ export function OrdersPage() {
     }
   };
 
+  const moveOnBoard = async (order: OrderSummary, to: OrderStatus) => {
+    try {
+      await api.orderMove(order.id, to, null, null);
+      toast(`“${order.title}”: ${STATUS_LABELS[to]}`, "success");
+    } catch (err) {
+      toast(`Couldn't move “${order.title}”: ${errorMessage(err)}`, "error");
+    }
+    await refresh();
+  };
+
   const all = list.status === "ready" ? list.items : [];
   const shown = all.filter((o) => (filter === "all" ? true : filter === "open" ? !CLOSED.includes(o.status) : o.status === filter));
 
@@ -59,7 +71,7 @@ export function OrdersPage() {
         </div>
       </header>
       <div className="toolbar">
-        <label className="order-filter">
+        <label className="order-filter" hidden={view === "board"}>
           <span className="sr-only">Show</span>
           <select className="input select" data-testid="order-filter" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
             <option value="open">Open orders</option>
@@ -71,6 +83,14 @@ export function OrdersPage() {
             ))}
           </select>
         </label>
+        <div className="order-view-toggle" role="group" aria-label="View">
+          <button type="button" aria-pressed={view === "list"} data-testid="orders-view-list" onClick={() => setView("list")}>
+            List
+          </button>
+          <button type="button" aria-pressed={view === "board"} data-testid="orders-view-board" onClick={() => setView("board")}>
+            Board
+          </button>
+        </div>
         <div className="toolbar-actions" hidden={viewer || form !== null}>
           <button type="button" className="btn btn-primary" data-testid="new-order" onClick={() => setForm(emptyForm())}>
             <Icon name="plus" size={15} />
@@ -116,7 +136,8 @@ export function OrdersPage() {
           Describe the agent you need; the studio reviews it, builds it in milestones you can follow, and delivers it.
         </EmptyState>
       )}
-      {list.status === "ready" && all.length > 0 && shown.length === 0 && (
+      {view === "board" && all.length > 0 && <OrderBoard orders={all} onMove={(o, to) => void moveOnBoard(o, to)} />}
+      {view === "list" && list.status === "ready" && all.length > 0 && shown.length === 0 && (
         <div className="empty empty-compact">
           <h2>No {filter === "open" ? "open" : STATUS_LABELS[filter as OrderStatus]?.toLowerCase() ?? ""} orders</h2>
           <button type="button" className="btn" onClick={() => setFilter("all")}>
@@ -124,7 +145,7 @@ export function OrdersPage() {
           </button>
         </div>
       )}
-      {shown.length > 0 && (
+      {view === "list" && shown.length > 0 && (
         <div className="table orders-table" role="table" aria-label="Orders">
           <div className="table-head" role="row">
             <div role="columnheader">Order</div>
