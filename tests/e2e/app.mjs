@@ -229,12 +229,12 @@ export async function waitForDisplayed(browser, selector, what = selector) {
   await waitUntil(() => browser.$(selector).isDisplayed(), () => `expected ${what} (${selector}) to be displayed`);
 }
 
-/** Where the element is on screen now (null when absent), as one comparable string. */
-async function placeOf(browser, selector) {
-  return browser.execute((sel) => {
-    const r = document.querySelector(sel)?.getBoundingClientRect();
-    return r ? `${r.x},${r.y},${r.width},${r.height}` : null;
-  }, selector);
+/** Where the element is on screen now, as one comparable string (any selector WebdriverIO takes, text ones too). */
+async function placeOf(browser, el) {
+  return browser.execute((e) => {
+    const r = e.getBoundingClientRect();
+    return `${r.x},${r.y},${r.width},${r.height}`;
+  }, el);
 }
 
 /**
@@ -246,9 +246,9 @@ export async function click(browser, selector, what = selector) {
   await waitUntil(async () => {
     const el = await browser.$(selector);
     if (!(await el.isClickable())) return false;
-    const before = await placeOf(browser, selector);
+    const before = await placeOf(browser, el);
     await sleep(80);
-    if (before === null || before !== (await placeOf(browser, selector))) return false;
+    if (before !== (await placeOf(browser, el))) return false;
     await el.click();
     return true;
   }, () => `expected ${what} (${selector}) to be clickable`);

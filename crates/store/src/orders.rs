@@ -169,6 +169,31 @@ fn write_form(o: &mut CustomAgentOrder, form: &OrderForm) {
     o.currency = estimate.currency;
 }
 
+/// A new line of an order's build log, written by `actor` now.
+fn log_line(
+    actor: Actor,
+    order_id: Uuid,
+    level: LogLevel,
+    stage: &str,
+    message: String,
+    details: serde_json::Value,
+) -> BuildLog {
+    let at = now();
+    BuildLog {
+        id: new_id(),
+        organization_id: actor.organization_id,
+        order_id,
+        level,
+        stage: stage.to_string(),
+        message,
+        details,
+        created_at: at,
+        updated_at: at,
+        deleted_at: None,
+        hlc: String::new(),
+    }
+}
+
 /// A status as a person reads it.
 pub fn status_label(s: OrderStatus) -> &'static str {
     match s {
@@ -395,23 +420,17 @@ impl Store {
             None => None,
         };
         o.assigned_to = builder;
-        let at = now();
-        let line = BuildLog {
-            id: new_id(),
-            organization_id: actor.organization_id,
-            order_id: id,
-            level: LogLevel::Info,
-            stage: "assignment".into(),
-            message: match &person {
+        let line = log_line(
+            actor,
+            id,
+            LogLevel::Info,
+            "assignment",
+            match &person {
                 Some(p) => format!("Assigned to {}", p.email),
                 None => "No builder assigned".into(),
             },
-            details: json!({"by": actor.user_id, "builder": builder}),
-            created_at: at,
-            updated_at: at,
-            deleted_at: None,
-            hlc: String::new(),
-        };
+            json!({"by": actor.user_id, "builder": builder}),
+        );
         let (update, stored) = self.update_op(&o)?;
         let (insert, _) = self.insert_op(&line)?;
         self.apply(vec![update, insert]).await?;
@@ -571,23 +590,18 @@ impl Store {
             Some(r) => format!("{} → {}: {r}", status_label(from), status_label(to)),
             None => format!("{} → {}", status_label(from), status_label(to)),
         };
-        let line = BuildLog {
-            id: new_id(),
-            organization_id: actor.organization_id,
-            order_id: id,
-            level: if matches!(to, OrderStatus::Rejected | OrderStatus::Cancelled) {
+        let line = log_line(
+            actor,
+            id,
+            if matches!(to, OrderStatus::Rejected | OrderStatus::Cancelled) {
                 LogLevel::Warn
             } else {
                 LogLevel::Info
             },
-            stage: LIFECYCLE_STAGE.into(),
+            LIFECYCLE_STAGE,
             message,
-            details: json!({"from": from, "to": to, "by": actor.user_id, "reason": reason}),
-            created_at: at,
-            updated_at: at,
-            deleted_at: None,
-            hlc: String::new(),
-        };
+            json!({"from": from, "to": to, "by": actor.user_id, "reason": reason}),
+        );
         let (update, stored) = self.update_op(&o)?;
         let (insert, _) = self.insert_op(&line)?;
         self.apply(vec![update, insert]).await?;
@@ -747,20 +761,14 @@ impl Store {
             validate::name("stage", stage)?
         };
         let (o, role) = self.buildable(actor, order_id).await?;
-        let at = now();
-        self.insert(&BuildLog {
-            id: new_id(),
-            organization_id: actor.organization_id,
+        self.insert(&log_line(
+            actor,
             order_id,
             level,
-            stage,
-            message: message.to_string(),
-            details: json!({"by": actor.user_id}),
-            created_at: at,
-            updated_at: at,
-            deleted_at: None,
-            hlc: String::new(),
-        })
+            &stage,
+            message.to_string(),
+            json!({"by": actor.user_id}),
+        ))
         .await?;
         self.doc(actor, o, role).await
     }

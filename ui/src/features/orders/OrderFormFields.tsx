@@ -1,6 +1,6 @@
 // Owns the order form's fields and its live estimate (asked of the core, which stores the same figure).
 import { useEffect, useState } from "react";
-import { api, type ComplexityLevel, type OrderEstimate, type OrderForm, type OrderPriority } from "../../ipc";
+import { api, type OrderEstimate, type OrderForm } from "../../ipc";
 import { COMPLEXITY_LABELS, PRIORITY_LABELS, money } from "./orderText";
 
 export const emptyForm = (): OrderForm => ({
@@ -60,23 +60,11 @@ export function OrderFormFields({ form, onChange, disabled }: { form: OrderForm;
       </label>
       <label className="form-field">
         <span className="form-label">Complexity</span>
-        <select className="input select" data-testid="order-complexity" value={form.complexity} onChange={(e) => set({ complexity: e.target.value as ComplexityLevel })}>
-          {(Object.keys(COMPLEXITY_LABELS) as ComplexityLevel[]).map((c) => (
-            <option key={c} value={c}>
-              {COMPLEXITY_LABELS[c]}
-            </option>
-          ))}
-        </select>
+        <LabelSelect testId="order-complexity" labels={COMPLEXITY_LABELS} value={form.complexity} onChange={(complexity) => set({ complexity })} />
       </label>
       <label className="form-field">
         <span className="form-label">Priority</span>
-        <select className="input select" data-testid="order-priority" value={form.priority} onChange={(e) => set({ priority: e.target.value as OrderPriority })}>
-          {(Object.keys(PRIORITY_LABELS) as OrderPriority[]).map((p) => (
-            <option key={p} value={p}>
-              {PRIORITY_LABELS[p]}
-            </option>
-          ))}
-        </select>
+        <LabelSelect testId="order-priority" labels={PRIORITY_LABELS} value={form.priority} onChange={(priority) => set({ priority })} />
       </label>
       <label className="form-field">
         <span className="form-label">Wanted by</span>
@@ -96,5 +84,18 @@ export function OrderFormFields({ form, onChange, disabled }: { form: OrderForm;
         )}
       </div>
     </fieldset>
+  );
+}
+
+/** A select over the keys of `labels`, each option reading its label. */
+function LabelSelect<T extends string>({ testId, labels, value, onChange }: { testId: string; labels: Record<T, string>; value: T; onChange: (value: T) => void }) {
+  return (
+    <select className="input select" data-testid={testId} value={value} onChange={(e) => onChange(e.target.value as T)}>
+      {(Object.keys(labels) as T[]).map((key) => (
+        <option key={key} value={key}>
+          {labels[key]}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -79,7 +79,7 @@ export function OrderPage({ id }: { id: string }) {
       </header>
       <Toaster />
       <Builder doc={doc} busy={busy} onAssign={(builder) => act(() => api.orderAssign(o.id, builder))} />
-      <Moves doc={doc} busy={busy} onMove={(to, reason, cost) => act(() => api.orderMove(o.id, to, reason, cost), `${STATUS_LABELS[to]}`)} />
+      <Moves doc={doc} busy={busy} onMove={(to, reason, cost) => act(() => api.orderMove(o.id, to, reason, cost))} />
       {error && <ErrorBanner>{error}</ErrorBanner>}
       <div className="order-columns">
         <div className="order-main">
@@ -113,6 +113,8 @@ function Builder({ doc, busy, onAssign }: { doc: OrderDoc; busy: boolean; onAssi
   }, [doc.canAssign]);
   const name = (p: OrderPerson) => (p.displayName ? `${p.displayName} (${p.email})` : p.email);
   if (!doc.canAssign) {
+    const closed = ["DELIVERED", "CANCELLED", "REJECTED"].includes(doc.summary.status);
+    if (!doc.builder && closed) return null;
     return (
       <p className="order-builder muted" data-testid="order-builder">
         {doc.builder ? `Built by ${name(doc.builder)}` : "No builder assigned yet"}
