@@ -182,6 +182,8 @@ describe('adding nodes with "+"', () => {
     await waitText(p, tid('quick-add-context'), 'Inserts between Set fields and Output');
     await pick(p, 'delay');
     await waitCount(p, NODE, 5);
+    // The edge it splits and the two new ones are drawn a moment after the node.
+    await waitCount(p, EDGE, 4);
     assert.deepEqual(await links(p), ['Delay → Output', 'HTTP request → Set fields', 'Manual trigger → HTTP request', 'Set fields → Delay']);
     assert.deepEqual(p.errors, []);
   });

@@ -79,7 +79,7 @@ describe('orders', () => {
 
     // The list: delivered orders are not open; all orders show it delivered at its final cost.
     await p.click(tid('back-to-orders'));
-    await p.waitForSelector('text=No open orders');
+    await p.waitForSelector('text=No orders match these filters');
     await p.selectOption(tid('order-filter'), 'all');
     await waitCount(p, tid('order-row'), 1);
     assert.equal(await p.getAttribute(tid('order-row'), 'data-status'), 'DELIVERED');
@@ -121,6 +121,30 @@ describe('orders', () => {
     await p.waitForSelector(`${tid('log-line')}[data-stage="assignment"]`);
     assert.match(await p.textContent(`${tid('log-line')}[data-stage="assignment"]`), /Assigned to /);
     assert.equal(await select.inputValue(), me);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test('priority, builder and due date narrow the list and the board', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    const rush = await app.server.call('order_create', { form: { title: 'Rush order', description: '', requirements: '', priority: 'URGENT', complexity: 'SIMPLE', dueDate: yesterday } });
+    await app.server.call('order_move', { id: rush.summary.id, to: 'SUBMITTED', reason: null, finalCost: null });
+    const p = await newPage(app.browser);
+    await openApp(p, app.server.url, '/orders');
+    await p.selectOption(tid('order-filter'), 'all');
+    await p.selectOption(tid('order-filter-priority'), 'URGENT');
+    await waitCount(p, tid('order-row'), 1);
+    assert.equal(await p.getAttribute(tid('order-row'), 'data-title'), 'Rush order');
+    await p.selectOption(tid('order-filter-priority'), 'any');
+    await p.selectOption(tid('order-filter-due'), 'overdue');
+    await waitCount(p, tid('order-row'), 1);
+    await p.selectOption(tid('order-filter-due'), 'any');
+    // The builder assigned in the test above is offered, and narrows to their order.
+    const builderOption = await p.locator(`${tid('order-filter-builder')} option`).nth(2).getAttribute('value');
+    await p.selectOption(tid('order-filter-builder'), builderOption);
+    await waitCount(p, tid('order-row'), 1);
+    assert.equal(await p.getAttribute(tid('order-row'), 'data-title'), 'Assigned one');
+    await p.click(tid('orders-view-board'));
+    await waitCount(p, tid('board-card'), 1);
     assert.deepEqual(p.errors, []);
   });
 

@@ -39,6 +39,8 @@ pub struct OrderSummary {
     pub due_date: Option<DateTime<Utc>>,
     pub created_by: Uuid,
     pub assigned_to: Option<Uuid>,
+    /// The builder's email, when assigned.
+    pub builder: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub approved_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
@@ -136,6 +138,7 @@ fn summary(o: &CustomAgentOrder, role: OrgRole, user: Uuid) -> OrderSummary {
         due_date: o.due_date,
         created_by: o.created_by,
         assigned_to: o.assigned_to,
+        builder: None,
         submitted_at: o.submitted_at,
         approved_at: o.approved_at,
         started_at: o.started_at,
@@ -270,10 +273,19 @@ impl Store {
                 ..ListQuery::in_org(actor.organization_id)
             })
             .await?;
+        let emails: std::collections::HashMap<Uuid, String> = self
+            .people(actor, None)
+            .await?
+            .into_iter()
+            .map(|p| (p.user_id, p.email))
+            .collect();
         Ok(rows
             .iter()
             .filter(|o| visible(o, role, actor.user_id))
-            .map(|o| summary(o, role, actor.user_id))
+            .map(|o| OrderSummary {
+                builder: o.assigned_to.and_then(|b| emails.get(&b).cloned()),
+                ..summary(o, role, actor.user_id)
+            })
             .collect())
     }
 
@@ -303,6 +315,10 @@ impl Store {
             Some(user) => self.people(actor, Some(user)).await?.into_iter().next(),
             None => None,
         };
+        let listed = OrderSummary {
+            builder: builder.as_ref().map(|b| b.email.clone()),
+            ..summary(&o, role, actor.user_id)
+        };
         Ok(OrderDoc {
             builder,
             can_assign: who == OrderRole::Staff
@@ -310,7 +326,7 @@ impl Store {
                     o.status,
                     OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Rejected
                 ),
-            summary: summary(&o, role, actor.user_id),
+            summary: listed,
             form: form_of(&o),
             estimate: order::estimate(o.complexity, o.priority, &StudioRates::default()),
             milestones: milestones

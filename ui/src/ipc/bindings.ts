@@ -760,6 +760,8 @@ export type OrderSummary = {
 	dueDate: string | null,
 	createdBy: string,
 	assignedTo: string | null,
+	/**  The builder's email, when assigned. */
+	builder: string | null,
 	submittedAt: string | null,
 	approvedAt: string | null,
 	startedAt: string | null,

@@ -1,6 +1,6 @@
 // Owns the Orders list: the orders this person may see with their status, progress and price, a filter by status, and the new-order form (saved as a draft or submitted at once).
 import { useEffect, useState, type FormEvent } from "react";
-import { api, errorMessage, type OrderForm, type OrderStatus, type OrderSummary } from "../../ipc";
+import { api, errorMessage, type OrderForm, type OrderPriority, type OrderStatus, type OrderSummary } from "../../ipc";
 import { navigate, orderPath } from "../../app/router";
 import { useLoadedList, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
@@ -15,6 +15,16 @@ import "./orders.css";
 
 const CLOSED: OrderStatus[] = ["DELIVERED", "CANCELLED", "REJECTED"];
 type Filter = "open" | "all" | OrderStatus;
+type Due = "any" | "overdue" | "week";
+const DAY_MS = 86_400_000;
+
+/** Whether an open order is wanted by the due filter's time (overdue: before now; week: within 7 days, overdue included). */
+function dueMatches(o: OrderSummary, due: Due, now: Date): boolean {
+  if (due === "any") return true;
+  if (!o.dueDate || CLOSED.includes(o.status)) return false;
+  const at = Date.parse(o.dueDate);
+  return due === "overdue" ? at < now.getTime() : at < now.getTime() + 7 * DAY_MS;
+}
 
 const loadOrders = () => api.orderList();
 
@@ -25,6 +35,9 @@ export function OrdersPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<"list" | "board">("list");
+  const [priority, setPriority] = useState<OrderPriority | "any">("any");
+  const [builder, setBuilder] = useState<string>("any");
+  const [due, setDue] = useState<Due>("any");
   const now = useNow();
   const pulled = usePulledRevision();
   const viewer = useIsViewer();
@@ -60,7 +73,15 @@ export function OrdersPage() {
   };
 
   const all = list.status === "ready" ? list.items : [];
-  const shown = all.filter((o) => (filter === "all" ? true : filter === "open" ? !CLOSED.includes(o.status) : o.status === filter));
+  const builders = [...new Set(all.flatMap((o) => (o.builder ? [o.builder] : [])))].sort();
+  // Priority, builder and due date narrow both views; the status filter is the list's (the board's columns are statuses).
+  const narrowed = all.filter(
+    (o) =>
+      (priority === "any" || o.priority === priority) &&
+      (builder === "any" || (builder === "none" ? o.builder === null : o.builder === builder)) &&
+      dueMatches(o, due, now),
+  );
+  const shown = narrowed.filter((o) => (filter === "all" ? true : filter === "open" ? !CLOSED.includes(o.status) : o.status === filter));
 
   return (
     <div className="page orders-page">
@@ -83,6 +104,28 @@ export function OrdersPage() {
             ))}
           </select>
         </label>
+        <select className="input select order-filter-select" aria-label="Priority" data-testid="order-filter-priority" value={priority} onChange={(e) => setPriority(e.target.value as OrderPriority | "any")}>
+          <option value="any">Any priority</option>
+          {(Object.keys(PRIORITY_LABELS) as OrderPriority[]).map((p) => (
+            <option key={p} value={p}>
+              {PRIORITY_LABELS[p]}
+            </option>
+          ))}
+        </select>
+        <select className="input select order-filter-select" aria-label="Builder" data-testid="order-filter-builder" value={builder} onChange={(e) => setBuilder(e.target.value)}>
+          <option value="any">Any builder</option>
+          <option value="none">No builder yet</option>
+          {builders.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+        <select className="input select order-filter-select" aria-label="Due" data-testid="order-filter-due" value={due} onChange={(e) => setDue(e.target.value as Due)}>
+          <option value="any">Any due date</option>
+          <option value="week">Due within a week</option>
+          <option value="overdue">Overdue</option>
+        </select>
         <div className="order-view-toggle" role="group" aria-label="View">
           <button type="button" aria-pressed={view === "list"} data-testid="orders-view-list" onClick={() => setView("list")}>
             List
@@ -136,11 +179,20 @@ export function OrdersPage() {
           Describe the agent you need; the studio reviews it, builds it in milestones you can follow, and delivers it.
         </EmptyState>
       )}
-      {view === "board" && all.length > 0 && <OrderBoard orders={all} onMove={(o, to) => void moveOnBoard(o, to)} />}
+      {view === "board" && all.length > 0 && <OrderBoard orders={narrowed} onMove={(o, to) => void moveOnBoard(o, to)} />}
       {view === "list" && list.status === "ready" && all.length > 0 && shown.length === 0 && (
         <div className="empty empty-compact">
-          <h2>No {filter === "open" ? "open" : STATUS_LABELS[filter as OrderStatus]?.toLowerCase() ?? ""} orders</h2>
-          <button type="button" className="btn" onClick={() => setFilter("all")}>
+          <h2>No orders match these filters</h2>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              setFilter("all");
+              setPriority("any");
+              setBuilder("any");
+              setDue("any");
+            }}
+          >
             Show all orders
           </button>
         </div>
