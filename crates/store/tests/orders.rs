@@ -10,6 +10,14 @@ use neuroflow_store::workflows::Actor;
 use neuroflow_store::StoreError;
 use uuid::Uuid;
 
+/// The test organization's owner: its staff.
+fn staff_of(t: &common::TestDb) -> Actor {
+    Actor {
+        organization_id: t.org,
+        user_id: t.user,
+    }
+}
+
 fn form(title: &str) -> OrderForm {
     OrderForm {
         title: title.into(),
@@ -25,10 +33,7 @@ contract!(
     an_order_goes_from_draft_to_delivered_with_every_move_logged,
     |t: common::TestDb| async move {
         let s = &t.store;
-        let staff = Actor {
-            organization_id: t.org,
-            user_id: t.user,
-        };
+        let staff = staff_of(&t);
         let draft = s
             .order_create(staff, &form("Support bot"))
             .await
@@ -145,10 +150,7 @@ contract!(
     milestones_give_progress_and_the_build_log_only_grows,
     |t: common::TestDb| async move {
         let s = &t.store;
-        let staff = Actor {
-            organization_id: t.org,
-            user_id: t.user,
-        };
+        let staff = staff_of(&t);
         let id = s
             .order_create(staff, &form("Lead scorer"))
             .await
@@ -247,10 +249,7 @@ async fn assign(t: &common::TestDb, order: Uuid, builder: Actor) {
 async fn clients_see_only_their_orders_and_each_person_makes_only_their_moves() {
     let t = common::sqlite().await;
     let s = &t.store;
-    let staff = Actor {
-        organization_id: t.org,
-        user_id: t.user,
-    };
+    let staff = staff_of(&t);
     let ada = person(&t, "ada@client.example", "MEMBER").await;
     let bob = person(&t, "bob@client.example", "MEMBER").await;
     let cy = person(&t, "cy@builder.example", "MEMBER").await;

@@ -1,4 +1,4 @@
-//! The pieces every list page shares: the search field, the create form, the Import button and its error, the error banner and the empty state.
+//! The pieces every list page shares: the search field, the create form, the Import button and its error, the error banner, the empty state, and the page of an item that could not be opened.
 import { useRef, useState, type FormEvent, type ReactNode, type RefObject } from "react";
 import { Icon, type IconName } from "./icons";
 
@@ -164,6 +164,21 @@ export function EmptyState({
       <h2>{title}</h2>
       <p>{children}</p>
       {action}
+    </div>
+  );
+}
+
+/** A page for one item that could not be opened: gone (`notFound`) or failed, with the reason and the way back. */
+export function OpenFailure({ noun, notFound, message, backLabel, onBack }: { noun: string; notFound: boolean; message: string; backLabel: string; onBack: () => void }) {
+  return (
+    <div className="page">
+      <div className="empty">
+        <h2>{notFound ? `This ${noun} doesn't exist` : `Couldn't open this ${noun}`}</h2>
+        <p data-testid="form-error">{message}</p>
+        <button type="button" className="btn btn-primary" onClick={onBack}>
+          {backLabel}
+        </button>
+      </div>
     </div>
   );
 }

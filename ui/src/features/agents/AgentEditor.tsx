@@ -15,7 +15,7 @@ import {
 import { agentPath, navigate, setNavigationBlocker } from "../../app/router";
 import { useConfirm } from "../../shared/ConfirmDialog";
 import { Icon } from "../../shared/icons";
-import { ErrorBanner } from "../../shared/ListChrome";
+import { ErrorBanner, OpenFailure } from "../../shared/ListChrome";
 import { Toaster, toast } from "../../shared/toast";
 import { useIsViewer } from "../team/teamStatus";
 import { FORMAT_LABELS, PROVIDER_LABELS, statusLabel } from "./agentText";
@@ -127,17 +127,7 @@ export function AgentEditor({ id }: { id: string }) {
 
   if (load.status === "loading" || (load.status === "ready" && !spec)) return <div className="page list-loading">Loading agent…</div>;
   if (load.status === "error") {
-    return (
-      <div className="page">
-        <div className="empty">
-          <h2>{load.notFound ? "This agent doesn't exist" : "Couldn't open this agent"}</h2>
-          <p data-testid="form-error">{load.message}</p>
-          <button type="button" className="btn btn-primary" onClick={() => navigate("/agents")}>
-            Back to agents
-          </button>
-        </div>
-      </div>
-    );
+    return <OpenFailure noun="agent" notFound={load.notFound} message={load.message} backLabel="Back to agents" onBack={() => navigate("/agents")} />;
   }
   const s = spec!;
   const set = (next: Partial<AgentSpec>) => setSpec({ ...s, ...next });

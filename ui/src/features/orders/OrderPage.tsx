@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, errorMessage, isIpcError, type LogLevel, type OrderDoc, type OrderForm, type OrderPerson, type OrderStatus } from "../../ipc";
 import { navigate } from "../../app/router";
 import { Icon } from "../../shared/icons";
-import { ErrorBanner } from "../../shared/ListChrome";
+import { ErrorBanner, OpenFailure } from "../../shared/ListChrome";
 import { absoluteTime } from "../../shared/time";
 import { Toaster, toast } from "../../shared/toast";
 import { OrderFormFields } from "./OrderFormFields";
@@ -47,17 +47,7 @@ export function OrderPage({ id }: { id: string }) {
 
   if (load.status === "loading") return <div className="page list-loading">Loading order…</div>;
   if (load.status === "error") {
-    return (
-      <div className="page">
-        <div className="empty">
-          <h2>{load.notFound ? "This order doesn't exist" : "Couldn't open this order"}</h2>
-          <p data-testid="form-error">{load.message}</p>
-          <button type="button" className="btn btn-primary" onClick={() => navigate("/orders")}>
-            Back to orders
-          </button>
-        </div>
-      </div>
-    );
+    return <OpenFailure noun="order" notFound={load.notFound} message={load.message} backLabel="Back to orders" onBack={() => navigate("/orders")} />;
   }
   const { doc } = load;
   const o = doc.summary;
