@@ -59,6 +59,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::agents::agent_update,
             commands::agents::agent_duplicate,
             commands::agents::agent_delete,
+            commands::dashboard::dashboard,
             commands::orders::order_list,
             commands::orders::order_get,
             commands::orders::order_estimate,

@@ -1,6 +1,7 @@
 // End-to-end: ordering a custom agent in the real desktop app, through tauri-driver. A custom agent is ordered with the
 // form (the estimate shown live from the core), submitted, reviewed, approved, built with a milestone and a build log
-// line, tested, completed and delivered at its final cost; every move is in the build log; the board shows it.
+// line, tested, completed and delivered at its final cost; every move is in the build log; the board and the Dashboard
+// show it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { attr, click, screenshotFor, tid, typeInto, uniqueName, waitForCount, waitForDisplayed, waitUntil, withApp } from './app.mjs';
@@ -69,5 +70,11 @@ test('a custom agent is ordered, reviewed, built with milestones and a build log
     await click(browser, tid('orders-view-board'), 'the Board view');
     await waitForDisplayed(browser, `${tid('board-column')}[data-status="DELIVERED"] ${tid('board-card')}`, 'the delivered card');
     await screenshotFor(browser, 'orders-board.png');
+
+    // The Dashboard counts the delivered order and draws its charts in this window.
+    await click(browser, tid('nav-dashboard'), 'the Dashboard nav item');
+    await waitForDisplayed(browser, `${tid('dash-orders-chart')} .recharts-bar-rectangle`, 'the orders-by-status bars');
+    await waitForDisplayed(browser, `${tid('dash-runs-chart')} .recharts-surface`, 'the runs chart');
+    await screenshotFor(browser, 'dashboard.png');
   });
 });

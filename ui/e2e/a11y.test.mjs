@@ -45,6 +45,7 @@ describe('accessibility', () => {
     ['/account', tid('team-sign-in')],
     ['/teams', 'h1'],
     ['/orders', 'h1'],
+    ['/dashboard', tid('dash-runs-chart')],
     ['/templates', 'h1'],
     ['/showcases', 'h1'],
   ]) {

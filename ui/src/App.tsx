@@ -1,5 +1,5 @@
 // Owns the app shell: asks the backend who/where we are, then renders sidebar + the routed page (or a full-window error).
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { api, errorMessage, isIpcError, inBrowserPreview, type AppInfo, type WorkflowGraph } from "./ipc";
 import { ErrorScreen } from "./app/ErrorScreen";
 import { NotBuiltPage } from "./app/NotBuiltPage";
@@ -18,6 +18,9 @@ import { OrderPage } from "./features/orders/OrderPage";
 import { OrdersPage } from "./features/orders/OrdersPage";
 import { TeamPage } from "./features/team/TeamPage";
 import { WorkflowsPage } from "./features/workflows/WorkflowsPage";
+
+// The charting library is only for the Dashboard: it loads when the Dashboard opens, not with the app.
+const DashboardPage = lazy(() => import("./features/dashboard/DashboardPage").then((m) => ({ default: m.DashboardPage })));
 
 type Boot =
   | { status: "loading" }
@@ -69,6 +72,12 @@ export function App() {
   else if (route.page === "account") page = <TeamPage />;
   else if (route.page === "agents" && route.agentId) page = <AgentEditor key={route.agentId} id={route.agentId} />;
   else if (route.page === "agents") page = <AgentsPage />;
+  else if (route.page === "dashboard")
+    page = (
+      <Suspense fallback={<div className="page list-loading">Loading…</div>}>
+        <DashboardPage />
+      </Suspense>
+    );
   else if (route.page === "orders" && route.orderId) page = <OrderPage key={route.orderId} id={route.orderId} />;
   else if (route.page === "orders") page = <OrdersPage />;
   else page = <NotBuiltPage key={route.page} page={pageInfo(route.page)} />;

@@ -70,6 +70,7 @@ pub const COMMANDS: &[&str] = &[
     "agent_update",
     "agent_duplicate",
     "agent_delete",
+    "dashboard",
     "order_list",
     "order_get",
     "order_estimate",
@@ -256,6 +257,7 @@ pub async fn invoke(
             .await),
         "agent_duplicate" => call!(args, |id: String| core.agent_duplicate(id).await),
         "agent_delete" => call!(args, |id: String| core.agent_delete(id).await),
+        "dashboard" => call!(args, |days: u32| core.dashboard(days).await),
         "order_list" => reply(core.order_list().await),
         "order_get" => call!(args, |id: String| core.order_get(id).await),
         "order_estimate" => {

@@ -8,6 +8,7 @@ pub mod value;
 
 pub mod agents;
 pub mod blueprints;
+pub mod dashboard;
 pub mod drafts;
 pub mod executions;
 pub mod local;

@@ -5,6 +5,13 @@ import type { PageId } from "./router";
 export type PageInfo = { id: PageId; label: string; icon: IconName; section: "Hub" | "Garage"; purpose: string };
 
 export const PAGE_INFO: PageInfo[] = [
+  {
+    id: "dashboard",
+    label: "Dashboard",
+    icon: "grid",
+    section: "Hub",
+    purpose: "How your workflows run: runs, failures, tokens and cost by day, and the orders due.",
+  },
   { id: "workflows", label: "Workflows", icon: "workflow", section: "Hub", purpose: "Build automations on a canvas." },
   {
     id: "agents",

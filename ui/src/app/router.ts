@@ -2,6 +2,7 @@
 import { useSyncExternalStore } from "react";
 
 export const PAGES = [
+  "dashboard",
   "workflows",
   "agents",
   "teams",

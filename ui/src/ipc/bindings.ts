@@ -96,6 +96,7 @@ export const commands = {
 	agentUpdate: (id: string, spec: AgentSpec) => typedError<AgentDoc, AppError>(__TAURI_INVOKE("agent_update", { id, spec })),
 	agentDuplicate: (id: string) => typedError<AgentDoc, AppError>(__TAURI_INVOKE("agent_duplicate", { id })),
 	agentDelete: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("agent_delete", { id })),
+	dashboard: (days: number) => typedError<Dashboard, AppError>(__TAURI_INVOKE("dashboard", { days })),
 	orderList: () => typedError<OrderSummary[], AppError>(__TAURI_INVOKE("order_list")),
 	orderGet: (id: string) => typedError<OrderDoc, AppError>(__TAURI_INVOKE("order_get", { id })),
 	orderEstimate: (complexity: ComplexityLevel, priority: OrderPriority) => typedError<OrderEstimate, AppError>(__TAURI_INVOKE("order_estimate", { complexity, priority })),
@@ -277,6 +278,32 @@ export type CredentialsInput = {
 } & WebhookCredentialsInput | {
 	provider: "HTTP",
 } & HttpCredentialsInput;
+
+export type Dashboard = {
+	/**  Every day of the period, oldest first. */
+	days: DayFigures[],
+	/**  Finished runs (succeeded and failed; cancelled ones are not counted). */
+	runs: number,
+	/**  Succeeded over finished, 0–1; `None` when nothing finished. */
+	successRate: number | null,
+	tokens: number,
+	cost: number | null,
+	slowest: WorkflowFigures[],
+	mostFailing: WorkflowFigures[],
+	ordersByStatus: StatusCount[],
+	/**  Open orders wanted within the next 7 days (or overdue), soonest first. */
+	ordersDue: OrderSummary[],
+};
+
+/**  One day of runs (UTC), zero when nothing ran. */
+export type DayFigures = {
+	/**  `YYYY-MM-DD`. */
+	day: string,
+	succeeded: number,
+	failed: number,
+	tokens: number,
+	cost: number | null,
+};
 
 export type Diagnostic = {
 	nodeId: string | null,
@@ -889,6 +916,11 @@ export type SlackSettings = {
 	defaultChannel: string | null,
 };
 
+export type StatusCount = {
+	status: OrderStatus,
+	count: number,
+};
+
 /**  Where the connection stands. */
 export type SyncState = 
 /**  Signing in to the team database. */
@@ -1014,6 +1046,16 @@ export type WorkflowDoc = {
 	summary: WorkflowSummary,
 	graph: Graph,
 	settings: WorkflowSettings,
+};
+
+/**  A workflow's runs over the period. */
+export type WorkflowFigures = {
+	workflowId: string,
+	name: string,
+	runs: number,
+	failed: number,
+	/**  Mean duration of its finished runs. */
+	averageMs: number | null,
 };
 
 /**  What a workflow's runs are allowed, chosen by the people who edit it. */

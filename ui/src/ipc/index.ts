@@ -7,6 +7,9 @@ import { devServerFromUrl, installDevServerShim, isDesktopWindow, type DevServer
 
 export type {
   ComplexityLevel,
+  Dashboard,
+  DayFigures,
+  WorkflowFigures,
   LogLevel,
   LogLine,
   MilestoneView,
@@ -304,6 +307,8 @@ export const api = {
   agentUpdate: (id: string, spec: AgentSpec) => unwrap(current().agentUpdate(id, spec)),
   agentDuplicate: (id: string) => unwrap(current().agentDuplicate(id)),
   agentDelete: (id: string) => unwrap(current().agentDelete(id)),
+  /** The figures of the last `days` days (1–90): runs by day, the rate, the rankings, the orders. */
+  dashboard: (days: number) => unwrap(current().dashboard(days)),
   /** The orders this person may see: all of the studio's for its staff, else their own and the ones they build. */
   orderList: () => unwrap(current().orderList()),
   orderGet: (id: string) => unwrap(current().orderGet(id)),

@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod app;
 pub mod blueprints;
+pub mod dashboard;
 pub mod drafts;
 pub mod integrations;
 pub mod orders;
