@@ -28,7 +28,8 @@ export type Route = {
   path: string;
 };
 
-const DEFAULT_PATH = "/workflows";
+// The app opens on the Dashboard: how the work is going, before the work itself.
+const DEFAULT_PATH = "/dashboard";
 
 export function parsePath(path: string): Route | null {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
@@ -111,5 +112,5 @@ export function useRoute(): Route {
     },
     () => current,
   );
-  return parsePath(path) ?? { page: "workflows", workflowId: null, executionId: null, blueprintId: null, agentId: null, orderId: null, path: DEFAULT_PATH };
+  return parsePath(path) ?? { page: "dashboard", workflowId: null, executionId: null, blueprintId: null, agentId: null, orderId: null, path: DEFAULT_PATH };
 }
