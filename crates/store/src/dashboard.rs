@@ -3,13 +3,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use neuroflow_model::entities::Workflow;
 use neuroflow_model::{DbEnum, ExecutionStatus, OrderStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::on_db;
 use crate::orders::OrderSummary;
-use crate::repo::Store;
+use crate::repo::{ListQuery, Store};
 use crate::workflows::Actor;
 use crate::StoreError;
 
@@ -85,8 +86,12 @@ impl Store {
         let rows: Vec<RunRow> = on_db!(self.db(), pool => {
             sqlx::query_as(sql).bind(actor.organization_id).bind(since).fetch_all(pool).await?
         });
+        // Names only: the list's summaries would also count nodes and runs, two grouped reads.
         let names: HashMap<Uuid, String> = self
-            .workflow_list(actor, None)
+            .list::<Workflow>(&ListQuery {
+                limit: 100_000,
+                ..ListQuery::in_org(actor.organization_id)
+            })
             .await?
             .into_iter()
             .map(|w| (w.id, w.name))

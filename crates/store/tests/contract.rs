@@ -1336,16 +1336,7 @@ async fn sqlite_outbox_is_written_with_each_edit_and_not_on_failure_or_for_runs(
     s.execution_finish(
         actor,
         run.id,
-        neuroflow_store::executions::ExecutionOutcome {
-            status: neuroflow_model::ExecutionStatus::Completed,
-            finished_at: chrono::Utc::now(),
-            duration_ms: 1,
-            tokens_used: 0,
-            cost: 0.0,
-            output_data: None,
-            logs: serde_json::json!([]),
-            error: None,
-        },
+        common::outcome(neuroflow_model::ExecutionStatus::Completed, 1, 0, 0.0),
         vec![],
     )
     .await

@@ -4,7 +4,6 @@ mod common;
 
 use neuroflow_model::order::OrderForm;
 use neuroflow_model::{ComplexityLevel, ExecutionStatus, OrderPriority, OrderStatus};
-use neuroflow_store::executions::ExecutionOutcome;
 use neuroflow_store::workflows::Actor;
 
 contract!(
@@ -30,16 +29,7 @@ contract!(
             s.execution_finish(
                 actor,
                 run.id,
-                ExecutionOutcome {
-                    status,
-                    finished_at: chrono::Utc::now(),
-                    duration_ms: 250,
-                    tokens_used: tokens,
-                    cost: 0.01,
-                    output_data: None,
-                    logs: serde_json::json!([]),
-                    error: None,
-                },
+                common::outcome(status, 250, tokens, 0.01),
                 vec![],
             )
             .await

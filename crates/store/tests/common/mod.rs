@@ -263,3 +263,24 @@ macro_rules! contract {
         }
     };
 }
+
+/// A run's end as the engine would report it, finishing now. (Not every test crate that
+/// includes this module finishes runs.)
+#[allow(dead_code)]
+pub fn outcome(
+    status: neuroflow_model::ExecutionStatus,
+    duration_ms: i32,
+    tokens_used: i32,
+    cost: f64,
+) -> neuroflow_store::executions::ExecutionOutcome {
+    neuroflow_store::executions::ExecutionOutcome {
+        status,
+        finished_at: chrono::Utc::now(),
+        duration_ms,
+        tokens_used,
+        cost,
+        output_data: None,
+        logs: serde_json::json!([]),
+        error: None,
+    }
+}
