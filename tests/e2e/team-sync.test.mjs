@@ -158,7 +158,13 @@ async function nodeLabels(browser) {
 async function renameNode(browser, nodeId, label) {
   const sel = `[data-node-id="${nodeId}"] ${tid('node-label')}`;
   await waitForDisplayed(browser, sel, `the label of node ${nodeId}`);
-  await browser.$(sel).doubleClick();
+  // A double-click sent while the canvas still moves (a sync just redrew it) can miss the label: try again until the
+  // label's input opens.
+  await waitUntil(async () => {
+    if (await browser.$(tid('node-label-input')).isDisplayed().catch(() => false)) return true;
+    await browser.$(sel).doubleClick();
+    return browser.$(tid('node-label-input')).waitForDisplayed({ timeout: 1500 }).then(() => true, () => false);
+  }, `expected the label input of node ${nodeId} to open on a double-click`);
   await typeInto(browser, tid('node-label-input'), label, 'the node label input');
   await browser.keys('Enter');
   await waitUntil(async () => (await nodeLabels(browser))[nodeId] === label, `expected node ${nodeId} to read "${label}"`);
