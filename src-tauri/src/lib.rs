@@ -79,6 +79,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::team::conflict_list,
             commands::team::conflict_restore,
             commands::team::conflict_dismiss,
+            commands::team::refusal_dismiss,
             commands::team::member_list,
             commands::team::member_set_role,
             commands::team::member_remove,

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { teamDatabase } from './teamDatabase.mjs';
+import { relayTo, teamDatabase } from './teamDatabase.mjs';
 import { captureFailure, click, count, startApp, tid, typeInto, waitForDisplayed, waitUntil } from './app.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -24,49 +24,6 @@ function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the e2e tests through scripts/e2e.sh (it starts Postgres and builds the CLI)`);
   return value;
-}
-
-/** A TCP relay to the team database on a fixed local port, which the test cuts and restores. */
-async function relayTo(host, port) {
-  const sockets = new Set();
-  let server = null;
-  let listenPort = 0;
-  const open = () =>
-    new Promise((resolve, reject) => {
-      server = net.createServer((client) => {
-        const upstream = net.connect(port, host);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => {});
-        }
-        client.pipe(upstream);
-        upstream.pipe(client);
-      });
-      server.once('error', reject);
-      server.listen(listenPort, '127.0.0.1', () => {
-        listenPort = server.address().port;
-        resolve();
-      });
-    });
-  await open();
-  return {
-    get port() {
-      return listenPort;
-    },
-    /** The database "stops": no new connection, and every open one drops. */
-    cut: async () => {
-      await new Promise((resolve) => {
-        server.close(resolve);
-        for (const s of sockets) s.destroy();
-      });
-    },
-    restore: open,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => (server.listening ? server.close(resolve) : resolve()));
-    },
-  };
 }
 
 async function freePort() {

@@ -2,6 +2,7 @@
 // CLI (`neuroflow db migrate`, `neuroflow admin create-user`), for the team tests of the real window (tests/e2e) and
 // of the browser preview (ui/e2e). Node built-ins only, so both packages can import it.
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 
 function required(name, hint) {
   const value = process.env[name];
@@ -36,5 +37,48 @@ export function teamDatabase(cli) {
       return password;
     },
     connection: (email) => ({ host, port, database, tls: 'disable', caFile: null, allowUnencrypted: false, email }),
+  };
+}
+
+/** A TCP relay to the team database on a fixed local port, which the test cuts and restores. */
+export async function relayTo(host, port) {
+  const sockets = new Set();
+  let server = null;
+  let listenPort = 0;
+  const open = () =>
+    new Promise((resolve, reject) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(port, host);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => {});
+        }
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(listenPort, '127.0.0.1', () => {
+        listenPort = server.address().port;
+        resolve();
+      });
+    });
+  await open();
+  return {
+    get port() {
+      return listenPort;
+    },
+    /** The database "stops": no new connection, and every open one drops. */
+    cut: async () => {
+      await new Promise((resolve) => {
+        server.close(resolve);
+        for (const s of sockets) s.destroy();
+      });
+    },
+    restore: open,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => (server.listening ? server.close(resolve) : resolve()));
+    },
   };
 }

@@ -90,6 +90,7 @@ pub const COMMANDS: &[&str] = &[
     "conflict_list",
     "conflict_restore",
     "conflict_dismiss",
+    "refusal_dismiss",
     "member_list",
     "member_set_role",
     "member_remove",
@@ -319,6 +320,7 @@ pub async fn invoke(
             .conflict_restore(id, side)
             .await),
         "conflict_dismiss" => call!(args, |id: String| core.conflict_dismiss(id).await),
+        "refusal_dismiss" => call!(args, |id: String| core.refusal_dismiss(id).await),
         "member_list" => reply(core.member_list().await),
         "member_set_role" => call!(args, |id: String, role: String| core
             .member_set_role(id, role)

@@ -8,6 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use neuroflow_secrets::{Secret, SecretError, SecretRef, SecretStore};
 use neuroflow_store::Store;
+use neuroflow_sync::commands::Refusal;
 use neuroflow_sync::connect::{sign_in, TeamConnection};
 use neuroflow_sync::live::keep_synced_counting;
 use neuroflow_sync::{SyncError, SyncReport, TeamSession};
@@ -210,6 +211,8 @@ pub struct SyncStatus {
     pub waiting: u32,
     /// Conflicts not resolved yet.
     pub conflicts: u32,
+    /// Order changes the team database refused (undone here), until the person dismisses them.
+    pub refused: Vec<Refusal>,
     /// Grows each time a sync brings rows from the team database: an open page reloads.
     pub pulled_revision: u32,
     pub last_pushed: u32,
@@ -261,9 +264,10 @@ impl Shared {
                     o.state = SyncState::Synced;
                     o.last_synced_at = Some(now);
                     o.error = None;
-                    o.last_pushed = count(report.pushed.applied);
+                    o.last_pushed = count(report.pushed.applied + report.commands.applied);
                     o.last_pulled = count(report.pulled.rows);
-                    if report.pulled.rows > 0 {
+                    // A refused command changed this copy too: the order went back.
+                    if report.pulled.rows > 0 || report.commands.refused > 0 {
                         o.pulled_revision = o.pulled_revision.wrapping_add(1);
                     }
                     o.full_resync = report.pulled.full_resync;
@@ -376,7 +380,7 @@ impl TeamLink {
     }
 
     /// The status, with the counts the caller read from the cache.
-    pub fn status(&self, waiting: u32, conflicts: u32) -> SyncStatus {
+    pub fn status(&self, waiting: u32, conflicts: u32, refused: Vec<Refusal>) -> SyncStatus {
         let o = self.shared.outcome().clone();
         SyncStatus {
             state: o.state,
@@ -385,6 +389,7 @@ impl TeamLink {
             error: o.error,
             waiting,
             conflicts,
+            refused,
             pulled_revision: o.pulled_revision,
             last_pushed: o.last_pushed,
             last_pulled: o.last_pulled,

@@ -354,6 +354,35 @@ impl Store {
         self.rewrite_op(entity, true)
     }
 
+    /// Queues an order command for the team database (this device's SQLite only): written in
+    /// the transaction of the rows it made here, so a crash keeps both or neither.
+    pub(crate) fn command_op(
+        &self,
+        issued: &crate::orders::IssuedCommand,
+    ) -> Result<WriteOp, StoreError> {
+        let text = serde_json::to_string(issued)
+            .map_err(|e| StoreError::Invalid(format!("an order command: {e}")))?;
+        let sql = "INSERT INTO command_outbox (command_id, order_id, command, hlc, created_at) VALUES ($1, $2, $3, $4, $5)".to_string();
+        Ok(WriteOp {
+            sql_stamped: sql.clone(),
+            sql,
+            values: vec![
+                SqlValue::Uuid(Some(issued.id)),
+                SqlValue::Uuid(Some(issued.command.order_id())),
+                SqlValue::Text(Some(text)),
+                SqlValue::Text(Some(self.stamp())),
+                SqlValue::Time(Some(Utc::now())),
+            ],
+            table: "command_outbox",
+            row_id: issued.id,
+            op: "insert",
+            payload: Value::Null,
+            hlc: String::new(),
+            untouched: Untouched::NotFound,
+            columns: Vec::new(),
+        })
+    }
+
     /// An update of every field; `live_only: false` also writes a tombstoned row (a restore
     /// that brings a deleted row back sets `deletedAt` to null in `entity`).
     fn rewrite_op<E: Entity>(

@@ -2605,3 +2605,96 @@ async fn existing_login_roles_get_the_limits_when_0005_runs() {
         std::panic::resume_unwind(e.into_panic());
     }
 }
+
+#[tokio::test]
+async fn only_staff_and_the_builder_write_an_orders_milestones_and_build_log() {
+    with_fixture(|fx| async move {
+        let (client, builder, owner) = (&fx.a_client, &fx.a_builder, &fx.a_owner);
+        let order = Uuid::now_v7();
+        let own = Refs {
+            parent: Uuid::nil(),
+            aux: Uuid::nil(),
+            user: client.id,
+        };
+        insert_row(&client.pool, "custom_agent_orders", order, fx.org_a, own)
+            .await
+            .expect("client orders");
+        let on_order = Refs {
+            parent: order,
+            ..own
+        };
+        // The client sees their order but does not build it: no milestones, no build lines.
+        assert_refused(
+            insert_row(&client.pool, "order_milestones", Uuid::now_v7(), fx.org_a, on_order).await,
+            &[RLS],
+            "a client adds a milestone",
+        );
+        assert_refused(
+            insert_row(&client.pool, "build_logs", Uuid::now_v7(), fx.org_a, on_order).await,
+            &[RLS],
+            "a client writes a build line",
+        );
+        // The record of their own move is theirs to write.
+        let lifecycle = "INSERT INTO build_logs (id, organization_id, order_id, stage, message, created_at, updated_at) \
+                         VALUES ($1, $2, $3, 'lifecycle', 'Draft → Submitted', now(), now())";
+        sqlx::query(lifecycle)
+            .bind(Uuid::now_v7())
+            .bind(fx.org_a)
+            .bind(order)
+            .execute(&client.pool)
+            .await
+            .expect("a client records their own move");
+        let milestone = Uuid::now_v7();
+        insert_row(&owner.pool, "order_milestones", milestone, fx.org_a, on_order)
+            .await
+            .expect("staff add milestones");
+        assert_eq!(
+            exec(
+                &client.pool,
+                "UPDATE order_milestones SET completed_at = now() WHERE id = $1",
+                &[milestone]
+            )
+            .await
+            .unwrap(),
+            0,
+            "a client ticks a milestone"
+        );
+        exec(
+            &owner.pool,
+            "UPDATE custom_agent_orders SET assigned_to = $2 WHERE id = $1",
+            &[order, builder.id],
+        )
+        .await
+        .expect("assign");
+        assert_eq!(
+            exec(
+                &builder.pool,
+                "UPDATE order_milestones SET completed_at = now() WHERE id = $1",
+                &[milestone]
+            )
+            .await
+            .unwrap(),
+            1,
+            "the builder ticks a milestone"
+        );
+        insert_row(&builder.pool, "build_logs", Uuid::now_v7(), fx.org_a, on_order)
+            .await
+            .expect("the builder writes build lines");
+        // Another client's lifecycle line on an order that is not theirs.
+        let other = Uuid::now_v7();
+        insert_row(&owner.pool, "custom_agent_orders", other, fx.org_a, Refs { user: owner.id, ..own })
+            .await
+            .expect("staff order");
+        assert_refused(
+            sqlx::query(lifecycle)
+                .bind(Uuid::now_v7())
+                .bind(fx.org_a)
+                .bind(other)
+                .execute(&client.pool)
+                .await,
+            &[RLS],
+            "a lifecycle line on someone else's order",
+        );
+    })
+    .await;
+}

@@ -50,6 +50,9 @@ impl SyncError {
 /// refused, with the server's one-line reason; statements never appear in the message.
 pub fn remote(e: sqlx::Error) -> SyncError {
     match &e {
+        sqlx::Error::Database(db) if db.code().is_some_and(|c| transient(&c)) => {
+            SyncError::Offline(db.message().to_string())
+        }
         sqlx::Error::Database(db) => SyncError::Refused(db.message().to_string()),
         sqlx::Error::Io(io) => SyncError::Offline(io.to_string()),
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
@@ -58,6 +61,17 @@ pub fn remote(e: sqlx::Error) -> SyncError {
         sqlx::Error::Tls(t) => SyncError::Offline(format!("TLS: {t}")),
         other => SyncError::Offline(other.to_string()),
     }
+}
+
+/// SQLSTATEs that say the attempt, not the change, failed: the connection went or is going
+/// (class 08, 57P0x shutdown and termination, 25P03 idle-in-transaction timeout), the server is
+/// short of resources (class 53), or the transaction lost a race (40001 serialization, 40P01
+/// deadlock). The same push succeeds later, so these wait like being offline.
+pub fn transient(code: &str) -> bool {
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57P")
+        || matches!(code, "25P03" | "40001" | "40P01")
 }
 
 /// A local SQLite error.

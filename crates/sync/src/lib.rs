@@ -5,6 +5,7 @@
 //! local. Every statement on the team side runs as the signed-in person's LOGIN role, so
 //! row-level security judges each row.
 
+pub mod commands;
 pub mod conflicts;
 pub mod connect;
 mod error;
@@ -67,17 +68,24 @@ impl TeamSession {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncReport {
     pub pushed: PushReport,
+    pub commands: commands::CommandReport,
     pub pulled: PullReport,
 }
 
 /// Mutations sent per team-database transaction.
 pub const PUSH_BATCH: u32 = 500;
 
-/// One sync: push the outbox, then pull.
+/// One sync: push the outbox (rows, then order commands, which may name rows just pushed),
+/// then pull.
 pub async fn sync(local: &Store, team: &TeamSession) -> Result<SyncReport, SyncError> {
     let pushed = push(local, team, PUSH_BATCH).await?;
+    let commands = commands::push_commands(local, team, PUSH_BATCH).await?;
     let pulled = pull(local, team).await?;
-    Ok(SyncReport { pushed, pulled })
+    Ok(SyncReport {
+        pushed,
+        commands,
+        pulled,
+    })
 }
 
 /// This device's id (made on first start by the store's local identity).

@@ -64,16 +64,19 @@ pub async fn member(
     })
 }
 
-/// Local edits of the tables that sync, not yet received by the team database.
+/// Local edits not yet received by the team database: rows of the tables that push, and
+/// order commands.
 pub async fn waiting(local: &Store) -> Result<u32, SyncError> {
     let pool = sqlite(local)?;
     let synced: Vec<&str> = pull_order()
         .into_iter()
-        .filter(|t| t.travel != Travel::ServerOwned)
+        .filter(|t| matches!(t.travel, Travel::Merged | Travel::Whole))
         .map(|t| t.name)
         .collect();
     let marks = vec!["?"; synced.len()].join(", ");
-    let sql = format!("SELECT count(*) FROM outbox WHERE table_name IN ({marks})");
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM outbox WHERE table_name IN ({marks})) + (SELECT count(*) FROM command_outbox)"
+    );
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for name in synced {
         query = query.bind(name);

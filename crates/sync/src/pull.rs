@@ -5,7 +5,7 @@ use neuroflow_model::hlc::HlcStamp;
 use neuroflow_store::value::{bind_all, decode_row};
 use neuroflow_store::{Db, Store};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use neuroflow_model::entities::{ColKind, Column};
 use neuroflow_store::SqlValue;
@@ -112,8 +112,15 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
     let mut newest: Option<HlcStamp> = None;
     // The write lock from the start: the merge reads local rows, then writes.
     let mut ltx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(local_db)?;
+    let pending = orders_awaiting_commands(&mut ltx).await?;
     for (table, raws) in &read {
         report.rows += raws.len();
+        // An order with commands still waiting here keeps this device's copy: the commands are
+        // decided on the team database's copy at the next push, whose result a later pull brings.
+        let raws: Vec<&Map<String, Value>> = raws
+            .iter()
+            .filter(|raw| table.travel != Travel::Commanded || !awaits(table, raw, &pending))
+            .collect();
         for chunk in raws.chunks(ROWS_PER_STATEMENT) {
             let mut rows = Vec::with_capacity(chunk.len());
             for raw in chunk {
@@ -157,6 +164,30 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
         }
     }
     Ok(report)
+}
+
+/// Orders with commands in this device's queue.
+async fn orders_awaiting_commands(
+    ltx: &mut SqliteConnection,
+) -> Result<HashSet<uuid::Uuid>, SyncError> {
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT DISTINCT order_id FROM command_outbox")
+        .fetch_all(&mut *ltx)
+        .await
+        .map_err(local_db)?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Whether a pulled row (as `to_jsonb` wrote it) belongs to an order in `pending`.
+fn awaits(table: &Table, raw: &Map<String, Value>, pending: &HashSet<uuid::Uuid>) -> bool {
+    let key = if table.name == "custom_agent_orders" {
+        "id"
+    } else {
+        "order_id"
+    };
+    raw.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        .is_some_and(|id| pending.contains(&id))
 }
 
 /// After a full resync: drops the local rows of the organization that the team database no
@@ -217,7 +248,7 @@ async fn forget_purged(
 /// a statement per row (100,000 rows in one pull).
 const ROWS_PER_STATEMENT: usize = 200;
 
-type Pulled = (Map<String, Value>, Option<fields::Stamps>);
+pub(crate) type Pulled = (Map<String, Value>, Option<fields::Stamps>);
 
 /// Merges pulled rows with the local ones field by field: local edits not pushed yet keep their
 /// place wherever their stamps are later (that is "re-applied on top"), and lose where the team
@@ -288,7 +319,7 @@ async fn merge_with_local(
 
 /// Writes rows as the table's travel says: merged and server-owned rows replace the local ones
 /// (merged ones with their stamps), rows that never change are inserted once.
-async fn write_rows(
+pub(crate) async fn write_rows(
     ltx: &mut SqliteConnection,
     table: &Table,
     rows: &[Pulled],
@@ -307,6 +338,7 @@ async fn write_rows(
     let tuple = format!("({})", vec!["?"; per_row].join(", "));
     let tuples = vec![tuple; rows.len()];
     let tail = match table.travel {
+        _ if table.append_only => "ON CONFLICT (id) DO NOTHING".to_string(),
         Travel::Whole => "ON CONFLICT (id) DO NOTHING".to_string(),
         _ => format!(
             "ON CONFLICT (id) DO UPDATE SET {}",

@@ -167,7 +167,7 @@ async fn push_batch(
                 apply_merged(&mut tx, team, &table, &of_table, &mut conflicts).await?;
             }
             Travel::Whole => apply_whole(&mut tx, team, &table, &of_table).await?,
-            Travel::ServerOwned => {}
+            Travel::ServerOwned | Travel::Commanded => {}
         }
     }
     report.conflicts += conflicts.len();
@@ -177,7 +177,7 @@ async fn push_batch(
 }
 
 /// Rows as the JSON array `jsonb_populate_recordset` reads: snake_case keys, and `field_hlc`.
-fn recordset(table: &Table, rows: &[(Map<String, Value>, Option<Stamps>)]) -> Value {
+pub(crate) fn recordset(table: &Table, rows: &[(Map<String, Value>, Option<Stamps>)]) -> Value {
     Value::Array(
         rows.iter()
             .map(|(row, stamps)| {

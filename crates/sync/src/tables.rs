@@ -1,9 +1,9 @@
 //! Which tables sync, how (merged field by field, kept whole, or the server's copy), their columns and the order a pull applies them in.
 
 use neuroflow_model::entities::{
-    AgentTeam, AiAgent, BlueprintComponent, BlueprintConnection, BlueprintVersion, ColKind, Column,
-    Entity, TeamMember, ToolBlueprint, Workflow, WorkflowEdge, WorkflowNode, WorkflowVersion,
-    LEADING_COLUMNS, TRAILING_COLUMNS,
+    AgentTeam, AiAgent, BlueprintComponent, BlueprintConnection, BlueprintVersion, BuildLog,
+    ColKind, Column, CustomAgentOrder, Entity, OrderMilestone, TeamMember, ToolBlueprint, Workflow,
+    WorkflowEdge, WorkflowNode, WorkflowVersion, LEADING_COLUMNS, TRAILING_COLUMNS,
 };
 
 /// How a table's rows travel.
@@ -15,6 +15,9 @@ pub enum Travel {
     Whole,
     /// Written only on the server (tenancy, recorded conflicts): pulled as the server has them.
     ServerOwned,
+    /// Changed by commands (orders): each command is decided again on the server's copy
+    /// (`crate::commands`), and rows are pulled as the server has them.
+    Commanded,
 }
 
 #[derive(Debug, Clone)]
@@ -25,6 +28,8 @@ pub struct Table {
     /// Rows of this table belong to one organization (`organization_id`); else `users`, which
     /// RLS alone scopes to the people the caller may see.
     pub per_org: bool,
+    /// Rows are never changed once written (build logs): a pull inserts them once.
+    pub append_only: bool,
 }
 
 fn columns<E: Entity>() -> Vec<&'static Column> {
@@ -94,6 +99,7 @@ fn table(name: &'static str, columns: Vec<&'static Column>, travel: Travel) -> T
         columns,
         travel,
         per_org: name != "users" && name != "organizations",
+        append_only: name == BuildLog::TABLE && BuildLog::APPEND_ONLY,
     }
 }
 
@@ -127,15 +133,27 @@ pub fn pull_order() -> Vec<Table> {
         table("ai_agents", columns::<AiAgent>(), Merged),
         table("agent_teams", columns::<AgentTeam>(), Merged),
         table("team_members", columns::<TeamMember>(), Merged),
+        table(
+            "custom_agent_orders",
+            columns::<CustomAgentOrder>(),
+            Commanded,
+        ),
+        table("order_milestones", columns::<OrderMilestone>(), Commanded),
+        table("build_logs", columns::<BuildLog>(), Commanded),
         table("sync_conflicts", CONFLICTS.iter().collect(), ServerOwned),
     ]
 }
 
-/// The table a pushed mutation names, when it is one that syncs.
+/// The table a pushed mutation names, when it is one whose rows are pushed.
 pub fn pushed(name: &str) -> Option<Table> {
     pull_order()
         .into_iter()
-        .find(|t| t.name == name && t.travel != Travel::ServerOwned)
+        .find(|t| t.name == name && matches!(t.travel, Travel::Merged | Travel::Whole))
+}
+
+/// A table that syncs, by name.
+pub fn named(name: &str) -> Option<Table> {
+    pull_order().into_iter().find(|t| t.name == name)
 }
 
 #[cfg(test)]

@@ -74,6 +74,12 @@ pub async fn conflict_dismiss(core: State<'_, Core>, id: String) -> Result<(), A
 
 #[tauri::command]
 #[specta::specta]
+pub async fn refusal_dismiss(core: State<'_, Core>, id: String) -> Result<TeamStatus, AppError> {
+    core.refusal_dismiss(id).await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn member_list(core: State<'_, Core>) -> Result<MemberList, AppError> {
     core.member_list().await
 }

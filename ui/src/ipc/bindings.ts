@@ -116,6 +116,7 @@ export const commands = {
 	conflictList: (includeResolved: boolean) => typedError<ConflictView[], AppError>(__TAURI_INVOKE("conflict_list", { includeResolved })),
 	conflictRestore: (id: string, side: RestoreSide) => typedError<ConflictView, AppError>(__TAURI_INVOKE("conflict_restore", { id, side })),
 	conflictDismiss: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("conflict_dismiss", { id })),
+	refusalDismiss: (id: string) => typedError<TeamStatus, AppError>(__TAURI_INVOKE("refusal_dismiss", { id })),
 	memberList: () => typedError<MemberList, AppError>(__TAURI_INVOKE("member_list")),
 	memberSetRole: (id: string, role: string) => typedError<MemberList, AppError>(__TAURI_INVOKE("member_set_role", { id, role })),
 	memberRemove: (id: string) => typedError<MemberList, AppError>(__TAURI_INVOKE("member_remove", { id })),
@@ -832,6 +833,19 @@ export type Position = {
 /**  The model provider: its protocol (OpenAI-compatible or Anthropic) and default address. */
 export type Provider = "openai" | "anthropic" | "ollama" | "vllm" | "lmstudio";
 
+/**  A change the team database refused, as the sync panel lists it. */
+export type Refusal = {
+	id: string,
+	orderId: string,
+	orderTitle: string,
+	/**  What the person asked, in words. */
+	what: string,
+	/**  The team database's reason. */
+	reason: string,
+	madeAt: string,
+	refusedAt: string,
+};
+
 /**  How the agent answers. */
 export type ResponseFormat = "text" | "markdown" | "json";
 
@@ -941,6 +955,8 @@ export type SyncStatus = {
 	waiting: number,
 	/**  Conflicts not resolved yet. */
 	conflicts: number,
+	/**  Order changes the team database refused (undone here), until the person dismisses them. */
+	refused: Refusal[],
 	/**  Grows each time a sync brings rows from the team database: an open page reloads. */
 	pulledRevision: number,
 	lastPushed: number,

@@ -88,6 +88,7 @@ export type {
   SignInResult,
   SyncState,
   SyncStatus,
+  Refusal,
   TeamConnection,
   TeamStatus,
   TeamView,
@@ -337,6 +338,7 @@ export const api = {
   /** Writes back the value that lost (`lost`) as a new edit, or the one that won (`won`) to undo that. */
   conflictRestore: (id: string, side: RestoreSide) => unwrap(current().conflictRestore(id, side)),
   conflictDismiss: (id: string) => unwrap(current().conflictDismiss(id)),
+  refusalDismiss: (id: string) => unwrap(current().refusalDismiss(id)),
   memberList: () => unwrap(current().memberList()),
   memberSetRole: (id: string, role: string) => unwrap(current().memberSetRole(id, role)),
   memberRemove: (id: string) => unwrap(current().memberRemove(id)),

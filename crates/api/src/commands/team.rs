@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use neuroflow_model::{DbEnum, OrgRole};
+use neuroflow_sync::commands;
 use neuroflow_sync::conflicts::{self, ConflictView};
 use neuroflow_sync::connect::{sign_in, Membership, TeamConnection};
 use neuroflow_sync::local::{self, LocalMember};
@@ -270,6 +271,14 @@ impl Core {
         Ok(())
     }
 
+    /// The person has read a refused order change: it leaves the sync panel.
+    pub async fn refusal_dismiss(&self, id: String) -> Result<TeamStatus, AppError> {
+        let id = parse_id("refused change", &id)?;
+        let s = self.session()?;
+        commands::dismiss_refusal(&s.store, id).await?;
+        status_of(&s).await
+    }
+
     pub async fn member_list(&self) -> Result<MemberList, AppError> {
         let s = self.session()?;
         let team = online(&s)?;
@@ -338,6 +347,7 @@ async fn status_of(s: &Session) -> Result<TeamStatus, AppError> {
     let org = link.settings.organization_id;
     let waiting = local::waiting(&s.store).await?;
     let open = local::open_conflicts(&s.store, org).await?;
+    let refused = commands::refusals(&s.store).await?;
     let member = local::member(&s.store, org, link.settings.user_id).await?;
     Ok(TeamStatus {
         team: Some(TeamView {
@@ -346,6 +356,6 @@ async fn status_of(s: &Session) -> Result<TeamStatus, AppError> {
             member,
             cache_path: s.database_path.display().to_string(),
         }),
-        sync: Some(link.status(waiting, open)),
+        sync: Some(link.status(waiting, open, refused)),
     })
 }

@@ -9,6 +9,7 @@ import { Toaster, toast } from "../../shared/toast";
 import { OrderFormFields } from "./OrderFormFields";
 import { Progress, StatusChip } from "./OrdersPage";
 import { COMPLEXITY_LABELS, LEVEL_LABELS, PRIORITY_LABELS, STATUS_LABELS, money, moveLabel, needsReason } from "./orderText";
+import { usePulledRevision } from "../team/teamStatus";
 import "./orders.css";
 
 type Load = { status: "loading" } | { status: "ready"; doc: OrderDoc } | { status: "error"; message: string; notFound: boolean };
@@ -17,6 +18,8 @@ export function OrderPage({ id }: { id: string }) {
   const [load, setLoad] = useState<Load>({ status: "loading" });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Another person's change, or one of this person's the team database refused, arrives with a sync: the page shows it.
+  const pulled = usePulledRevision();
 
   useEffect(() => {
     let live = true;
@@ -27,7 +30,7 @@ export function OrderPage({ id }: { id: string }) {
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, pulled]);
 
   /** Runs one change; the page shows the order as the core returns it. */
   const act = useCallback(async (change: () => Promise<OrderDoc>, done?: string) => {

@@ -1,6 +1,6 @@
 // Owns the sidebar's sync control: one line saying where the team sync stands, and the panel it opens with the details and Sync now.
-import { useCallback, useRef, useState } from "react";
-import { api, errorMessage, type SyncStatus, type TeamView } from "../../ipc";
+import { useCallback, useRef, useState, type CSSProperties } from "react";
+import { api, errorMessage, type Refusal, type SyncStatus, type TeamView } from "../../ipc";
 import { navigate } from "../../app/router";
 import { useCloseOnOutsidePress, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
@@ -41,12 +41,20 @@ function SyncButton({ team, sync, compact }: { team: TeamView; sync: SyncStatus;
         {!compact && <span className="sync-text">{summary.text}</span>}
         {compact && <span className="sr-only">{summary.text}</span>}
       </button>
-      {open && <SyncPanel sync={sync} team={team} now={now} onClose={close} />}
+      {open && <SyncPanel sync={sync} team={team} now={now} onClose={close} place={placeAbove(box.current)} />}
     </div>
   );
 }
 
-function SyncPanel({ sync, team, now, onClose }: { sync: SyncStatus; team: TeamView; now: Date; onClose: () => void }) {
+/** Where the panel opens: above the control, fixed to the window, since the sidebar that holds the control scrolls and
+ * would clip a panel wider than itself. */
+function placeAbove(anchor: HTMLElement | null): CSSProperties | undefined {
+  if (!anchor) return undefined;
+  const r = anchor.getBoundingClientRect();
+  return { left: Math.max(8, r.left), bottom: Math.max(8, window.innerHeight - r.top + 6) };
+}
+
+function SyncPanel({ sync, team, now, onClose, place }: { sync: SyncStatus; team: TeamView; now: Date; onClose: () => void; place?: CSSProperties }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const syncNow = async () => {
@@ -66,7 +74,7 @@ function SyncPanel({ sync, team, now, onClose }: { sync: SyncStatus; team: TeamV
   };
   const c = team.connection;
   return (
-    <div className="sync-panel" role="dialog" aria-label="Team sync" data-testid="sync-panel">
+    <div className="sync-panel" role="dialog" aria-label="Team sync" data-testid="sync-panel" style={place}>
       <div className="sync-panel-head">
         <strong>{team.member.organizationName}</strong>
         <span className="sync-panel-where">
@@ -91,6 +99,7 @@ function SyncPanel({ sync, team, now, onClose }: { sync: SyncStatus; team: TeamV
           )}
         </dd>
       </dl>
+      {sync.refused.length > 0 && <RefusedList refused={sync.refused} now={now} onOpen={(r) => go(`/orders/${r.orderId}`)} />}
       {sync.state === "offline" && (
         <p className="sync-note">The team database can't be reached. Keep working: your edits stay on this computer and are sent when it's back.</p>
       )}
@@ -116,5 +125,48 @@ function SyncPanel({ sync, team, now, onClose }: { sync: SyncStatus; team: TeamV
         </button>
       </div>
     </div>
+  );
+}
+
+/** Order changes the team database refused: each is already undone on this computer; the person reads why and dismisses it. */
+function RefusedList({ refused, now, onOpen }: { refused: Refusal[]; now: Date; onOpen: (r: Refusal) => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const dismiss = async (r: Refusal) => {
+    setError(null);
+    try {
+      showTeamStatus(await api.refusalDismiss(r.id));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  return (
+    <section className="sync-refused" aria-label="Changes the team refused" data-testid="sync-refused">
+      <h3>Refused by the team database</h3>
+      <p className="sync-note">These were undone here: the order shows what the team has.</p>
+      <ul>
+        {refused.map((r) => (
+          <li key={r.id} data-testid="sync-refusal">
+            <div className="sync-refusal-what">
+              <button type="button" className="link-button" onClick={() => onOpen(r)}>
+                {r.orderTitle}
+              </button>
+              <span>{r.what}</span>
+              <time dateTime={r.madeAt} title={absoluteTime(r.madeAt)}>
+                {ago(r.madeAt, now)}
+              </time>
+            </div>
+            <p className="sync-refusal-reason">{r.reason}</p>
+            <button type="button" className="btn btn-sm" aria-label={`Dismiss: ${r.what}`} onClick={() => void dismiss(r)}>
+              Dismiss
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error && (
+        <p className="sync-note is-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
   );
 }

@@ -11,6 +11,7 @@ const base: SyncStatus = {
   error: null,
   waiting: 0,
   conflicts: 0,
+  refused: [],
   pulledRevision: 0,
   lastPushed: 0,
   lastPulled: 0,
@@ -29,6 +30,11 @@ describe("the sync control's line", () => {
     expect(syncSummary({ ...base, waiting: 3 }, now).text).toBe("3 changes waiting");
     expect(syncSummary({ ...base, state: "offline", waiting: 1 }, now)).toEqual({ text: "Offline · 1 change waiting", tone: "warn" });
     expect(syncSummary({ ...base, conflicts: 2 }, now)).toEqual({ text: "Synced 12 s ago · 2 conflicts", tone: "warn" });
+  });
+
+  it("counts the order changes the team refused", () => {
+    const refusal = { id: "r", orderId: "o", orderTitle: "Triage bot", what: "Move the order to Testing", reason: "no", madeAt: base.lastSyncedAt!, refusedAt: base.lastSyncedAt! };
+    expect(syncSummary({ ...base, refused: [refusal, { ...refusal, id: "s" }] }, now)).toEqual({ text: "Synced 12 s ago · 2 refused", tone: "warn" });
   });
 
   it("says a failure and a sync under way", () => {

@@ -107,5 +107,9 @@ export function syncSummary(sync: SyncStatus, now: Date): { text: string; tone: 
     text += ` · ${plural(sync.conflicts, "conflict", "conflicts")}`;
     if (tone === "ok") tone = "warn";
   }
+  if (sync.refused.length > 0) {
+    text += ` · ${sync.refused.length} refused`;
+    if (tone === "ok" || tone === "busy") tone = "warn";
+  }
   return { text, tone };
 }

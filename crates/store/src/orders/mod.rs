@@ -3,10 +3,13 @@
 use chrono::{DateTime, Utc};
 use neuroflow_model::entities::{BuildLog, CustomAgentOrder, OrderMilestone};
 use neuroflow_model::order::{self, OrderActor, OrderEstimate, OrderForm, StudioRates};
-use neuroflow_model::{new_id, validate, DbEnum, LogLevel, OrderStatus, OrgRole};
+use neuroflow_model::{new_id, DbEnum, LogLevel, OrderStatus, OrgRole};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
+
+pub mod command;
+
+pub use command::{decide, Decision, IssuedCommand, OrderCommand, OrderState};
 
 use crate::db::on_db;
 use crate::repo::{now, ListQuery, Store};
@@ -156,44 +159,6 @@ fn form_of(o: &CustomAgentOrder) -> OrderForm {
         priority: o.priority,
         complexity: o.complexity,
         due_date: o.due_date,
-    }
-}
-
-fn write_form(o: &mut CustomAgentOrder, form: &OrderForm) {
-    let estimate = order::estimate(form.complexity, form.priority, &StudioRates::default());
-    o.title = form.title.clone();
-    o.description = form.description.clone();
-    o.requirements = form.requirements.clone();
-    o.priority = form.priority;
-    o.complexity = form.complexity;
-    o.due_date = form.due_date;
-    o.estimated_hours = estimate.hours;
-    o.estimated_cost = estimate.cost;
-    o.currency = estimate.currency;
-}
-
-/// A new line of an order's build log, written by `actor` now.
-fn log_line(
-    actor: Actor,
-    order_id: Uuid,
-    level: LogLevel,
-    stage: &str,
-    message: String,
-    details: serde_json::Value,
-) -> BuildLog {
-    let at = now();
-    BuildLog {
-        id: new_id(),
-        organization_id: actor.organization_id,
-        order_id,
-        level,
-        stage: stage.to_string(),
-        message,
-        details,
-        created_at: at,
-        updated_at: at,
-        deleted_at: None,
-        hlc: String::new(),
     }
 }
 
@@ -403,54 +368,15 @@ impl Store {
         id: Uuid,
         builder: Option<Uuid>,
     ) -> Result<OrderDoc, StoreError> {
-        let (mut o, role) = self.visible_order(actor, id).await?;
-        if order_role(&o, role, actor.user_id) != OrderRole::Staff {
-            return Err(StoreError::Forbidden(
-                "only the studio's owners and admins assign orders".into(),
-            ));
-        }
-        if matches!(
-            o.status,
-            OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Rejected
-        ) {
-            return Err(StoreError::Conflict(format!(
-                "this order is {}: it is not built any more",
-                status_label(o.status).to_lowercase()
-            )));
-        }
-        if o.assigned_to == builder {
-            return self.doc(actor, o, role).await;
-        }
-        let person = match builder {
-            Some(user) => Some(
-                self.people(actor, Some(user))
-                    .await?
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| {
-                        StoreError::Invalid(
-                            "orders are built by the organization's owners, admins and members (not viewers)".into(),
-                        )
-                    })?,
-            ),
-            None => None,
-        };
-        o.assigned_to = builder;
-        let line = log_line(
+        self.order_command(
             actor,
-            id,
-            LogLevel::Info,
-            "assignment",
-            match &person {
-                Some(p) => format!("Assigned to {}", p.email),
-                None => "No builder assigned".into(),
+            OrderCommand::Assign {
+                order_id: id,
+                builder,
+                log_id: new_id(),
             },
-            json!({"by": actor.user_id, "builder": builder}),
-        );
-        let (update, stored) = self.update_op(&o)?;
-        let (insert, _) = self.insert_op(&line)?;
-        self.apply(vec![update, insert]).await?;
-        self.doc(actor, stored, role).await
+        )
+        .await
     }
 
     async fn milestones(
@@ -474,46 +400,14 @@ impl Store {
         actor: Actor,
         form: &OrderForm,
     ) -> Result<OrderDoc, StoreError> {
-        let form = form.validated()?;
-        let role = self.role_of(actor).await?;
-        if role == OrgRole::Viewer {
-            return Err(StoreError::Forbidden(
-                "a viewer cannot place orders (an owner or admin can change your role)".into(),
-            ));
-        }
-        let at = now();
-        let mut o = CustomAgentOrder {
-            id: new_id(),
-            organization_id: actor.organization_id,
-            title: String::new(),
-            description: String::new(),
-            requirements: String::new(),
-            status: OrderStatus::Draft,
-            priority: form.priority,
-            complexity: form.complexity,
-            progress: 0,
-            agent_config: json!({}),
-            tools_config: json!([]),
-            estimated_hours: 0.0,
-            estimated_cost: 0.0,
-            final_cost: None,
-            currency: "USD".into(),
-            due_date: None,
-            submitted_at: None,
-            approved_at: None,
-            started_at: None,
-            completed_at: None,
-            delivered_at: None,
-            created_by: actor.user_id,
-            assigned_to: None,
-            created_at: at,
-            updated_at: at,
-            deleted_at: None,
-            hlc: String::new(),
-        };
-        write_form(&mut o, &form);
-        let stored = self.insert(&o).await?;
-        self.doc(actor, stored, role).await
+        self.order_command(
+            actor,
+            OrderCommand::Create {
+                order_id: new_id(),
+                form: form.clone(),
+            },
+        )
+        .await
     }
 
     /// Replaces a DRAFT's form (its client or staff); the estimate follows.
@@ -523,23 +417,14 @@ impl Store {
         id: Uuid,
         form: &OrderForm,
     ) -> Result<OrderDoc, StoreError> {
-        let form = form.validated()?;
-        let (mut o, role) = self.visible_order(actor, id).await?;
-        let who = order_role(&o, role, actor.user_id);
-        if o.status != OrderStatus::Draft {
-            return Err(StoreError::Conflict(format!(
-                "this order is {}: only a draft can be changed",
-                status_label(o.status).to_lowercase()
-            )));
-        }
-        if !matches!(who, OrderRole::Client | OrderRole::Staff) {
-            return Err(StoreError::Forbidden(
-                "only the client who made this order, or the studio's staff, can change it".into(),
-            ));
-        }
-        write_form(&mut o, &form);
-        let stored = self.update(&o).await?;
-        self.doc(actor, stored, role).await
+        self.order_command(
+            actor,
+            OrderCommand::Update {
+                order_id: id,
+                form: form.clone(),
+            },
+        )
+        .await
     }
 
     /// Moves the order to `to` if the lifecycle allows it for this person, stamps the time the
@@ -554,92 +439,17 @@ impl Store {
         reason: Option<&str>,
         final_cost: Option<f64>,
     ) -> Result<OrderDoc, StoreError> {
-        let (mut o, role) = self.visible_order(actor, id).await?;
-        let from = o.status;
-        let kind = actor_of(&o, role, actor.user_id)
-            .ok_or_else(|| StoreError::Forbidden("you cannot act on this order".into()))?;
-        order::check_transition(from, to, kind).map_err(|e| match e {
-            order::TransitionError::NotAllowed { .. } => StoreError::Conflict(format!(
-                "an order that is {} cannot become {}",
-                status_label(from).to_lowercase(),
-                status_label(to).to_lowercase()
-            )),
-            order::TransitionError::WrongActor { allowed, .. } => StoreError::Forbidden(format!(
-                "only the {allowed} can make an order {}",
-                status_label(to).to_lowercase()
-            )),
-        })?;
-        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if matches!(to, OrderStatus::Rejected | OrderStatus::Cancelled) && reason.is_none() {
-            return Err(StoreError::Invalid(format!(
-                "say why the order is {}: the client sees the reason",
-                status_label(to).to_lowercase()
-            )));
-        }
-        if let Some(r) = reason {
-            if r.chars().count() > MAX_LOG_CHARS {
-                return Err(StoreError::Invalid(format!(
-                    "the reason is longer than {MAX_LOG_CHARS} characters"
-                )));
-            }
-        }
-        let at = now();
-        o.status = to;
-        match order::stamp_of(to) {
-            Some(order::Milestone::Submitted) => o.submitted_at = o.submitted_at.or(Some(at)),
-            Some(order::Milestone::Approved) => o.approved_at = o.approved_at.or(Some(at)),
-            Some(order::Milestone::Started) => o.started_at = o.started_at.or(Some(at)),
-            Some(order::Milestone::Completed) => o.completed_at = Some(at),
-            Some(order::Milestone::Delivered) => {
-                let cost = final_cost.unwrap_or(o.estimated_cost);
-                if !cost.is_finite() || cost < 0.0 {
-                    return Err(StoreError::Invalid(
-                        "the final cost must be a positive amount".into(),
-                    ));
-                }
-                o.delivered_at = Some(at);
-                o.final_cost = Some((cost * 100.0).round() / 100.0);
-            }
-            None => {}
-        }
-        let message = match reason {
-            Some(r) => format!("{} → {}: {r}", status_label(from), status_label(to)),
-            None => format!("{} → {}", status_label(from), status_label(to)),
-        };
-        let line = log_line(
+        self.order_command(
             actor,
-            id,
-            if matches!(to, OrderStatus::Rejected | OrderStatus::Cancelled) {
-                LogLevel::Warn
-            } else {
-                LogLevel::Info
+            OrderCommand::Move {
+                order_id: id,
+                to,
+                reason: reason.map(str::to_string),
+                final_cost,
+                log_id: new_id(),
             },
-            LIFECYCLE_STAGE,
-            message,
-            json!({"from": from, "to": to, "by": actor.user_id, "reason": reason}),
-        );
-        let (update, stored) = self.update_op(&o)?;
-        let (insert, _) = self.insert_op(&line)?;
-        self.apply(vec![update, insert]).await?;
-        self.doc(actor, stored, role).await
-    }
-
-    /// Staff or the builder: the order, checked for being theirs to build.
-    async fn buildable(
-        &self,
-        actor: Actor,
-        id: Uuid,
-    ) -> Result<(CustomAgentOrder, OrgRole), StoreError> {
-        let (o, role) = self.visible_order(actor, id).await?;
-        if !matches!(
-            order_role(&o, role, actor.user_id),
-            OrderRole::Staff | OrderRole::Builder
-        ) {
-            return Err(StoreError::Forbidden(
-                "only the studio's staff and the order's builder can change its build".into(),
-            ));
-        }
-        Ok((o, role))
+        )
+        .await
     }
 
     /// Adds a milestone at the end of the order's list; progress follows.
@@ -650,38 +460,14 @@ impl Store {
         title: &str,
         due_date: Option<DateTime<Utc>>,
     ) -> Result<OrderDoc, StoreError> {
-        let title = validate::name("milestone title", title)?;
-        let (o, role) = self.buildable(actor, order_id).await?;
-        let existing = self.milestones(actor, order_id).await?;
-        if existing.len() >= MAX_MILESTONES {
-            return Err(StoreError::Invalid(format!(
-                "an order has at most {MAX_MILESTONES} milestones"
-            )));
-        }
-        let at = now();
-        let m = OrderMilestone {
-            id: new_id(),
-            organization_id: actor.organization_id,
-            order_id,
-            title,
-            stage: String::new(),
-            description: String::new(),
-            position: existing.iter().map(|m| m.position + 1).max().unwrap_or(0),
-            due_date,
-            completed_at: None,
-            created_at: at,
-            updated_at: at,
-            deleted_at: None,
-            hlc: String::new(),
-        };
-        let done = existing.iter().filter(|m| m.completed_at.is_some()).count();
-        self.write_progress(
+        self.order_command(
             actor,
-            o,
-            role,
-            vec![self.insert_op(&m)?.0],
-            done,
-            existing.len() + 1,
+            OrderCommand::MilestoneAdd {
+                order_id,
+                milestone_id: new_id(),
+                title: title.to_string(),
+                due_date,
+            },
         )
         .await
     }
@@ -694,57 +480,15 @@ impl Store {
         milestone_id: Uuid,
         done: bool,
     ) -> Result<OrderDoc, StoreError> {
-        let (o, role) = self.buildable(actor, order_id).await?;
-        let existing = self.milestones(actor, order_id).await?;
-        let mut m = existing
-            .iter()
-            .find(|m| m.id == milestone_id)
-            .cloned()
-            .ok_or_else(|| StoreError::NotFound {
-                what: "milestone",
-                id: milestone_id.to_string(),
-            })?;
-        m.completed_at = if done {
-            m.completed_at.or(Some(now()))
-        } else {
-            None
-        };
-        let completed = existing
-            .iter()
-            .filter(|x| {
-                if x.id == milestone_id {
-                    done
-                } else {
-                    x.completed_at.is_some()
-                }
-            })
-            .count();
-        let ops = vec![self.update_op(&m)?.0];
-        self.write_progress(actor, o, role, ops, completed, existing.len())
-            .await
-    }
-
-    /// Writes `ops` with the order's progress set from `completed` of `total` milestones.
-    async fn write_progress(
-        &self,
-        actor: Actor,
-        mut o: CustomAgentOrder,
-        role: OrgRole,
-        mut ops: Vec<crate::repo::WriteOp>,
-        completed: usize,
-        total: usize,
-    ) -> Result<OrderDoc, StoreError> {
-        let progress = order::progress(completed, total);
-        let stored = if progress != o.progress {
-            o.progress = progress;
-            let (op, stored) = self.update_op(&o)?;
-            ops.push(op);
-            stored
-        } else {
-            o
-        };
-        self.apply(ops).await?;
-        self.doc(actor, stored, role).await
+        self.order_command(
+            actor,
+            OrderCommand::MilestoneSetDone {
+                order_id,
+                milestone_id,
+                done,
+            },
+        )
+        .await
     }
 
     /// Appends a line to the order's build log (staff or its builder). Lines are never changed.
@@ -756,36 +500,99 @@ impl Store {
         stage: &str,
         message: &str,
     ) -> Result<OrderDoc, StoreError> {
-        let message = message.trim();
-        if message.is_empty() {
-            return Err(StoreError::Invalid("a log line needs a message".into()));
-        }
-        if message.chars().count() > MAX_LOG_CHARS {
-            return Err(StoreError::Invalid(format!(
-                "a log line is at most {MAX_LOG_CHARS} characters"
-            )));
-        }
-        let stage = stage.trim();
-        if stage == LIFECYCLE_STAGE {
-            return Err(StoreError::Invalid(
-                "the lifecycle stage is kept for status moves".into(),
-            ));
-        }
-        let stage = if stage.is_empty() {
-            "build".to_string()
-        } else {
-            validate::name("stage", stage)?
-        };
-        let (o, role) = self.buildable(actor, order_id).await?;
-        self.insert(&log_line(
+        self.order_command(
             actor,
-            order_id,
-            level,
-            &stage,
-            message.to_string(),
-            json!({"by": actor.user_id}),
-        ))
-        .await?;
-        self.doc(actor, o, role).await
+            OrderCommand::Log {
+                order_id,
+                log_id: new_id(),
+                level,
+                stage: stage.to_string(),
+                message: message.to_string(),
+            },
+        )
+        .await
+    }
+
+    /// What deciding `command` reads from this database, as `actor` sees it.
+    async fn order_state(
+        &self,
+        actor: Actor,
+        command: &OrderCommand,
+    ) -> Result<OrderState, StoreError> {
+        let role = self.role_of(actor).await?;
+        let order: Option<CustomAgentOrder> = match self
+            .get(Some(actor.organization_id), command.order_id())
+            .await
+        {
+            Ok(o) => Some(o),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let milestones = if command.needs_milestones() && order.is_some() {
+            self.milestones(actor, command.order_id()).await?
+        } else {
+            Vec::new()
+        };
+        let builder = match command.builder() {
+            Some(user) => self.people(actor, Some(user)).await?.into_iter().next(),
+            None => None,
+        };
+        Ok(OrderState {
+            role,
+            order,
+            milestones,
+            builder,
+        })
+    }
+
+    /// Makes `command` on this database: decided on the order as stored here, its rows written
+    /// in one transaction, and on this device's SQLite the command queued for the team database
+    /// in that same transaction (sync decides it again there).
+    async fn order_command(
+        &self,
+        actor: Actor,
+        command: OrderCommand,
+    ) -> Result<OrderDoc, StoreError> {
+        let issued = IssuedCommand {
+            id: new_id(),
+            organization_id: actor.organization_id,
+            by: actor.user_id,
+            at: now(),
+            command,
+        };
+        let state = self.order_state(actor, &issued.command).await?;
+        let decision = command::decide(&issued, &state)?;
+        let mut ops = Vec::new();
+        let mut stored = None;
+        if let Some(o) = &decision.order {
+            let (op, o) = if decision.order_is_new {
+                self.insert_op(o)?
+            } else {
+                self.update_op(o)?
+            };
+            ops.push(op);
+            stored = Some(o);
+        }
+        if let Some(m) = &decision.milestone {
+            ops.push(if decision.milestone_is_new {
+                self.insert_op(m)?.0
+            } else {
+                self.update_op(m)?.0
+            });
+        }
+        if let Some(line) = &decision.log {
+            ops.push(self.insert_op(line)?.0);
+        }
+        if !ops.is_empty() {
+            if matches!(self.db(), crate::Db::Sqlite(_)) {
+                ops.push(self.command_op(&issued)?);
+            }
+            self.apply(ops).await?;
+        }
+        let o = stored.or(state.order).ok_or_else(|| StoreError::NotFound {
+            what: "order",
+            id: issued.command.order_id().to_string(),
+        })?;
+        self.doc(actor, o, state.role).await
     }
 }
