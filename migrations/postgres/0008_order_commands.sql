@@ -46,3 +46,8 @@ BEGIN
     END LOOP;
 END
 $notify$;
+
+-- 3. A refused command is recorded too, with the reason: sent again (a device restored from a
+--    copy, a push whose answer was lost) it is refused again with the same reason, never applied
+--    later on a state that has changed meanwhile after its person was told it was undone.
+ALTER TABLE public.sync_mutations ADD COLUMN refused_reason TEXT;

@@ -118,10 +118,46 @@ pub fn remove_cache(path: &Path) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The keychain entry of a connection's password. It is keyed by the LOGIN role, which names
-/// the database and the email; no organization is chosen yet when it is first stored.
+/// The keychain entry of a connection's password: keyed by the server (host and port, as a
+/// stable id in the reference's organization slot: no organization is chosen yet when it is
+/// first stored) and the LOGIN role (database and email). Two servers whose database name and
+/// email are the same keep two passwords.
 pub fn password_ref(connection: &TeamConnection) -> Result<SecretRef, AppError> {
+    SecretRef::team_postgres(server_key(connection), &connection.role()).map_err(secret_error)
+}
+
+/// Where versions before this one kept the password: the role alone. Read once, then moved.
+fn older_password_ref(connection: &TeamConnection) -> Result<SecretRef, AppError> {
     SecretRef::team_postgres(Uuid::nil(), &connection.role()).map_err(secret_error)
+}
+
+/// A stable id of the server a connection names: FNV-1a over "host:port" in two lanes (no
+/// hasher whose output could change between builds or runs).
+pub fn server_key(connection: &TeamConnection) -> Uuid {
+    let text = format!(
+        "{}:{}",
+        connection.host.trim().to_ascii_lowercase(),
+        connection.port
+    );
+    let lane = |offset: u64| {
+        text.bytes().fold(offset, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    Uuid::from_u64_pair(lane(0xcbf2_9ce4_8422_2325), lane(0x6c62_272e_07bb_0142))
+}
+
+/// Forgets the connection's password, wherever this or an earlier version kept it.
+pub async fn forget_password(
+    secrets: &SecretStore,
+    connection: &TeamConnection,
+) -> Result<(), AppError> {
+    let older = secrets.delete_async(older_password_ref(connection)?).await;
+    secrets
+        .delete_async(password_ref(connection)?)
+        .await
+        .map_err(secret_error)?;
+    older.map_err(secret_error)
 }
 
 pub fn secret_error(e: SecretError) -> AppError {
@@ -158,11 +194,24 @@ pub async fn connect(
     connection: &TeamConnection,
     organization_id: Uuid,
 ) -> Result<TeamSession, AppError> {
-    let password = secrets
+    let mut password = secrets
         .get_async(password_ref(connection)?)
         .await
-        .map_err(secret_error)?
-        .ok_or_else(|| {
+        .map_err(secret_error)?;
+    if password.is_none() {
+        // Kept by an earlier version under the role alone: moved to this server's entry.
+        let older = older_password_ref(connection)?;
+        if let Some(found) = secrets
+            .get_async(older.clone())
+            .await
+            .map_err(secret_error)?
+        {
+            remember_password(secrets, connection, found.expose()).await?;
+            secrets.delete_async(older).await.map_err(secret_error)?;
+            password = Some(found);
+        }
+    }
+    let password = password.ok_or_else(|| {
             AppError::new(
                 ErrorCode::SignIn,
                 "the keychain has no password for this team connection: enter it again on the Team page",
@@ -462,4 +511,40 @@ async fn work(
     .await;
     *shared.online.lock().unwrap_or_else(|p| p.into_inner()) = None;
     team.pool.close().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use neuroflow_sync::connect::Tls;
+
+    fn at(host: &str, port: u16) -> TeamConnection {
+        TeamConnection {
+            host: host.into(),
+            port,
+            database: "studio".into(),
+            tls: Tls::Require,
+            ca_file: None,
+            allow_unencrypted: false,
+            email: "ada@example.com".into(),
+        }
+    }
+
+    #[test]
+    fn each_server_keeps_its_own_password_entry() {
+        let account = |c: &TeamConnection| password_ref(c).expect("ref").keychain_account();
+        let a = account(&at("db.studio.example", 5432));
+        assert_ne!(a, account(&at("db.other.example", 5432)));
+        assert_ne!(a, account(&at("db.studio.example", 6432)));
+        assert_eq!(
+            a,
+            account(&at(" DB.studio.example ", 5432)),
+            "the same server however it is typed"
+        );
+        // A fixed value: the entry must be found again by the next version of the app.
+        assert_eq!(
+            server_key(&at("127.0.0.1", 5432)).to_string(),
+            "5ef7a6d8-14f0-9908-67e7-469b7c00f65f"
+        );
+    }
 }

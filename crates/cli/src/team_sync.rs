@@ -65,6 +65,16 @@ pub fn describe(r: &SyncReport) -> String {
     if r.pushed.local_only > 0 {
         line.push_str(&format!(", {} kept on this device", r.pushed.local_only));
     }
+    let c = &r.commands;
+    if c.applied + c.duplicates + c.refused > 0 {
+        line.push_str(&format!("; {} order command(s) applied", c.applied));
+        if c.duplicates > 0 {
+            line.push_str(&format!(" ({} already there)", c.duplicates));
+        }
+        if c.refused > 0 {
+            line.push_str(&format!(", {} refused and undone here", c.refused));
+        }
+    }
     line.push_str(&format!("; pulled {} row(s)", r.pulled.rows));
     if r.pulled.clock_flagged {
         line.push_str("; a stamp far ahead of this clock was seen and not followed");

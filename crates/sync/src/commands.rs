@@ -161,9 +161,9 @@ async fn apply_batch<'a>(
                     .execute(&mut *tx)
                     .await
                     .map_err(remote)?;
+                record_refusal(&mut tx, team, device, q, &reason).await?;
                 report.refused += 1;
                 refused.push((q, reason));
-                continue;
             }
             Err(Step::Failed(e)) => return Err(e),
         }
@@ -206,12 +206,63 @@ async fn apply_one(
     .fetch_optional(&mut *tx)
     .await?;
     if fresh.is_none() {
-        return Ok(false);
+        // Sent before: applied then (nothing to do), or refused then, and refused again now.
+        let earlier: Option<String> = sqlx::query_scalar(
+            "SELECT refused_reason FROM sync_mutations WHERE organization_id = $1 AND mutation_id = $2",
+        )
+        .bind(team.organization_id)
+        .bind(c.id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+        return match earlier {
+            Some(reason) => Err(Step::Refused(reason)),
+            None => Ok(false),
+        };
     }
     let state = server_state(tx, team, c).await?;
     let decision = orders::decide(c, &state).map_err(|e| Step::Refused(e.to_string()))?;
     write(tx, &decision, &q.hlc).await?;
     Ok(true)
+}
+
+/// Records a refusal on the team database under the command's id (see migration 0008). A person
+/// who may not write there at all (a viewer now) cannot record it: the refusal is kept on the
+/// device alone, and a command sent again is judged again, and refused again.
+async fn record_refusal(
+    tx: &mut PgConnection,
+    team: &TeamSession,
+    device: Uuid,
+    q: &Queued,
+    reason: &str,
+) -> Result<(), SyncError> {
+    let node = q
+        .hlc
+        .parse::<neuroflow_model::hlc::HlcStamp>()
+        .map_or(0, |s| s.node);
+    let recorded = sqlx::query(
+        "INSERT INTO sync_mutations (organization_id, mutation_id, device_id, device_node, user_id, refused_reason) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+    )
+    .bind(team.organization_id)
+    .bind(q.issued.id)
+    .bind(device)
+    .bind(format!("{node:016x}"))
+    .bind(team.user_id)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await;
+    match recorded {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(db)) if !db.code().is_some_and(|c| transient(&c)) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT nf_command")
+                .execute(&mut *tx)
+                .await
+                .map_err(remote)?;
+            Ok(())
+        }
+        Err(e) => Err(remote(e)),
+    }
 }
 
 fn table(name: &str) -> Result<Table, SyncError> {
@@ -417,9 +468,12 @@ async fn take_server_copy(
         .execute(&mut *ltx)
         .await
         .map_err(local_db)?;
+    // Replaced whole, not upserted: an upsert keeps a row's `created_at`, and this device's
+    // copy of a row it made carries its own.
     for sql in [
         "DELETE FROM build_logs WHERE order_id = $1",
         "DELETE FROM order_milestones WHERE order_id = $1",
+        "DELETE FROM custom_agent_orders WHERE id = $1",
     ] {
         sqlx::query(sql)
             .bind(order_id)
@@ -427,19 +481,10 @@ async fn take_server_copy(
             .await
             .map_err(local_db)?;
     }
-    match copy {
-        Some((order, milestones, logs)) => {
-            write_rows(ltx, &table("custom_agent_orders")?, &[order]).await?;
-            write_rows(ltx, &table("order_milestones")?, &milestones).await?;
-            write_rows(ltx, &table("build_logs")?, &logs).await?;
-        }
-        None => {
-            sqlx::query("DELETE FROM custom_agent_orders WHERE id = $1")
-                .bind(order_id)
-                .execute(&mut *ltx)
-                .await
-                .map_err(local_db)?;
-        }
+    if let Some((order, milestones, logs)) = copy {
+        write_rows(ltx, &table("custom_agent_orders")?, &[order]).await?;
+        write_rows(ltx, &table("order_milestones")?, &milestones).await?;
+        write_rows(ltx, &table("build_logs")?, &logs).await?;
     }
     sqlx::query("DELETE FROM local_settings WHERE key = $1")
         .bind(UNDOING)
@@ -447,6 +492,53 @@ async fn take_server_copy(
         .await
         .map_err(local_db)?;
     Ok(())
+}
+
+/// The orders this device holds that the team database may since have hidden from its person:
+/// none for staff and viewers (they see every order); for anyone else, every order here, since
+/// being taken off an order as its builder hides it, and no row change tells the device.
+pub(crate) async fn orders_to_recheck(
+    ltx: &mut SqliteConnection,
+    team: &TeamSession,
+) -> Result<Vec<Uuid>, SyncError> {
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2 AND deleted_at IS NULL",
+    )
+    .bind(team.organization_id)
+    .bind(team.user_id)
+    .fetch_optional(&mut *ltx)
+    .await
+    .map_err(local_db)?;
+    if matches!(role.as_deref(), Some("OWNER" | "ADMIN" | "VIEWER")) {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar("SELECT id FROM custom_agent_orders WHERE organization_id = $1")
+        .bind(team.organization_id)
+        .fetch_all(&mut *ltx)
+        .await
+        .map_err(local_db)
+}
+
+/// Of `ids`, the orders the signed-in person still sees on the team database.
+pub(crate) async fn still_visible(
+    tx: &mut PgConnection,
+    ids: &[Uuid],
+) -> Result<HashSet<Uuid>, SyncError> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let seen: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM custom_agent_orders WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(remote)?;
+    Ok(seen.into_iter().collect())
+}
+
+/// Drops this device's copy of an order its person no longer sees, with its milestones and log.
+pub(crate) async fn forget_order(ltx: &mut SqliteConnection, id: Uuid) -> Result<(), SyncError> {
+    take_server_copy(ltx, id, None).await
 }
 
 /// Keeps a refusal for the person: what they asked, of which order, and the server's reason.

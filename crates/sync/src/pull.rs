@@ -56,6 +56,10 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
         .map_err(local_db)?
         .unwrap_or_else(|| "1".to_string());
 
+    let recheck = {
+        let mut conn = pool.acquire().await.map_err(local_db)?;
+        crate::commands::orders_to_recheck(&mut conn, team).await?
+    };
     let tables = pull_order();
     let mut read: Vec<(Table, Vec<Map<String, Value>>)> = Vec::with_capacity(tables.len());
     let mut tx = team.pool.begin().await.map_err(remote)?;
@@ -102,6 +106,7 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
             .collect();
         read.push((table, rows));
     }
+    let visible = crate::commands::still_visible(&mut tx, &recheck).await?;
     tx.commit().await.map_err(remote)?;
 
     let mut report = PullReport {
@@ -142,6 +147,12 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
     }
     if full {
         forget_purged(&mut ltx, team, &read).await?;
+    }
+    // Orders the person no longer sees (a builder taken off one) leave this device too.
+    for id in recheck {
+        if !visible.contains(&id) && !pending.contains(&id) {
+            crate::commands::forget_order(&mut ltx, id).await?;
+        }
     }
     sqlx::query(
         "INSERT INTO local_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -368,3 +368,29 @@ async fn a_pull_keeps_an_order_whose_commands_still_wait_here() {
     assert_eq!(o.summary.status, OrderStatus::InProgress);
     assert_eq!(o.milestones.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_builder_taken_off_an_order_no_longer_holds_it() {
+    let (_t, a, c, b) = studio().await;
+    let id = approved_order(&a, &c, &b).await;
+    assert!(b.store.order_get(b.actor(), id).await.is_ok());
+    a.store
+        .order_assign(a.actor(), id, None)
+        .await
+        .expect("unassign");
+    a.sync().await;
+    b.sync().await;
+    assert!(
+        b.store.order_get(b.actor(), id).await.is_err(),
+        "the order left the builder's copy"
+    );
+    assert!(b
+        .store
+        .order_list(b.actor())
+        .await
+        .expect("list")
+        .is_empty());
+    // The client, who made it, still has it.
+    c.sync().await;
+    assert!(get(&c, id).await.builder.is_none());
+}

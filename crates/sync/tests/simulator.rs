@@ -1,4 +1,4 @@
-//! The seeded sync simulator: three devices edit workflows and their graphs at random against one team Postgres, with offline periods, crashes, retried pushes and ±1 h clock skew; after the final sync every device equals the team database, the team database equals an oracle that folds every edit by HLC, no graph has a dangling edge, and every edit lost without being seen is in the conflict list.
+//! The seeded sync simulator: three devices (one the studio's owner) edit workflows, their graphs, agents and orders at random against one team Postgres, with offline periods, crashes, retried and late duplicate pushes and ±1 h clock skew; after the final sync every device equals the team database, the team database equals an oracle that folds every edit by HLC, no graph has a dangling edge, every edit lost without being seen is in the conflict list, every order command was applied once or refused with a reason, and every order's recorded moves make one path through the lifecycle to its status.
 //!
 //! Seeds: `NEUROFLOW_SYNC_SEEDS` (default 500) starting at `NEUROFLOW_SYNC_SEED` (default 1).
 //! A failing seed prints itself; rerun it alone with NEUROFLOW_SYNC_SEED=<n> NEUROFLOW_SYNC_SEEDS=1.
@@ -6,11 +6,17 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 
 use common::Device;
+use neuroflow_model::agent::AgentSpec;
 use neuroflow_model::fields::{self, Stamps};
 use neuroflow_model::graph::{GraphChanges, GraphEdge, GraphNode, Position};
-use neuroflow_model::{new_id, OrgRole};
+use neuroflow_model::order::OrderForm;
+use neuroflow_model::{
+    new_id, ComplexityLevel, DbEnum, LogLevel, OrderPriority, OrderStatus, OrgRole,
+};
+use neuroflow_store::orders::{IssuedCommand, OrderCommand};
 use neuroflow_store::versions::SaveAs;
 use neuroflow_store::Db;
 use neuroflow_sync::tables::{pull_order, Travel};
@@ -52,6 +58,8 @@ type Key = (String, Uuid, String);
 struct Oracle {
     seen: HashSet<Uuid>,
     facts: BTreeMap<Key, Vec<Fact>>,
+    /// Every order command a device queued, by id.
+    commands: HashMap<Uuid, IssuedCommand>,
 }
 
 impl Oracle {
@@ -67,6 +75,14 @@ impl Oracle {
         .fetch_all(pool)
         .await
         .expect("outbox");
+        let queued: Vec<String> = sqlx::query_scalar("SELECT command FROM command_outbox")
+            .fetch_all(pool)
+            .await
+            .expect("command queue");
+        for text in queued {
+            let c: IssuedCommand = serde_json::from_str(&text).expect("command");
+            self.commands.insert(c.id, c);
+        }
         for (mutation, table, row_id, payload) in rows {
             if !self.seen.insert(mutation) || !fields::is_synced(&table) {
                 continue;
@@ -114,6 +130,8 @@ struct Sim {
     skew: Vec<i64>,
     oracle: Oracle,
     log: Vec<String>,
+    /// Copies of devices taken earlier, whose pushes arrive late (a duplicate out of order).
+    stale: Vec<(usize, PathBuf)>,
 }
 
 impl Sim {
@@ -134,6 +152,11 @@ impl Sim {
 
     async fn step(&mut self) {
         let i = self.rng.below(self.devices.len());
+        match self.rng.below(100) {
+            0..=19 => return self.order_step(i).await,
+            20..=29 => return self.agent_step(i).await,
+            _ => {}
+        }
         let roll = self.rng.below(100);
         let wfs = self.workflows(i).await;
         if wfs.is_empty() || roll < 4 {
@@ -257,6 +280,136 @@ impl Sim {
         }
     }
 
+    /// An agent made, edited field by field, or deleted.
+    async fn agent_step(&mut self, i: usize) {
+        let d = &self.devices[i];
+        let agents = d
+            .store
+            .agent_list(d.actor(), None)
+            .await
+            .unwrap_or_default();
+        let roll = self.rng.below(100);
+        if agents.is_empty() || roll < 20 {
+            let spec = AgentSpec {
+                name: format!("A{}", self.rng.below(1000)),
+                ..AgentSpec::default()
+            };
+            if d.store.agent_create(d.actor(), &spec).await.is_ok() {
+                self.log.push(format!("d{i} create agent"));
+            }
+            return;
+        }
+        let id = agents[self.rng.below(agents.len())].id;
+        if roll < 28 {
+            if d.store.agent_delete(d.actor(), id).await.is_ok() {
+                self.log.push(format!("d{i} delete agent"));
+            }
+            return;
+        }
+        let Ok(doc) = d.store.agent_get(d.actor(), id).await else {
+            return;
+        };
+        let mut spec = doc.spec;
+        match self.rng.below(4) {
+            0 => spec.description = format!("D{}", self.rng.below(50)),
+            1 => spec.personality.instructions = format!("I{}", self.rng.below(50)),
+            2 => spec.model.temperature = self.rng.below(20) as f64 / 10.0,
+            _ => spec.name = format!("A{}", self.rng.below(1000)),
+        }
+        if d.store.agent_update(d.actor(), id, &spec).await.is_ok() {
+            self.log.push(format!("d{i} edit agent"));
+        }
+    }
+
+    /// An order placed, moved along the moves its person has, assigned, given milestones
+    /// or log lines: each refused here already is simply not made.
+    async fn order_step(&mut self, i: usize) {
+        let d = &self.devices[i];
+        let actor = d.actor();
+        let orders = d.store.order_list(actor).await.unwrap_or_default();
+        let roll = self.rng.below(100);
+        if orders.is_empty() || roll < 12 {
+            let form = OrderForm {
+                title: format!("O{}", self.rng.below(1000)),
+                description: String::new(),
+                requirements: String::new(),
+                priority: OrderPriority::ALL[self.rng.below(OrderPriority::ALL.len())],
+                complexity: ComplexityLevel::ALL[self.rng.below(ComplexityLevel::ALL.len())],
+                due_date: None,
+            };
+            if let Ok(doc) = d.store.order_create(actor, &form).await {
+                self.log
+                    .push(format!("d{i} place order {}", doc.summary.id));
+                if self.rng.chance(70)
+                    && d.store
+                        .order_move(actor, doc.summary.id, OrderStatus::Submitted, None, None)
+                        .await
+                        .is_ok()
+                {
+                    self.log.push(format!("d{i} submit {}", doc.summary.id));
+                }
+            }
+            return;
+        }
+        let o = &orders[self.rng.below(orders.len())];
+        let id = o.id;
+        let done = match roll {
+            12..=54 if !o.moves.is_empty() => {
+                let to = o.moves[self.rng.below(o.moves.len())];
+                let reason = matches!(to, OrderStatus::Rejected | OrderStatus::Cancelled)
+                    .then_some("not now");
+                d.store
+                    .order_move(actor, id, to, reason, None)
+                    .await
+                    .map(|_| format!("move to {to}"))
+            }
+            55..=66 => {
+                let who = if self.rng.chance(20) {
+                    None
+                } else {
+                    Some(
+                        self.devices[self.rng.below(self.devices.len())]
+                            .team
+                            .user_id,
+                    )
+                };
+                d.store
+                    .order_assign(actor, id, who)
+                    .await
+                    .map(|_| format!("assign {who:?}"))
+            }
+            67..=76 => d
+                .store
+                .order_milestone_add(actor, id, &format!("M{}", self.rng.below(100)), None)
+                .await
+                .map(|_| "add milestone".to_string()),
+            77..=88 => match d.store.order_get(actor, id).await {
+                Ok(doc) if !doc.milestones.is_empty() => {
+                    let m = &doc.milestones[self.rng.below(doc.milestones.len())];
+                    d.store
+                        .order_milestone_set_done(actor, id, m.id, m.completed_at.is_none())
+                        .await
+                        .map(|_| "tick milestone".to_string())
+                }
+                _ => return,
+            },
+            _ => d
+                .store
+                .order_log(
+                    actor,
+                    id,
+                    LogLevel::Info,
+                    "build",
+                    &format!("line {}", self.rng.below(100)),
+                )
+                .await
+                .map(|_| "log line".to_string()),
+        };
+        if let Ok(what) = done {
+            self.log.push(format!("d{i} {what} on {id}"));
+        }
+    }
+
     async fn weather(&mut self) {
         let i = self.rng.below(self.devices.len());
         match self.rng.below(10) {
@@ -275,6 +428,29 @@ impl Sim {
                 self.devices[i].reopen_from(&copy).await;
                 self.devices[i].store.set_clock_offset_ms(self.skew[i]);
                 self.log.push(format!("d{i} restart"));
+            }
+            4 => {
+                // A copy of this device now, whose push arrives late (below).
+                let copy = self.devices[i].snapshot("stale").await;
+                self.stale.push((i, copy));
+            }
+            5 if self.online[i] && !self.stale.is_empty() => {
+                // A duplicate push out of order: a copy taken earlier pushes its outbox and
+                // command queue after newer pushes of the same device.
+                let (k, copy) = self.stale.remove(self.rng.below(self.stale.len()));
+                let team = self.devices[k].team.clone();
+                let (store, _) = neuroflow_sync::open_team_cache(&copy, &team)
+                    .await
+                    .expect("open the stale copy");
+                store.set_clock_offset_ms(self.skew[k]);
+                neuroflow_sync::push(&store, &team, neuroflow_sync::PUSH_BATCH)
+                    .await
+                    .expect("late push");
+                neuroflow_sync::commands::push_commands(&store, &team, neuroflow_sync::PUSH_BATCH)
+                    .await
+                    .expect("late command push");
+                store.db().close().await;
+                self.log.push(format!("d{k} late duplicate push"));
             }
             _ if self.online[i] => {
                 self.sync(i).await;
@@ -379,24 +555,33 @@ async fn contents_local(d: &Device) -> HashMap<(String, Uuid), (fields::Fields, 
     out
 }
 
-/// Runs one seed; returns (edits made, conflicts recorded, steps taken).
+/// What one seed did.
+struct SeedCounts {
+    edits: usize,
+    conflicts: usize,
+    steps: usize,
+    commands: usize,
+    refusals: usize,
+}
+
+/// Runs one seed.
 async fn run_seed(
     t: &common::Team,
     people: &[(String, sqlx::PgPool, Uuid)],
     seed: u64,
-) -> Result<(usize, usize, usize), String> {
+) -> Result<SeedCounts, String> {
     let slug = format!("sim-{seed}-{}", &new_id().simple().to_string()[24..]);
     let mut sessions = Vec::new();
-    for (email, pool, _) in people {
-        let created = neuroflow_store::pg_admin::create_user(
-            &t.su,
-            email,
-            &slug,
-            OrgRole::Member,
-            "sim-password",
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    for (k, (email, pool, _)) in people.iter().enumerate() {
+        let role = if k == 0 {
+            OrgRole::Owner
+        } else {
+            OrgRole::Member
+        };
+        let created =
+            neuroflow_store::pg_admin::create_user(&t.su, email, &slug, role, "sim-password")
+                .await
+                .map_err(|e| e.to_string())?;
         sessions.push(
             TeamSession::open(pool.clone(), created.organization_id)
                 .await
@@ -420,6 +605,7 @@ async fn run_seed(
         skew,
         oracle: Oracle::default(),
         log: Vec::new(),
+        stale: Vec::new(),
     };
     let steps = 30 + sim.rng.below(30);
     for _ in 0..steps {
@@ -548,6 +734,10 @@ async fn run_seed(
             }
         }
     }
+    let (commands, refusals) = match check_orders(t, &sim).await {
+        Ok(counts) => counts,
+        Err(why) => return fail(why, &sim.log),
+    };
     // No graph a device reads has a dangling edge.
     for (i, d) in sim.devices.iter().enumerate() {
         for wf in sim.workflows(i).await {
@@ -571,11 +761,215 @@ async fn run_seed(
     for d in sim.devices {
         d.store.db().close().await;
     }
-    Ok((
-        sim.oracle.facts.values().map(Vec::len).sum(),
-        conflicts.len(),
-        sim.log.len(),
-    ))
+    Ok(SeedCounts {
+        edits: sim.oracle.facts.values().map(Vec::len).sum(),
+        conflicts: conflicts.len(),
+        steps: sim.log.len(),
+        commands,
+        refusals,
+    })
+}
+
+/// Rows of the order tables (id → row) as `sql` reads them from Postgres.
+async fn order_rows_pg(
+    pool: &sqlx::PgPool,
+    org: Uuid,
+) -> Result<HashMap<(String, Uuid), Map<String, Value>>, String> {
+    let mut out = HashMap::new();
+    for t in pull_order()
+        .into_iter()
+        .filter(|t| t.travel == Travel::Commanded)
+    {
+        let rows: Vec<Value> = sqlx::query_scalar(&format!(
+            "SELECT to_jsonb(t) FROM {} t WHERE organization_id = $1",
+            t.name
+        ))
+        .bind(org)
+        .fetch_all(pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        for r in rows {
+            let Value::Object(raw) = r else { continue };
+            let row = normalize_snake(&t.columns, &raw);
+            let id = Uuid::parse_str(row["id"].as_str().unwrap_or_default())
+                .map_err(|e| e.to_string())?;
+            out.insert((t.name.to_string(), id), row);
+        }
+    }
+    Ok(out)
+}
+
+async fn order_rows_local(
+    d: &Device,
+) -> Result<HashMap<(String, Uuid), Map<String, Value>>, String> {
+    let Db::Sqlite(pool) = d.store.db() else {
+        return Err("sqlite".into());
+    };
+    let mut out = HashMap::new();
+    for t in pull_order()
+        .into_iter()
+        .filter(|t| t.travel == Travel::Commanded)
+    {
+        let sql = format!(
+            "SELECT {} FROM {}",
+            t.columns
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            t.name
+        );
+        for r in sqlx::query(&sql)
+            .fetch_all(pool)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            let row =
+                neuroflow_store::value::decode_row(&r, &t.columns).map_err(|e| e.to_string())?;
+            let id = Uuid::parse_str(row["id"].as_str().unwrap_or_default())
+                .map_err(|e| e.to_string())?;
+            out.insert((t.name.to_string(), id), row);
+        }
+    }
+    Ok(out)
+}
+
+/// Orders after the final sync: each device holds exactly what the team database shows its
+/// person; every command queued was applied once (`sync_mutations`, its rows there) or refused
+/// (kept on its device with a reason); and each order's recorded moves chain from Draft to its
+/// status, none twice and none lost.
+async fn check_orders(t: &common::Team, sim: &Sim) -> Result<(usize, usize), String> {
+    let org = sim.devices[0].team.organization_id;
+    for (i, d) in sim.devices.iter().enumerate() {
+        let theirs = order_rows_pg(&d.team.pool, org).await?;
+        let mine = order_rows_local(d).await?;
+        if theirs != mine {
+            let only_server: Vec<_> = theirs.keys().filter(|k| !mine.contains_key(*k)).collect();
+            let only_device: Vec<_> = mine.keys().filter(|k| !theirs.contains_key(*k)).collect();
+            let differ: Vec<_> = theirs
+                .iter()
+                .filter(|(k, v)| mine.get(*k).is_some_and(|m| m != *v))
+                .map(|(k, v)| (k, v, &mine[k]))
+                .collect();
+            return Err(format!(
+                "device {i}'s orders differ from what the team database shows it: only on the server {only_server:?}, only on the device {only_device:?}, different {differ:?}"
+            ));
+        }
+    }
+    let applied: HashSet<Uuid> = sqlx::query_scalar(
+        "SELECT mutation_id FROM sync_mutations WHERE organization_id = $1 AND refused_reason IS NULL",
+    )
+    .bind(org)
+    .fetch_all(&t.su)
+    .await
+    .map_err(|e| e.to_string())?
+    .into_iter()
+    .collect();
+    let refused_there: HashSet<Uuid> = sqlx::query_scalar(
+        "SELECT mutation_id FROM sync_mutations WHERE organization_id = $1 AND refused_reason IS NOT NULL",
+    )
+    .bind(org)
+    .fetch_all(&t.su)
+    .await
+    .map_err(|e| e.to_string())?
+    .into_iter()
+    .collect();
+    let mut refused: HashSet<Uuid> = HashSet::new();
+    for d in &sim.devices {
+        for r in neuroflow_sync::commands::refusals(&d.store)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            if r.reason.trim().is_empty() {
+                return Err(format!("a refusal without a reason: {r:?}"));
+            }
+            refused.insert(r.id);
+        }
+    }
+    let server = order_rows_pg(&t.su, org).await?;
+    let has = |table: &str, id: Uuid| server.contains_key(&(table.to_string(), id));
+    for (id, c) in &sim.oracle.commands {
+        match (applied.contains(id), refused.contains(id)) {
+            (true, false) => {
+                let made = match &c.command {
+                    OrderCommand::Create { order_id, .. } => has("custom_agent_orders", *order_id),
+                    OrderCommand::Move { log_id, .. } | OrderCommand::Log { log_id, .. } => {
+                        has("build_logs", *log_id)
+                    }
+                    // An assignment to the builder it already had writes nothing.
+                    OrderCommand::Assign {
+                        log_id,
+                        order_id,
+                        builder,
+                    } => {
+                        has("build_logs", *log_id)
+                            || server
+                                .get(&("custom_agent_orders".to_string(), *order_id))
+                                .is_some_and(|o| o["assignedTo"] == json!(builder))
+                    }
+                    OrderCommand::MilestoneAdd { milestone_id, .. } => {
+                        has("order_milestones", *milestone_id)
+                    }
+                    OrderCommand::Update { .. } | OrderCommand::MilestoneSetDone { .. } => true,
+                };
+                if !made {
+                    return Err(format!(
+                        "an applied command left nothing on the server: {c:?}"
+                    ));
+                }
+            }
+            (false, true) if refused_there.contains(id) => {}
+            (false, true) => {
+                return Err(format!(
+                    "a command refused here but not recorded as refused there: {c:?}"
+                ))
+            }
+            (true, true) => return Err(format!("a command both applied and refused: {c:?}")),
+            (false, false) => return Err(format!("a command neither applied nor refused: {c:?}")),
+        }
+    }
+    // Each order's moves, as its log records them, make one walk from Draft to its status.
+    for ((table, id), o) in &server {
+        if table != "custom_agent_orders" {
+            continue;
+        }
+        let status = o["status"].as_str().unwrap_or_default().to_string();
+        let mut balance: HashMap<String, i64> = HashMap::new();
+        for ((lt, _), line) in &server {
+            if lt != "build_logs"
+                || line["orderId"] != json!(id)
+                || line["stage"] != json!("lifecycle")
+            {
+                continue;
+            }
+            let details = &line["details"];
+            let (Some(from), Some(to)) = (details["from"].as_str(), details["to"].as_str()) else {
+                return Err(format!("a lifecycle line without its move: {line:?}"));
+            };
+            let (f, t2) = (
+                OrderStatus::parse(from).map_err(|e| e.to_string())?,
+                OrderStatus::parse(to).map_err(|e| e.to_string())?,
+            );
+            if !neuroflow_model::order::TRANSITIONS
+                .iter()
+                .any(|(a, b, _)| *a == f && *b == t2)
+            {
+                return Err(format!(
+                    "order {id} recorded a move the lifecycle has not: {from} → {to}"
+                ));
+            }
+            *balance.entry(from.to_string()).or_default() += 1;
+            *balance.entry(to.to_string()).or_default() -= 1;
+        }
+        *balance.entry("DRAFT".to_string()).or_default() -= 1;
+        *balance.entry(status.clone()).or_default() += 1;
+        if balance.values().any(|v| *v != 0) {
+            return Err(format!(
+                "order {id} ({status}): its recorded moves do not walk from Draft to its status: {balance:?}"
+            ));
+        }
+    }
+    Ok((sim.oracle.commands.len(), refused.len()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -608,13 +1002,15 @@ async fn seeded_devices_converge_with_nothing_lost() {
         people.push((email, pool, created.user_id));
     }
     let started = std::time::Instant::now();
-    let (mut edits, mut conflicts, mut steps) = (0, 0, 0);
+    let (mut edits, mut conflicts, mut steps, mut commands, mut refusals) = (0, 0, 0, 0, 0);
     for seed in first..first + count {
         match run_seed(&t, &people, seed).await {
-            Ok((e, c, s)) => {
-                edits += e;
-                conflicts += c;
-                steps += s;
+            Ok(n) => {
+                edits += n.edits;
+                conflicts += n.conflicts;
+                steps += n.steps;
+                commands += n.commands;
+                refusals += n.refusals;
                 if (seed - first + 1).is_multiple_of(500) {
                     eprintln!("{} seeds passed ({:.0} s)", seed - first + 1, started.elapsed().as_secs_f64());
                 }
@@ -623,11 +1019,15 @@ async fn seeded_devices_converge_with_nothing_lost() {
         }
     }
     eprintln!(
-        "{count} seeds from {first} passed in {:.1} s: {steps} steps, {edits} field edits, {conflicts} conflicts recorded",
+        "{count} seeds from {first} passed in {:.1} s: {steps} steps, {edits} field edits, {conflicts} conflicts recorded, {commands} order commands ({refusals} refused)",
         started.elapsed().as_secs_f64()
     );
     assert!(
         conflicts > 0 || count < 20,
         "the simulator made no conflict at all: it is not exercising merge"
+    );
+    assert!(
+        refusals > 0 || count < 20,
+        "no order command was ever refused: the simulator is not exercising the team database's judgement"
     );
 }

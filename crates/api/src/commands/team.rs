@@ -177,13 +177,11 @@ impl Core {
         team::clear_settings(&dir)?;
         self.replace_session(offline);
         drop(current);
-        if let Err(e) = self
-            .secrets()
-            .secrets()
-            .delete_async(team::password_ref(&connection)?)
-            .await
-        {
-            eprintln!("neuroflow: the team password could not be removed from the keychain: {e}");
+        if let Err(e) = team::forget_password(&self.secrets().secrets(), &connection).await {
+            eprintln!(
+                "neuroflow: the team password could not be removed from the keychain: {}",
+                e.message
+            );
         }
         if !keep_local_copy {
             team::remove_cache(&cache)?;
