@@ -1,6 +1,7 @@
 //! NeuroFlow Studio's desktop shell: registers the commands, opens the local database and probes the OS keychain.
 
 pub mod commands;
+pub mod logging;
 
 use neuroflow_api::{AppError, Core, ErrorCode, SecretsState};
 use tauri::Manager;
@@ -11,6 +12,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::app::app_info,
+            commands::app::app_open_logs_folder,
             commands::app::node_kind_list,
             commands::workflows::workflow_list,
             commands::workflows::workflow_create,
@@ -99,9 +101,21 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        // Size, position and maximized state come back at the next start.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .on_window_event(|window, event| {
+            if matches!(
+                event,
+                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)
+            ) {
+                window_state::changed(window.app_handle());
+            }
+        })
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            let log_dir = app.path().app_log_dir().ok();
+            logging::start(log_dir.as_deref());
             let secrets = SecretsState::new();
             // Probed in the background so a slow D-Bus activation cannot delay the window;
             // the Integrations page asks again (keychain_status) when it opens.
@@ -109,7 +123,7 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 let status = keychain.probe_async().await;
                 if !status.is_available() {
-                    eprintln!("neuroflow: {}", status.describe());
+                    tracing::warn!("{}", status.describe());
                 }
             });
             let core = match app.path().app_data_dir() {
@@ -122,16 +136,54 @@ pub fn run() {
                         ErrorCode::DatabaseUnavailable,
                         format!("cannot find the app data folder: {e}"),
                     );
-                    eprintln!("neuroflow: {}", e.message);
+                    tracing::error!("{}", e.message);
                     Core::new(Err(e), secrets)
                 }
             };
+            if let Some(dir) = log_dir {
+                core.set_log_dir(dir);
+            }
+            match core.app_info() {
+                Ok(info) => tracing::info!(
+                    "NeuroFlow Studio {} started on {}",
+                    info.version,
+                    info.database_path
+                ),
+                Err(e) => tracing::error!(
+                    "NeuroFlow Studio started without its database: {}",
+                    e.message
+                ),
+            }
             app.manage(core);
             Ok(())
         })
         .run(tauri::generate_context!());
     if let Err(e) = result {
-        eprintln!("neuroflow: the window could not start: {e}");
+        tracing::error!("the window could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Saves the window's size and position shortly after it stops changing, so a crash or a kill
+/// keeps them too (the plugin itself saves when the app exits normally).
+mod window_state {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Duration;
+
+    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+
+    static CHANGES: AtomicU64 = AtomicU64::new(0);
+
+    pub fn changed(app: &tauri::AppHandle) {
+        let mine = CHANGES.fetch_add(1, Ordering::SeqCst) + 1;
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            if CHANGES.load(Ordering::SeqCst) == mine {
+                if let Err(e) = app.save_window_state(StateFlags::all()) {
+                    tracing::warn!("the window's size and place could not be saved: {e}");
+                }
+            }
+        });
     }
 }

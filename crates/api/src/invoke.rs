@@ -22,6 +22,7 @@ use crate::{AppError, Core, ErrorCode, ExportTo};
 /// Every command name, as the bindings invoke it.
 pub const COMMANDS: &[&str] = &[
     "app_info",
+    "app_open_logs_folder",
     "node_kind_list",
     "workflow_list",
     "workflow_create",
@@ -131,6 +132,7 @@ pub async fn invoke(
     };
     match command {
         "app_info" => reply(core.app_info()),
+        "app_open_logs_folder" => reply(core.app_open_logs_folder()),
         "node_kind_list" => reply(core.node_kind_list()),
         "workflow_list" => call!(args, |search: Option<String>| core
             .workflow_list(search)

@@ -44,9 +44,16 @@ pub struct Core {
     workspace: Option<PathBuf>,
     /// Sign-in and sign-out one at a time.
     pub(crate) switching: tokio::sync::Mutex<()>,
+    /// Where the desktop writes its log (`None` until the shell says, and in the browser preview).
+    pub(crate) log_dir: std::sync::OnceLock<PathBuf>,
 }
 
 impl Core {
+    /// The folder the desktop's log file is in (set once, by the shell that writes it).
+    pub fn set_log_dir(&self, dir: PathBuf) {
+        let _ = self.log_dir.set(dir);
+    }
+
     /// A core on a session opened elsewhere; it cannot sign in to a team.
     pub fn new(session: Result<Session, AppError>, secrets: SecretsState) -> Self {
         Core {
@@ -54,6 +61,7 @@ impl Core {
             secrets: Arc::new(secrets),
             workspace: None,
             switching: tokio::sync::Mutex::new(()),
+            log_dir: std::sync::OnceLock::new(),
         }
     }
 
@@ -64,13 +72,14 @@ impl Core {
         let secrets = Arc::new(secrets);
         let session = open_saved(&workspace, &secrets).await;
         if let Err(e) = &session {
-            eprintln!("neuroflow: {}", e.message);
+            tracing::error!("{}", e.message);
         }
         Core {
             session: RwLock::new(session.map(Arc::new)),
             secrets,
             workspace: Some(workspace),
             switching: tokio::sync::Mutex::new(()),
+            log_dir: std::sync::OnceLock::new(),
         }
     }
 
@@ -119,8 +128,8 @@ async fn open_saved(
             ));
             return Ok(session);
         }
-        eprintln!(
-            "neuroflow: the team cache {} is gone: opening the offline workspace (sign in again to join the team)",
+        tracing::warn!(
+            "the team cache {} is gone: opening the offline workspace (sign in again to join the team)",
             cache.display()
         );
     }
@@ -156,7 +165,7 @@ pub async fn session_on(store: Store, database_path: PathBuf) -> Result<Session,
     };
     // A run that was going when the app last stopped will never finish: say so in its row.
     if let Err(e) = runner.fail_interrupted(actor).await {
-        eprintln!("neuroflow: could not close the interrupted runs: {e}");
+        tracing::warn!("could not close the interrupted runs: {e}");
     }
     Ok(Session {
         store,

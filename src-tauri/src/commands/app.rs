@@ -12,6 +12,12 @@ pub fn app_info(core: State<'_, Core>) -> Result<AppInfo, AppError> {
 
 #[tauri::command]
 #[specta::specta]
+pub fn app_open_logs_folder(core: State<'_, Core>) -> Result<(), AppError> {
+    core.app_open_logs_folder()
+}
+
+#[tauri::command]
+#[specta::specta]
 pub fn node_kind_list(core: State<'_, Core>) -> Result<Vec<KindInfo>, AppError> {
     core.node_kind_list()
 }

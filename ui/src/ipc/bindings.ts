@@ -5,6 +5,7 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
+	appOpenLogsFolder: () => typedError<null, AppError>(__TAURI_INVOKE("app_open_logs_folder")),
 	nodeKindList: () => typedError<KindInfo[], AppError>(__TAURI_INVOKE("node_kind_list")),
 	workflowList: (search: string | null) => typedError<WorkflowSummary[], AppError>(__TAURI_INVOKE("workflow_list", { search })),
 	workflowCreate: (name: string) => typedError<WorkflowSummary, AppError>(__TAURI_INVOKE("workflow_create", { name })),
@@ -196,6 +197,10 @@ export type AppInfo = {
 	userId: string,
 	userEmail: string,
 	databasePath: string,
+	/**  The app's version. */
+	version: string,
+	/**  The folder of the log file, when this window writes one (the desktop app). */
+	logFolder: string | null,
 };
 
 export type BlueprintDoc = {

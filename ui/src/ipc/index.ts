@@ -234,6 +234,7 @@ export function inBrowserPreview(): boolean {
 
 export const api = {
   appInfo: () => unwrap(current().appInfo()),
+  appOpenLogsFolder: () => unwrap(current().appOpenLogsFolder()),
   nodeKindList: () => unwrap(current().nodeKindList()),
   workflowList: (search: string | null) => unwrap(current().workflowList(search)),
   workflowCreate: (name: string) => unwrap(current().workflowCreate(name)),

@@ -84,8 +84,8 @@ impl Core {
             ));
         }
         let store = self.secrets().use_session_memory();
-        eprintln!(
-            "neuroflow: secrets are kept in memory for this session only, as the user chose ({})",
+        tracing::warn!(
+            "secrets are kept in memory for this session only, as the user chose ({})",
             status.describe()
         );
         Ok(KeychainStatusView::new(&status, store.backend()))

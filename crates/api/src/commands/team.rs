@@ -178,8 +178,8 @@ impl Core {
         self.replace_session(offline);
         drop(current);
         if let Err(e) = team::forget_password(&self.secrets().secrets(), &connection).await {
-            eprintln!(
-                "neuroflow: the team password could not be removed from the keychain: {}",
+            tracing::warn!(
+                "the team password could not be removed from the keychain: {}",
                 e.message
             );
         }

@@ -1,7 +1,8 @@
-// Owns the Team page (#/account): signed out, the sign-in form; signed in, who you are and your role, the sync, the conflicts, the members and signing out.
+// Owns the Team page (#/account): signed out, the sign-in form; signed in, who you are and your role, the sync, the conflicts, the members and signing out; and about this app.
 import { useState } from "react";
 import { api, errorMessage, type TeamStatus } from "../../ipc";
 import { Icon } from "../../shared/icons";
+import { AboutApp } from "./AboutApp";
 import { ConflictList } from "./ConflictList";
 import { MembersSection } from "./MembersSection";
 import { SignInAgain } from "./SignInAgain";
@@ -32,6 +33,7 @@ export function TeamPage() {
       {status === null && <div className="list-loading">Loading…</div>}
       {status && !status.team && <SignInForm onOpened={reopen} />}
       {status?.team && <SignedIn status={status} />}
+      {status && <AboutApp />}
     </div>
   );
 }
