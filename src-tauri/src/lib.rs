@@ -101,6 +101,16 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        // First: a second start of the app (a double click on its icon) shows the window that is
+        // already open instead of opening the same database twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("the app was started again: showing the window already open");
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         // Size, position and maximized state come back at the next start.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .on_window_event(|window, event| {
