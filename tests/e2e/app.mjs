@@ -4,8 +4,10 @@
 //   WEBDRIVER_URL        http://127.0.0.1:<tauri-driver port>
 //   NEUROFLOW_ARTIFACTS  where failure screenshots go
 //   DISPLAY, XDG_*       a private Xvfb display and a throwaway profile
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { remote } from 'webdriverio';
@@ -426,4 +428,75 @@ export async function boxOf(browser, selector) {
     const r = document.querySelector(sel)?.getBoundingClientRect();
     return r ? { x: r.left, y: r.top, width: r.width, height: r.height } : null;
   }, selector);
+}
+
+/** A TCP port free on this computer now (for a tauri-driver of the test's own). */
+export async function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A desktop session of the test's own: a D-Bus session bus, a fresh profile (XDG dirs) and a tauri-driver whose apps
+ * run in it. With `keyring`, gnome-keyring's Secret Service runs on that bus, unlocked: the OS keychain a desktop has.
+ * `stop()` ends all of it.
+ */
+export async function desktopSession(name, { keyring = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `neuroflow-${name}-`));
+  for (const sub of ['data', 'config', 'cache', 'runtime']) mkdirSync(join(dir, sub), { mode: 0o700 });
+  const out = execFileSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'], { encoding: 'utf8' }).trim().split('\n');
+  const [address, busPid] = [out[0], Number(out[1])];
+  const env = {
+    ...process.env,
+    DBUS_SESSION_BUS_ADDRESS: address,
+    XDG_DATA_HOME: join(dir, 'data'),
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    XDG_RUNTIME_DIR: join(dir, 'runtime'),
+  };
+  const pids = [busPid];
+  if (keyring) {
+    const started = spawnSync('gnome-keyring-daemon', ['--unlock', '--components=secrets'], { env, input: 'e2e keyring password\n', encoding: 'utf8' });
+    if (started.status !== 0) throw new Error(`gnome-keyring-daemon did not start: ${started.stderr}`);
+    for (const line of started.stdout.split('\n')) {
+      const [key, ...rest] = line.split('=');
+      if (key && rest.length) env[key] = rest.join('=');
+    }
+    // The daemon forks away; it is the gnome-keyring-daemon whose environment is this session's.
+    const marker = `XDG_RUNTIME_DIR=${env.XDG_RUNTIME_DIR}`;
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('gnome-keyring') && readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) {
+          pids.push(Number(pid));
+        }
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+  }
+  const port = await freePort();
+  const native = await freePort();
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(native)], { env, stdio: 'ignore', detached: true });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(`${url}/status`).catch(() => null))?.ok, `tauri-driver for ${name}`, 30_000);
+  return {
+    env,
+    url,
+    dir,
+    stop: () => {
+      for (const p of [-driver.pid, ...pids]) {
+        try {
+          process.kill(p, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,13 +3,11 @@
 // of the app (in a desktop session with its D-Bus bus) shows the window already open instead of opening the database
 // twice.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { click, screenshotFor, startApp, tid, waitForDisplayed, waitUntil, withApp } from './app.mjs';
+import { click, desktopSession, screenshotFor, startApp, tid, waitForDisplayed, waitUntil, withApp } from './app.mjs';
 
 const TEST_TIMEOUT = 240_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -62,51 +60,6 @@ test('the window comes back at the size it was left at', { timeout: TEST_TIMEOUT
     await sleep(1500);
   });
 });
-
-/** A tauri-driver on its own D-Bus session bus and profile: the desktop session a second start looks for the first in. */
-async function desktopSession(name) {
-  const dir = mkdtempSync(join(tmpdir(), `neuroflow-${name}-`));
-  for (const sub of ['data', 'config', 'cache']) mkdirSync(join(dir, sub));
-  const out = execFileSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'], { encoding: 'utf8' }).trim().split('\n');
-  const [address, pid] = [out[0], Number(out[1])];
-  const env = {
-    ...process.env,
-    DBUS_SESSION_BUS_ADDRESS: address,
-    XDG_DATA_HOME: join(dir, 'data'),
-    XDG_CONFIG_HOME: join(dir, 'config'),
-    XDG_CACHE_HOME: join(dir, 'cache'),
-  };
-  const port = await freePort();
-  const native = await freePort();
-  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(native)], { env, stdio: 'ignore', detached: true });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await fetch(`${url}/status`).catch(() => null))?.ok, `tauri-driver for ${name}`, 30_000);
-  return {
-    env,
-    url,
-    dir,
-    stop: () => {
-      for (const p of [-driver.pid, pid]) {
-        try {
-          process.kill(p, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 test('starting the app again shows the window already open, and the second start leaves', { timeout: TEST_TIMEOUT }, async () => {
   const session = await desktopSession('single');

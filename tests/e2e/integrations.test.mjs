@@ -1,10 +1,14 @@
 // End-to-end: the Integrations page of the real desktop app, through tauri-driver. scripts/e2e.sh
-// runs the app without a D-Bus session, so there is no OS keychain: the test goes through the
+// runs the app without a D-Bus session, so there is no OS keychain: the first test goes through the
 // no-keychain path (banner, consent to session memory), adds a webhook integration pointed at a
-// receiver it starts on 127.0.0.1, tests it (green) and checks the request's HMAC signature.
+// receiver it starts on 127.0.0.1, tests it (green) and checks the request's HMAC signature. The
+// second runs the app in a desktop session of its own with gnome-keyring's Secret Service: the
+// secret goes to the real keychain, survives a restart, and is in no database file.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   CANVAS_NODE,
@@ -12,10 +16,12 @@ import {
   click,
   createWorkflow,
   cssString,
+  desktopSession,
   dragBetween,
   gotoWorkflows,
   nodeOfKind,
   openWorkflow,
+  startApp,
   tid,
   typeInto,
   uniqueName,
@@ -206,5 +212,55 @@ test('a webhook integration tests green in session memory and its request is sig
     });
   } finally {
     await receiver.close();
+  }
+});
+
+test('with the OS keychain, a secret is kept there across restarts and never in the database', { timeout: TEST_TIMEOUT }, async () => {
+  const session = await desktopSession('keychain', { keyring: true });
+  const receiver = await startReceiver();
+  const name = uniqueName('E2E keychain hook');
+  const signingSecret = `whsec-keychain-${Date.now().toString(36)}`;
+  const row = integrationRow(name);
+  const launch = () => startApp('nav-workflows', { webdriverUrl: session.url });
+  try {
+    let app = await launch();
+    try {
+      await gotoIntegrations(app);
+      await click(app, tid('integration-add'), 'the Add integration button');
+      await click(app, tid('integration-provider-webhook'), 'the Webhook provider tile');
+      await typeInto(app, tid('integration-name'), name, 'the integration name');
+      await typeInto(app, tid('integration-field-url'), receiver.url, 'the webhook URL field');
+      await typeInto(app, tid('integration-field-signingSecret'), signingSecret, 'the signing secret field');
+      await click(app, tid('integration-save'), 'the save button');
+      await waitForCount(app, row, 1, `integration row "${name}"`);
+      await click(app, `${row} ${tid('integration-test')}`, 'Test connection');
+      await waitForText(app, `${row} ${tid('integration-status')}`, 'Connected', 'the status after Test connection');
+      // The keychain was there and unlocked: no banner, no question about session memory.
+      assert.equal(await bannerState(app), null, 'no keychain banner with the OS keychain available');
+    } finally {
+      await app.deleteSession().catch(() => {});
+    }
+    // A new start reads the secret back from the keychain (session memory would have lost it).
+    app = await launch();
+    try {
+      await gotoIntegrations(app);
+      await waitForCount(app, row, 1, `integration row "${name}" after a restart`);
+      const before = receiver.requests.length;
+      await click(app, `${row} ${tid('integration-test')}`, 'Test connection after the restart');
+      await waitForText(app, `${row} ${tid('integration-status')}`, 'Connected', 'the status after the restart');
+      assert.equal(receiver.requests.length, before + 1, 'one signed ping after the restart');
+      const ping = receiver.requests.at(-1);
+      assert.equal(ping.headers['x-neuroflow-signature'], `sha256=${createHmac('sha256', signingSecret).update(ping.body).digest('hex')}`);
+    } finally {
+      await app.deleteSession().catch(() => {});
+    }
+    // The database files hold a reference to the keychain entry, never the secret.
+    const dataDir = join(session.dir, 'data', 'dev.neuroflow.studio');
+    for (const file of readdirSync(dataDir).filter((f) => f.startsWith('neuroflow.db'))) {
+      assert.ok(!readFileSync(join(dataDir, file)).includes(signingSecret), `the secret is not in ${file}`);
+    }
+  } finally {
+    await receiver.close();
+    session.stop();
   }
 });

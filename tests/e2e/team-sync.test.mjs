@@ -6,14 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { relayTo, teamDatabase } from './teamDatabase.mjs';
-import { captureFailure, click, count, startApp, tid, typeInto, waitForDisplayed, waitUntil } from './app.mjs';
+import { captureFailure, click, count, freePort, startApp, tid, typeInto, waitForDisplayed, waitUntil } from './app.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -24,16 +23,6 @@ function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the e2e tests through scripts/e2e.sh (it starts Postgres and builds the CLI)`);
   return value;
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A tauri-driver whose apps use their own fresh profile (XDG dirs): a second person's desktop. */

@@ -519,6 +519,75 @@ pub(crate) async fn orders_to_recheck(
         .map_err(local_db)
 }
 
+/// The local setting naming which orders this device's copy was pulled for: `all` (staff and
+/// viewers see every order) or `own` (the orders a member made or builds).
+pub(crate) const ORDERS_SCOPE: &str = "orders_scope";
+
+/// The order ids this device holds, and the scope they were pulled for.
+pub(crate) async fn held_orders(
+    ltx: &mut SqliteConnection,
+    team: &TeamSession,
+) -> Result<(HashSet<Uuid>, Option<String>), SyncError> {
+    let ids: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM custom_agent_orders WHERE organization_id = $1")
+            .bind(team.organization_id)
+            .fetch_all(&mut *ltx)
+            .await
+            .map_err(local_db)?;
+    let scope: Option<String> =
+        sqlx::query_scalar("SELECT value FROM local_settings WHERE key = $1")
+            .bind(ORDERS_SCOPE)
+            .fetch_optional(&mut *ltx)
+            .await
+            .map_err(local_db)?;
+    Ok((ids.into_iter().collect(), scope))
+}
+
+/// Which orders the person sees now on the team database (see [`ORDERS_SCOPE`]).
+pub(crate) async fn server_scope(
+    tx: &mut PgConnection,
+    team: &TeamSession,
+) -> Result<&'static str, SyncError> {
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2 AND deleted_at IS NULL",
+    )
+    .bind(team.organization_id)
+    .bind(team.user_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(remote)?;
+    Ok(match role.as_deref() {
+        Some("OWNER" | "ADMIN" | "VIEWER") => "all",
+        _ => "own",
+    })
+}
+
+/// Every milestone and log line of `orders`, whatever the cursor: an order that has just become
+/// visible to the person (they were made its builder) brings the rows written before, which
+/// the cursor has passed.
+pub(crate) async fn children_of(
+    tx: &mut PgConnection,
+    team: &TeamSession,
+    orders: &[Uuid],
+) -> Result<Vec<(&'static str, serde_json::Map<String, Value>)>, SyncError> {
+    let mut out = Vec::new();
+    for name in ["order_milestones", "build_logs"] {
+        let rows: Vec<Value> = sqlx::query_scalar(&format!(
+            "SELECT to_jsonb(t) FROM {name} t WHERE order_id = ANY($1) AND organization_id = $2 ORDER BY row_xid, id"
+        ))
+        .bind(orders)
+        .bind(team.organization_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(remote)?;
+        out.extend(rows.into_iter().filter_map(|v| match v {
+            Value::Object(m) => Some((name, m)),
+            _ => None,
+        }));
+    }
+    Ok(out)
+}
+
 /// Of `ids`, the orders the signed-in person still sees on the team database.
 pub(crate) async fn still_visible(
     tx: &mut PgConnection,

@@ -56,9 +56,11 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
         .map_err(local_db)?
         .unwrap_or_else(|| "1".to_string());
 
-    let recheck = {
+    let (recheck, held, held_scope) = {
         let mut conn = pool.acquire().await.map_err(local_db)?;
-        crate::commands::orders_to_recheck(&mut conn, team).await?
+        let recheck = crate::commands::orders_to_recheck(&mut conn, team).await?;
+        let (held, scope) = crate::commands::held_orders(&mut conn, team).await?;
+        (recheck, held, scope)
     };
     let tables = pull_order();
     let mut read: Vec<(Table, Vec<Map<String, Value>>)> = Vec::with_capacity(tables.len());
@@ -81,7 +83,17 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
             .map_err(remote)?;
     let full = cursor != "1" && missed_purge == Some(true);
     let cursor = if full { "1".to_string() } else { cursor };
+    // Which orders RLS shows depends on the person's role and on who builds each order, not only
+    // on rows changing: when the role's reach changed (a member made an admin), the order tables
+    // are read whole; an order that just became visible brings its older rows below.
+    let scope = crate::commands::server_scope(&mut tx, team).await?;
+    let orders_whole = cursor == "1" || held_scope.as_deref() != Some(scope);
     for table in tables {
+        let cursor = if table.travel == Travel::Commanded && orders_whole {
+            "1"
+        } else {
+            cursor.as_str()
+        };
         let scope = match table.name {
             "organizations" => " AND id = $2",
             "users" => " AND $2::uuid IS NOT NULL",
@@ -92,7 +104,7 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
             table.name
         );
         let rows: Vec<Value> = sqlx::query_scalar(&sql)
-            .bind(&cursor)
+            .bind(cursor)
             .bind(team.organization_id)
             .fetch_all(&mut *tx)
             .await
@@ -105,6 +117,25 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
             })
             .collect();
         read.push((table, rows));
+    }
+    if !orders_whole {
+        let newly: Vec<uuid::Uuid> = read
+            .iter()
+            .filter(|(t, _)| t.name == "custom_agent_orders")
+            .flat_map(|(_, rows)| rows.iter())
+            .filter_map(|r| r.get("id").and_then(Value::as_str))
+            .filter_map(|s| uuid::Uuid::parse_str(s).ok())
+            .filter(|id| !held.contains(id))
+            .collect();
+        if !newly.is_empty() {
+            for (name, row) in crate::commands::children_of(&mut tx, team, &newly).await? {
+                if let Some((_, rows)) = read.iter_mut().find(|(t, _)| t.name == name) {
+                    if !rows.iter().any(|r| r.get("id") == row.get("id")) {
+                        rows.push(row);
+                    }
+                }
+            }
+        }
     }
     let visible = crate::commands::still_visible(&mut tx, &recheck).await?;
     tx.commit().await.map_err(remote)?;
@@ -154,14 +185,19 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
             crate::commands::forget_order(&mut ltx, id).await?;
         }
     }
-    sqlx::query(
-        "INSERT INTO local_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(CURSOR_SETTING)
-    .bind(&horizon)
-    .execute(&mut *ltx)
-    .await
-    .map_err(local_db)?;
+    for (key, value) in [
+        (CURSOR_SETTING, horizon.as_str()),
+        (crate::commands::ORDERS_SCOPE, scope),
+    ] {
+        sqlx::query(
+            "INSERT INTO local_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *ltx)
+        .await
+        .map_err(local_db)?;
+    }
     ltx.commit().await.map_err(local_db)?;
     local.forget_graphs();
 

@@ -62,11 +62,11 @@ async fn server_count(t: &common::Team, sql: &str, id: Uuid) -> i64 {
         .expect("count")
 }
 
-/// A client's order, placed and submitted offline, then approved and assigned by the studio.
-async fn approved_order(a: &Device, c: &Device, b: &Device) -> Uuid {
+/// An order the client on `c` places and submits (on their device only).
+async fn submitted_order(c: &Device, title: &str) -> Uuid {
     let id = c
         .store
-        .order_create(c.actor(), &form("Triage bot"))
+        .order_create(c.actor(), &form(title))
         .await
         .expect("create")
         .summary
@@ -75,6 +75,12 @@ async fn approved_order(a: &Device, c: &Device, b: &Device) -> Uuid {
         .order_move(c.actor(), id, OrderStatus::Submitted, None, None)
         .await
         .expect("submit");
+    id
+}
+
+/// A client's order, placed and submitted offline, then approved and assigned by the studio.
+async fn approved_order(a: &Device, c: &Device, b: &Device) -> Uuid {
+    let id = submitted_order(c, "Triage bot").await;
     c.sync().await;
     a.sync().await;
     for to in [OrderStatus::InReview, OrderStatus::Approved] {
@@ -97,17 +103,7 @@ async fn approved_order(a: &Device, c: &Device, b: &Device) -> Uuid {
 async fn an_order_made_offline_reaches_the_studio_and_every_move_comes_back_to_everyone() {
     let (t, a, c, b) = studio().await;
     // Cleo places and submits her order with the team database out of reach: both wait.
-    let id = c
-        .store
-        .order_create(c.actor(), &form("Triage bot"))
-        .await
-        .expect("create")
-        .summary
-        .id;
-    c.store
-        .order_move(c.actor(), id, OrderStatus::Submitted, None, None)
-        .await
-        .expect("submit");
+    let id = submitted_order(&c, "Triage bot").await;
     assert_eq!(waiting(&c).await, 2);
     let sent = c.sync().await.commands;
     assert_eq!((sent.applied, sent.refused), (2, 0));
@@ -205,17 +201,7 @@ async fn an_order_made_offline_reaches_the_studio_and_every_move_comes_back_to_e
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_sent_again_after_the_server_committed_is_applied_once() {
     let (t, _a, mut c, _b) = studio().await;
-    let id = c
-        .store
-        .order_create(c.actor(), &form("Retried"))
-        .await
-        .expect("create")
-        .summary
-        .id;
-    c.store
-        .order_move(c.actor(), id, OrderStatus::Submitted, None, None)
-        .await
-        .expect("submit");
+    let id = submitted_order(&c, "Retried").await;
     let before_push = c.snapshot("before-push").await;
     assert_eq!(c.sync().await.commands.applied, 2);
     // The acknowledgement was lost: the device restarts with its queue as it was.
@@ -393,4 +379,62 @@ async fn a_builder_taken_off_an_order_no_longer_holds_it() {
     // The client, who made it, still has it.
     c.sync().await;
     assert!(get(&c, id).await.builder.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_builder_given_an_order_later_gets_what_was_written_on_it_before() {
+    let (t, a, c, b) = studio().await;
+    let id = submitted_order(&c, "Planned first").await;
+    c.sync().await;
+    a.sync().await;
+    a.store
+        .order_move(a.actor(), id, OrderStatus::InReview, None, None)
+        .await
+        .expect("review");
+    a.store
+        .order_milestone_add(a.actor(), id, "Scope", None)
+        .await
+        .expect("milestone");
+    a.sync().await;
+    // Bo's cursor passes all of that while he cannot see the order.
+    b.sync().await;
+    assert!(b.store.order_get(b.actor(), id).await.is_err());
+    a.store
+        .order_assign(a.actor(), id, Some(b.team.user_id))
+        .await
+        .expect("assign");
+    a.sync().await;
+    b.sync().await;
+    let o = get(&b, id).await;
+    assert_eq!(
+        o.milestones.len(),
+        1,
+        "the milestone written before he was assigned"
+    );
+    let lines = server_count(
+        &t,
+        "SELECT count(*) FROM build_logs WHERE order_id = $1",
+        id,
+    )
+    .await;
+    assert_eq!(o.log.len() as i64, lines, "every line written before, too");
+
+    // A member made an admin sees every order of the studio, however old.
+    let other = submitted_order(&c, "Someone else's").await;
+    c.sync().await;
+    b.sync().await;
+    assert!(b.store.order_get(b.actor(), other).await.is_err());
+    let members = neuroflow_sync::members::list(&a.team)
+        .await
+        .expect("members");
+    let bo = members
+        .iter()
+        .find(|m| m.user_id == b.team.user_id)
+        .expect("bo");
+    neuroflow_sync::members::set_role(&a.team, bo.id, "ADMIN")
+        .await
+        .expect("promote");
+    b.sync().await;
+    let seen = get(&b, other).await;
+    assert_eq!(seen.log.len(), 1, "the order and its history");
 }

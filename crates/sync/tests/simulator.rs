@@ -856,24 +856,24 @@ async fn check_orders(t: &common::Team, sim: &Sim) -> Result<(usize, usize), Str
             ));
         }
     }
-    let applied: HashSet<Uuid> = sqlx::query_scalar(
-        "SELECT mutation_id FROM sync_mutations WHERE organization_id = $1 AND refused_reason IS NULL",
+    // Every id the team database took, applied or refused (with the reason kept).
+    let taken: Vec<(Uuid, bool)> = sqlx::query_as(
+        "SELECT mutation_id, refused_reason IS NOT NULL FROM sync_mutations WHERE organization_id = $1",
     )
     .bind(org)
     .fetch_all(&t.su)
     .await
-    .map_err(|e| e.to_string())?
-    .into_iter()
-    .collect();
-    let refused_there: HashSet<Uuid> = sqlx::query_scalar(
-        "SELECT mutation_id FROM sync_mutations WHERE organization_id = $1 AND refused_reason IS NOT NULL",
-    )
-    .bind(org)
-    .fetch_all(&t.su)
-    .await
-    .map_err(|e| e.to_string())?
-    .into_iter()
-    .collect();
+    .map_err(|e| e.to_string())?;
+    let applied: HashSet<Uuid> = taken
+        .iter()
+        .filter(|(_, r)| !r)
+        .map(|(id, _)| *id)
+        .collect();
+    let refused_there: HashSet<Uuid> = taken
+        .iter()
+        .filter(|(_, r)| *r)
+        .map(|(id, _)| *id)
+        .collect();
     let mut refused: HashSet<Uuid> = HashSet::new();
     for d in &sim.devices {
         for r in neuroflow_sync::commands::refusals(&d.store)
