@@ -89,6 +89,8 @@ describe('orders through the team database', () => {
       await bob.call('sync_now').catch(() => null);
       return (await bob.call('team_status')).sync.refused.length === 1;
     });
+    // The window says it as it happens, wherever the person is.
+    await p.waitForSelector('[data-testid="toast"]:has-text("was refused by the team")', { timeout: 10000 });
     const status = (await bob.call('team_status')).sync;
     assert.equal(status.waiting, 0);
     assert.equal((await bob.call('order_get', { id: order.id })).summary.status, 'CANCELLED');

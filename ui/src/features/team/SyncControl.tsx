@@ -1,10 +1,11 @@
 // Owns the sidebar's sync control: one line saying where the team sync stands, and the panel it opens with the details and Sync now.
-import { useCallback, useRef, useState, type CSSProperties } from "react";
+import { useCallback, useEffect, useRef, useState, type CSSProperties } from "react";
 import { api, errorMessage, type Refusal, type SyncStatus, type TeamView } from "../../ipc";
 import { navigate } from "../../app/router";
 import { useCloseOnOutsidePress, useNow } from "../../shared/hooks";
 import { Icon } from "../../shared/icons";
 import { absoluteTime } from "../../shared/time";
+import { toast } from "../../shared/toast";
 import { ago, showTeamStatus, syncSummary, useTeamStatus } from "./teamStatus";
 import "./team.css";
 
@@ -25,6 +26,7 @@ function SyncButton({ team, sync, compact }: { team: TeamView; sync: SyncStatus;
   // second there is work the canvas can do without.
   const now = useNow(compact ? 15_000 : 1000);
   const summary = syncSummary(sync, now);
+  useRefusalToasts(sync.refused);
   return (
     <div className="sync-control" ref={box}>
       <button
@@ -44,6 +46,23 @@ function SyncButton({ team, sync, compact }: { team: TeamView; sync: SyncStatus;
       {open && <SyncPanel sync={sync} team={team} now={now} onClose={close} place={placeAbove(box.current)} />}
     </div>
   );
+}
+
+/** Says each refusal once, as it arrives: the person may be looking at anything but the sidebar. Refusals already
+ * there when the control appears were said before (or are in the panel). */
+function useRefusalToasts(refused: Refusal[]) {
+  const seen = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (seen.current === null) {
+      seen.current = new Set(refused.map((r) => r.id));
+      return;
+    }
+    for (const r of refused) {
+      if (seen.current.has(r.id)) continue;
+      seen.current.add(r.id);
+      toast(`“${r.orderTitle}”: ${r.what.charAt(0).toLowerCase()}${r.what.slice(1)} was refused by the team: ${r.reason}`, "error");
+    }
+  }, [refused]);
 }
 
 /** Where the panel opens: above the control, fixed to the window, since the sidebar that holds the control scrolls and
