@@ -160,6 +160,10 @@ describe('team page', () => {
     const bp = await newPage(browser);
     await openApp(bp, bob.url, '/workflows');
     await bp.waitForSelector(tid('workflow-row'));
+    // Once the window knows who is signed in (the sidebar's sync control shows with the team status): the list may
+    // draw before that answer, and a create form drawn for a moment meanwhile is refused by the core anyway.
+    await bp.waitForSelector(tid('sync-status'));
+    await bp.waitForSelector(tid('create-workflow'), { state: 'hidden' });
     assert.equal(await bp.isVisible(tid('create-workflow')), false, 'a viewer has no create form');
     await openApp(bp, bob.url, `/workflows/${shared.id}`);
     await bp.waitForSelector(tid('view-only'));
