@@ -494,13 +494,13 @@ async fn take_server_copy(
     Ok(())
 }
 
-/// The orders this device holds that the team database may since have hidden from its person:
-/// none for staff and viewers (they see every order); for anyone else, every order here, since
-/// being taken off an order as its builder hides it, and no row change tells the device.
-pub(crate) async fn orders_to_recheck(
+/// Whether orders this device holds may since have been hidden from its person: not for staff
+/// and viewers (they see every order); for anyone else yes, since being taken off an order as
+/// its builder hides it, and no row change tells the device.
+pub(crate) async fn orders_may_hide(
     ltx: &mut SqliteConnection,
     team: &TeamSession,
-) -> Result<Vec<Uuid>, SyncError> {
+) -> Result<bool, SyncError> {
     let role: Option<String> = sqlx::query_scalar(
         "SELECT role FROM organization_members WHERE organization_id = $1 AND user_id = $2 AND deleted_at IS NULL",
     )
@@ -509,14 +509,10 @@ pub(crate) async fn orders_to_recheck(
     .fetch_optional(&mut *ltx)
     .await
     .map_err(local_db)?;
-    if matches!(role.as_deref(), Some("OWNER" | "ADMIN" | "VIEWER")) {
-        return Ok(Vec::new());
-    }
-    sqlx::query_scalar("SELECT id FROM custom_agent_orders WHERE organization_id = $1")
-        .bind(team.organization_id)
-        .fetch_all(&mut *ltx)
-        .await
-        .map_err(local_db)
+    Ok(!matches!(
+        role.as_deref(),
+        Some("OWNER" | "ADMIN" | "VIEWER")
+    ))
 }
 
 /// The local setting naming which orders this device's copy was pulled for: `all` (staff and

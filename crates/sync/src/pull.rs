@@ -58,8 +58,13 @@ pub async fn pull(local: &Store, team: &TeamSession) -> Result<PullReport, SyncE
 
     let (recheck, held, held_scope) = {
         let mut conn = pool.acquire().await.map_err(local_db)?;
-        let recheck = crate::commands::orders_to_recheck(&mut conn, team).await?;
         let (held, scope) = crate::commands::held_orders(&mut conn, team).await?;
+        // The orders to ask about: every one held here, for a person who may lose sight of some.
+        let recheck: Vec<uuid::Uuid> = if crate::commands::orders_may_hide(&mut conn, team).await? {
+            held.iter().copied().collect()
+        } else {
+            Vec::new()
+        };
         (recheck, held, scope)
     };
     let tables = pull_order();
